@@ -1,0 +1,105 @@
+// Package certs reads certificate files (PKCS#12, PEM, DER) and judges the
+// certificates in them. It is pure: no disk, no clock, no globals, so the
+// scanner, the CLI, the window and the fuzzer all call the same code.
+package certs
+
+import (
+	"time"
+)
+
+// Status is the verdict on a file. The values are part of the CLI contract.
+type Status string
+
+const (
+	StatusValid       Status = "valid"
+	StatusExpiring    Status = "expiring"
+	StatusExpired     Status = "expired"
+	StatusNotYetValid Status = "not_yet_valid"
+	StatusInvalid     Status = "invalid"
+	StatusLocked      Status = "locked"
+	StatusUnreadable  Status = "unreadable"
+)
+
+// Format is how the file was encoded, decided by content.
+type Format string
+
+const (
+	FormatPKCS12 Format = "pkcs12"
+	FormatPEM    Format = "pem"
+	FormatDER    Format = "der"
+)
+
+// Error codes. They are stable: the UI maps each to errors.<code>.
+const (
+	CodePasswordRequired      = "password_required"
+	CodeUnsupportedEncryption = "unsupported_encryption"
+	CodeMalformed             = "malformed"
+	CodeNotACertificate       = "not_a_certificate"
+	CodeEmptyFile             = "empty_file"
+	CodeTooLarge              = "too_large"
+	CodeKeyMismatch           = "key_mismatch"
+	CodeNoCertificate         = "no_certificate"
+	CodeInternal              = "internal"
+)
+
+// MaxFileSize is the most the reader accepts; certificate files are a few KiB.
+const MaxFileSize = 4 << 20
+
+// DefaultWarnDays is the default warning window before expiry.
+const DefaultWarnDays = 30
+
+// Error is a reader error with a stable code and an English message that
+// says what to do. The message never holds a password.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Certificate holds the facts about one X.509 certificate.
+type Certificate struct {
+	Subject            string    `json:"subject"`
+	CommonName         string    `json:"commonName"`
+	Organization       string    `json:"organization"`
+	CVR                string    `json:"cvr"`
+	UUID               string    `json:"uuid"`
+	Email              string    `json:"email"`
+	Issuer             string    `json:"issuer"`
+	SerialNumber       string    `json:"serialNumber"`
+	NotBefore          time.Time `json:"notBefore"`
+	NotAfter           time.Time `json:"notAfter"`
+	DaysLeft           int       `json:"daysLeft"`
+	SHA1               string    `json:"sha1"`
+	SHA256             string    `json:"sha256"`
+	KeyAlgorithm       string    `json:"keyAlgorithm"`
+	SignatureAlgorithm string    `json:"signatureAlgorithm"`
+	IsCA               bool      `json:"isCA"`
+	// OCES is the OCES generation ("oces3", "oces2") or "" for other certificates.
+	OCES string `json:"oces"`
+	// Raw is the DER encoding, kept for export (.cer) and not printed.
+	Raw []byte `json:"-"`
+}
+
+// File is everything the reader learned about one file.
+type File struct {
+	Path                  string        `json:"path"`
+	Format                Format        `json:"format,omitempty"`
+	Status                Status        `json:"status"`
+	Error                 *Error        `json:"error,omitempty"`
+	Encryption            string        `json:"encryption,omitempty"`
+	HasPrivateKey         bool          `json:"hasPrivateKey"`
+	KeyMatchesCertificate bool          `json:"keyMatchesCertificate"`
+	Certificate           *Certificate  `json:"certificate,omitempty"`
+	Chain                 []Certificate `json:"chain"`
+	// PasswordIndex is the index of the candidate password that opened the
+	// file, or -1. It lets the scanner try a likely password first.
+	PasswordIndex int `json:"-"`
+}
+
+// Options are the reader's inputs besides the bytes.
+type Options struct {
+	Passwords []string
+	Now       time.Time
+	WarnDays  int
+}

@@ -1,0 +1,195 @@
+// Package secrets keeps the few secrets dpgcerts remembers in the operating
+// system's keychain (Windows Credential Manager, macOS Keychain, Secret
+// Service on Linux): the certificate passwords the user chose to remember and
+// the Customer Portal token. Nothing here ever goes to the SQLite store, a log
+// or an error message.
+package secrets
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/zalando/go-keyring"
+)
+
+// Service is the keychain service name all entries are filed under.
+const Service = "dpgcerts"
+
+// The keychain account ("user") names of our entries.
+const (
+	passwordsAccount = "passwords"
+	tokenPrefix      = "token:"
+)
+
+// Limits of the remembered-password list. All passwords live in ONE keychain
+// item, so that reading them costs one keychain call (and at most one unlock
+// prompt) instead of one per password. Keychains cap the size of an item:
+// Windows Credential Manager at 2,560 bytes, macOS at about 3,000 bytes for
+// service, account and (base64-encoded) secret together. MaxPasswordsBytes
+// keeps the JSON list well below both; MaxPasswords keeps a scan from trying
+// an endless list (every candidate costs a key derivation per locked file).
+const (
+	MaxPasswords      = 50
+	MaxPasswordsBytes = 2000
+)
+
+var (
+	// ErrUnavailable means there is no usable keychain: no Secret Service on
+	// this Linux desktop, a locked or refused keychain, or an unsupported
+	// platform. Callers degrade: nothing is remembered, nothing is fatal.
+	ErrUnavailable = errors.New("no keychain available")
+	// ErrTooLong means a single password (or token) is too long to keep in
+	// the keychain.
+	ErrTooLong = errors.New("secret too long for the keychain")
+	// ErrNotUTF8 means a password is not valid UTF-8. PKCS#12 passwords are
+	// Unicode text, and the JSON list could not keep such bytes intact.
+	ErrNotUTF8 = errors.New("password is not valid UTF-8")
+	// ErrCorrupt means our keychain item holds something we cannot decode.
+	// The content is not quoted, because it is secret.
+	ErrCorrupt = errors.New("keychain item for dpgcerts is damaged")
+)
+
+// mu serialises read-modify-write of the password list within this process.
+var mu sync.Mutex
+
+// RememberPassword adds pw to the remembered passwords, first in the list
+// (the most recently remembered is tried first). When the list is full, the
+// oldest passwords are dropped. Remembering a known password moves it to the
+// front.
+func RememberPassword(pw string) error {
+	if !utf8.ValidString(pw) {
+		return ErrNotUTF8
+	}
+	if len(mustJSON([]string{pw})) > MaxPasswordsBytes {
+		return ErrTooLong
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	list, err := load()
+	if err != nil {
+		return err
+	}
+	list = slices.DeleteFunc(list, func(s string) bool { return s == pw })
+	list = append([]string{pw}, list...)
+	// Drop the oldest until the list fits both limits.
+	for len(list) > MaxPasswords || len(mustJSON(list)) > MaxPasswordsBytes {
+		list = list[:len(list)-1]
+	}
+	return save(list)
+}
+
+// Passwords returns the remembered passwords, most recently remembered
+// first. No entry yet is an empty list, not an error.
+func Passwords() ([]string, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	return load()
+}
+
+// ForgetPassword removes pw from the remembered passwords. Forgetting an
+// unknown password is not an error.
+func ForgetPassword(pw string) error {
+	mu.Lock()
+	defer mu.Unlock()
+	list, err := load()
+	if err != nil {
+		return err
+	}
+	n := len(list)
+	list = slices.DeleteFunc(list, func(s string) bool { return s == pw })
+	if len(list) == n {
+		return nil
+	}
+	return save(list)
+}
+
+// ForgetAll removes every remembered password. The portal token stays.
+func ForgetAll() error {
+	mu.Lock()
+	defer mu.Unlock()
+	return del(passwordsAccount)
+}
+
+// Token returns the portal token stored for portalURL, or "" if there is none.
+func Token(portalURL string) (string, error) {
+	v, err := keyring.Get(Service, tokenPrefix+portalURL)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", classify(err)
+	}
+	return v, nil
+}
+
+// SetToken stores the portal token for portalURL, replacing any earlier one.
+func SetToken(portalURL, token string) error {
+	return classify(keyring.Set(Service, tokenPrefix+portalURL, token))
+}
+
+// DeleteToken removes the portal token for portalURL. A missing token is not
+// an error.
+func DeleteToken(portalURL string) error {
+	return del(tokenPrefix + portalURL)
+}
+
+func load() ([]string, error) {
+	v, err := keyring.Get(Service, passwordsAccount)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return []string{}, nil
+	}
+	if err != nil {
+		return nil, classify(err)
+	}
+	var list []string
+	// The decoder's error would quote the secret text: never pass it on.
+	if json.Unmarshal([]byte(v), &list) != nil {
+		return nil, ErrCorrupt
+	}
+	if list == nil {
+		list = []string{}
+	}
+	return list, nil
+}
+
+func save(list []string) error {
+	if len(list) == 0 {
+		return del(passwordsAccount)
+	}
+	return classify(keyring.Set(Service, passwordsAccount, string(mustJSON(list))))
+}
+
+func del(account string) error {
+	err := keyring.Delete(Service, account)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return classify(err)
+}
+
+// classify maps keyring errors to ours. Anything but "too big" means the
+// keychain cannot be used right now. The keyring's own errors (D-Bus,
+// Win32, exit statuses) never contain the secret, so they are kept for the log.
+func classify(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, keyring.ErrSetDataTooBig):
+		return ErrTooLong
+	default:
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+}
+
+// mustJSON encodes a list of strings, which cannot fail.
+func mustJSON(list []string) []byte {
+	b, err := json.Marshal(list)
+	if err != nil {
+		panic(err) // unreachable for []string
+	}
+	return b
+}

@@ -1,0 +1,171 @@
+// Package i18n translates the app's texts. It loads locales/<lang>.json with
+// go-i18n and decides which language to show: the --lang flag, else the
+// operating system's language, else English.
+//
+// The same JSON files feed the frontend (vue-i18n), so a placeholder is
+// written {name} and filled in by Format.
+package i18n
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
+	"sort"
+	"strings"
+	"sync"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"dpgcerts/locales"
+)
+
+// Default is the language used when nothing else is known.
+const Default = "en"
+
+// supported lists the languages there is a locales/<lang>.json for.
+var supported = []string{"en", "da"}
+
+// Supported returns the supported language codes, the default first.
+func Supported() []string { return append([]string(nil), supported...) }
+
+// Catalog holds the translations of every supported language.
+type Catalog struct {
+	localizers map[string]*goi18n.Localizer
+	flat       map[string]map[string]string // lang -> message id -> text
+}
+
+// Load reads <lang>.json for every supported language from fsys.
+func Load(fsys fs.FS) (*Catalog, error) {
+	bundle := goi18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{
+		localizers: make(map[string]*goi18n.Localizer, len(supported)),
+		flat:       make(map[string]map[string]string, len(supported)),
+	}
+	for _, lang := range supported {
+		name := lang + ".json"
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		if _, err := bundle.ParseMessageFileBytes(data, name); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		flat, err := Flatten(data)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		c.flat[lang] = flat
+	}
+	for _, lang := range supported {
+		c.localizers[lang] = goi18n.NewLocalizer(bundle, lang, Default)
+	}
+	return c, nil
+}
+
+// T returns the text of message id in lang. A message missing in lang falls
+// back to English; a message missing everywhere returns id itself, so a gap
+// shows up on screen rather than as an empty label.
+func (c *Catalog) T(lang, id string) string {
+	loc, ok := c.localizers[lang]
+	if !ok {
+		loc = c.localizers[Default]
+	}
+	// A message found only in English comes back with a MessageNotFoundErr
+	// for lang; the English text is what we want then.
+	text, _ := loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
+	if text == "" {
+		return id
+	}
+	return text
+}
+
+// Format is T with the {name} placeholders filled in from args.
+func (c *Catalog) Format(lang, id string, args map[string]any) string {
+	text := c.T(lang, id)
+	if len(args) == 0 {
+		return text
+	}
+	pairs := make([]string, 0, 2*len(args))
+	for k, v := range args {
+		pairs = append(pairs, "{"+k+"}", fmt.Sprint(v))
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// Messages returns every message of lang as a flat map from dotted id to
+// text, with English filling any gap. The map is the caller's to keep.
+func (c *Catalog) Messages(lang string) map[string]string {
+	out := maps.Clone(c.flat[Default])
+	if lang != Default {
+		maps.Copy(out, c.flat[lang])
+	}
+	return out
+}
+
+// IDs returns the sorted message ids of lang.
+func (c *Catalog) IDs(lang string) []string {
+	ids := make([]string, 0, len(c.flat[lang]))
+	for id := range c.flat[lang] {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Flatten turns a nested JSON object of strings into a map from dotted key
+// ("status.valid") to text. Any value that is neither an object nor a
+// string is an error.
+func Flatten(data []byte) (map[string]string, error) {
+	var tree map[string]any
+	if err := json.Unmarshal(data, &tree); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string)
+	if err := flatten("", tree, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func flatten(prefix string, tree map[string]any, out map[string]string) error {
+	for k, v := range tree {
+		id := k
+		if prefix != "" {
+			id = prefix + "." + k
+		}
+		switch v := v.(type) {
+		case string:
+			out[id] = v
+		case map[string]any:
+			if err := flatten(id, v, out); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%s: want a string or an object, got %T", id, v)
+		}
+	}
+	return nil
+}
+
+var defaultCatalog = sync.OnceValue(func() *Catalog {
+	c, err := Load(locales.FS)
+	if err != nil {
+		// The embedded files are checked by this package's tests.
+		panic(err)
+	}
+	return c
+})
+
+// T returns the text of message id in lang from the embedded locales.
+func T(lang, id string) string { return defaultCatalog().T(lang, id) }
+
+// Format returns the text of message id in lang with {name} placeholders filled.
+func Format(lang, id string, args map[string]any) string {
+	return defaultCatalog().Format(lang, id, args)
+}
+
+// Messages returns the embedded messages of lang as a flat map.
+func Messages(lang string) map[string]string { return defaultCatalog().Messages(lang) }

@@ -1,0 +1,93 @@
+// Command dpgcerts is DPG Certificates: with a subcommand it is the command
+// line (`dpgcerts scan ...`), without one it opens the window.
+//
+// This file only wires: it parses the window's flags, builds the bound
+// services, and hands them to Wails.
+package main
+
+import (
+	"embed"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"dpgcerts/app"
+	"dpgcerts/backend/cli"
+	"dpgcerts/backend/i18n"
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+//go:embed build/appicon.png
+var icon []byte
+
+func main() {
+	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
+		os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+
+	opts, err := windowOptions(os.Args[1:], os.Stderr)
+	if err != nil {
+		if err == flag.ErrHelp {
+			os.Exit(0)
+		}
+		os.Exit(2)
+	}
+	services := app.New(opts)
+
+	err = wails.Run(&options.App{
+		Title:            i18n.T(opts.Lang, "app.title"),
+		Width:            1180,
+		Height:           760,
+		MinWidth:         800,
+		MinHeight:        560,
+		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
+		AssetServer:      &assetserver.Options{Assets: assets},
+		OnStartup:        services.Startup,
+		OnShutdown:       services.Shutdown,
+		Bind:             services.Bind(),
+		Linux:            &linux.Options{Icon: icon, ProgramName: "dpgcerts"},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dpgcerts:", err)
+		os.Exit(1)
+	}
+}
+
+// windowOptions parses the flags of the window: --db FILE and --lang da|en.
+func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
+	fs := flag.NewFlagSet("dpgcerts", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: dpgcerts [--db FILE] [--lang da|en]   open the window")
+		fmt.Fprintln(stderr, "       dpgcerts <command> [flags]            run a command, e.g. dpgcerts scan --help")
+		fs.PrintDefaults()
+	}
+	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts/ in the user's config dir)")
+	lang := fs.String("lang", "", "the window's `language`, da or en (default: the system's)")
+	if err := fs.Parse(args); err != nil {
+		return app.Options{}, err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "dpgcerts: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return app.Options{}, fmt.Errorf("unexpected argument")
+	}
+	resolved, err := i18n.Resolve(*lang)
+	if err != nil {
+		fmt.Fprintln(stderr, "dpgcerts:", err)
+		return app.Options{}, err
+	}
+	return app.Options{Version: version, Lang: resolved, DBPath: *db}, nil
+}

@@ -1,0 +1,572 @@
+package certs
+
+import (
+	"crypto/hmac"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+var (
+	oidData              = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	oidSignedData        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidEncryptedData     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 6}
+	oidKeyBag            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 1}
+	oidShroudedKeyBag    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2}
+	oidCertBag           = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 3}
+	oidSafeContentsBag   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 6}
+	oidX509Certificate   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 22, 1}
+	maxSafeContentsDepth = 8
+)
+
+type pfxPDU struct {
+	Version  int
+	AuthSafe contentInfo
+	MacData  macData `asn1:"optional"`
+}
+
+type contentInfo struct {
+	ContentType asn1.ObjectIdentifier
+	Content     asn1.RawValue `asn1:"tag:0,explicit,optional"`
+}
+
+type macData struct {
+	Mac        digestInfo
+	MacSalt    []byte
+	Iterations int `asn1:"optional,default:1"`
+}
+
+type digestInfo struct {
+	Algorithm pkix.AlgorithmIdentifier
+	Digest    []byte
+}
+
+type encryptedData struct {
+	Version int
+	Info    encryptedContentInfo
+}
+
+type encryptedContentInfo struct {
+	ContentType asn1.ObjectIdentifier
+	Algorithm   pkix.AlgorithmIdentifier
+	Content     asn1.RawValue `asn1:"tag:0,optional"`
+}
+
+type safeBag struct {
+	ID         asn1.ObjectIdentifier
+	Value      asn1.RawValue `asn1:"tag:0,explicit"`
+	Attributes asn1.RawValue `asn1:"optional"`
+}
+
+type certBag struct {
+	ID   asn1.ObjectIdentifier
+	Data asn1.RawValue `asn1:"tag:0,explicit"`
+}
+
+type encryptedPrivateKeyInfo struct {
+	Algorithm pkix.AlgorithmIdentifier
+	Data      asn1.RawValue
+}
+
+// contents is what a container held, before judging.
+type contents struct {
+	format        Format
+	certs         [][]byte // DER, in file order
+	keys          [][]byte // PKCS#8 DER, or PKCS#1 / SEC 1 DER (keyForm says)
+	keyForms      []string
+	locked        bool // some part needs a password none of the candidates gives
+	encryption    string
+	passwordIndex int
+}
+
+// readError is a reader failure with its code.
+func readError(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// encrypted is one piece of the file that needs a password.
+type encrypted struct {
+	scheme *pbe
+	data   []byte
+	isKey  bool
+}
+
+// pfxReader decodes one PKCS#12 file.
+type pfxReader struct {
+	passwords []string
+	out       contents
+	schemes   []string
+	// known is the candidate that opened the file, -1 until one did.
+	known   int
+	macDesc string
+}
+
+func readPKCS12(data []byte, passwords []string) (contents, *Error) {
+	r := &pfxReader{passwords: passwords, known: -1}
+	r.out.format = FormatPKCS12
+	r.out.passwordIndex = -1
+	err := r.read(data)
+	r.out.encryption = r.describe()
+	r.out.passwordIndex = r.known
+	return r.out, err
+}
+
+func (r *pfxReader) addScheme(name string) {
+	for _, s := range r.schemes {
+		if s == name {
+			return
+		}
+	}
+	r.schemes = append(r.schemes, name)
+}
+
+func (r *pfxReader) describe() string {
+	enc := "no encryption"
+	if len(r.schemes) > 0 {
+		enc = strings.Join(r.schemes, " + ")
+	}
+	return enc + "; " + r.macDesc
+}
+
+func (r *pfxReader) read(data []byte) *Error {
+	var pfx pfxPDU
+	if err := unmarshalBER(data, &pfx); err != nil {
+		return damaged(data)
+	}
+	r.macDesc = "no MAC"
+	if !pfx.AuthSafe.ContentType.Equal(oidData) {
+		return readError(CodeUnsupportedEncryption,
+			"The file uses PKCS#12 %s, which this app can't open. Export it again with password protection.",
+			schemeName(pfx.AuthSafe.ContentType))
+	}
+	authSafe, err := r.dataContent(pfx.AuthSafe.Content)
+	if err != nil {
+		return damaged(data)
+	}
+	var safes []contentInfo
+	if err := unmarshalBER(authSafe, &safes); err != nil {
+		return damaged(data)
+	}
+
+	// Collect the plain bags and the encrypted parts.
+	var parts []encrypted
+	var plain [][]byte
+	var unsupported error
+	for _, ci := range safes {
+		switch {
+		case ci.ContentType.Equal(oidData):
+			b, err := r.dataContent(ci.Content)
+			if err != nil {
+				return damaged(data)
+			}
+			plain = append(plain, b)
+		case ci.ContentType.Equal(oidEncryptedData):
+			var ed encryptedData
+			if err := unmarshalBER(ci.Content.Bytes, &ed); err != nil {
+				return damaged(data)
+			}
+			ct, err := octets(ed.Info.Content)
+			if err != nil {
+				return damaged(data)
+			}
+			scheme, err := parsePBE(ed.Info.Algorithm)
+			if err != nil {
+				if !isUnsupported(err) {
+					return damaged(data)
+				}
+				unsupported = err
+				continue
+			}
+			r.addScheme(scheme.name)
+			parts = append(parts, encrypted{scheme: scheme, data: ct})
+		default:
+			unsupported = &unsupportedError{schemeName(ci.ContentType)}
+		}
+	}
+	// Shrouded keys in plain safes are known before any password.
+	var bags []safeBag
+	for _, b := range plain {
+		bs, err := parseSafeContents(b)
+		if err != nil {
+			return damaged(data)
+		}
+		bags = append(bags, bs...)
+	}
+	for _, bag := range bags {
+		if bag.ID.Equal(oidShroudedKeyBag) {
+			var info encryptedPrivateKeyInfo
+			if err := unmarshalBER(bag.Value.FullBytes, &info); err != nil {
+				return damaged(data)
+			}
+			if s, err := parsePBE(info.Algorithm); err == nil {
+				r.addScheme(s.name)
+			}
+		}
+	}
+
+	// Which password? The MAC says, when there is one we can check.
+	if len(pfx.MacData.Mac.Algorithm.Algorithm) > 0 {
+		mac, err := parseMAC(&pfx.MacData)
+		switch {
+		case err == nil:
+			r.macDesc = "MAC " + mac.name
+			if !r.verifyMAC(mac, authSafe, pfx.MacData.Mac.Digest) {
+				return r.macFailed(parts, bags)
+			}
+		case isUnsupported(err):
+			r.macDesc = "MAC " + err.(*unsupportedError).scheme + " (not checked)"
+		default:
+			return damaged(data)
+		}
+	}
+	if unsupported != nil {
+		return unsupportedErr(unsupported)
+	}
+
+	// Decrypt the encrypted safes. Without a checked MAC, the first one that
+	// decrypts to well-formed bags tells which password is right.
+	for _, p := range parts {
+		plainBytes, err := r.decrypt(p.scheme, p.data, validSafeContents)
+		if err != nil {
+			if errors.Is(err, errWrongKey) {
+				r.out.locked = true
+				continue
+			}
+			return unsupportedErr(err)
+		}
+		bs, err := parseSafeContents(plainBytes)
+		if err != nil {
+			return damaged(data)
+		}
+		bags = append(bags, bs...)
+	}
+	return r.collect(bags, 0)
+}
+
+// macFailed decides between a wrong password and a damaged file when no
+// candidate matches the MAC: if a candidate decrypts the contents, the
+// password is right and the file has been changed since it was made.
+func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *Error {
+	r.known = -1
+	var probe func([]byte) bool
+	var ct []byte
+	var scheme *pbe
+	switch {
+	case len(parts) > 0:
+		scheme, ct, probe = parts[0].scheme, parts[0].data, validSafeContents
+	default:
+		for _, bag := range bags {
+			if !bag.ID.Equal(oidShroudedKeyBag) {
+				continue
+			}
+			var info encryptedPrivateKeyInfo
+			if unmarshalBER(bag.Value.FullBytes, &info) != nil {
+				continue
+			}
+			s, err := parsePBE(info.Algorithm)
+			if err != nil {
+				continue
+			}
+			b, err := octets(info.Data)
+			if err != nil {
+				continue
+			}
+			scheme, ct, probe = s, b, validPKCS8
+			break
+		}
+	}
+	if scheme == nil {
+		// Nothing is encrypted: the password only guards integrity, and the
+		// contents can be shown without it.
+		r.macDesc += " (not checked: password unknown)"
+		return r.collect(bags, 0)
+	}
+	if len(r.passwords) > 0 {
+		if _, err := r.decrypt(scheme, ct, probe); err == nil {
+			r.known = -1
+			return readError(CodeMalformed,
+				"The file is damaged: the password opens it, but its integrity check (MAC) fails. Get a fresh copy of the file.")
+		}
+	}
+	// Show what can be seen without the password.
+	r.out.locked = true
+	_ = r.collect(bags, 0)
+	return passwordRequired(len(r.passwords))
+}
+
+func passwordRequired(tried int) *Error {
+	if tried == 0 {
+		return readError(CodePasswordRequired, "The file is protected by a password. Enter the password that was shown when the certificate was issued.")
+	}
+	return readError(CodePasswordRequired,
+		"None of the %d known passwords opens the file. Enter the password that was shown when the certificate was issued.", tried)
+}
+
+func unsupportedErr(err error) *Error {
+	var u *unsupportedError
+	if errors.As(err, &u) {
+		return readError(CodeUnsupportedEncryption,
+			"The file is protected with %s, which this app can't decrypt. Export it again with AES-256 (PBES2).", u.scheme)
+	}
+	return readError(CodeMalformed, "The file's encrypted contents are damaged.")
+}
+
+func isUnsupported(err error) bool {
+	var u *unsupportedError
+	return errors.As(err, &u)
+}
+
+// damaged explains a structural failure, naming truncation when the file
+// declares more bytes than it has.
+func damaged(data []byte) *Error {
+	if n, ok := declaredLength(data); ok && n > len(data) {
+		return readError(CodeMalformed, "The file is cut short: it should be %d bytes but is %d. Copy or download it again.", n, len(data))
+	}
+	return readError(CodeMalformed, "The file is damaged: its structure can't be read. Copy or download it again.")
+}
+
+// declaredLength is the total size the first ASN.1 element claims.
+func declaredLength(data []byte) (int, bool) {
+	if len(data) < 2 || data[1] == 0x80 {
+		return 0, false
+	}
+	l := int(data[1])
+	if l < 0x80 {
+		return 2 + l, true
+	}
+	n := l & 0x7f
+	if n > 4 || len(data) < 2+n {
+		return 0, false
+	}
+	l = 0
+	for _, b := range data[2 : 2+n] {
+		l = l<<8 | int(b)
+	}
+	return 2 + n + l, true
+}
+
+// dataContent unwraps the OCTET STRING inside a data ContentInfo.
+func (r *pfxReader) dataContent(v asn1.RawValue) ([]byte, error) {
+	var s asn1.RawValue
+	if err := unmarshalBER(v.Bytes, &s); err != nil {
+		return nil, err
+	}
+	if s.Class != asn1.ClassUniversal || s.Tag != asn1.TagOctetString {
+		return nil, errBER
+	}
+	return octets(s)
+}
+
+func parseSafeContents(b []byte) ([]safeBag, error) {
+	var bags []safeBag
+	err := unmarshalBER(b, &bags)
+	return bags, err
+}
+
+func validSafeContents(b []byte) bool {
+	_, err := parseSafeContents(b)
+	return err == nil
+}
+
+func validPKCS8(b []byte) bool {
+	var k pkcs8
+	return unmarshalBER(b, &k) == nil
+}
+
+// decrypt tries the known password first, then every candidate, in each of
+// its encodings, until check accepts the plaintext.
+func (r *pfxReader) decrypt(s *pbe, ct []byte, check func([]byte) bool) ([]byte, error) {
+	order := make([]int, 0, len(r.passwords))
+	if r.known >= 0 {
+		order = append(order, r.known)
+	}
+	for i := range r.passwords {
+		if i != r.known {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		for _, form := range s.forms(r.passwords[i]) {
+			out, err := s.decrypt(form, ct)
+			if err != nil {
+				if errors.Is(err, errWrongKey) {
+					continue
+				}
+				return nil, err
+			}
+			if check(out) {
+				if r.known < 0 {
+					r.known = i
+				}
+				return out, nil
+			}
+		}
+	}
+	return nil, errWrongKey
+}
+
+// collect walks the bags: certificates, plain keys, shrouded keys and nested safes.
+func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
+	if depth > maxSafeContentsDepth {
+		return readError(CodeMalformed, "The file is damaged: its bags are nested too deeply.")
+	}
+	for _, bag := range bags {
+		switch {
+		case bag.ID.Equal(oidCertBag):
+			var cb certBag
+			if err := unmarshalBER(bag.Value.FullBytes, &cb); err != nil {
+				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
+			}
+			if !cb.ID.Equal(oidX509Certificate) {
+				continue // SDSI certificates: nothing to show
+			}
+			var der asn1.RawValue
+			if err := unmarshalBER(cb.Data.FullBytes, &der); err != nil {
+				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
+			}
+			b, err := octets(der)
+			if err != nil {
+				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
+			}
+			r.out.certs = append(r.out.certs, b)
+		case bag.ID.Equal(oidKeyBag):
+			r.out.keys = append(r.out.keys, bag.Value.FullBytes)
+			r.out.keyForms = append(r.out.keyForms, "pkcs8")
+		case bag.ID.Equal(oidShroudedKeyBag):
+			if r.out.locked && r.known < 0 {
+				continue
+			}
+			key, err := r.shroudedKey(bag.Value.FullBytes)
+			if err != nil {
+				if err.Code == CodePasswordRequired {
+					r.out.locked = true
+					continue
+				}
+				return err
+			}
+			r.out.keys = append(r.out.keys, key)
+			r.out.keyForms = append(r.out.keyForms, "pkcs8")
+		case bag.ID.Equal(oidSafeContentsBag):
+			inner, err := parseSafeContents(bag.Value.FullBytes)
+			if err != nil {
+				return readError(CodeMalformed, "The file is damaged: a nested bag can't be read.")
+			}
+			if e := r.collect(inner, depth+1); e != nil {
+				return e
+			}
+		}
+	}
+	if r.out.locked {
+		return passwordRequired(len(r.passwords))
+	}
+	return nil
+}
+
+// shroudedKey decrypts a PKCS#8 EncryptedPrivateKeyInfo.
+func (r *pfxReader) shroudedKey(b []byte) ([]byte, *Error) {
+	var info encryptedPrivateKeyInfo
+	if err := unmarshalBER(b, &info); err != nil {
+		return nil, readError(CodeMalformed, "The file is damaged: its private key can't be read.")
+	}
+	s, err := parsePBE(info.Algorithm)
+	if err != nil {
+		if isUnsupported(err) {
+			return nil, unsupportedErr(err)
+		}
+		return nil, readError(CodeMalformed, "The file is damaged: its private key can't be read.")
+	}
+	r.addScheme(s.name)
+	ct, err := octets(info.Data)
+	if err != nil {
+		return nil, readError(CodeMalformed, "The file is damaged: its private key can't be read.")
+	}
+	key, err := r.decrypt(s, ct, validPKCS8)
+	if err != nil {
+		if errors.Is(err, errWrongKey) {
+			return nil, passwordRequired(len(r.passwords))
+		}
+		return nil, unsupportedErr(err)
+	}
+	return key, nil
+}
+
+// mac is a parsed MAC algorithm: the key derivation plus HMAC.
+type mac struct {
+	name    string
+	forms   func(string) [][]byte
+	compute func(pw, content []byte) ([]byte, error)
+}
+
+type pbmac1Params struct {
+	KDF pkix.AlgorithmIdentifier
+	MAC pkix.AlgorithmIdentifier
+}
+
+func parseMAC(m *macData) (*mac, error) {
+	oid := m.Mac.Algorithm.Algorithm
+	if oid.Equal(oidPBMAC1) {
+		var p pbmac1Params
+		if err := unmarshalBER(m.Mac.Algorithm.Parameters.FullBytes, &p); err != nil {
+			return nil, err
+		}
+		kdf, err := parseKDF(p.KDF)
+		if err != nil {
+			return nil, err
+		}
+		h, ok := hmacs[p.MAC.Algorithm.String()]
+		if !ok {
+			return nil, &unsupportedError{"PBMAC1 with " + schemeName(p.MAC.Algorithm)}
+		}
+		// RFC 9579 requires the key length; a short one would make the MAC
+		// say nothing about the password.
+		if kdf.keyLength < 20 {
+			return nil, errBER
+		}
+		return &mac{
+			name:  fmt.Sprintf("PBMAC1 %s %s", kdf.name, h.name),
+			forms: byteForms,
+			compute: func(pw, content []byte) ([]byte, error) {
+				key, err := kdf.derive(pw, kdf.keyLength)
+				if err != nil {
+					return nil, err
+				}
+				hm := hmac.New(h.new, key)
+				hm.Write(content)
+				return hm.Sum(nil), nil
+			},
+		}, nil
+	}
+	d, ok := digests[oid.String()]
+	if !ok {
+		return nil, &unsupportedError{schemeName(oid)}
+	}
+	if err := parseIterations(m.Iterations); err != nil {
+		return nil, err
+	}
+	return &mac{
+		name:  "HMAC-" + strings.ReplaceAll(d.name, "-", ""),
+		forms: bmpForms,
+		compute: func(pw, content []byte) ([]byte, error) {
+			key := pkcs12KDF(d.new, kdfMAC, pw, m.MacSalt, m.Iterations, d.new().Size())
+			hm := hmac.New(d.new, key)
+			hm.Write(content)
+			return hm.Sum(nil), nil
+		},
+	}, nil
+}
+
+// verifyMAC finds the candidate whose MAC matches and remembers it.
+func (r *pfxReader) verifyMAC(m *mac, content, want []byte) bool {
+	for i, pw := range r.passwords {
+		for _, form := range m.forms(pw) {
+			got, err := m.compute(form, content)
+			if err == nil && hmac.Equal(got, want) {
+				r.known = i
+				return true
+			}
+		}
+	}
+	return false
+}

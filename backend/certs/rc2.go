@@ -1,0 +1,103 @@
+package certs
+
+import (
+	"crypto/cipher"
+	"encoding/binary"
+	"math/bits"
+)
+
+// rc2Cipher is RC2 (RFC 2268). The standard library has no RC2, and legacy
+// PKCS#12 files (older OpenSSL, many Windows exports) still encrypt their
+// certificates with RC2-40, so the reader carries its own decryption.
+type rc2Cipher struct {
+	k [64]uint16
+}
+
+// newRC2 expands key with the given effective key length in bits.
+func newRC2(key []byte, effectiveBits int) cipher.Block {
+	var l [128]byte
+	t := len(key)
+	copy(l[:], key)
+	for i := t; i < 128; i++ {
+		l[i] = rc2PiTable[l[i-1]+l[i-t]]
+	}
+	t8 := (effectiveBits + 7) / 8
+	tm := byte(0xff >> uint(8*t8-effectiveBits))
+	l[128-t8] = rc2PiTable[l[128-t8]&tm]
+	for i := 127 - t8; i >= 0; i-- {
+		l[i] = rc2PiTable[l[i+1]^l[i+t8]]
+	}
+	c := &rc2Cipher{}
+	for i := range c.k {
+		c.k[i] = uint16(l[2*i]) | uint16(l[2*i+1])<<8
+	}
+	return c
+}
+
+func (c *rc2Cipher) BlockSize() int { return 8 }
+
+var rc2Shifts = [4]int{1, 2, 3, 5}
+
+func (c *rc2Cipher) Encrypt(dst, src []byte) {
+	var r [4]uint16
+	for i := range r {
+		r[i] = binary.LittleEndian.Uint16(src[2*i:])
+	}
+	j := 0
+	mix := func() {
+		for i := 0; i < 4; i++ {
+			r[i] += c.k[j] + (r[(i+3)%4] & r[(i+2)%4]) + (^r[(i+3)%4] & r[(i+1)%4])
+			j++
+			r[i] = bits.RotateLeft16(r[i], rc2Shifts[i])
+		}
+	}
+	mash := func() {
+		for i := 0; i < 4; i++ {
+			r[i] += c.k[r[(i+3)%4]&63]
+		}
+	}
+	for _, n := range [5]int{5, -1, 6, -1, 5} {
+		if n < 0 {
+			mash()
+			continue
+		}
+		for ; n > 0; n-- {
+			mix()
+		}
+	}
+	for i := range r {
+		binary.LittleEndian.PutUint16(dst[2*i:], r[i])
+	}
+}
+
+func (c *rc2Cipher) Decrypt(dst, src []byte) {
+	var r [4]uint16
+	for i := range r {
+		r[i] = binary.LittleEndian.Uint16(src[2*i:])
+	}
+	j := 63
+	rmix := func() {
+		for i := 3; i >= 0; i-- {
+			r[i] = bits.RotateLeft16(r[i], -rc2Shifts[i])
+			r[i] -= c.k[j] + (r[(i+3)%4] & r[(i+2)%4]) + (^r[(i+3)%4] & r[(i+1)%4])
+			j--
+		}
+	}
+	rmash := func() {
+		for i := 3; i >= 0; i-- {
+			r[i] -= c.k[r[(i+3)%4]&63]
+		}
+	}
+	for _, n := range [5]int{5, -1, 6, -1, 5} {
+		if n < 0 {
+			rmash()
+			continue
+		}
+		for ; n > 0; n-- {
+			rmix()
+		}
+	}
+	for i := range r {
+		binary.LittleEndian.PutUint16(dst[2*i:], r[i])
+	}
+}

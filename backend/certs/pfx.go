@@ -197,7 +197,7 @@ func (r *pfxReader) read(data []byte) *Error {
 	for _, bag := range bags {
 		if bag.ID.Equal(oidShroudedKeyBag) {
 			var info encryptedPrivateKeyInfo
-			if err := unmarshalBER(bag.Value.FullBytes, &info); err != nil {
+			if err := unmarshalBER(bag.Value.Bytes, &info); err != nil {
 				return damaged(data)
 			}
 			if s, err := parsePBE(info.Algorithm); err == nil {
@@ -262,7 +262,7 @@ func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *Error {
 				continue
 			}
 			var info encryptedPrivateKeyInfo
-			if unmarshalBER(bag.Value.FullBytes, &info) != nil {
+			if unmarshalBER(bag.Value.Bytes, &info) != nil {
 				continue
 			}
 			s, err := parsePBE(info.Algorithm)
@@ -416,14 +416,14 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
 		switch {
 		case bag.ID.Equal(oidCertBag):
 			var cb certBag
-			if err := unmarshalBER(bag.Value.FullBytes, &cb); err != nil {
+			if err := unmarshalBER(bag.Value.Bytes, &cb); err != nil {
 				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
 			}
 			if !cb.ID.Equal(oidX509Certificate) {
 				continue // SDSI certificates: nothing to show
 			}
 			var der asn1.RawValue
-			if err := unmarshalBER(cb.Data.FullBytes, &der); err != nil {
+			if err := unmarshalBER(cb.Data.Bytes, &der); err != nil {
 				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
 			}
 			b, err := octets(der)
@@ -432,13 +432,13 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
 			}
 			r.out.certs = append(r.out.certs, b)
 		case bag.ID.Equal(oidKeyBag):
-			r.out.keys = append(r.out.keys, bag.Value.FullBytes)
+			r.out.keys = append(r.out.keys, bag.Value.Bytes)
 			r.out.keyForms = append(r.out.keyForms, "pkcs8")
 		case bag.ID.Equal(oidShroudedKeyBag):
 			if r.out.locked && r.known < 0 {
 				continue
 			}
-			key, err := r.shroudedKey(bag.Value.FullBytes)
+			key, err := r.shroudedKey(bag.Value.Bytes)
 			if err != nil {
 				if err.Code == CodePasswordRequired {
 					r.out.locked = true
@@ -449,7 +449,7 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
 			r.out.keys = append(r.out.keys, key)
 			r.out.keyForms = append(r.out.keyForms, "pkcs8")
 		case bag.ID.Equal(oidSafeContentsBag):
-			inner, err := parseSafeContents(bag.Value.FullBytes)
+			inner, err := parseSafeContents(bag.Value.Bytes)
 			if err != nil {
 				return readError(CodeMalformed, "The file is damaged: a nested bag can't be read.")
 			}

@@ -1,0 +1,257 @@
+package certs
+
+import (
+	"bytes"
+	"crypto/x509"
+	"strings"
+	"testing"
+	"time"
+
+	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+)
+
+type readCase struct {
+	name       string
+	data       func(t *testing.T, pki testPKI) []byte
+	passwords  []string
+	status     Status
+	code       string
+	format     Format
+	encryption string // substring of File.Encryption
+	noLeaf     bool   // no primary certificate expected
+	keyMatch   bool
+	chainLen   int
+}
+
+const pw = "Hemmelig-12!"
+
+func TestReadVariants(t *testing.T) {
+	pki := defaultPKI(t)
+	leafDER := pki.leaf.cert.Raw
+	chain := [][]byte{leafDER, pki.ca.cert.Raw, pki.root.cert.Raw}
+	rootFirst := [][]byte{pki.root.cert.Raw, pki.ca.cert.Raw, leafDER}
+	key := pkcs8Of(t, pki.leaf.key)
+	ossl := func(password string, args ...string) func(*testing.T, testPKI) []byte {
+		return func(t *testing.T, p testPKI) []byte { return opensslP12(t, p, password, args...) }
+	}
+	built := func(s p12Spec) func(*testing.T, testPKI) []byte {
+		return func(t *testing.T, _ testPKI) []byte {
+			if s.certs == nil {
+				s.certs = chain
+			}
+			return buildP12(t, s)
+		}
+	}
+	goEnc := func(enc *gopkcs12.Encoder, password string) func(*testing.T, testPKI) []byte {
+		return func(t *testing.T, p testPKI) []byte {
+			b, err := enc.Encode(p.leaf.key, p.leaf.cert, []*x509.Certificate{p.ca.cert, p.root.cert}, password)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	ok := func(name string, data func(*testing.T, testPKI) []byte, passwords []string, enc string) readCase {
+		return readCase{name: name, data: data, passwords: passwords, status: StatusValid, format: FormatPKCS12,
+			encryption: enc, keyMatch: true, chainLen: 2}
+	}
+	cases := []readCase{
+		ok("openssl default AES-256 PBKDF2-SHA256 MAC SHA-256", ossl(pw), []string{pw}, "PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC; MAC HMAC-SHA256"),
+		ok("openssl AES-128", ossl(pw, "-certpbe", "AES-128-CBC", "-keypbe", "AES-128-CBC"), []string{pw}, "AES-128-CBC"),
+		ok("openssl AES-192", ossl(pw, "-certpbe", "AES-192-CBC", "-keypbe", "AES-192-CBC"), []string{pw}, "AES-192-CBC"),
+		ok("openssl legacy RC2-40 and 3DES, MAC SHA-1", ossl(pw, "-legacy"), []string{pw}, "PKCS#12 PBE SHA-1 RC2-40-CBC + PKCS#12 PBE SHA-1 3DES-CBC; MAC HMAC-SHA1"),
+		ok("openssl 3DES certificates", ossl(pw, "-descert"), []string{pw}, "PKCS#12 PBE SHA-1 3DES-CBC"),
+		ok("openssl MAC SHA-512", ossl(pw, "-macalg", "sha512"), []string{pw}, "MAC HMAC-SHA512"),
+		ok("openssl MAC SHA-1", ossl(pw, "-macalg", "sha1"), []string{pw}, "MAC HMAC-SHA1"),
+		ok("openssl without MAC", ossl(pw, "-nomac"), []string{pw}, "no MAC"),
+		ok("openssl without encryption", ossl(pw, "-keypbe", "NONE", "-certpbe", "NONE"), []string{pw}, "no encryption"),
+		ok("openssl without encryption or MAC", ossl("", "-keypbe", "NONE", "-certpbe", "NONE", "-nomac"), nil, "no encryption; no MAC"),
+		ok("openssl empty password", ossl(""), nil, "PBES2"),
+		ok("openssl legacy empty password", ossl("", "-legacy"), nil, "RC2-40"),
+		ok("openssl Danish password", ossl("Blåbærgrød-æøå"), []string{"Blåbærgrød-æøå"}, "PBES2"),
+		ok("openssl legacy Danish password", ossl("Blåbærgrød-æøå", "-legacy"), []string{"Blåbærgrød-æøå"}, "RC2-40"),
+		ok("right password after wrong ones", ossl(pw), []string{"wrong", "also wrong", pw}, "PBES2"),
+		ok("go-pkcs12 Modern2023", goEnc(gopkcs12.Modern2023, pw), []string{pw}, "PBES2"),
+		ok("go-pkcs12 LegacyRC2", goEnc(gopkcs12.LegacyRC2, pw), []string{pw}, "RC2-40"),
+		ok("go-pkcs12 LegacyDES", goEnc(gopkcs12.LegacyDES, pw), []string{pw}, "3DES"),
+		ok("go-pkcs12 Modern2026 PBMAC1", goEnc(gopkcs12.Modern2026, pw), []string{pw}, "PBMAC1"),
+		ok("PBKDF2-SHA1 AES-128", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA1AES128, keyEnc: pbes2SHA1AES128, key: key}), []string{pw}, "PBES2 PBKDF2-HMAC-SHA1 AES-128-CBC"),
+		ok("PBKDF2-SHA1 AES-256", built(p12Spec{password: pw, mac: "sha1", certEnc: pbes2SHA1AES256, keyEnc: pbes2SHA1AES256, key: key}), []string{pw}, "PBKDF2-HMAC-SHA1 AES-256-CBC"),
+		ok("PBKDF2-SHA256 AES-192, MAC SHA-512", built(p12Spec{password: pw, mac: "sha512", certEnc: pbes2SHA256AES192, keyEnc: pbes2SHA256AES192, key: key}), []string{pw}, "AES-192-CBC; MAC HMAC-SHA512"),
+		ok("BER at every level (Windows)", built(p12Spec{password: pw, mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, ber: true}), []string{pw}, "RC2-40"),
+		ok("BER with AES", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, ber: true}), []string{pw}, "AES-256"),
+		ok("root first (Azure Key Vault)", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: rootFirst}), []string{pw}, "AES-256"),
+		ok("key before certificates", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, keyFirst: true}), []string{pw}, "AES-256"),
+		ok("empty password without terminator", built(p12Spec{password: "", bmpPassword: []byte{}, mac: "sha1", certEnc: pkcs12TripleDES, keyEnc: pkcs12TripleDES, key: key}), nil, "3DES"),
+		ok("Danish password as OpenSSL 1.x bytes", built(p12Spec{password: "æøå-Åse", bmpPassword: bytewiseBMPPassword("æøå-Åse"), mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key}), []string{"æøå-Åse"}, "RC2-40"),
+		ok("plain key bag", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, key: key}), []string{pw}, "AES-256"),
+		{name: "certificate-only store", data: built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256}), passwords: []string{pw},
+			status: StatusValid, format: FormatPKCS12, encryption: "AES-256", chainLen: 2},
+		{name: "wrong password", data: ossl(pw), passwords: []string{"nope"}, status: StatusLocked, code: CodePasswordRequired,
+			format: FormatPKCS12, encryption: "PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC", noLeaf: true},
+		{name: "no password given", data: ossl(pw, "-legacy"), status: StatusLocked, code: CodePasswordRequired,
+			format: FormatPKCS12, encryption: "RC2-40", noLeaf: true},
+		{name: "locked, certificates readable", data: ossl(pw, "-certpbe", "NONE"), passwords: []string{"nope"}, status: StatusLocked,
+			code: CodePasswordRequired, format: FormatPKCS12, chainLen: 2},
+		{name: "key of another certificate", data: func(t *testing.T, p testPKI) []byte {
+			return buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256,
+				key: pkcs8Of(t, testRSAKey(t, 3)), certs: [][]byte{leafDER}})
+		}, passwords: []string{pw}, status: StatusInvalid, code: CodeKeyMismatch, format: FormatPKCS12},
+		{name: "key without certificate", data: func(t *testing.T, p testPKI) []byte {
+			return buildP12(t, p12Spec{password: pw, mac: "sha256", keyEnc: pbes2SHA256AES256, key: key, certs: [][]byte{}})
+		}, passwords: []string{pw}, status: StatusInvalid, code: CodeNoCertificate, format: FormatPKCS12, noLeaf: true},
+		{name: "truncated", data: func(t *testing.T, p testPKI) []byte { b := opensslP12(t, p, pw); return b[:len(b)/2] },
+			passwords: []string{pw}, status: StatusUnreadable, code: CodeMalformed, noLeaf: true},
+		{name: "empty", data: func(*testing.T, testPKI) []byte { return nil }, status: StatusUnreadable, code: CodeEmptyFile, noLeaf: true},
+		{name: "too large", data: func(*testing.T, testPKI) []byte { return make([]byte, MaxFileSize+1) },
+			status: StatusUnreadable, code: CodeTooLarge, noLeaf: true},
+		{name: "text", data: func(*testing.T, testPKI) []byte { return []byte("Husk at forny certifikatet i marts.\n") },
+			status: StatusUnreadable, code: CodeNotACertificate, noLeaf: true},
+		{name: "PEM certificate", data: func(t *testing.T, p testPKI) []byte { return pemOf("CERTIFICATE", leafDER) },
+			status: StatusValid, format: FormatPEM},
+		{name: "PEM chain with key, root first", data: func(t *testing.T, p testPKI) []byte {
+			return bytes.Join([][]byte{pemOf("CERTIFICATE", p.root.cert.Raw), pemOf("CERTIFICATE", p.ca.cert.Raw),
+				pemOf("PRIVATE KEY", key), []byte("junk between blocks\r\n"), pemOf("CERTIFICATE", leafDER)}, nil)
+		}, status: StatusValid, format: FormatPEM, keyMatch: true, chainLen: 2},
+		{name: "PEM key only", data: func(t *testing.T, p testPKI) []byte { return pemOf("PRIVATE KEY", key) },
+			status: StatusInvalid, code: CodeNoCertificate, format: FormatPEM, noLeaf: true},
+		{name: "DER certificate", data: func(t *testing.T, p testPKI) []byte { return leafDER },
+			status: StatusValid, format: FormatDER},
+		{name: "DER certificate with trailing bytes", data: func(t *testing.T, p testPKI) []byte { return append(append([]byte{}, leafDER...), "\r\n"...) },
+			status: StatusValid, format: FormatDER},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := Read(tc.data(t, pki), Options{Passwords: tc.passwords, Now: testNow, WarnDays: 30})
+			if f.Status != tc.status {
+				t.Fatalf("status = %s (%v), want %s", f.Status, f.Error, tc.status)
+			}
+			code := ""
+			if f.Error != nil {
+				code = f.Error.Code
+				if f.Error.Message == "" {
+					t.Error("error without a message")
+				}
+			}
+			if code != tc.code {
+				t.Errorf("code = %q (%v), want %q", code, f.Error, tc.code)
+			}
+			if tc.format != "" && f.Format != tc.format {
+				t.Errorf("format = %q, want %q", f.Format, tc.format)
+			}
+			if !strings.Contains(f.Encryption, tc.encryption) {
+				t.Errorf("encryption = %q, want it to contain %q", f.Encryption, tc.encryption)
+			}
+			if tc.noLeaf {
+				if f.Certificate != nil {
+					t.Errorf("unexpected certificate %s", f.Certificate.Subject)
+				}
+			} else if f.Certificate == nil || f.Certificate.SHA256 != facts(pki.leaf.cert, testNow).SHA256 {
+				t.Errorf("primary certificate is not the organisation certificate: %+v", f.Certificate)
+			}
+			if f.KeyMatchesCertificate != tc.keyMatch {
+				t.Errorf("keyMatchesCertificate = %v, want %v", f.KeyMatchesCertificate, tc.keyMatch)
+			}
+			if tc.chainLen > 0 && len(f.Chain) != tc.chainLen {
+				t.Errorf("chain has %d certificates, want %d", len(f.Chain), tc.chainLen)
+			}
+			if len(f.Chain) == 2 && f.Chain[0].CommonName != "Den Danske Stat OCES udstedende-CA 1" {
+				t.Errorf("chain not ordered leaf to root: %s, %s", f.Chain[0].CommonName, f.Chain[1].CommonName)
+			}
+			for _, p := range tc.passwords {
+				if p != "" && f.Error != nil && strings.Contains(f.Error.Message, p) {
+					t.Errorf("error message holds a password")
+				}
+			}
+		})
+	}
+}
+
+func TestReadOCESFacts(t *testing.T) {
+	pki := defaultPKI(t)
+	f := Read(pemOf("CERTIFICATE", pki.leaf.cert.Raw), Options{Now: testNow, WarnDays: 30})
+	c := f.Certificate
+	want := map[string]string{
+		"cvr": c.CVR, "uuid": c.UUID, "email": c.Email, "oces": c.OCES, "org": c.Organization,
+		"sig": c.SignatureAlgorithm, "key": c.KeyAlgorithm,
+	}
+	expect := map[string]string{
+		"cvr": "29189889", "uuid": "2b0a1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", "email": "postkasse@testkommune.dk",
+		"oces": "oces3", "org": "Testkommune Nord", "sig": "RSASSA-PSS SHA-256", "key": "RSA 2048",
+	}
+	for k, v := range expect {
+		if want[k] != v {
+			t.Errorf("%s = %q, want %q", k, want[k], v)
+		}
+	}
+	if !strings.HasPrefix(c.Subject, "C=DK, O=Testkommune Nord") || !strings.Contains(c.Subject, "organizationIdentifier=NTRDK-29189889") ||
+		!strings.Contains(c.Subject, "serialNumber=UI:DK-O:G:") {
+		t.Errorf("subject = %q", c.Subject)
+	}
+	if c.Issuer != "C=DK, O=Testkommune Nord, CN=Den Danske Stat OCES udstedende-CA 1" {
+		t.Errorf("issuer = %q", c.Issuer)
+	}
+	if len(c.SHA1) != 40 || len(c.SHA256) != 64 || strings.ToLower(c.SHA1) != c.SHA1 {
+		t.Errorf("thumbprints %q %q", c.SHA1, c.SHA256)
+	}
+	if c.DaysLeft != daysLeft(pki.leaf.cert.NotAfter, testNow) || c.DaysLeft < 700 {
+		t.Errorf("daysLeft = %d", c.DaysLeft)
+	}
+}
+
+func TestStatusByDate(t *testing.T) {
+	tests := []struct {
+		name      string
+		nb, na    time.Time
+		wantState Status
+	}{
+		{"valid", testNow.AddDate(-1, 0, 0), testNow.AddDate(0, 0, 31), StatusValid},
+		{"expiring at 30 days", testNow.AddDate(-1, 0, 0), testNow.AddDate(0, 0, 30), StatusExpiring},
+		{"expiring tomorrow", testNow.AddDate(-1, 0, 0), testNow.Add(time.Hour), StatusExpiring},
+		{"expired", testNow.AddDate(-3, 0, 0), testNow.Add(-time.Second), StatusExpired},
+		{"not yet valid", testNow.Add(time.Hour), testNow.AddDate(3, 0, 0), StatusNotYetValid},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pki := newPKI(t, testRSAKey(t, 2+i%2), leafSpec{cvr: "29189889", notBefore: tt.nb, notAfter: tt.na})
+			f := Read(pki.leaf.cert.Raw, Options{Now: testNow, WarnDays: 30})
+			if f.Status != tt.wantState {
+				t.Fatalf("status = %s, want %s", f.Status, tt.wantState)
+			}
+			// Judge agrees with Read at another time.
+			later := testNow.AddDate(5, 0, 0)
+			Judge(&f, later, 30)
+			if f.Status != StatusExpired && tt.na.Before(later) {
+				t.Errorf("after Judge: %s", f.Status)
+			}
+		})
+	}
+}
+
+func TestReadKeyTypes(t *testing.T) {
+	tests := []struct {
+		name string
+		key  interface {
+			Public() any
+		}
+	}{}
+	_ = tests
+	for _, kt := range []string{"ecdsa", "ed25519"} {
+		t.Run(kt, func(t *testing.T) {
+			var pki testPKI
+			if kt == "ecdsa" {
+				pki = newPKI(t, ecKey(t), leafSpec{cvr: "29189889"})
+			} else {
+				pki = newPKI(t, edKey(t), leafSpec{cvr: "29189889"})
+			}
+			data := opensslP12(t, pki, pw)
+			f := Read(data, Options{Passwords: []string{pw}, Now: testNow, WarnDays: 30})
+			if f.Status != StatusValid || !f.KeyMatchesCertificate {
+				t.Fatalf("status %s match %v err %v", f.Status, f.KeyMatchesCertificate, f.Error)
+			}
+			if !strings.HasPrefix(f.Certificate.KeyAlgorithm, map[string]string{"ecdsa": "ECDSA P-256", "ed25519": "Ed25519"}[kt]) {
+				t.Errorf("key algorithm %q", f.Certificate.KeyAlgorithm)
+			}
+		})
+	}
+}

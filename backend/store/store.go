@@ -1,0 +1,116 @@
+// Package store is the SQLite cache of dpgcerts: the files the scanner has
+// read, the folders the user added and the settings. It opens from an
+// injected path (":memory:" in tests) and migrates itself on open.
+//
+// The database never holds a password, a token or a private key.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Memory is the path of a private in-memory database, for tests.
+const Memory = ":memory:"
+
+// dsnParams are set on every connection: WAL so the window can read while a
+// scan writes, foreign keys on, a busy timeout instead of instant
+// "database is locked", and BEGIN IMMEDIATE so a write transaction waits for
+// the lock up front rather than failing when it upgrades from read to write.
+const dsnParams = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate"
+
+// Store is an open database. Its methods are safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// DefaultPath is where the window and the CLI keep the database unless told
+// otherwise: <user config dir>/dpgcerts/dpgcerts.db.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("store: no config directory: %w", err)
+	}
+	return filepath.Join(dir, "dpgcerts", "dpgcerts.db"), nil
+}
+
+// Open opens (creating if needed) the database at path and applies any
+// pending migrations. A new file gets mode 0600 and a new parent directory
+// 0700, as the file names the organisation's certificate files.
+func Open(path string) (*Store, error) {
+	return open(path, migrationsFS)
+}
+
+func open(path string, migrations fs.FS) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+	memory := path == Memory
+	if !memory {
+		// The driver cuts the DSN at the first '?'.
+		if strings.ContainsRune(path, '?') {
+			return nil, fmt.Errorf("store: database path %q must not contain '?'", path)
+		}
+		if err := createPrivate(path); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open("sqlite3", path+"?"+dsnParams)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if memory {
+		// Each connection to ":memory:" is its own empty database: keep one.
+		db.SetMaxOpenConns(1)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(context.Background(), migrations); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if !memory {
+		// SQLite gives -wal and -shm the main file's mode; make sure anyway.
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				db.Close()
+				return nil, fmt.Errorf("store: %w", err)
+			}
+		}
+	}
+	return s, nil
+}
+
+// createPrivate makes the parent directory (0700) and the file (0600) before
+// SQLite opens it, so the file is never briefly world-readable. An existing
+// file is tightened to 0600 too.
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// Path is the path the store was opened with.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }

@@ -57,6 +57,7 @@ func main() {
 		OnStartup:        services.Startup,
 		OnShutdown:       services.Shutdown,
 		Bind:             services.Bind(),
+		ErrorFormatter:   app.FormatError,
 		Linux:            &linux.Options{Icon: icon, ProgramName: "dpgcerts"},
 	})
 	if err != nil {

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"errors"
+	"log"
+
+	"dpgcerts/backend/certs"
+)
+
+// CodeInternal is the code of anything unexpected.
+const CodeInternal = "internal"
+
+// Error is what a bound method's failure looks like to the frontend: a
+// rejected promise holding {code, message}. The frontend shows the
+// translation errors.<code>.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// coded is an error from backend/ that carries a stable code.
+type coded interface {
+	error
+	ErrorCode() string
+}
+
+// FormatError is Wails' ErrorFormatter: it turns a Go error into an Error.
+// An error without a code becomes "internal"; its details go to the log,
+// not to the screen.
+func FormatError(err error) any {
+	var ce *certs.Error
+	if errors.As(err, &ce) {
+		return Error{Code: ce.Code, Message: ce.Message}
+	}
+	var c coded
+	if errors.As(err, &c) && c.ErrorCode() != "" {
+		return Error{Code: c.ErrorCode(), Message: c.Error()}
+	}
+	log.Printf("dpgcerts: internal error: %v", err)
+	return Error{Code: CodeInternal, Message: "Something unexpected went wrong. The details are in the log."}
+}

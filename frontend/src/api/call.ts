@@ -1,0 +1,72 @@
+// Every call into Go goes through call(): a rejected promise becomes an
+// ApiError with a stable code, so components can show errors.<code>.
+
+/** The code of anything unexpected. Its details go to the log, not the screen. */
+export const INTERNAL = 'internal'
+
+/** An error from the Go side, or from failing to reach it. */
+export class ApiError extends Error {
+  readonly code: string
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message || code, options)
+    this.name = 'ApiError'
+    this.code = code
+  }
+}
+
+const CODE = /^[a-z][a-z0-9_]*$/
+
+function fromObject(value: object, cause: unknown): ApiError | undefined {
+  const { code, message } = value as { code?: unknown; message?: unknown }
+  if (typeof code !== 'string' || !CODE.test(code)) return undefined
+  return new ApiError(code, typeof message === 'string' ? message : '', { cause })
+}
+
+/**
+ * Turns whatever a bound Go method rejected with into an ApiError.
+ *
+ * Go errors reach the frontend as {code, message} objects (app.FormatError,
+ * set as Wails' ErrorFormatter). Anything else, a bare string from Wails or
+ * a TypeError when the bindings are missing (a plain browser), is internal.
+ */
+export function toApiError(reason: unknown): ApiError {
+  if (reason instanceof ApiError) return reason
+  if (typeof reason === 'string') {
+    const text = reason.trim()
+    if (text.startsWith('{')) {
+      try {
+        const parsed: unknown = JSON.parse(text)
+        if (parsed && typeof parsed === 'object') {
+          const err = fromObject(parsed, reason)
+          if (err) return err
+        }
+      } catch {
+        // not JSON: a plain message
+      }
+    }
+    return new ApiError(INTERNAL, text, { cause: reason })
+  }
+  if (reason instanceof Error) {
+    return fromObject(reason, reason) ?? new ApiError(INTERNAL, reason.message, { cause: reason })
+  }
+  if (reason && typeof reason === 'object') {
+    return fromObject(reason, reason) ?? new ApiError(INTERNAL, JSON.stringify(reason), { cause: reason })
+  }
+  return new ApiError(INTERNAL, String(reason), { cause: reason })
+}
+
+/** Runs one call into Go and rejects only with an ApiError. */
+export async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (reason) {
+    throw toApiError(reason)
+  }
+}
+
+/** The translation id of an error: errors.<code>, or errors.internal for a code not known to the translations. */
+export function errorKey(err: unknown, known: (key: string) => boolean): string {
+  const key = `errors.${toApiError(err).code}`
+  return known(key) ? key : `errors.${INTERNAL}`
+}

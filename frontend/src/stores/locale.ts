@@ -1,0 +1,32 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { app } from '@/api'
+import { DEFAULT_LANG, i18n, isLang, type Lang } from '@/i18n'
+
+// The language shown. Go decides the first one (--lang, else the OS); the
+// flag in the header switches it.
+export const useLocaleStore = defineStore('locale', () => {
+  const lang = ref<Lang>(DEFAULT_LANG)
+
+  function set(next: Lang) {
+    lang.value = next
+    i18n.global.locale.value = next
+    document.documentElement.lang = next
+  }
+
+  function toggle() {
+    set(lang.value === 'da' ? 'en' : 'da')
+  }
+
+  /** Asks Go for the starting language. Outside the window, keeps the default. */
+  async function init() {
+    try {
+      const chosen = await app.language()
+      if (isLang(chosen)) set(chosen)
+    } catch {
+      set(lang.value)
+    }
+  }
+
+  return { lang, set, toggle, init }
+})

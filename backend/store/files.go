@@ -23,6 +23,9 @@ type Entry struct {
 	Size    int64
 	MtimeNS int64  // modification time, Unix nanoseconds
 	SHA256  string // lower-case hex of the content
+	// Reader tags the build of the reader that made File; the scanner reads
+	// the file again when it differs from its own.
+	Reader string
 	// File is the reader's result, Certificate.Raw and Chain[i].Raw included.
 	// Its Path is Entry.Path and its PasswordIndex is -1 when loaded. Status
 	// and DaysLeft are as of ReadAt: judge them again before use.
@@ -37,7 +40,7 @@ type Entry struct {
 // the file is read again and its row replaced.
 func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT path, size, mtime_ns, sha256, result, cert_der, chain_der, read_at FROM files`)
+		`SELECT path, size, mtime_ns, sha256, reader, result, cert_der, chain_der, read_at FROM files`)
 	if err != nil {
 		return nil, fmt.Errorf("store: load files: %w", err)
 	}
@@ -64,7 +67,7 @@ func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
 	batch := make([]rawEntry, 0, batchSize)
 	for rows.Next() {
 		var r rawEntry
-		if err := rows.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.SHA256,
+		if err := rows.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.SHA256, &r.e.Reader,
 			&r.result, &r.certDER, &r.chainDER, &r.readAt); err != nil {
 			readErr = fmt.Errorf("store: load files: %w", err)
 			break
@@ -105,7 +108,7 @@ func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
 // file that was renamed, moved or touched. ok is false when there is none.
 func (s *Store) FindBySHA256(ctx context.Context, sum string) (e Entry, ok bool, err error) {
 	row := s.db.QueryRowContext(ctx,
-		`SELECT path, size, mtime_ns, sha256, result, cert_der, chain_der, read_at
+		`SELECT path, size, mtime_ns, sha256, reader, result, cert_der, chain_der, read_at
 		 FROM files WHERE sha256 = ? ORDER BY read_at DESC LIMIT 1`, sum)
 	e, err = scanEntry(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -128,11 +131,11 @@ func (s *Store) PutFiles(ctx context.Context, entries []Entry) error {
 	}
 	defer tx.Rollback() // no-op after Commit
 	stmt, err := tx.PrepareContext(ctx,
-		`INSERT INTO files (path, size, mtime_ns, sha256, result, cert_der, chain_der, read_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO files (path, size, mtime_ns, sha256, reader, result, cert_der, chain_der, read_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (path) DO UPDATE SET
 		   size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256,
-		   result = excluded.result, cert_der = excluded.cert_der,
+		   reader = excluded.reader, result = excluded.result, cert_der = excluded.cert_der,
 		   chain_der = excluded.chain_der, read_at = excluded.read_at`)
 	if err != nil {
 		return fmt.Errorf("store: put files: %w", err)
@@ -147,7 +150,7 @@ func (s *Store) PutFiles(ctx context.Context, entries []Entry) error {
 		if readAt.IsZero() {
 			readAt = time.Now()
 		}
-		if _, err := stmt.ExecContext(ctx, e.Path, e.Size, e.MtimeNS, e.SHA256,
+		if _, err := stmt.ExecContext(ctx, e.Path, e.Size, e.MtimeNS, e.SHA256, e.Reader,
 			result, certDER, chainDER, readAt.UnixNano()); err != nil {
 			return fmt.Errorf("store: put %s: %w", e.Path, err)
 		}
@@ -226,7 +229,7 @@ func (r rawEntry) decode() (Entry, error) {
 
 func scanEntry(row *sql.Row) (Entry, error) {
 	var r rawEntry
-	if err := row.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.SHA256,
+	if err := row.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.SHA256, &r.e.Reader,
 		&r.result, &r.certDER, &r.chainDER, &r.readAt); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Entry{}, err

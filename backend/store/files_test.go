@@ -25,7 +25,7 @@ func testCert(cn string, raw []byte) certs.Certificate {
 func testEntry(path string) Entry {
 	c := testCert("leaf", []byte{0x30, 0x03, 1, 2, 3})
 	return Entry{
-		Path: path, Size: 1234, MtimeNS: day0.UnixNano(), SHA256: "sum-" + path,
+		Path: path, Size: 1234, MtimeNS: day0.UnixNano(), SHA256: "sum-" + path, Reader: "r1",
 		File: certs.File{
 			Path: path, Format: certs.FormatPKCS12, Status: certs.StatusValid,
 			Encryption: "AES-256-CBC", HasPrivateKey: true, KeyMatchesCertificate: true,

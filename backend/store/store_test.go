@@ -65,7 +65,7 @@ func TestOpenFile(t *testing.T) {
 	})
 	t.Run("pragmas", func(t *testing.T) {
 		for name, want := range map[string]string{
-			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "user_version": "1",
+			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "user_version": "2",
 		} {
 			if got := pragma(t, s, name); got != want {
 				t.Errorf("PRAGMA %s = %s, want %s", name, got, want)

@@ -1,0 +1,113 @@
+# DPG Certificates: build, run and test on Debian/Ubuntu.
+#
+#   make run     install what is missing, build, open the window
+#   make test    install what is missing, then every check CI runs
+#   make build   build/bin/dpgcerts
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# Go may live in /usr/local/go, and `go install` puts wails in GOPATH/bin:
+# put both on PATH here rather than relying on the caller's shell.
+export PATH := /usr/local/go/bin:$(PATH)
+GOBIN_DIR := $(shell PATH="$(PATH)" go env GOPATH)/bin
+export PATH := $(GOBIN_DIR):$(PATH)
+# cgo is required: SQLite, the keychain and the window.
+export CGO_ENABLED := 1
+
+WAILS_VERSION := v2.16.0
+VERSION ?= $(shell git describe --tags --always 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+FUZZTIME ?= 15s
+
+# WebKitGTK 4.1 (newer distributions) needs a build tag; 4.0 (Debian 12) none.
+WAILS_TAGS ?= $(shell pkg-config --exists webkit2gtk-4.0 2>/dev/null || { pkg-config --exists webkit2gtk-4.1 2>/dev/null && echo webkit2_41; })
+TAGS_FLAG := $(if $(strip $(WAILS_TAGS)),-tags "$(WAILS_TAGS)")
+
+NODE_STAMP := frontend/node_modules/.package-lock.json
+
+.PHONY: all deps deps-apt deps-wails deps-node deps-npm bindings build run test test-go test-frontend fuzz bench fmt lint clean build-windows
+
+all: build
+
+## deps: install what is missing (Debian packages, the Wails CLI, npm packages)
+deps: deps-apt deps-wails deps-npm
+
+deps-apt:
+	@bash scripts/apt-deps.sh
+
+deps-wails:
+	@case "$$(wails version 2>/dev/null || true)" in \
+		$(WAILS_VERSION)*) ;; \
+		*) echo "installing the Wails CLI $(WAILS_VERSION)"; \
+		   go install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION) ;; \
+	esac
+
+deps-node:
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js 20.19+ and npm are needed" >&2; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+		|| { echo "Node.js 20.19+ is needed, found $$(node -v)" >&2; exit 1; }
+
+deps-npm: deps-node $(NODE_STAMP)
+
+# npm ci only when the lock file changed since the last install.
+$(NODE_STAMP): frontend/package-lock.json frontend/package.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+## bindings: generate frontend/wailsjs from the bound Go structs
+bindings: deps-wails
+	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
+	wails generate module $(TAGS_FLAG)
+
+## build: build/bin/dpgcerts with the version from git
+build: deps
+	wails build $(TAGS_FLAG) -ldflags "$(LDFLAGS)" -o dpgcerts
+	@echo "built build/bin/dpgcerts $(VERSION)"
+
+## run: build and open the window (ARGS="--lang da" passes flags)
+run: build
+	./build/bin/dpgcerts $(ARGS)
+
+## test: vet, Go tests with -race, frontend tests and type check, then every fuzz target for FUZZTIME
+test: deps
+	$(MAKE) --no-print-directory test-go test-frontend fuzz
+
+test-go:
+	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
+	go vet ./...
+	go test -race ./...
+
+test-frontend: bindings deps-npm
+	cd frontend && npm test
+	cd frontend && npm run typecheck
+
+## fuzz: run each Fuzz target alone for FUZZTIME (default 15s)
+fuzz:
+	@for pkg in $$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do \
+		for name in $$(go test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+			go test "$$pkg" -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME); \
+		done; \
+	done
+
+## bench: the performance measurements
+bench:
+	bash scripts/bench.sh
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+	go vet ./...
+	cd frontend && npm run typecheck
+
+## build-windows: a Windows installer from Linux (packages gcc-mingw-w64-x86-64 nsis)
+build-windows: deps
+	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
+		wails build -platform windows/amd64 -nsis -ldflags "$(LDFLAGS)" -o dpgcerts.exe
+
+clean:
+	rm -rf build/bin
+	find frontend/dist -mindepth 1 ! -name .gitkeep -delete

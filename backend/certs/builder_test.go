@@ -71,7 +71,9 @@ func newRoot(t testing.TB, key crypto.Signer, cn string) testCert {
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		SignatureAlgorithm:    x509.SHA256WithRSAPSS,
+	}
+	if _, ok := key.(*rsa.PrivateKey); ok {
+		tmpl.SignatureAlgorithm = x509.SHA256WithRSAPSS
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {

@@ -21,11 +21,10 @@ import (
 )
 
 // Limits that keep a hostile file from hanging a scan. Real files use at most
-// a few hundred thousand PBKDF2 rounds.
-const (
-	maxIterations  = 1 << 22
-	maxScryptBytes = 128 << 20
-)
+// a few hundred thousand PBKDF2 rounds. A variable so the fuzzer can lower it.
+var maxIterations = 1 << 22
+
+const maxScryptBytes = 128 << 20
 
 var (
 	oidPKCS12PBE = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}

@@ -1,0 +1,86 @@
+package certs
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"time"
+	"testing"
+)
+
+// fuzzSeeds are real files of each kind, so the fuzzer starts from
+// structures worth mutating. They use ECDSA keys and no openssl, because
+// every fuzz worker makes them again when it starts.
+func fuzzSeeds(f *testing.F) [][]byte {
+	root := newRoot(f, ecKey(f), "Den Danske Stat OCES rod-CA")
+	ca := newLeaf(f, root, ecKey(f), leafSpec{cn: "Den Danske Stat OCES udstedende-CA 1", isCA: true})
+	leaf := newLeaf(f, ca, ecKey(f), leafSpec{cn: "postkasse@testkommune.dk", cvr: "29189889", uuid: "2b0a1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"})
+	pki := testPKI{root, ca, leaf}
+	key := pkcs8Of(f, pki.leaf.key)
+	chain := [][]byte{pki.leaf.cert.Raw, pki.ca.cert.Raw}
+	return [][]byte{
+		buildP12(f, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: chain}),
+		buildP12(f, p12Spec{password: pw, mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, certs: chain}),
+		buildP12(f, p12Spec{password: pw, mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, certs: chain, ber: true}),
+		buildP12(f, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA1AES128, keyEnc: pbes2SHA1AES128, key: key, certs: chain}),
+		pemOf("CERTIFICATE", pki.leaf.cert.Raw),
+		append(pemOf("PRIVATE KEY", key), pemOf("CERTIFICATE", pki.leaf.cert.Raw)...),
+		pki.leaf.cert.Raw,
+		[]byte("not a certificate"),
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	// Mutated iteration counts would otherwise make each run take seconds.
+	maxIterations = 4096
+	f.Fuzz(func(t *testing.T, data []byte) {
+		timer := time.AfterFunc(3*time.Second, func() {
+			buf := make([]byte, 1<<20)
+			n := runtime.Stack(buf, true)
+			panic(fmt.Sprintf("Read took over 3s on %x\n%s", data, buf[:n]))
+		})
+		r := Read(data, Options{Passwords: []string{pw, ""}, Now: testNow, WarnDays: 30})
+		timer.Stop()
+		if r.Error != nil && r.Error.Code == CodeInternal {
+			t.Fatalf("reader panicked on %d bytes", len(data))
+		}
+		switch r.Status {
+		case StatusValid, StatusExpiring, StatusExpired, StatusNotYetValid:
+			if r.Certificate == nil || r.Error != nil {
+				t.Fatalf("status %s without a certificate or with an error %v", r.Status, r.Error)
+			}
+		case StatusInvalid, StatusLocked, StatusUnreadable:
+			if r.Error == nil || r.Error.Message == "" {
+				t.Fatalf("status %s without an error", r.Status)
+			}
+		default:
+			t.Fatalf("unknown status %q", r.Status)
+		}
+	})
+}
+
+func FuzzToDER(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+		if der, err := toDER(s); err == nil {
+			f.Add(derToBER(f, der))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		der, err := toDER(data)
+		if err != nil {
+			return
+		}
+		// DER is a fixed point.
+		again, err := toDER(der)
+		if err != nil {
+			t.Fatalf("toDER output is not readable: %v", err)
+		}
+		if !bytes.Equal(again, der) {
+			t.Fatalf("toDER is not idempotent")
+		}
+	})
+}

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
-	"time"
 	"testing"
+	"time"
 )
 
 // fuzzSeeds are real files of each kind, so the fuzzer starts from

@@ -300,6 +300,9 @@ func passwordRequired(tried int) *Error {
 	if tried == 0 {
 		return readError(CodePasswordRequired, "The file is protected by a password. Enter the password that was shown when the certificate was issued.")
 	}
+	if tried == 1 {
+		return readError(CodePasswordRequired, "The password given doesn't open the file. Enter the password that was shown when the certificate was issued.")
+	}
 	return readError(CodePasswordRequired,
 		"None of the %d known passwords opens the file. Enter the password that was shown when the certificate was issued.", tried)
 }

@@ -5,11 +5,43 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
+	"strings"
+)
+
+// Exit statuses. They are part of the contract scripts rely on.
+const (
+	ExitOK     = 0
+	ExitFailOn = 1
+	ExitUsage  = 2
+	// ExitInterrupted follows the shell's convention for SIGINT.
+	ExitInterrupted = 130
 )
 
 // Run runs the subcommand in args (without the program name) and returns the
-// process exit status: 0 success, 1 a --fail-on threshold was hit, 2 wrong usage.
+// process exit status.
 func Run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "scan":
+		return runScan(args[1:], stdout, stderr, os.Getenv)
+	case "help", "-h", "--help":
+		usage(stdout)
+		return ExitOK
+	}
 	fmt.Fprintf(stderr, "dpgcerts: unknown command %q\n", args[0])
-	return 2
+	usage(stderr)
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, strings.TrimLeft(`
+usage: dpgcerts [--db FILE] [--lang da|en]     open the window
+       dpgcerts scan [flags] PATH...           report on certificate files
+
+Run "dpgcerts scan --help" for the scan flags.
+`, "\n"))
 }

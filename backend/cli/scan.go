@@ -1,0 +1,294 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/scan"
+	"dpgcerts/backend/secrets"
+	"dpgcerts/backend/store"
+)
+
+// scanReport is the --json output: one object, stable field names.
+type scanReport struct {
+	ScannedAt time.Time    `json:"scannedAt"`
+	WarnDays  int          `json:"warnDays"`
+	Files     []certs.File `json:"files"`
+}
+
+// failLevels are the statuses --fail-on accepts.
+var failLevels = []certs.Status{certs.StatusExpiring, certs.StatusExpired, certs.StatusLocked, certs.StatusUnreadable}
+
+// Environment variables for scripts and tests.
+const (
+	// envNow fixes "now" (RFC 3339), so reports can be compared over time.
+	envNow = "DPGCERTS_NOW"
+	// envKeychain=off skips the keychain, for machines without one.
+	envKeychain = "DPGCERTS_KEYCHAIN"
+)
+
+func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("dpgcerts scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+	passwordsFile := fs.String("passwords", "", "a UTF-8 `FILE` of candidate passwords, one per line (an empty line is the empty password)")
+	warnDays := fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
+	dbPath := fs.String("db", "", "the cache `FILE` (default: dpgcerts/dpgcerts.db in the user's config dir)")
+	noCache := fs.Bool("no-cache", false, "read every file, and keep nothing")
+	failOn := fs.String("fail-on", "", "exit 1 when a file is at or past `LEVEL`: expiring, expired, locked or unreadable")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: dpgcerts scan [--json] [--passwords FILE] [--warn-days N] [--db FILE | --no-cache] [--fail-on LEVEL] PATH...")
+		fmt.Fprintln(stderr, "\nReads certificate files (PKCS#12, PEM, DER); folders are walked recursively.")
+		fmt.Fprintln(stderr, "Exit status: 0, 1 when --fail-on is met, 2 for wrong usage.")
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the paths.
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return ExitOK
+			}
+			return ExitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		paths = append(paths, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "dpgcerts scan: "+format+"\n", a...)
+		fs.Usage()
+		return ExitUsage
+	}
+	if len(paths) == 0 {
+		return usageErr("no PATH given")
+	}
+	if *noCache && *dbPath != "" {
+		return usageErr("--db and --no-cache exclude each other")
+	}
+	threshold := -1
+	if *failOn != "" {
+		for _, l := range failLevels {
+			if string(l) == *failOn {
+				threshold = certs.Severity(l)
+			}
+		}
+		if threshold < 0 {
+			return usageErr("--fail-on must be one of expiring, expired, locked, unreadable")
+		}
+	}
+	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
+		return usageErr("--warn-days must be between 1 and %d", store.WarnDays.Max)
+	}
+	now := time.Now().UTC()
+	if v := getenv(envNow); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return usageErr("%s must be an RFC 3339 time", envNow)
+		}
+		now = t.UTC()
+	}
+
+	var passwords []string
+	if *passwordsFile != "" {
+		data, err := os.ReadFile(*passwordsFile)
+		if err != nil {
+			return usageErr("can't read the passwords file: %v", err)
+		}
+		passwords, err = parsePasswords(data)
+		if err != nil {
+			return usageErr("the passwords file: %v", err)
+		}
+	}
+	if getenv(envKeychain) != "off" {
+		// Remembered passwords come after the given ones; a machine without
+		// a keychain simply has none.
+		if remembered, err := secrets.Passwords(); err == nil {
+			passwords = appendNew(passwords, remembered...)
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	opts := scan.Options{Passwords: passwords, Now: now, WarnDays: *warnDays}
+	if !*noCache {
+		st, err := openCache(*dbPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "dpgcerts scan: the cache can't be used, reading every file: %v\n", err)
+		} else {
+			defer st.Close()
+			opts.Cache = st
+			if opts.WarnDays == 0 {
+				if d, err := st.Int(ctx, store.WarnDays); err == nil {
+					opts.WarnDays = d
+				}
+			}
+		}
+	}
+	if opts.WarnDays == 0 {
+		opts.WarnDays = certs.DefaultWarnDays
+	}
+	if isTerminal(stderr) {
+		opts.Progress = progressPrinter(stderr)
+	}
+
+	files, err := scan.Scan(ctx, paths, opts)
+	if opts.Progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "dpgcerts scan: cancelled")
+			return ExitInterrupted
+		}
+		fmt.Fprintf(stderr, "dpgcerts scan: %v\n", err)
+		return ExitUsage
+	}
+
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(scanReport{ScannedAt: now, WarnDays: opts.WarnDays, Files: files}); err != nil {
+			fmt.Fprintf(stderr, "dpgcerts scan: %v\n", err)
+		}
+	} else {
+		printTable(stdout, files)
+	}
+	if threshold >= 0 {
+		for _, f := range files {
+			if certs.Severity(f.Status) >= threshold {
+				return ExitFailOn
+			}
+		}
+	}
+	return ExitOK
+}
+
+func openCache(path string) (*store.Store, error) {
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	return store.Open(path)
+}
+
+// parsePasswords reads one password per line. A final newline ends the last
+// line rather than adding an empty password; CRLF files from Windows work.
+func parsePasswords(data []byte) ([]string, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, errors.New("it is not UTF-8")
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	text := strings.TrimSuffix(string(data), "\n")
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(text + "\n"))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		out = appendNew(out, strings.TrimSuffix(sc.Text(), "\r"))
+	}
+	return out, sc.Err()
+}
+
+// appendNew appends the values not already in list.
+func appendNew(list []string, values ...string) []string {
+	for _, v := range values {
+		found := false
+		for _, have := range list {
+			if have == v {
+				found = true
+				break
+			}
+		}
+		if !found {
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// progressPrinter draws one status line, at most ten times a second.
+func progressPrinter(w io.Writer) func(scan.Progress) {
+	var last time.Time
+	return func(p scan.Progress) {
+		if time.Since(last) < 100*time.Millisecond && p.Done != p.Total {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "\r\033[KScanning: %d of %d files", p.Done, p.Total)
+	}
+}
+
+// printTable prints a readable overview, then a summary line.
+func printTable(w io.Writer, files []certs.File) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tFILE")
+	counts := map[certs.Status]int{}
+	var problems []certs.File
+	for _, f := range files {
+		counts[f.Status]++
+		days, expires, name, cvr := "-", "-", "-", "-"
+		if c := f.Certificate; c != nil {
+			days = fmt.Sprint(c.DaysLeft)
+			expires = c.NotAfter.Format("2006-01-02")
+			name = c.CommonName
+			if c.CVR != "" {
+				cvr = c.CVR
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Status, days, expires, name, cvr, f.Path)
+		if f.Error != nil {
+			problems = append(problems, f)
+		}
+	}
+	tw.Flush()
+	if len(problems) > 0 {
+		fmt.Fprintln(w)
+		for _, f := range problems {
+			fmt.Fprintf(w, "%s: %s (%s)\n", f.Path, f.Error.Message, f.Error.Code)
+		}
+	}
+	var parts []string
+	for _, s := range []certs.Status{certs.StatusValid, certs.StatusExpiring, certs.StatusExpired, certs.StatusNotYetValid,
+		certs.StatusInvalid, certs.StatusLocked, certs.StatusUnreadable} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ReplaceAll(string(s), "_", " ")))
+		}
+	}
+	noun := "files"
+	if len(files) == 1 {
+		noun = "file"
+	}
+	fmt.Fprintf(w, "\n%d %s: %s\n", len(files), noun, strings.Join(parts, ", "))
+}

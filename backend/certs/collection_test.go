@@ -1,0 +1,201 @@
+package certs_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/cli"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+type report struct {
+	ScannedAt time.Time    `json:"scannedAt"`
+	WarnDays  int          `json:"warnDays"`
+	Files     []certs.File `json:"files"`
+}
+
+func runCLI(t *testing.T, args ...string) (int, []byte, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Run(args, &out, &errb)
+	return code, out.Bytes(), errb.String()
+}
+
+// TestScanCollection runs `dpgcerts scan --json --passwords FILE DIR` over a
+// varied folder tree and checks every file's verdict, then compares the whole
+// report with the golden file.
+func TestScanCollection(t *testing.T) {
+	dir := t.TempDir()
+	want := certs.WriteCollection(t, dir)
+	// A link out of the tree is not followed.
+	outside := filepath.Join(t.TempDir(), "outside.p12")
+	os.WriteFile(outside, []byte("outside"), 0o600)
+	if err := os.Symlink(outside, filepath.Join(dir, "pkcs12", "link.p12")); err != nil {
+		t.Fatal(err)
+	}
+	pwFile := filepath.Join(t.TempDir(), "passwords.txt")
+	os.WriteFile(pwFile, []byte(strings.Join(certs.CollectionPasswords, "\r\n")+"\r\n"), 0o600)
+	t.Setenv("DPGCERTS_NOW", certs.TestNow.Format(time.RFC3339))
+	t.Setenv("DPGCERTS_KEYCHAIN", "off")
+
+	code, out, stderr := runCLI(t, "scan", "--json", "--passwords", pwFile, "--no-cache", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r report
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	seen := map[string]bool{}
+	for _, f := range r.Files {
+		rel, _ := filepath.Rel(dir, f.Path)
+		rel = filepath.ToSlash(rel)
+		seen[rel] = true
+		w, ok := want[rel]
+		if !ok {
+			t.Errorf("unexpected file in the report: %s", rel)
+			continue
+		}
+		code := ""
+		if f.Error != nil {
+			code = f.Error.Code
+		}
+		if f.Status != w.Status || code != w.Code {
+			t.Errorf("%s: %s/%s (%v), want %s/%s", rel, f.Status, code, f.Error, w.Status, w.Code)
+		}
+	}
+	for rel := range want {
+		if !seen[rel] {
+			t.Errorf("%s is missing from the report", rel)
+		}
+	}
+	for _, p := range certs.CollectionPasswords {
+		if p != "" && bytes.Contains(out, []byte(p)) {
+			t.Errorf("the report holds a password")
+		}
+	}
+	compareGolden(t, filepath.Join("testdata", "collection.golden.json"), normalize(out, dir))
+
+	// --fail-on: the collection has expired and unreadable files.
+	if code, _, _ := runCLI(t, "scan", "--no-cache", "--passwords", pwFile, "--fail-on", "expired", dir); code != 1 {
+		t.Errorf("--fail-on expired: exit %d, want 1", code)
+	}
+	if code, _, _ := runCLI(t, "scan", "--no-cache", "--passwords", pwFile, "--fail-on", "expiring", filepath.Join(dir, "pkcs12")); code != 0 {
+		t.Errorf("--fail-on expiring over valid files: exit %d, want 0", code)
+	}
+}
+
+// TestScanCachedAgrees checks that a rescan from the cache reports the same.
+func TestScanCachedAgrees(t *testing.T) {
+	dir := t.TempDir()
+	certs.WriteCollection(t, dir)
+	pwFile := filepath.Join(t.TempDir(), "passwords.txt")
+	os.WriteFile(pwFile, []byte(strings.Join(certs.CollectionPasswords, "\n")), 0o600)
+	db := filepath.Join(t.TempDir(), "cache.db")
+	t.Setenv("DPGCERTS_NOW", certs.TestNow.Format(time.RFC3339))
+	t.Setenv("DPGCERTS_KEYCHAIN", "off")
+	_, first, _ := runCLI(t, "scan", "--json", "--passwords", pwFile, "--db", db, dir)
+	_, second, _ := runCLI(t, "scan", "--json", "--passwords", pwFile, "--db", db, dir)
+	if !bytes.Equal(first, second) {
+		t.Fatalf("cached rescan differs from the first scan")
+	}
+	info, err := os.Stat(db)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("cache file mode %v (%v), want 0600", info.Mode().Perm(), err)
+	}
+	raw, _ := os.ReadFile(db)
+	for _, p := range certs.CollectionPasswords {
+		if p != "" && bytes.Contains(raw, []byte(p)) {
+			t.Errorf("the cache holds a password")
+		}
+	}
+}
+
+// TestOpenSSLReadsBER makes sure the BER test files are real: OpenSSL
+// accepts them too.
+func TestOpenSSLReadsBER(t *testing.T) {
+	openssl := certs.RequireOpenSSL(t)
+	dir := t.TempDir()
+	certs.WriteCollection(t, dir)
+	for _, name := range []string{"windows-ber.pfx", "java-ber-aes.p12", "pbkdf2-sha1-aes128.p12", "azure-root-first.pfx"} {
+		cmd := exec.Command(openssl, "pkcs12", "-legacy", "-in", filepath.Join(dir, "pkcs12", name), "-passin", "env:PW", "-noout")
+		cmd.Env = append(os.Environ(), "PW="+certs.CollectionPasswords[0])
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("openssl refuses %s: %v\n%s", name, err, b)
+		}
+	}
+}
+
+func TestScanUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"no path", []string{"scan"}, 2},
+		{"bad fail-on", []string{"scan", "--fail-on", "bad", "."}, 2},
+		{"db and no-cache", []string{"scan", "--db", "x.db", "--no-cache", "."}, 2},
+		{"bad warn-days", []string{"scan", "--warn-days", "-3", "."}, 2},
+		{"unknown flag", []string{"scan", "--bogus", "."}, 2},
+		{"unknown command", []string{"frobnicate"}, 2},
+		{"help", []string{"scan", "--help"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _, _ := runCLI(t, tt.args...); code != tt.code {
+				t.Errorf("exit %d, want %d", code, tt.code)
+			}
+		})
+	}
+}
+
+var (
+	reHex64  = regexp.MustCompile(`"sha256": "[0-9a-f]{64}"`)
+	reHex40  = regexp.MustCompile(`"sha1": "[0-9a-f]{40}"`)
+	reSerial = regexp.MustCompile(`"serialNumber": "-?[0-9a-f]+"`)
+	reKey    = regexp.MustCompile(`"keyAlgorithm": "RSA \d+"`)
+)
+
+// normalize replaces what differs between runs (fresh keys and serials, the
+// temporary folder) so the report can be compared with a golden file.
+func normalize(out []byte, dir string) []byte {
+	out = bytes.ReplaceAll(out, []byte(dir+string(filepath.Separator)), []byte("COLLECTION/"))
+	out = reHex64.ReplaceAll(out, []byte(`"sha256": "<sha256>"`))
+	out = reHex40.ReplaceAll(out, []byte(`"sha1": "<sha1>"`))
+	out = reSerial.ReplaceAll(out, []byte(`"serialNumber": "<serial>"`))
+	return reKey.ReplaceAll(out, []byte(`"keyAlgorithm": "RSA <bits>"`))
+}
+
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("report differs from %s at line %d:\n got: %s\nwant: %s\n(run go test -update if the change is intended)", path, i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("report differs from %s in length (%d vs %d lines)", path, len(gl), len(wl))
+	}
+}

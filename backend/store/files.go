@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -174,11 +175,11 @@ func (s *Store) DeleteMissing(ctx context.Context, root string, seen map[string]
 	// A range on the primary key instead of LIKE: no escaping of '%' and '_'
 	// in paths, and it uses the index. Separator+1 sorts right after every
 	// "root/..." path.
-	sep := string(os.PathSeparator)
-	next := string(rune(os.PathSeparator + 1))
+	// A volume root ("/", `C:\`) already ends in the separator.
+	base := strings.TrimSuffix(root, string(os.PathSeparator))
 	rows, err := tx.QueryContext(ctx,
 		`SELECT path FROM files WHERE path = ? OR (path > ? AND path < ?)`,
-		root, root+sep, root+next)
+		root, base+string(os.PathSeparator), base+string(rune(os.PathSeparator+1)))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete missing: %w", err)
 	}

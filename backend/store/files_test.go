@@ -185,6 +185,7 @@ func TestDeleteMissing(t *testing.T) {
 		{"sub folder only", "/r/sub", []string{"/r/sub/c"}, 1, []string{"/r", "/r/a", "/r/sub/c", "/rx/d", "/other/e", "/r.db"}},
 		{"trailing slash cleaned", "/r/sub/", nil, 2, []string{"/r", "/r/a", "/rx/d", "/other/e", "/r.db"}},
 		{"unknown root", "/nope", nil, 0, paths},
+		{"file system root", "/", []string{"/r/a"}, 6, []string{"/r/a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -354,6 +354,9 @@ func (s *scanner) process(j job) result {
 		stat = os.Stat
 	}
 	fi, err := stat(j.path)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errNotAFile // replaced by a link or a pipe since the walk
+	}
 	if err != nil {
 		return result{file: errorFile(j.path, err)}
 	}

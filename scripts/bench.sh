@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# make bench: measures dpgcerts scan against OpenSSL and the key-derivation
+# floor, all in one run on the same files, and prints a Markdown table for the
+# README's Performance section.
+#
+#   BENCH_FILES=2000     files for the speed figures
+#   BENCH_BIG=10000      files for the peak-memory figure
+#   BENCH_DIR=...        where to keep the generated files (reused when present)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
+
+n=${BENCH_FILES:-2000}
+big=${BENCH_BIG:-10000}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/dpgcerts-bench}
+password='Bench-Hemmelig-12!'
+cores=$(nproc)
+export PW="$password"
+
+for tool in openssl go; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (run make deps)" >&2; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+
+mkdir -p "$dir/files"
+bin="$dir/dpgcerts"
+echo "building dpgcerts (CLI only)" >&2
+go build -o "$bin" .
+printf '%s\n' "$password" > "$dir/passwords.txt"
+
+# One organisation certificate, exported n times with OpenSSL 3's defaults
+# (PBES2, PBKDF2-SHA256, AES-256-CBC, 2048 rounds, SHA-256 MAC): each file
+# has its own salts, so each needs its own key derivations.
+have=$(find "$dir/files" -name '*.p12' | wc -l)
+if [ "$have" -ne "$n" ]; then
+  echo "making $n .p12 files with openssl" >&2
+  rm -rf "$dir/files" && mkdir -p "$dir/files"
+  openssl req -x509 -newkey rsa:3072 -sigopt rsa_padding_mode:pss -sha256 -nodes -days 1095 \
+    -subj "/C=DK/organizationIdentifier=NTRDK-29189889/O=Testkommune Nord/serialNumber=UI:DK-O:G:2b0a1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e/CN=postkasse@testkommune.dk" \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+  seq -w 1 "$n" | xargs -P "$cores" -I{} openssl pkcs12 -export -in "$dir/cert.pem" -inkey "$dir/key.pem" \
+    -passout env:PW -out "$dir/files/cert-{}.p12"
+fi
+
+# seconds runs a command and prints its wall time in seconds.
+seconds() {
+  local start end
+  start=$(date +%s%N)
+  "$@" >/dev/null
+  end=$(date +%s%N)
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", (e - s) / 1e9 }'
+}
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+
+scan=("$bin" scan --json --passwords "$dir/passwords.txt")
+export DPGCERTS_KEYCHAIN=off
+
+echo "measuring: key-derivation floor" >&2
+floor=$(BENCH_DIR="$dir/files" BENCH_PASSWORD="$password" \
+  go test ./backend/certs -run '^$' -bench '^BenchmarkKDFFloor$' -benchtime="${n}x" |
+  awk '/files\/s/ { for (i = 1; i < NF; i++) if ($(i+1) == "files/s") print $i }')
+
+echo "measuring: dpgcerts scan --no-cache" >&2
+t_first=$(seconds "${scan[@]}" --no-cache "$dir/files")
+
+echo "measuring: dpgcerts scan with a cache (first and cached)" >&2
+rm -f "$dir/cache.db"*
+t_fill=$(seconds "${scan[@]}" --db "$dir/cache.db" "$dir/files")
+t_cached=$(seconds "${scan[@]}" --db "$dir/cache.db" "$dir/files")
+
+echo "measuring: openssl pkcs12 in a loop" >&2
+openssl_loop() { for f in "$dir"/files/*.p12; do openssl pkcs12 -in "$f" -passin env:PW -noout; done; }
+t_openssl=$(seconds openssl_loop)
+openssl_parallel() { find "$dir/files" -name '*.p12' -print0 | xargs -0 -P "$cores" -I{} openssl pkcs12 -in {} -passin env:PW -noout; }
+t_openssl_par=$(seconds openssl_parallel)
+
+echo "measuring: peak memory over $big files" >&2
+rm -rf "$dir/big" && mkdir -p "$dir/big"
+i=0
+while [ "$i" -lt "$big" ]; do
+  for f in "$dir"/files/*.p12; do
+    [ "$i" -ge "$big" ] && break
+    ln "$f" "$dir/big/$i.p12"
+    i=$((i + 1))
+  done
+done
+rss_kb=$( { /usr/bin/time -f '%M' "${scan[@]}" --no-cache "$dir/big" >/dev/null; } 2>&1 | tail -n 1)
+
+r_first=$(rate "$n" "$t_first")
+r_fill=$(rate "$n" "$t_fill")
+r_cached=$(rate "$n" "$t_cached")
+r_openssl=$(rate "$n" "$t_openssl")
+r_openssl_par=$(rate "$n" "$t_openssl_par")
+floor=${floor%.*}
+
+cat <<TABLE
+
+Measured $(date -u +%Y-%m-%d) on $cores cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $n files made by $(openssl version | cut -d' ' -f1-2) with its default protection.
+
+| what | files/s | note |
+|---|---:|---|
+| key-derivation floor (PBKDF2 and MAC key only, all cores) | $floor | the least work any reader must do |
+| \`dpgcerts scan --no-cache\` | $r_first | $(awk -v a="$r_first" -v b="$floor" 'BEGIN { printf "%.0f%% of the floor", 100 * a / b }') |
+| \`dpgcerts scan\`, first scan into the cache | $r_fill | |
+| \`dpgcerts scan\`, cached rescan | $r_cached | $(awk -v a="$r_cached" -v b="$r_first" 'BEGIN { printf "%.0f× the first scan", a / b }') |
+| \`openssl pkcs12 -noout\` in a loop | $r_openssl | one process per file, as a script would |
+| \`openssl pkcs12 -noout\` via \`xargs -P $cores\` | $r_openssl_par | |
+
+Peak memory of \`dpgcerts scan --no-cache --json\` over $big files: $((rss_kb / 1024)) MB.
+TABLE

@@ -84,7 +84,11 @@ func TestScanCollection(t *testing.T) {
 			t.Errorf("the report holds a password")
 		}
 	}
-	compareGolden(t, filepath.Join("testdata", "collection.golden.json"), normalize(out, dir))
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, out, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	compareGolden(t, filepath.Join("testdata", "collection.golden.json"), normalize(pretty.Bytes(), dir))
 
 	// --fail-on: the collection has expired and unreadable files.
 	if code, _, _ := runCLI(t, "scan", "--no-cache", "--passwords", pwFile, "--fail-on", "expired", dir); code != 1 {

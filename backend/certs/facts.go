@@ -42,42 +42,38 @@ var oidOrganizationIdentifier = "2.5.4.97"
 
 // formatName prints a distinguished name in encoding order, as OpenSSL does
 // ("C=DK, organizationIdentifier=NTRDK-12345678, O=..., CN=...").
-func formatName(raw []byte) string {
-	var rdns pkix.RDNSequence
-	if _, err := asn1.Unmarshal(raw, &rdns); err != nil {
-		return ""
-	}
-	parts := make([]string, 0, len(rdns))
-	for _, rdn := range rdns {
-		avs := make([]string, 0, len(rdn))
-		for _, av := range rdn {
-			name, ok := attributeNames[av.Type.String()]
-			if !ok {
-				name = av.Type.String()
-			}
-			avs = append(avs, name+"="+escapeValue(fmt.Sprint(av.Value)))
+func formatName(n pkix.Name) string {
+	var b strings.Builder
+	for i, av := range n.Names {
+		if i > 0 {
+			b.WriteString(", ")
 		}
-		parts = append(parts, strings.Join(avs, " + "))
+		name, ok := attributeNames[av.Type.String()]
+		if !ok {
+			name = av.Type.String()
+		}
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(escapeValue(fmt.Sprint(av.Value)))
 	}
-	return strings.Join(parts, ", ")
+	return b.String()
 }
 
+var valueEscaper = strings.NewReplacer(`\`, `\\`, ",", `\,`, "+", `\+`)
+
 func escapeValue(v string) string {
-	return strings.NewReplacer(`\`, `\\`, ",", `\,`, "+", `\+`).Replace(v)
+	if !strings.ContainsAny(v, `\,+`) {
+		return v
+	}
+	return valueEscaper.Replace(v)
 }
 
 // nameValues returns every value of one attribute type, in order.
-func nameValues(raw []byte, oid string) []string {
-	var rdns pkix.RDNSequence
-	if _, err := asn1.Unmarshal(raw, &rdns); err != nil {
-		return nil
-	}
+func nameValues(n pkix.Name, oid string) []string {
 	var out []string
-	for _, rdn := range rdns {
-		for _, av := range rdn {
-			if av.Type.String() == oid {
-				out = append(out, fmt.Sprint(av.Value))
-			}
+	for _, av := range n.Names {
+		if av.Type.String() == oid {
+			out = append(out, fmt.Sprint(av.Value))
 		}
 	}
 	return out
@@ -97,9 +93,9 @@ func facts(c *x509.Certificate, now time.Time) Certificate {
 	s1 := sha1.Sum(c.Raw)
 	s256 := sha256.Sum256(c.Raw)
 	out := Certificate{
-		Subject:            formatName(c.RawSubject),
+		Subject:            formatName(c.Subject),
 		CommonName:         c.Subject.CommonName,
-		Issuer:             formatName(c.RawIssuer),
+		Issuer:             formatName(c.Issuer),
 		SerialNumber:       serialHex(c),
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),
@@ -114,12 +110,12 @@ func facts(c *x509.Certificate, now time.Time) Certificate {
 	if len(c.Subject.Organization) > 0 {
 		out.Organization = c.Subject.Organization[0]
 	}
-	for _, v := range nameValues(c.RawSubject, oidOrganizationIdentifier) {
+	for _, v := range nameValues(c.Subject, oidOrganizationIdentifier) {
 		if m := reNTRDK.FindStringSubmatch(v); m != nil {
 			out.CVR = m[1]
 		}
 	}
-	for _, v := range nameValues(c.RawSubject, "2.5.4.5") {
+	for _, v := range nameValues(c.Subject, "2.5.4.5") {
 		if m := reOCES3UID.FindStringSubmatch(v); m != nil {
 			out.UUID = strings.ToLower(m[1])
 			out.OCES = "oces3"
@@ -136,7 +132,7 @@ func facts(c *x509.Certificate, now time.Time) Certificate {
 	}
 	if len(c.EmailAddresses) > 0 {
 		out.Email = c.EmailAddresses[0]
-	} else if v := nameValues(c.RawSubject, "1.2.840.113549.1.9.1"); len(v) > 0 {
+	} else if v := nameValues(c.Subject, "1.2.840.113549.1.9.1"); len(v) > 0 {
 		out.Email = v[0]
 	}
 	return out

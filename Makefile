@@ -87,7 +87,7 @@ fuzz:
 	@for pkg in $$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do \
 		for name in $$(go test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
 			echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-			go test "$$pkg" -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME); \
+			go test "$$pkg" -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s; \
 		done; \
 	done
 

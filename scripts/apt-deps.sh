@@ -3,7 +3,7 @@
 # when one is missing: on a machine that has them all, it does nothing.
 set -euo pipefail
 
-packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick)
+packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick dbus-daemon gnome-keyring time)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

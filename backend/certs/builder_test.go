@@ -458,3 +458,28 @@ func edKey(t testing.TB) ed25519.PrivateKey {
 	}
 	return k
 }
+
+// opensslRun runs openssl with args in dir and returns the named output file.
+func opensslRun(t testing.TB, dir, out string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(requireOpenSSL(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "P12PASS="+pw)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("openssl %v: %v\n%s", args, err, b)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// pkiDir writes the PKI's certificates and key as PEM into a new folder.
+func pkiDir(t testing.TB, pki testPKI) string {
+	dir := t.TempDir()
+	writeFile(t, dir, "leaf.pem", pemOf("CERTIFICATE", pki.leaf.cert.Raw))
+	writeFile(t, dir, "chain.pem", append(pemOf("CERTIFICATE", pki.ca.cert.Raw), pemOf("CERTIFICATE", pki.root.cert.Raw)...))
+	writeFile(t, dir, "key.pem", pemOf("PRIVATE KEY", pkcs8Of(t, pki.leaf.key)))
+	return dir
+}

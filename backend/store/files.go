@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -36,7 +35,7 @@ type Entry struct {
 
 // LoadFiles returns every cached file keyed by path, in one query, so the
 // scanner can check thousands of files without a round trip each. Decoding
-// the JSON costs more than SQLite's reading, so the rows are decoded on all
+// the results costs more than SQLite's reading, so the rows are decoded on all
 // cores while the query goes on. A row that no longer decodes is left out:
 // the file is read again and its row replaced.
 func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
@@ -240,14 +239,11 @@ func scanEntry(row *sql.Row) (Entry, error) {
 	return r.decode()
 }
 
-// encodeFile splits a File into its JSON (which leaves out Raw, tagged
-// json:"-") and the DER blobs. The chain's DERs are each prefixed with their
+// encodeFile splits a File into its encoded result (see codec.go) and the
+// DER blobs. The chain's DERs are each prefixed with their
 // length, so a certificate without Raw cannot shift the others.
 func encodeFile(f certs.File) (result, certDER, chainDER []byte, err error) {
-	result, err = json.Marshal(f)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+	result = marshalResult(f)
 	if f.Certificate != nil {
 		certDER = f.Certificate.Raw
 	}
@@ -266,11 +262,10 @@ func encodeFile(f certs.File) (result, certDER, chainDER []byte, err error) {
 }
 
 func decodeFile(result, certDER, chainDER []byte) (certs.File, error) {
-	var f certs.File
-	if err := json.Unmarshal(result, &f); err != nil {
+	f, err := unmarshalResult(result)
+	if err != nil {
 		return certs.File{}, err
 	}
-	f.PasswordIndex = -1
 	if f.Certificate != nil && len(certDER) > 0 {
 		f.Certificate.Raw = certDER
 	}

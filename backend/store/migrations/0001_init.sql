@@ -9,10 +9,11 @@ CREATE TABLE files (
     size      INTEGER NOT NULL,
     mtime_ns  INTEGER NOT NULL,
     sha256    TEXT    NOT NULL,
-    -- certs.File as JSON, without the DER (see the columns below).
-    result    TEXT    NOT NULL CHECK (json_valid(result)),
-    -- The primary certificate's DER, and the chain's DERs concatenated in
-    -- order (DER is self-delimiting). Public data, kept for export.
+    -- certs.File in the binary form of codec.go, without the DER (see the
+    -- columns below).
+    result    BLOB    NOT NULL,
+    -- The primary certificate's DER, and the chain's DERs in order, each
+    -- after its length as a uvarint. Public data, kept for export.
     cert_der  BLOB,
     chain_der BLOB,
     read_at   INTEGER NOT NULL

@@ -45,6 +45,11 @@ const (
 // MaxFileSize is the most the reader accepts; certificate files are a few KiB.
 const MaxFileSize = 4 << 20
 
+// ReaderVersion changes whenever the reader's verdicts change, so that
+// results cached by an older reader are read again even in builds without
+// version control stamping.
+const ReaderVersion = 1
+
 // DefaultWarnDays is the default warning window before expiry.
 const DefaultWarnDays = 30
 

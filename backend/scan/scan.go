@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -511,7 +512,7 @@ func cloneFile(f certs.File) certs.File {
 // build are read again. The VCS revision changes with every release; a build
 // without VCS stamping (go test, go run) shares the tag "dev".
 var readerTag = func() string {
-	tag := "dev"
+	tag := fmt.Sprintf("r%d/dev", certs.ReaderVersion)
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		var rev, modified string
 		for _, s := range bi.Settings {
@@ -523,7 +524,7 @@ var readerTag = func() string {
 			}
 		}
 		if rev != "" {
-			tag = rev
+			tag = fmt.Sprintf("r%d/%s", certs.ReaderVersion, rev)
 			if modified == "true" {
 				tag += "+dirty"
 			}

@@ -231,6 +231,7 @@ type p12Spec struct {
 	certs       [][]byte
 	key         []byte // PKCS#8; nil for a certificate-only store
 	ber         bool   // BER at every level, as Windows writes
+	macIter     int    // 2048 when zero
 }
 
 func pad(b []byte, n int) []byte {
@@ -397,10 +398,14 @@ func buildP12(t testing.TB, s p12Spec) []byte {
 		}[s.mac]
 		salt := make([]byte, 8)
 		rand.Read(salt)
-		key := pkcs12KDF(d.h, kdfMAC, bmp, salt, 2048, d.h().Size())
+		iter := s.macIter
+		if iter == 0 {
+			iter = 2048
+		}
+		key := pkcs12KDF(d.h, kdfMAC, bmp, salt, iter, d.h().Size())
 		m := hmac.New(d.h, key)
 		m.Write(authSafe)
-		pfx.MacData = macData{Mac: digestInfo{Algorithm: pkix.AlgorithmIdentifier{Algorithm: d.oid, Parameters: asn1.NullRawValue}, Digest: m.Sum(nil)}, MacSalt: salt, Iterations: 2048}
+		pfx.MacData = macData{Mac: digestInfo{Algorithm: pkix.AlgorithmIdentifier{Algorithm: d.oid, Parameters: asn1.NullRawValue}, Digest: m.Sum(nil)}, MacSalt: salt, Iterations: iter}
 	}
 	out := mustMarshal(t, pfx)
 	if s.ber {

@@ -106,6 +106,8 @@ var errWrongKey = errors.New("decryption failed")
 // pbe is one parsed password-based encryption scheme.
 type pbe struct {
 	name string
+	// cost is the key derivation's work per try, in hash iterations.
+	cost int
 	// forms turns a password into the byte strings to try, most likely first.
 	forms func(password string) [][]byte
 	// decrypt decrypts with one password form.
@@ -178,6 +180,7 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 	block := func(name string, keyLen int, newBlock func(key []byte) (cipher.Block, error)) *pbe {
 		return &pbe{
 			name:  "PKCS#12 PBE SHA-1 " + name,
+			cost:  2 * p.Iterations,
 			forms: bmpForms,
 			decrypt: func(pw, ct []byte) ([]byte, error) {
 				b, err := newBlock(kdf(pw, kdfKey, keyLen))
@@ -191,6 +194,7 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 	stream := func(name string, keyLen int) *pbe {
 		return &pbe{
 			name:  "PKCS#12 PBE SHA-1 " + name,
+			cost:  p.Iterations,
 			forms: bmpForms,
 			decrypt: func(pw, ct []byte) ([]byte, error) {
 				c, err := rc4.NewCipher(kdf(pw, kdfKey, keyLen))
@@ -251,6 +255,7 @@ func parsePBES1(id int, params []byte) (*pbe, error) {
 	}
 	return &pbe{
 		name:  name,
+		cost:  p.Iterations,
 		forms: byteForms,
 		decrypt: func(pw, ct []byte) ([]byte, error) {
 			dk := pbkdf1(h, pw, p.Salt, p.Iterations)
@@ -292,6 +297,7 @@ type rc2CBCParams struct {
 type keyDeriver struct {
 	name      string
 	keyLength int // fixed by the parameters, or 0
+	cost      int // work per derivation, in hash iterations
 	derive    func(pw []byte, keyLen int) ([]byte, error)
 }
 
@@ -327,6 +333,7 @@ func parseKDF(alg pkix.AlgorithmIdentifier) (*keyDeriver, error) {
 		return &keyDeriver{
 			name:      "PBKDF2-" + h.name,
 			keyLength: p.KeyLength,
+			cost:      2 * p.Iterations,
 			derive: func(pw []byte, keyLen int) ([]byte, error) {
 				return pbkdf2.Key(h.new, string(pw), salt, p.Iterations, keyLen)
 			},
@@ -345,6 +352,7 @@ func parseKDF(alg pkix.AlgorithmIdentifier) (*keyDeriver, error) {
 		return &keyDeriver{
 			name:      "scrypt",
 			keyLength: p.KeyLength,
+			cost:      p.N * p.R * p.P * 8,
 			derive: func(pw []byte, keyLen int) ([]byte, error) {
 				return scrypt.Key(pw, p.Salt, p.N, p.R, p.P, keyLen)
 			},
@@ -412,6 +420,7 @@ func parsePBES2(params []byte) (*pbe, error) {
 	}
 	return &pbe{
 		name:  fmt.Sprintf("PBES2 %s %s", kdf.name, cipherName),
+		cost:  kdf.cost * ((keyLen + 31) / 32),
 		forms: byteForms,
 		decrypt: func(pw, ct []byte) ([]byte, error) {
 			key, err := kdf.derive(pw, keyLen)

@@ -77,6 +77,7 @@ type contents struct {
 	keys          [][]byte // PKCS#8 DER, or PKCS#1 / SEC 1 DER (keyForm says)
 	keyForms      []string
 	locked        bool // some part needs a password none of the candidates gives
+	exhausted     bool // the work budget ran out before every password was tried
 	encryption    string
 	passwordIndex int
 }
@@ -101,6 +102,34 @@ type pfxReader struct {
 	// known is the candidate that opened the file, -1 until one did.
 	known   int
 	macDesc string
+	// spent is the key-derivation work so far; a file that would need more
+	// than workBudget is reported as locked instead of hanging the scan.
+	spent     int
+	exhausted bool
+}
+
+// workBudget bounds the key derivations one file may cost, in hash
+// iterations: thousands of tries of a normal file, a few of an extreme one.
+// A variable so a test can lower it.
+var workBudget = 1 << 25
+
+// lockedError explains why no password opened the file.
+func (r *pfxReader) lockedError() *Error {
+	if r.exhausted {
+		return readError(CodePasswordRequired,
+			"The file's key derivation is unusually slow, so not every known password was tried. Enter its password.")
+	}
+	return passwordRequired(len(r.passwords))
+}
+
+// spend records one try's work, and says whether it is still allowed.
+func (r *pfxReader) spend(cost int) bool {
+	if r.spent+cost > workBudget {
+		r.exhausted = true
+		return false
+	}
+	r.spent += cost
+	return true
 }
 
 func readPKCS12(data []byte, passwords []string) (contents, *Error) {
@@ -110,6 +139,7 @@ func readPKCS12(data []byte, passwords []string) (contents, *Error) {
 	err := r.read(data)
 	r.out.encryption = r.describe()
 	r.out.passwordIndex = r.known
+	r.out.exhausted = r.exhausted
 	return r.out, err
 }
 
@@ -293,7 +323,7 @@ func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *Error {
 	// Show what can be seen without the password.
 	r.out.locked = true
 	_ = r.collect(bags, 0)
-	return passwordRequired(len(r.passwords))
+	return r.lockedError()
 }
 
 func passwordRequired(tried int) *Error {
@@ -392,6 +422,9 @@ func (r *pfxReader) decrypt(s *pbe, ct []byte, check func([]byte) bool) ([]byte,
 	}
 	for _, i := range order {
 		for _, form := range s.forms(r.passwords[i]) {
+			if !r.spend(s.cost) {
+				return nil, errWrongKey
+			}
 			out, err := s.decrypt(form, ct)
 			if err != nil {
 				if errors.Is(err, errWrongKey) {
@@ -462,7 +495,7 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
 		}
 	}
 	if r.out.locked {
-		return passwordRequired(len(r.passwords))
+		return r.lockedError()
 	}
 	return nil
 }
@@ -488,7 +521,7 @@ func (r *pfxReader) shroudedKey(b []byte) ([]byte, *Error) {
 	key, err := r.decrypt(s, ct, validPKCS8)
 	if err != nil {
 		if errors.Is(err, errWrongKey) {
-			return nil, passwordRequired(len(r.passwords))
+			return nil, r.lockedError()
 		}
 		return nil, unsupportedErr(err)
 	}
@@ -498,6 +531,7 @@ func (r *pfxReader) shroudedKey(b []byte) ([]byte, *Error) {
 // mac is a parsed MAC algorithm: the key derivation plus HMAC.
 type mac struct {
 	name    string
+	cost    int
 	forms   func(string) [][]byte
 	compute func(pw, content []byte) ([]byte, error)
 }
@@ -529,6 +563,7 @@ func parseMAC(m *macData) (*mac, error) {
 		}
 		return &mac{
 			name:  fmt.Sprintf("PBMAC1 %s %s", kdf.name, h.name),
+			cost:  kdf.cost,
 			forms: byteForms,
 			compute: func(pw, content []byte) ([]byte, error) {
 				key, err := kdf.derive(pw, kdf.keyLength)
@@ -550,6 +585,7 @@ func parseMAC(m *macData) (*mac, error) {
 	}
 	return &mac{
 		name:  "HMAC-" + strings.ReplaceAll(d.name, "-", ""),
+		cost:  m.Iterations,
 		forms: bmpForms,
 		compute: func(pw, content []byte) ([]byte, error) {
 			key := pkcs12KDF(d.new, kdfMAC, pw, m.MacSalt, m.Iterations, d.new().Size())
@@ -564,6 +600,9 @@ func parseMAC(m *macData) (*mac, error) {
 func (r *pfxReader) verifyMAC(m *mac, content, want []byte) bool {
 	for i, pw := range r.passwords {
 		for _, form := range m.forms(pw) {
+			if !r.spend(m.cost) {
+				return false
+			}
 			got, err := m.compute(form, content)
 			if err == nil && hmac.Equal(got, want) {
 				r.known = i

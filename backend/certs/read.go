@@ -39,7 +39,7 @@ func Read(data []byte, opts Options) (f File) {
 	if c.passwordIndex >= 0 && !(implicitEmpty && c.passwordIndex == len(passwords)-1) {
 		f.PasswordIndex = c.passwordIndex
 	}
-	if err != nil && err.Code == CodePasswordRequired && implicitEmpty {
+	if err != nil && err.Code == CodePasswordRequired && implicitEmpty && !c.exhausted {
 		err = passwordRequired(len(opts.Passwords))
 	}
 	return assemble(f, c, err, opts.Now, opts.WarnDays)

@@ -255,3 +255,28 @@ func TestReadKeyTypes(t *testing.T) {
 		})
 	}
 }
+
+// TestReadWorkBudget: a file whose key derivation is extremely slow is
+// reported as locked after a bounded amount of work, instead of hanging the
+// scan while every candidate password is tried.
+func TestReadWorkBudget(t *testing.T) {
+	old := workBudget
+	workBudget = 1 << 21
+	defer func() { workBudget = old }()
+	pki := defaultPKI(t)
+	data := buildP12(t, p12Spec{password: pw, mac: "sha256", macIter: 1 << 19, certEnc: pbes2SHA256AES256,
+		keyEnc: pbes2SHA256AES256, key: pkcs8Of(t, pki.leaf.key), certs: [][]byte{pki.leaf.cert.Raw}})
+	wrong := make([]string, 50)
+	for i := range wrong {
+		wrong[i] = "wrong-" + string(rune('a'+i%26)) + string(rune('a'+i/26))
+	}
+	f := Read(data, Options{Passwords: append(wrong, pw), Now: testNow, WarnDays: 30})
+	if f.Status != StatusLocked || !strings.Contains(f.Error.Message, "unusually slow") {
+		t.Fatalf("status %s, error %v", f.Status, f.Error)
+	}
+	// The right password first still opens it.
+	f = Read(data, Options{Passwords: []string{pw}, Now: testNow, WarnDays: 30})
+	if f.Status != StatusValid {
+		t.Fatalf("with the right password first: %s %v", f.Status, f.Error)
+	}
+}

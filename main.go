@@ -45,20 +45,24 @@ func main() {
 		os.Exit(2)
 	}
 	services := app.New(opts)
+	width, height := services.WindowSize()
 
 	err = wails.Run(&options.App{
 		Title:            i18n.T(opts.Lang, "app.title"),
-		Width:            1180,
-		Height:           760,
+		Width:            width,
+		Height:           height,
 		MinWidth:         800,
 		MinHeight:        560,
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
 		AssetServer:      &assetserver.Options{Assets: assets},
 		OnStartup:        services.Startup,
 		OnShutdown:       services.Shutdown,
+		OnBeforeClose:    services.BeforeClose,
 		Bind:             services.Bind(),
 		ErrorFormatter:   app.FormatError,
 		Linux:            &linux.Options{Icon: icon, ProgramName: "dpgcerts"},
+		// Files dropped on the window reach the frontend as paths.
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dpgcerts:", err)
@@ -90,5 +94,5 @@ func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
 		fmt.Fprintln(stderr, "dpgcerts:", err)
 		return app.Options{}, err
 	}
-	return app.Options{Version: version, Lang: resolved, DBPath: *db}, nil
+	return app.Options{Version: version, Lang: resolved, LangFlag: *lang != "", DBPath: *db}, nil
 }

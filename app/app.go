@@ -5,16 +5,37 @@ package app
 
 import (
 	"context"
+	"log"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"dpgcerts/backend/i18n"
+	"dpgcerts/backend/store"
 )
 
 // Options are the choices made on the command line when the window opens.
 type Options struct {
 	Version string // injected at build time, "dev" otherwise
 	Lang    string // resolved language code: the --lang flag or the OS language
-	DBPath  string // --db: the cache file; "" means the default location
+	// LangFlag says Lang came from --lang. Without it, a language chosen
+	// earlier in the window wins over the OS language.
+	LangFlag bool
+	DBPath   string // --db: the cache file; "" means the default location
+
+	// Getenv reads the environment (DPGCERTS_NOW, the test hooks); nil means
+	// os.Getenv.
+	Getenv func(string) string
 }
+
+// EnvNow fixes "now" (RFC 3339) in the window as in `dpgcerts scan`, so
+// tests see stable days left.
+const EnvNow = "DPGCERTS_NOW"
+
+// envKeychain=off keeps the keychain out of it, as in `dpgcerts scan`.
+const envKeychain = "DPGCERTS_KEYCHAIN"
 
 // service is a bound struct that wants the Wails lifecycle.
 type service interface {
@@ -22,23 +43,97 @@ type service interface {
 	shutdown(ctx context.Context)
 }
 
+// core is what the bound structs share: the store, the clock, the current
+// language and the doors to Wails' runtime, which tests replace.
+type core struct {
+	st       *store.Store
+	now      func() time.Time
+	dialogs  Dialogs
+	emit     func(ctx context.Context, name string, data any)
+	keychain bool
+
+	mu   sync.Mutex
+	lang string
+}
+
+func (c *core) language() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lang
+}
+
+func (c *core) setLanguage(lang string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lang = lang
+}
+
 // Services builds every bound struct and drives their lifecycle. It is not
 // bound itself, so its Startup and Shutdown never reach the frontend.
 type Services struct {
-	App *App
+	App          *App
+	Certificates *Certificates
+	Help         *Help
 
-	all []service
+	core *core
+	opts Options
+	all  []service
 }
 
-// New builds the bound structs.
+// New builds the bound structs and opens the cache. A cache that can't be
+// opened is logged and replaced by an in-memory one: the window still opens.
 func New(opts Options) *Services {
-	a := &App{opts: opts}
-	return &Services{App: a, all: []service{a}}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	path := opts.DBPath
+	if path == "" {
+		if p, err := store.DefaultPath(); err == nil {
+			path = p
+		} else {
+			log.Printf("dpgcerts: %v", err)
+			path = store.Memory
+		}
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		log.Printf("dpgcerts: the cache can't be opened, keeping nothing: %v", err)
+		st, err = store.Open(store.Memory)
+		if err != nil {
+			panic(err) // an in-memory SQLite always opens
+		}
+	}
+	c := &core{
+		st:       st,
+		now:      clock(getenv),
+		dialogs:  dialogsFromEnv(getenv, nativeDialogs{}),
+		emit:     emitEvent,
+		keychain: getenv(envKeychain) != "off",
+	}
+	a := &App{opts: opts, core: c}
+	c.lang = a.initialLanguage()
+	certs := &Certificates{core: c}
+	help := &Help{core: c}
+	return &Services{App: a, Certificates: certs, Help: help, core: c, opts: opts,
+		all: []service{a, certs, help}}
+}
+
+// clock is time.Now, or the fixed time in DPGCERTS_NOW.
+func clock(getenv func(string) string) func() time.Time {
+	if v := getenv(EnvNow); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err == nil {
+			return func() time.Time { return t.UTC() }
+		}
+		log.Printf("dpgcerts: %s must be an RFC 3339 time, ignoring %q", EnvNow, v)
+	}
+	return func() time.Time { return time.Now().UTC() }
 }
 
 // Bind returns the structs whose exported methods the frontend may call.
 func (s *Services) Bind() []interface{} {
-	return []interface{}{s.App}
+	return []interface{}{s.App, s.Certificates, s.Help}
 }
 
 // Startup hands the Wails context to every bound struct (options.App.OnStartup).
@@ -49,10 +144,13 @@ func (s *Services) Startup(ctx context.Context) {
 }
 
 // Shutdown lets every bound struct release what it holds, in reverse order
-// (options.App.OnShutdown).
+// (options.App.OnShutdown), then closes the cache.
 func (s *Services) Shutdown(ctx context.Context) {
 	for i := len(s.all) - 1; i >= 0; i-- {
 		s.all[i].shutdown(ctx)
+	}
+	if err := s.core.st.Close(); err != nil {
+		log.Printf("dpgcerts: closing the cache: %v", err)
 	}
 }
 
@@ -61,22 +159,47 @@ func (s *Services) Shutdown(ctx context.Context) {
 type App struct {
 	ctx  context.Context
 	opts Options
+	core *core
 }
 
-func (a *App) startup(ctx context.Context) { a.ctx = ctx }
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	a.restoreWindow(ctx)
+}
 
 func (a *App) shutdown(context.Context) {}
 
 // Version returns the build's version, such as "v1.2.0" or "dev".
 func (a *App) Version() string { return a.opts.Version }
 
-// Language returns the language the window starts in ("da" or "en"):
-// the --lang flag, else the OS language, else English.
-func (a *App) Language() string {
+// Language returns the language the window shows ("da" or "en").
+func (a *App) Language() string { return a.core.language() }
+
+// initialLanguage is --lang, else the language chosen earlier with the flag,
+// else the OS language (resolved by main), else English.
+func (a *App) initialLanguage() string {
+	if a.opts.LangFlag && a.opts.Lang != "" {
+		return a.opts.Lang
+	}
+	if saved, err := a.core.st.String(context.Background(), store.Language); err == nil && saved != "" {
+		return saved
+	}
 	if a.opts.Lang == "" {
 		return i18n.Default
 	}
 	return a.opts.Lang
+}
+
+// SetLanguage switches the language ("da" or "en") and remembers it.
+func (a *App) SetLanguage(lang string) error {
+	if err := a.core.st.SetString(context.Background(), store.Language, lang); err != nil {
+		return newError(CodeUnsupportedLanguage, "The language must be da or en.")
+	}
+	a.core.setLanguage(lang)
+	if hasWindow(a.ctx) {
+		runtime.WindowSetTitle(a.ctx, i18n.T(lang, "app.title"))
+	}
+	return nil
 }
 
 // Messages returns every translated text of lang as a flat map from dotted

@@ -2,13 +2,33 @@ package app
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"dpgcerts/backend/store"
 )
 
+// env is a fake environment for Options.Getenv.
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func newTestServices(t *testing.T, opts Options) *Services {
+	t.Helper()
+	if opts.DBPath == "" {
+		opts.DBPath = store.Memory
+	}
+	if opts.Getenv == nil {
+		opts.Getenv = env(map[string]string{envKeychain: "off"})
+	}
+	s := New(opts)
+	t.Cleanup(func() { s.Shutdown(context.Background()) })
+	return s
+}
+
 func TestApp(t *testing.T) {
-	s := New(Options{Version: "v1.2.3", Lang: "da"})
+	s := newTestServices(t, Options{Version: "v1.2.3", Lang: "da"})
 	s.Startup(context.Background())
-	defer s.Shutdown(context.Background())
 
 	if got := s.App.Version(); got != "v1.2.3" {
 		t.Errorf("Version = %q", got)
@@ -28,16 +48,79 @@ func TestApp(t *testing.T) {
 }
 
 func TestLanguageDefault(t *testing.T) {
-	if got := New(Options{}).App.Language(); got != "en" {
+	if got := newTestServices(t, Options{}).App.Language(); got != "en" {
 		t.Errorf("Language without a choice = %q, want en", got)
 	}
 }
 
+func TestLanguageRemembered(t *testing.T) {
+	db := t.TempDir() + "/w.db"
+	first := New(Options{Lang: "en", DBPath: db, Getenv: env(nil)})
+	if err := first.App.SetLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	var ce *codedError
+	if err := first.App.SetLanguage("sv"); !errors.As(err, &ce) || ce.code != CodeUnsupportedLanguage {
+		t.Errorf("SetLanguage(sv) = %v, want %s", err, CodeUnsupportedLanguage)
+	}
+	if got := first.App.Language(); got != "da" {
+		t.Errorf("after SetLanguage: %q", got)
+	}
+	first.Shutdown(context.Background())
+
+	tests := []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"the OS language loses to the choice made in the window", Options{Lang: "en"}, "da"},
+		{"--lang wins", Options{Lang: "en", LangFlag: true}, "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.DBPath, tt.opts.Getenv = db, env(nil)
+			s := New(tt.opts)
+			defer s.Shutdown(context.Background())
+			if got := s.App.Language(); got != tt.want {
+				t.Errorf("Language = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWindowGeometry(t *testing.T) {
+	s := newTestServices(t, Options{})
+	if w, h := s.WindowSize(); w != 1180 || h != 760 {
+		t.Errorf("default size %dx%d", w, h)
+	}
+	s.saveGeometry(10, 20, 1000, 100)
+	if w, h := s.WindowSize(); w != 1000 || h != store.WindowHeight.Min {
+		t.Errorf("saved size %dx%d, want 1000x%d", w, h, store.WindowHeight.Min)
+	}
+	// Without a Wails context nothing is asked of the runtime.
+	if s.BeforeClose(context.Background()) {
+		t.Error("BeforeClose must never keep the window open")
+	}
+}
+
 func TestBindOnlyAdapters(t *testing.T) {
-	s := New(Options{})
+	s := newTestServices(t, Options{})
 	for _, b := range s.Bind() {
 		if _, ok := b.(*Services); ok {
 			t.Error("Services must not be bound: its Startup would reach the frontend")
 		}
+	}
+	if len(s.Bind()) != 3 {
+		t.Errorf("bound %d structs, want App, Certificates and Help", len(s.Bind()))
+	}
+}
+
+func TestClock(t *testing.T) {
+	now := clock(env(map[string]string{EnvNow: "2026-11-26T12:00:00+01:00"}))()
+	if now.Format("2006-01-02T15:04:05Z07:00") != "2026-11-26T11:00:00Z" {
+		t.Errorf("DPGCERTS_NOW gave %v", now)
+	}
+	if clock(env(map[string]string{EnvNow: "tomorrow"}))().IsZero() {
+		t.Error("a bad DPGCERTS_NOW must fall back to the real time")
 	}
 }

@@ -39,3 +39,21 @@ func FormatError(err error) any {
 	log.Printf("dpgcerts: internal error: %v", err)
 	return Error{Code: CodeInternal, Message: "Something unexpected went wrong. The details are in the log."}
 }
+
+// Codes of the window's own errors; each has a text errors.<code>.
+const (
+	CodeWrongPassword       = "wrong_password"
+	CodeNotInOverview       = "not_in_overview"
+	CodeNoCertificate       = "no_certificate"
+	CodeGuideMissing        = "guide_missing"
+	CodeWriteFailed         = "write_failed"
+	CodeUnsupportedLanguage = "unsupported_language"
+)
+
+// codedError is an error of the window with a stable code.
+type codedError struct{ code, msg string }
+
+func (e *codedError) Error() string     { return e.msg }
+func (e *codedError) ErrorCode() string { return e.code }
+
+func newError(code, msg string) error { return &codedError{code: code, msg: msg} }

@@ -1,0 +1,363 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/secrets"
+)
+
+var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+var testKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// makeCert makes a self-signed certificate that expires days after testNow.
+func makeCert(t *testing.T, cn string, days int) *x509.Certificate {
+	t.Helper()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(int64(days + 1000)),
+		Subject:      pkix.Name{CommonName: cn, Organization: []string{"Ærø Kommune"}, Country: []string{"DK"}},
+		NotBefore:    testNow.AddDate(-1, 0, 0),
+		NotAfter:     testNow.AddDate(0, 0, days),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &testKey().PublicKey, testKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func writeP12(t *testing.T, path string, c *x509.Certificate, password string) {
+	t.Helper()
+	data, err := pkcs12.Modern.Encode(testKey(), c, nil, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writePEM(t *testing.T, path string, c *x509.Certificate) {
+	t.Helper()
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// recorder keeps the events a scan emits.
+type recorder struct {
+	mu     sync.Mutex
+	events []string
+	done   chan ScanResult
+}
+
+func (r *recorder) emit(_ context.Context, name string, data any) {
+	r.mu.Lock()
+	r.events = append(r.events, name)
+	r.mu.Unlock()
+	if res, ok := data.(ScanResult); ok {
+		r.done <- res
+	}
+}
+
+func (r *recorder) wait(t *testing.T) ScanResult {
+	t.Helper()
+	select {
+	case res := <-r.done:
+		return res
+	case <-time.After(30 * time.Second):
+		t.Fatal("no scan:done")
+		return ScanResult{}
+	}
+}
+
+type fixture struct {
+	s       *Services
+	c       *Certificates
+	dialogs *fakeDialogs
+	rec     *recorder
+	dir     string
+	valid   *x509.Certificate
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	s := newTestServices(t, Options{Getenv: env(map[string]string{
+		EnvNow: testNow.Format(time.RFC3339), envKeychain: "off",
+	})})
+	f := &fixture{s: s, c: s.Certificates, dialogs: &fakeDialogs{}, rec: &recorder{done: make(chan ScanResult, 10)}, dir: dir}
+	s.core.dialogs = f.dialogs
+	s.core.emit = f.rec.emit
+	s.Startup(context.Background())
+
+	f.valid = makeCert(t, "post@aeroe.dk", 400)
+	writeP12(t, filepath.Join(dir, "valid.p12"), f.valid, "")
+	writeP12(t, filepath.Join(dir, "locked.p12"), makeCert(t, "locked@aeroe.dk", 200), "Hemmelig-æøå!")
+	writePEM(t, filepath.Join(dir, "expiring.pem"), makeCert(t, "soon@aeroe.dk", 10))
+	writePEM(t, filepath.Join(dir, "expired.pem"), makeCert(t, "old@aeroe.dk", -3))
+	return f
+}
+
+func (f *fixture) statuses(t *testing.T) map[string]certs.Status {
+	t.Helper()
+	ov, err := f.c.Overview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]certs.Status{}
+	for _, file := range ov.Files {
+		out[filepath.Base(file.Path)] = file.Status
+		if file.Chain != nil {
+			t.Errorf("%s: the overview carries the chain", file.Path)
+		}
+	}
+	return out
+}
+
+func codeOf(err error) string {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	return ""
+}
+
+func TestAddFilesAndUnlock(t *testing.T) {
+	f := newFixture(t)
+	if ok, err := f.c.AddFiles(); ok || err != nil {
+		t.Fatalf("a cancelled dialog: AddFiles = %v, %v", ok, err)
+	}
+	f.dialogs.files = []string{filepath.Join(f.dir, "valid.p12"), filepath.Join(f.dir, "locked.p12"), filepath.Join(f.dir, "expiring.pem")}
+	if ok, err := f.c.AddFiles(); !ok || err != nil {
+		t.Fatalf("AddFiles = %v, %v", ok, err)
+	}
+	res := f.rec.wait(t)
+	if res.Files != 3 || res.Cancelled || res.Error != nil {
+		t.Errorf("scan:done = %+v", res)
+	}
+	locked := filepath.Join(f.dir, "locked.p12")
+	if len(res.Locked) != 1 || res.Locked[0] != locked {
+		t.Errorf("locked = %v, want [%s]", res.Locked, locked)
+	}
+	if got := strings.Join(f.rec.events, ","); !strings.HasPrefix(got, "scan:started,scan:progress") || !strings.HasSuffix(got, "scan:done") {
+		t.Errorf("events = %s", got)
+	}
+	want := map[string]certs.Status{"valid.p12": "valid", "locked.p12": "locked", "expiring.pem": "expiring"}
+	if got := f.statuses(t); len(got) != 3 || got["valid.p12"] != want["valid.p12"] || got["locked.p12"] != want["locked.p12"] || got["expiring.pem"] != want["expiring.pem"] {
+		t.Errorf("statuses = %v, want %v", got, want)
+	}
+
+	if _, err := f.c.Unlock(locked, "wrong", false); codeOf(err) != CodeWrongPassword {
+		t.Errorf("a wrong password: %v, want %s", err, CodeWrongPassword)
+	}
+	got, err := f.c.Unlock(locked, "Hemmelig-æøå!", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.File.Status != certs.StatusValid || got.Remembered {
+		t.Errorf("Unlock = %s, remembered %v (the keychain is off)", got.File.Status, got.Remembered)
+	}
+	if st := f.statuses(t)["locked.p12"]; st != certs.StatusValid {
+		t.Errorf("after Unlock the overview says %s", st)
+	}
+	d, err := f.c.Details(locked)
+	if err != nil || d.Certificate == nil || d.Certificate.CommonName != "locked@aeroe.dk" || d.Chain == nil {
+		t.Errorf("Details = %+v, %v", d, err)
+	}
+	if _, err := f.c.Details("/nowhere"); codeOf(err) != CodeNotInOverview {
+		t.Errorf("Details of an unknown file: %v", err)
+	}
+}
+
+func TestUnlockRemembers(t *testing.T) {
+	keyring.MockInit()
+	f := newFixture(t)
+	f.c.core.keychain = true
+	locked := filepath.Join(f.dir, "locked.p12")
+	f.c.AddPaths([]string{locked})
+	f.rec.wait(t)
+	got, err := f.c.Unlock(locked, "Hemmelig-æøå!", true)
+	if err != nil || !got.Remembered {
+		t.Fatalf("Unlock = %+v, %v", got, err)
+	}
+	if pw, _ := secrets.Passwords(); len(pw) != 1 || pw[0] != "Hemmelig-æøå!" {
+		t.Errorf("keychain holds %d passwords", len(pw))
+	}
+}
+
+func TestScanFolderAndRemove(t *testing.T) {
+	f := newFixture(t)
+	f.dialogs.folder = f.dir
+	dir, err := f.c.ScanFolder()
+	if err != nil || dir != f.dir {
+		t.Fatalf("ScanFolder = %q, %v", dir, err)
+	}
+	res := f.rec.wait(t)
+	if res.Files != 4 {
+		t.Errorf("scan:done = %+v", res)
+	}
+	folders, _ := f.c.Folders()
+	if len(folders) != 1 || folders[0].Path != f.dir {
+		t.Errorf("folders = %v", folders)
+	}
+	if got := f.statuses(t); got["expired.pem"] != certs.StatusExpired || len(got) != 4 {
+		t.Errorf("statuses = %v", got)
+	}
+	// A file added on its own, outside the folder, stays when the folder goes.
+	other := filepath.Join(t.TempDir(), "other.pem")
+	writePEM(t, other, f.valid)
+	f.c.AddPaths([]string{other})
+	f.rec.wait(t)
+
+	if err := f.c.RemoveFolder(f.dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.statuses(t); len(got) != 1 || got["other.pem"] != certs.StatusValid {
+		t.Errorf("after RemoveFolder: %v", got)
+	}
+	if folders, _ := f.c.Folders(); len(folders) != 0 {
+		t.Errorf("folder still remembered: %v", folders)
+	}
+}
+
+func TestStartupRescansFolders(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.s.core.st.AddFolder(context.Background(), f.dir); err != nil {
+		t.Fatal(err)
+	}
+	f.c.startup(context.Background())
+	if res := f.rec.wait(t); res.Files != 4 || len(res.Locked) != 0 {
+		t.Errorf("background rescan: %+v (it must not ask for passwords)", res)
+	}
+}
+
+func TestCancelScan(t *testing.T) {
+	f := newFixture(t)
+	f.c.CancelScan() // nothing running: no effect
+	// Cancel before the scan gets going: the scan and the one queued behind
+	// it end as cancelled.
+	f.c.scanMu.Lock()
+	f.c.AddPaths([]string{f.dir})
+	f.c.AddPaths([]string{f.dir})
+	f.c.CancelScan()
+	f.c.scanMu.Unlock()
+	for range 2 {
+		if res := f.rec.wait(t); !res.Cancelled {
+			t.Errorf("scan:done = %+v, want cancelled", res)
+		}
+	}
+	// A new scan after a cancel runs.
+	f.c.AddPaths([]string{f.dir})
+	if res := f.rec.wait(t); res.Cancelled || res.Files != 4 {
+		t.Errorf("scan after cancel: %+v", res)
+	}
+	if st := f.c.ScanState(); st.Running {
+		t.Errorf("state after the scan: %+v", st)
+	}
+}
+
+func TestExports(t *testing.T) {
+	f := newFixture(t)
+	f.c.AddPaths([]string{f.dir})
+	f.rec.wait(t)
+
+	if p, err := f.c.ExportCSV("da"); p != "" || err != nil {
+		t.Errorf("a cancelled save dialog: %q, %v", p, err)
+	}
+	out := t.TempDir()
+	f.dialogs.save = out
+	tests := []struct {
+		name   string
+		export func() (string, error)
+		ext    string
+		want   string
+	}{
+		{"csv da", func() (string, error) { return f.c.ExportCSV("da") }, ".csv", "\ufeffNavn;Organisation;"},
+		{"json", f.c.ExportJSON, ".json", `"warnDays": 30`},
+		{"ics", func() (string, error) { return f.c.ExportICS("en") }, ".ics", "BEGIN:VCALENDAR\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := tt.export()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if filepath.Dir(p) != out || filepath.Ext(p) != tt.ext || !strings.Contains(p, "2026-11-26") {
+				t.Errorf("saved as %q", p)
+			}
+			data, _ := os.ReadFile(p)
+			if !strings.Contains(string(data), tt.want) {
+				t.Errorf("%s holds no %q:\n%.300s", p, tt.want, data)
+			}
+		})
+	}
+
+	valid := filepath.Join(f.dir, "valid.p12")
+	p, err := f.c.ExportCer(valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(p) != "valid.cer" {
+		t.Errorf("saved as %q", p)
+	}
+	if data, _ := os.ReadFile(p); !bytes.Equal(data, f.valid.Raw) {
+		t.Error("the .cer is not the certificate's DER")
+	}
+	if _, err := f.c.ExportCer(filepath.Join(f.dir, "locked.p12")); codeOf(err) != CodeNoCertificate {
+		t.Errorf("ExportCer of a locked file: %v", err)
+	}
+	f.dialogs.save = filepath.Join(out, "missing", "dir")
+	if _, err := f.c.ExportJSON(); codeOf(err) != CodeWriteFailed {
+		t.Errorf("saving into a missing folder: %v", err)
+	}
+	if err := f.c.OpenFileLocation(filepath.Join(f.dir, "gone.p12")); FormatError(err).(Error).Code != "not_found" {
+		t.Errorf("OpenFileLocation of a missing file: %v", err)
+	}
+}
+
+func TestWithin(t *testing.T) {
+	sep := string(filepath.Separator)
+	tests := []struct {
+		path, dir string
+		want      bool
+	}{
+		{sep + "a" + sep + "b", sep + "a", true},
+		{sep + "a", sep + "a", true},
+		{sep + "ab", sep + "a", false},
+		{sep + "b", sep + "a", false},
+	}
+	for _, tt := range tests {
+		if got := within(tt.path, tt.dir); got != tt.want {
+			t.Errorf("within(%q, %q) = %v", tt.path, tt.dir, got)
+		}
+	}
+}

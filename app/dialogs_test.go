@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// fakeDialogs answers like a user would.
+type fakeDialogs struct {
+	files  []string
+	folder string
+	save   string
+	asked  []string
+}
+
+func (f *fakeDialogs) OpenFiles(_ context.Context, title string) ([]string, error) {
+	f.asked = append(f.asked, "files:"+title)
+	return f.files, nil
+}
+
+func (f *fakeDialogs) OpenFolder(_ context.Context, title string) (string, error) {
+	f.asked = append(f.asked, "folder:"+title)
+	return f.folder, nil
+}
+
+func (f *fakeDialogs) SaveFile(_ context.Context, title, name string) (string, error) {
+	f.asked = append(f.asked, "save:"+name)
+	if f.save == "" {
+		return "", nil
+	}
+	return filepath.Join(f.save, name), nil
+}
+
+func TestDialogHooks(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.p12")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sep := string(os.PathListSeparator)
+	ctx := context.Background()
+
+	native := &fakeDialogs{files: []string{"native"}, folder: "native"}
+	if d := dialogsFromEnv(env(nil), native); d != Dialogs(native) {
+		t.Error("without the variables the native dialogs must be used")
+	}
+
+	d := dialogsFromEnv(env(map[string]string{EnvTestPick: file + sep + dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
+		t.Errorf("OpenFiles = %v, want the file only", got)
+	}
+	if got, _ := d.OpenFolder(ctx, ""); got != dir {
+		t.Errorf("OpenFolder = %q, want the folder", got)
+	}
+	if got, _ := d.SaveFile(ctx, "", "x.csv"); got != "" {
+		t.Errorf("SaveFile without a save dir = %q, want the native dialog's answer", got)
+	}
+
+	list := filepath.Join(dir, "pick.txt")
+	if err := os.WriteFile(list, []byte(file+"\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d = dialogsFromEnv(env(map[string]string{EnvTestPick: "@" + list, EnvTestSaveDir: dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
+		t.Errorf("OpenFiles from a list file = %v", got)
+	}
+	if got, _ := d.SaveFile(ctx, "", "x.csv"); got != filepath.Join(dir, "x.csv") {
+		t.Errorf("SaveFile = %q", got)
+	}
+
+	d = dialogsFromEnv(env(map[string]string{EnvTestSaveDir: dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{"native"}) {
+		t.Errorf("OpenFiles with only a save dir = %v, want the native answer", got)
+	}
+	if !strings.HasPrefix(native.asked[len(native.asked)-1], "files:") {
+		t.Errorf("native dialog not asked: %v", native.asked)
+	}
+}

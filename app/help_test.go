@@ -1,0 +1,56 @@
+package app
+
+import (
+	"testing"
+	"testing/fstest"
+)
+
+func TestHelp(t *testing.T) {
+	h := &Help{guides: fstest.MapFS{
+		"guides/en/renew-certificate.md": {Data: []byte("Intro\n\n# Renew a certificate\n\nSteps.")},
+		"guides/da/renew-certificate.md": {Data: []byte("# Forny et certifikat\n")},
+		"guides/en/attention.md":         {Data: []byte("  \n")},
+	}}
+	guides := h.Guides("en")
+	if len(guides) != len(GuideIDs) {
+		t.Fatalf("%d guides, want %d", len(guides), len(GuideIDs))
+	}
+	byID := map[string]Guide{}
+	for _, g := range guides {
+		byID[g.ID] = g
+	}
+	if g := byID["renew-certificate"]; !g.Available || g.Title != "Renew a certificate" {
+		t.Errorf("renew = %+v", g)
+	}
+	if g := byID["create-certificate"]; g.Available || g.Title != "Create a new organisation certificate" {
+		t.Errorf("a missing guide = %+v, want the translated title", g)
+	}
+	if g := byID["attention"]; g.Available {
+		t.Error("an empty guide counts as available")
+	}
+	if g := h.Guides("da")[1]; g.Title != "Forny et certifikat" {
+		t.Errorf("da = %+v", g)
+	}
+
+	if md, err := h.Guide("da", "renew-certificate"); err != nil || md != "# Forny et certifikat\n" {
+		t.Errorf("Guide = %q, %v", md, err)
+	}
+	for _, c := range [][2]string{{"en", "create-certificate"}, {"en", "../da"}, {"sv", "attention"}, {"en", "attention"}} {
+		if _, err := h.Guide(c[0], c[1]); codeOf(err) != CodeGuideMissing {
+			t.Errorf("Guide(%s, %s): %v, want %s", c[0], c[1], err, CodeGuideMissing)
+		}
+	}
+}
+
+// TestGuideTitlesTranslated: every guide has a fallback title in each language.
+func TestGuideTitlesTranslated(t *testing.T) {
+	s := newTestServices(t, Options{})
+	for _, lang := range []string{"en", "da"} {
+		msgs := s.App.Messages(lang)
+		for _, id := range GuideIDs {
+			if msgs[titleKey(id)] == "" {
+				t.Errorf("%s: no %s", lang, titleKey(id))
+			}
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package sandbox
+
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"dpgcerts/backend/portal"
+)
+
+// recorder holds an answer until the chaos has decided what to do with it.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+// chaos wraps the API with the fault injection and the request log.
+func (s *Server) chaos(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		status, note := 0, ""
+		defer func() {
+			if s.logger != nil {
+				// The path only: no query string, header or body.
+				s.logger.Printf("%s %s %d %s%s", r.Method, r.URL.Path, status, time.Since(start).Round(time.Millisecond), note)
+			}
+		}()
+		switch {
+		case s.opts.Chaos5xx > 0 && s.opts.Rand() < s.opts.Chaos5xx:
+			a := errAnswer(portal.CodeUnavailable, "the portal is unavailable (sandbox chaos)")
+			s.delay(r)
+			a.write(w, false)
+			status, note = a.status, " (chaos 503)"
+			return
+		case s.opts.Chaos429 > 0 && s.opts.Rand() < s.opts.Chaos429:
+			a := errAnswer(portal.CodeRateLimited, "too many requests; retry after the time in Retry-After (sandbox chaos)")
+			w.Header().Set("Retry-After", "1")
+			s.delay(r)
+			a.write(w, false)
+			status, note = a.status, " (chaos 429)"
+			return
+		}
+		rec := &recorder{header: http.Header{}}
+		next.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		status = rec.status
+		s.delay(r)
+		if s.opts.ChaosDrop > 0 && s.opts.Rand() < s.opts.ChaosDrop {
+			// The work is done and committed; the answer is lost.
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+				note = " (chaos: connection dropped)"
+				return
+			}
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		w.Write(rec.body.Bytes())
+	})
+}
+
+// delay waits ChaosLatency, or until the client goes away.
+func (s *Server) delay(r *http.Request) {
+	if s.opts.ChaosLatency <= 0 {
+		return
+	}
+	t := time.NewTimer(s.opts.ChaosLatency)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
+}

@@ -1,0 +1,363 @@
+// Package sandbox is the project's reference Customer Portal: it implements
+// the whole contract of portal/API.md over net/http with its own SQLite
+// database, for developers, tests and demos. It checks every upload itself
+// with the app's certificate reader, enforces idempotency keys (also under
+// concurrent duplicates) and If-Match, keeps the audit trail, and can inject
+// faults (dropped answers after commit, 503, 429, latency).
+//
+// It never keeps a password, a private key or the uploaded file: only the
+// certificate's public facts and whether its key was present and matching.
+// Tokens are kept as their SHA-256.
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"dpgcerts/backend/portal"
+)
+
+// The seeded users' fixed tokens.
+const (
+	TokenAdmin        = "sandbox-admin"
+	TokenUnregistered = "sandbox-unregistered"
+	TokenOldPortal    = "sandbox-old-portal"
+)
+
+// The seeded organisation.
+const (
+	OrgCVR  = "29189889"
+	OrgName = "Testkommune Nord"
+)
+
+// Seeded integration ids.
+const (
+	IntegrationExchangeOnline = "int-exchange-online"
+	IntegrationDigitalPost    = "int-digital-post"
+	IntegrationMitDK          = "int-mit-dk"
+	IntegrationSecureMail     = "int-secure-mail-1"
+)
+
+// Limits.
+const (
+	// DefaultMaxBody is the request body limit (413 above it).
+	DefaultMaxBody = 4 << 20
+	// DefaultEventsLimit and MaxEventsLimit bound a page of GET /events.
+	DefaultEventsLimit = 100
+	MaxEventsLimit     = 500
+	// MaxKeyLength bounds an Idempotency-Key.
+	MaxKeyLength = 255
+)
+
+// Options configure a sandbox.
+type Options struct {
+	// DB is the database file; "" or ":memory:" keeps everything in memory.
+	DB string
+	// Now is the clock (time.Now when nil). Uploads are judged at Now.
+	Now func() time.Time
+	// ChaosDrop is the probability of dropping the connection after the
+	// request was handled (and committed), without an answer.
+	ChaosDrop float64
+	// Chaos5xx is the probability of answering 503 before doing anything.
+	Chaos5xx float64
+	// Chaos429 is the probability of answering 429 (Retry-After: 1) before
+	// doing anything.
+	Chaos429 float64
+	// ChaosLatency delays every answer, after the work is done.
+	ChaosLatency time.Duration
+	// MaxBody is the request body limit; DefaultMaxBody when 0.
+	MaxBody int64
+	// Log receives one line per request (method, path, status, time); never
+	// a header or a body. Nil logs nothing.
+	Log io.Writer
+	// Rand returns numbers in [0, 1) for the chaos; math/rand when nil.
+	Rand func() float64
+}
+
+// Server is an open sandbox. Its Handler serves /api/v1.
+type Server struct {
+	opts   Options
+	db     *sql.DB
+	orgID  int64
+	orgCVR string
+	logger *log.Logger
+
+	keyMu sync.Mutex
+	keys  map[string]*keyLock
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens (creating and seeding if empty) the sandbox's database.
+func Open(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Float64
+	}
+	for _, p := range []float64{opts.ChaosDrop, opts.Chaos5xx, opts.Chaos429} {
+		if p < 0 || p > 1 {
+			return nil, fmt.Errorf("sandbox: a chaos probability must be between 0 and 1, not %v", p)
+		}
+	}
+	memory := opts.DB == "" || opts.DB == ":memory:"
+	dsn := opts.DB
+	if memory {
+		// A named shared in-memory database, so all connections see it.
+		dsn = fmt.Sprintf("file:sandbox-%d?mode=memory&cache=shared&", rand.Int64())
+	} else {
+		if strings.ContainsRune(dsn, '?') {
+			return nil, fmt.Errorf("sandbox: database path %q must not contain '?'", dsn)
+		}
+		dsn += "?"
+	}
+	dsn += "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate"
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: open %s: %w", opts.DB, err)
+	}
+	if memory {
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxIdleTime(0)
+		db.SetMaxIdleConns(1)
+	}
+	s := &Server{opts: opts, db: db, keys: map[string]*keyLock{}}
+	if opts.Log != nil {
+		s.logger = log.New(opts.Log, "sandbox: ", log.LstdFlags|log.LUTC)
+	}
+	ctx := context.Background()
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.seed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Server) Close() error { return s.db.Close() }
+
+// DB is the sandbox's database, for tests that check its records.
+func (s *Server) DB() *sql.DB { return s.db }
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	var current int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("sandbox: schema version: %w", err)
+	}
+	if current > len(names) {
+		return fmt.Errorf("sandbox: database schema version %d is newer than this program (%d)", current, len(names))
+	}
+	for i := current; i < len(names); i++ {
+		b, err := fs.ReadFile(migrations, names[i])
+		if err != nil {
+			return err
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(b)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sandbox: migration %s: %w", names[i], err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seed fills an empty database with the organisation, its integrations and
+// the three users.
+func (s *Server) seed(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	s.orgCVR = OrgCVR
+	err = tx.QueryRowContext(ctx, `SELECT id FROM organizations WHERE cvr = ?`, OrgCVR).Scan(&s.orgID)
+	if err == nil {
+		return tx.Commit()
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sandbox: seed: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO organizations (cvr, name) VALUES (?, ?)`, OrgCVR, OrgName)
+	if err != nil {
+		return fmt.Errorf("sandbox: seed: %w", err)
+	}
+	s.orgID, _ = res.LastInsertId()
+	users := []struct{ email, name, token, status string }{
+		{"admin@testkommune-nord.dk", "Anna Admin", TokenAdmin, "registered"},
+		{"ny.bruger@testkommune-nord.dk", "Niels Ny", TokenUnregistered, portal.CodeNotRegistered},
+		{"gammel.bruger@testkommune-nord.dk", "Grethe Gammel", TokenOldPortal, portal.CodeMigrationRequired},
+	}
+	for _, u := range users {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO users (organization_id, email, name, token_sha256, status) VALUES (?, ?, ?, ?, ?)`,
+			s.orgID, u.email, u.name, tokenHash(u.token), u.status); err != nil {
+			return fmt.Errorf("sandbox: seed: %w", err)
+		}
+	}
+	integrations := []struct{ id, kind, name string }{
+		{IntegrationExchangeOnline, portal.KindExchangeOnline, "testkommunenord.onmicrosoft.com"},
+		{IntegrationDigitalPost, portal.KindDigitalPost, "Digital Post (NgDP)"},
+		{IntegrationMitDK, portal.KindMitDK, "mit.dk"},
+		{IntegrationSecureMail, portal.KindSecureMail, "sikkerpost@testkommune-nord.dk"},
+	}
+	for i, in := range integrations {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO integrations (id, organization_id, kind, name, position) VALUES (?, ?, ?, ?, ?)`,
+			in.id, s.orgID, in.kind, in.name, i); err != nil {
+			return fmt.Errorf("sandbox: seed: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// keyLock serialises the requests that carry the same idempotency key, so a
+// concurrent duplicate waits for the first and then replays its answer.
+type keyLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (s *Server) lockKey(k string) func() {
+	s.keyMu.Lock()
+	l := s.keys[k]
+	if l == nil {
+		l = &keyLock{}
+		s.keys[k] = l
+	}
+	l.refs++
+	s.keyMu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		s.keyMu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(s.keys, k)
+		}
+		s.keyMu.Unlock()
+	}
+}
+
+// Listen serves the sandbox on addr until ctx ends. It refuses an address
+// that isn't loopback unless allowRemote. ready, when not nil, receives the
+// base URL (http://host:port) once it is listening.
+func (s *Server) Listen(ctx context.Context, addr string, allowRemote bool, ready func(url string)) error {
+	if !allowRemote {
+		if err := CheckLoopback(addr); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	if ready != nil {
+		ready("http://" + ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+		return nil
+	}
+}
+
+// CheckLoopback refuses a listen address whose host isn't a loopback
+// address ("" and 0.0.0.0 mean every interface).
+func CheckLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: address %q: %w", addr, err)
+	}
+	if !portal.IsLoopback(host) {
+		return fmt.Errorf("sandbox: %q is not a loopback address; use --allow-remote to listen on it", addr)
+	}
+	return nil
+}
+
+// Start serves the sandbox on a free loopback port in the background and
+// returns its base URL and a function that stops it. For tests and for the
+// window's --sandbox.
+func (s *Server) Start() (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("sandbox: %w", err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	return "http://" + ln.Addr().String(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if srv.Shutdown(ctx) != nil {
+			srv.Close()
+		}
+		<-done
+	}, nil
+}
+
+// formatTime is how times are stored and sent.
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
-	"dpgcerts/backend/export"
 	"dpgcerts/backend/i18n"
+	"dpgcerts/backend/report"
 	"dpgcerts/backend/scan"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
@@ -153,12 +153,12 @@ func (c *Certificates) sorted(light bool) ([]certs.File, error) {
 // Overview returns every file in the cache, judged now, in the shape of
 // `dpgcerts scan --json`. The chains are left out (see Details) so that
 // 10,000 files stay quick to send.
-func (c *Certificates) Overview() (export.Report, error) {
+func (c *Certificates) Overview() (report.Report, error) {
 	files, err := c.sorted(true)
 	if err != nil {
-		return export.Report{}, err
+		return report.Report{}, err
 	}
-	return export.Report{ScannedAt: c.core.now(), WarnDays: c.warnDays(), Files: files}, nil
+	return report.Report{ScannedAt: c.core.now(), WarnDays: c.warnDays(), Files: files}, nil
 }
 
 // Details returns one file with its chain.
@@ -452,7 +452,7 @@ func (c *Certificates) ExportCSV(lang string) (string, error) {
 		return "", err
 	}
 	return c.save(i18n.T(lang, "toolbar.export"), c.exportName("csv"), func(w io.Writer) error {
-		return export.CSV(w, files, lang, time.Local)
+		return report.CSV(w, files, lang, time.Local)
 	})
 }
 
@@ -462,9 +462,9 @@ func (c *Certificates) ExportJSON() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	report := export.Report{ScannedAt: c.core.now(), WarnDays: c.warnDays(), Files: files}
+	rep := report.Report{ScannedAt: c.core.now(), WarnDays: c.warnDays(), Files: files}
 	return c.save(i18n.T(c.core.language(), "toolbar.export"), c.exportName("json"), func(w io.Writer) error {
-		return export.JSON(w, report)
+		return report.JSON(w, rep)
 	})
 }
 
@@ -475,9 +475,9 @@ func (c *Certificates) ExportICS(lang string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opts := export.ICSOptions{Lang: lang, Now: c.core.now(), WarnDays: c.warnDays(), Location: time.Local}
+	opts := report.ICSOptions{Lang: lang, Now: c.core.now(), WarnDays: c.warnDays(), Location: time.Local}
 	return c.save(i18n.T(lang, "toolbar.export"), c.exportName("ics"), func(w io.Writer) error {
-		return export.ICS(w, files, opts)
+		return report.ICS(w, files, opts)
 	})
 }
 

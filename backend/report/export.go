@@ -1,8 +1,8 @@
-// Package export writes the overview of certificate files for other tools:
+// Package report writes the overview of certificate files for other tools:
 // CSV for Excel, JSON in the shape of `dpgcerts scan --json`, and an iCalendar
 // file with a reminder before each expiry. It is pure: the caller opens the
 // file and chooses the language, "now" and the warning window.
-package export
+package report
 
 import (
 	"encoding/csv"

@@ -1,0 +1,179 @@
+// Shared helpers of the end-to-end tests: one Chromium per spec file, the
+// page of the app served by `wails dev`, and the fixtures' expectations.
+//
+// scripts/e2e.sh starts the app and sets:
+//   E2E_URL        the app (default http://localhost:34115)
+//   E2E_DIR        the fixtures written by `go run ./e2e/fixtures DIR`
+//   E2E_SAVE_DIR   where the app's save dialogs write (DPGCERTS_TEST_SAVE_DIR)
+//   E2E_ARTIFACTS  where screenshots go (default artifacts/e2e in the repo)
+//   E2E_CHROMIUM   the browser (default /usr/bin/chromium)
+import { after, before, test as nodeTest } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function required(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests with scripts/e2e.sh (make test-e2e)`);
+  return v;
+}
+
+export const env = {
+  url: process.env.E2E_URL || 'http://localhost:34115',
+  dir: required('E2E_DIR'),
+  saveDir: process.env.E2E_SAVE_DIR || '',
+  artifacts: process.env.E2E_ARTIFACTS || path.join(repo, 'artifacts', 'e2e'),
+  chromium: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+};
+
+/** What the fixtures generator promised (DIR/expected.json). */
+export const manifest = JSON.parse(fs.readFileSync(path.join(env.dir, 'expected.json'), 'utf8'));
+
+/** The absolute path of a fixture, as the app shows it in data-path. */
+export const fixture = (rel) => path.join(env.dir, ...rel.split('/'));
+
+/** Which file statuses each tile stands for. */
+export const tileStatuses = {
+  valid: ['valid'],
+  expiring: ['expiring'],
+  invalid: ['expired', 'not_yet_valid', 'invalid'],
+  attention: ['locked', 'unreadable'],
+};
+export const tileNames = Object.keys(tileStatuses);
+
+/** How many of the overview's files each tile should count. */
+export function expectedTileCounts(files = manifest.files) {
+  const counts = Object.fromEntries(tileNames.map((t) => [t, 0]));
+  for (const f of files) {
+    const tile = tileNames.find((t) => tileStatuses[t].includes(f.status));
+    counts[tile]++;
+  }
+  return counts;
+}
+
+/**
+ * eventually retries an assertion until it passes or the time is up, as
+ * the UI updates asynchronously (playwright-core has no retrying expect).
+ */
+export async function eventually(fn, { timeout = 10_000, interval = 150 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/**
+ * session starts Chromium for one spec file and gives its tests a page.
+ * Its `test` screenshots the page when a test fails.
+ */
+export function session(spec) {
+  const s = {
+    /** @type {import('playwright-core').Browser} */ browser: null,
+    /** @type {import('playwright-core').Page} */ page: null,
+    pageErrors: [],
+  };
+
+  before(async () => {
+    fs.mkdirSync(env.artifacts, { recursive: true });
+    s.browser = await chromium.launch({
+      executablePath: env.chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--no-default-browser-check',
+        '--lang=en-US',
+      ],
+    });
+    // Tall enough that the overview's rows all fit the (virtual) list.
+    const context = await s.browser.newContext({ viewport: { width: 1280, height: 1024 }, locale: 'en-US' });
+    s.page = await context.newPage();
+    s.page.setDefaultTimeout(10_000);
+    s.page.on('pageerror', (err) => {
+      s.pageErrors.push(err);
+      console.error(`[${spec}] page error: ${err.message}`);
+    });
+    s.page.on('console', (msg) => {
+      if (msg.type() === 'error') console.error(`[${spec}] console: ${msg.text()}`);
+    });
+  });
+
+  after(async () => {
+    await s.browser?.close();
+  });
+
+  /** test is node:test's, with a screenshot of the page on failure. */
+  s.test = (name, fn) =>
+    nodeTest(name, async (t) => {
+      try {
+        await fn(t);
+      } catch (err) {
+        await s.shot(`FAILED-${spec}-${slug(name)}`).catch(() => {});
+        throw err;
+      }
+    });
+
+  /** shot saves a screenshot of the page into the artefacts. */
+  s.shot = async (name) => {
+    await s.page.screenshot({ path: path.join(env.artifacts, `${name}.png`) });
+  };
+
+  /** open loads the app afresh and waits until it shows the list or the welcome. */
+  s.open = async () => {
+    await s.page.goto(env.url, { waitUntil: 'load' });
+    await s.page
+      .locator('[data-testid=cert-row], [data-testid=welcome]')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+  };
+
+  s.byTestId = (id) => s.page.getByTestId(id);
+  s.rows = () => s.page.getByTestId('cert-row');
+  s.row = (rel) => s.page.locator(`[data-testid=cert-row][data-path="${fixture(rel)}"]`);
+
+  /** tileCount reads the number on a tile (valid, expiring, invalid, attention). */
+  s.tileCount = async (tile) => {
+    const text = await s.byTestId(`tile-${tile}`).getByTestId('tile-count').innerText();
+    const digits = text.replace(/\D/g, ''); // "1.234" in Danish, "1,234" in English
+    assert.ok(digits !== '', `tile-${tile} shows no number: ${JSON.stringify(text)}`);
+    return Number(digits);
+  };
+
+  s.tileCounts = async () => {
+    const counts = {};
+    for (const t of tileNames) counts[t] = await s.tileCount(t);
+    return counts;
+  };
+
+  /** rowStatuses lists the data-status of every row shown. */
+  s.rowStatuses = () => s.rows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+  s.rowPaths = () => s.rows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+
+  /** language returns the current language of the window (lang-toggle's data-lang). */
+  s.language = () => s.byTestId('lang-toggle').getAttribute('data-lang');
+
+  /** setLanguage switches the window to lang (en or da), if it isn't already. */
+  s.setLanguage = async (lang) => {
+    if ((await s.language()) === lang) return;
+    await s.byTestId('lang-toggle').click();
+    await eventually(async () => assert.equal(await s.language(), lang));
+  };
+
+  return s;
+}

@@ -1,0 +1,67 @@
+// Search: the list narrows to the rows that match, and clearing it brings
+// every row back. The tiles keep agreeing with what a tile filter shows.
+import assert from 'node:assert/strict';
+import { eventually, manifest, session } from '../lib/app.js';
+
+const app = session('search');
+const total = manifest.files.length;
+
+async function search(text) {
+  await app.byTestId('search').fill(text);
+}
+
+async function expectPaths(want) {
+  await eventually(async () => {
+    const paths = (await app.rowPaths()).map((p) => p.slice(p.indexOf('/certs/') + 1)).sort();
+    assert.deepEqual(paths, [...want].sort());
+  });
+}
+
+app.test('searching by name narrows the list', async () => {
+  await app.open();
+  await app.setLanguage('en');
+  await eventually(async () => assert.equal(await app.rows().count(), total));
+  await search('jobcenter');
+  await expectPaths(['certs/jobcenter.p12']);
+  await app.shot('search-jobcenter');
+});
+
+app.test('a name found in two files shows both', async () => {
+  await app.open();
+  await search('exchange@');
+  await expectPaths(['certs/exchange-online.p12', 'certs/offentlig/exchange-online.cer']);
+});
+
+app.test('searching is case-insensitive and finds Danish letters in file names', async () => {
+  await app.open();
+  await search('BORGERSERVICE');
+  await expectPaths(['certs/borgerservice.p12']);
+  await search('blåbær');
+  await expectPaths(['certs/sikker-post/blåbær-postkasse.pfx']);
+});
+
+app.test('a file without a certificate is found by its file name', async () => {
+  await app.open();
+  await search('noter.txt');
+  await expectPaths(['certs/noter.txt']);
+});
+
+app.test('no match shows no rows, and clearing the search shows all again', async () => {
+  await app.open();
+  await search('ingen-saadan-fil-zzz');
+  await eventually(async () => assert.equal(await app.rows().count(), 0));
+  await search('');
+  await eventually(async () => assert.equal(await app.rows().count(), total));
+});
+
+app.test('search and a tile filter combine', async () => {
+  await app.open();
+  await search('testkommune-nord.dk');
+  await app.byTestId('tile-expiring').click();
+  await expectPaths(['certs/borgerservice.p12', 'certs/jobcenter.p12']);
+  await search('jobcenter');
+  await expectPaths(['certs/jobcenter.p12']);
+  await app.byTestId('tile-expiring').click();
+  await search('');
+  await eventually(async () => assert.equal(await app.rows().count(), total));
+});

@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// OpKind is what an outbox operation does.
+type OpKind string
+
+const (
+	OpInstall  OpKind = "install"
+	OpActivate OpKind = "activate"
+)
+
+// OpState is where an operation is. pending and needs_password are active;
+// done and failed have ended.
+type OpState string
+
+const (
+	OpPending       OpState = "pending"
+	OpNeedsPassword OpState = "needs_password"
+	OpDone          OpState = "done"
+	OpFailed        OpState = "failed"
+)
+
+// Active says whether the operation has yet to end.
+func (s OpState) Active() bool { return s == OpPending || s == OpNeedsPassword }
+
+// Where an install's password is kept while it waits (Op.PasswordIn).
+const (
+	PasswordNowhere  = ""
+	PasswordKeychain = "keychain"
+	PasswordEmpty    = "empty"
+	PasswordMemory   = "memory"
+)
+
+// Op is one row of the portal outbox. It never holds a password.
+type Op struct {
+	ID     int64
+	Portal string
+	Kind   OpKind
+	// Key is the Idempotency-Key sent with every attempt.
+	Key   string
+	State OpState
+
+	// Install.
+	Filename   string
+	Path       string
+	FileSHA256 string
+	// PKCS12 is the file as it was given (still encrypted by its password).
+	// It is only loaded by OpFile, and dropped when the operation ends.
+	PKCS12     []byte
+	CertSHA256 string
+	PasswordIn string
+
+	// Activate. CertificateID may be "sha256:<hex>" for a certificate that
+	// an install in the same outbox is still sending.
+	IntegrationID string
+	CertificateID string
+	IfMatch       string
+
+	Attempts      int
+	NextAttemptAt time.Time
+	ErrorCode     string
+	ErrorMessage  string
+	ResultID      string
+	Created       bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	FinishedAt    time.Time
+}
+
+const opColumns = `id, portal, kind, idem_key, state, filename, path, file_sha256, cert_sha256, password_in,
+	integration_id, certificate_id, if_match, attempts, next_attempt_at, error_code, error_message,
+	result_id, created, created_at, updated_at, finished_at`
+
+func scanOp(sc interface{ Scan(...any) error }) (Op, error) {
+	var o Op
+	var next, created, updated, finished int64
+	err := sc.Scan(&o.ID, &o.Portal, &o.Kind, &o.Key, &o.State, &o.Filename, &o.Path, &o.FileSHA256, &o.CertSHA256,
+		&o.PasswordIn, &o.IntegrationID, &o.CertificateID, &o.IfMatch, &o.Attempts, &next, &o.ErrorCode,
+		&o.ErrorMessage, &o.ResultID, &o.Created, &created, &updated, &finished)
+	o.NextAttemptAt, o.CreatedAt, o.UpdatedAt, o.FinishedAt = fromNS(next), fromNS(created), fromNS(updated), fromNS(finished)
+	return o, err
+}
+
+func fromNS(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+func toNS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// AddOps records the user's intents in one transaction, each with its
+// idempotency key, before anything is sent. An intent that repeats an
+// active operation (the same file, or the same activation, on the same
+// portal: a double click) is not added again: the existing operation is
+// returned in its place, with duplicate set.
+func (s *Store) AddOps(ctx context.Context, ops []Op) (out []Op, duplicate []bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: add operations: %w", err)
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	for _, o := range ops {
+		if o.Key == "" || o.Portal == "" || (o.Kind != OpInstall && o.Kind != OpActivate) {
+			return nil, nil, errors.New("store: an operation needs a portal, a kind and a key")
+		}
+		if o.State == "" {
+			o.State = OpPending
+		}
+		var existing Op
+		var row *sql.Row
+		if o.Kind == OpInstall {
+			row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'install'
+				AND file_sha256 = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`, o.Portal, o.FileSHA256)
+		} else {
+			row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'activate'
+				AND integration_id = ? AND certificate_id = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`,
+				o.Portal, o.IntegrationID, o.CertificateID)
+		}
+		existing, err = scanOp(row)
+		if err == nil {
+			out, duplicate = append(out, existing), append(duplicate, true)
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, fmt.Errorf("store: add operations: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO portal_ops (portal, kind, idem_key, state, filename, path,
+			file_sha256, pkcs12, cert_sha256, password_in, integration_id, certificate_id, if_match,
+			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.Portal, o.Kind, o.Key, o.State, o.Filename, o.Path, o.FileSHA256, nilIfEmpty(o.PKCS12), o.CertSHA256,
+			o.PasswordIn, o.IntegrationID, o.CertificateID, o.IfMatch, toNS(o.NextAttemptAt), now.UnixNano(), now.UnixNano())
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: add operation: %w", err)
+		}
+		o.ID, _ = res.LastInsertId()
+		o.PKCS12 = nil
+		o.CreatedAt, o.UpdatedAt = now, now
+		out, duplicate = append(out, o), append(duplicate, false)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, fmt.Errorf("store: add operations: %w", err)
+	}
+	return out, duplicate, nil
+}
+
+func nilIfEmpty(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// OpFilter selects operations.
+type OpFilter struct {
+	Portal string
+	States []OpState // any state when empty
+	Kind   OpKind    // any kind when ""
+	IDs    []int64   // any id when empty
+}
+
+// Ops lists operations, oldest first, without their files.
+func (s *Store) Ops(ctx context.Context, f OpFilter) ([]Op, error) {
+	q := `SELECT ` + opColumns + ` FROM portal_ops WHERE portal = ?`
+	args := []any{f.Portal}
+	if len(f.States) > 0 {
+		q += ` AND state IN (?` + strings.Repeat(", ?", len(f.States)-1) + `)`
+		for _, st := range f.States {
+			args = append(args, st)
+		}
+	}
+	if f.Kind != "" {
+		q += ` AND kind = ?`
+		args = append(args, f.Kind)
+	}
+	if len(f.IDs) > 0 {
+		q += ` AND id IN (?` + strings.Repeat(", ?", len(f.IDs)-1) + `)`
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list operations: %w", err)
+	}
+	defer rows.Close()
+	var out []Op
+	for rows.Next() {
+		o, err := scanOp(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list operations: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// ErrNoOp means there is no such operation.
+var ErrNoOp = errors.New("store: no such operation")
+
+// Op returns one operation without its file.
+func (s *Store) Op(ctx context.Context, id int64) (Op, error) {
+	o, err := scanOp(s.db.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, ErrNoOp
+	}
+	return o, err
+}
+
+// OpFile returns the file kept for a pending install (nil once it ended).
+func (s *Store) OpFile(ctx context.Context, id int64) ([]byte, error) {
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT pkcs12 FROM portal_ops WHERE id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoOp
+	}
+	return b, err
+}
+
+// UpdateOp writes an operation's changing fields: state, key, password
+// place, certificate, attempts, error and result. An operation that has
+// ended loses its file.
+func (s *Store) UpdateOp(ctx context.Context, o Op) error {
+	now := time.Now().UTC()
+	finished := int64(0)
+	if !o.State.Active() {
+		finished = toNS(o.FinishedAt)
+		if finished == 0 {
+			finished = now.UnixNano()
+		}
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE portal_ops SET state = ?, idem_key = ?, password_in = ?,
+		cert_sha256 = ?, certificate_id = ?, attempts = ?, next_attempt_at = ?, error_code = ?, error_message = ?,
+		result_id = ?, created = ?, updated_at = ?, finished_at = ?,
+		pkcs12 = CASE WHEN ? THEN pkcs12 ELSE NULL END
+		WHERE id = ?`,
+		o.State, o.Key, o.PasswordIn, o.CertSHA256, o.CertificateID, o.Attempts, toNS(o.NextAttemptAt), o.ErrorCode,
+		o.ErrorMessage, o.ResultID, o.Created, now.UnixNano(), finished, o.State.Active(), o.ID)
+	if err != nil {
+		return fmt.Errorf("store: update operation: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNoOp
+	}
+	return nil
+}
+
+// DeleteOp removes an operation that has ended (the user dismissed it).
+// An active operation is not removed.
+func (s *Store) DeleteOp(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM portal_ops WHERE id = ? AND state IN ('done', 'failed')`, id)
+	if err != nil {
+		return fmt.Errorf("store: delete operation: %w", err)
+	}
+	return nil
+}
+
+// OpCounts counts a portal's operations by state.
+func (s *Store) OpCounts(ctx context.Context, portal string) (map[OpState]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, portal)
+	if err != nil {
+		return nil, fmt.Errorf("store: count operations: %w", err)
+	}
+	defer rows.Close()
+	out := map[OpState]int{}
+	for rows.Next() {
+		var st OpState
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}

@@ -33,8 +33,19 @@ var assets embed.FS
 var icon []byte
 
 func main() {
-	if len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-") {
-		os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+	if len(os.Args) > 1 {
+		switch arg := os.Args[1]; {
+		case arg == "version" || arg == "--version" || arg == "-version":
+			attachConsole()
+			fmt.Println("dpgcerts", version)
+			os.Exit(0)
+		case arg == "-h" || arg == "-help" || arg == "--help":
+			attachConsole()
+		case !strings.HasPrefix(arg, "-"):
+			// A subcommand: on Windows, print to the console it was run from.
+			attachConsole()
+			os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+		}
 	}
 
 	opts, err := windowOptions(os.Args[1:], os.Stderr)
@@ -77,6 +88,7 @@ func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: dpgcerts [--db FILE] [--lang da|en]   open the window")
 		fmt.Fprintln(stderr, "       dpgcerts <command> [flags]            run a command, e.g. dpgcerts scan --help")
+		fmt.Fprintln(stderr, "       dpgcerts --version                    print the version")
 		fs.PrintDefaults()
 	}
 	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts/ in the user's config dir)")

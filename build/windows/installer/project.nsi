@@ -1,122 +1,163 @@
-Unicode true
+# A 64-bit installer (PE32+) where makensis has the amd64 stubs (Debian's
+# nsis package has them), else the usual 32-bit one. Both install the 64-bit
+# program only.
+!if /FileExists "${NSISDIR}\Stubs\lzma_solid-amd64-unicode"
+  Target amd64-unicode
+!else
+  Unicode true
+!endif
 
-####
-## Please note: Template replacements don't work in this file. They are provided with default defines like
-## mentioned underneath.
-## If the keyword is not defined, "wails_tools.nsh" will populate them with the values from ProjectInfo.
-## If they are defined here, "wails_tools.nsh" will not touch them. This allows to use this project.nsi manually
-## from outside of Wails for debugging and development of the installer.
-##
-## For development first make a wails nsis build to populate the "wails_tools.nsh":
-## > wails build --target windows/amd64 --nsis
-## Then you can call makensis on this file with specifying the path to your binary:
-## For a AMD64 only installer:
-## > makensis -DARG_WAILS_AMD64_BINARY=..\..\bin\app.exe
-## For a ARM64 only installer:
-## > makensis -DARG_WAILS_ARM64_BINARY=..\..\bin\app.exe
-## For a installer with both architectures:
-## > makensis -DARG_WAILS_AMD64_BINARY=..\..\bin\app-amd64.exe -DARG_WAILS_ARM64_BINARY=..\..\bin\app-arm64.exe
-####
-## The following information is taken from the ProjectInfo file, but they can be overwritten here.
-####
-## !define INFO_PROJECTNAME    "MyProject" # Default "{{.Name}}"
-## !define INFO_COMPANYNAME    "MyCompany" # Default "{{.Info.CompanyName}}"
-## !define INFO_PRODUCTNAME    "MyProduct" # Default "{{.Info.ProductName}}"
-## !define INFO_PRODUCTVERSION "1.0.0"     # Default "{{.Info.ProductVersion}}"
-## !define INFO_COPYRIGHT      "Copyright" # Default "{{.Info.Copyright}}"
-###
-## !define PRODUCT_EXECUTABLE  "Application.exe"      # Default "${INFO_PROJECTNAME}.exe"
-## !define UNINST_KEY_NAME     "UninstKeyInRegistry"  # Default "${INFO_COMPANYNAME}${INFO_PRODUCTNAME}"
-####
-## !define REQUEST_EXECUTION_LEVEL "admin"            # Default "admin"  see also https://nsis.sourceforge.io/Docs/Chapter4.html
-####
-## Include the wails tools
-####
+# The DPG Certificates installer.
+#
+# `wails build -platform windows/amd64 -nsis` writes wails_tools.nsh next to
+# this file (the names, the version and the wails.* macros, from wails.json)
+# and then runs makensis on it. `make dist` (scripts/dist.sh) does the same
+# in a snapshot of the tree and adds dist.nsh: the version numbers of the
+# build and the command that signs the program, the uninstaller and the
+# installer. Without dist.nsh the installer is built unsigned.
+#
+# What it does:
+# - installs for the current user only, without administrator rights, under
+#   %LOCALAPPDATA%\Programs\DPG Certificates;
+# - installs the WebView2 runtime with Microsoft's bootstrapper (carried
+#   inside the installer) when the machine has no runtime yet;
+# - adds a Start-menu folder with the program and its uninstaller, and an
+#   entry under Settings > Apps;
+# - its uninstaller removes the program and keeps the user's data (the cache
+#   and log under %APPDATA%\dpgcerts, the window's WebView2 data) unless the
+#   user ticks "Remove my data", or runs it with /REMOVEDATA.
+
+!include /NONFATAL "dist.nsh"
+
+# Per user, without administrator rights, also when makensis is run by hand
+# or by a plain `wails build -nsis`.
+!ifndef WAILS_INSTALL_SCOPE
+  !define WAILS_INSTALL_SCOPE "user"
+!endif
+!ifndef REQUEST_EXECUTION_LEVEL
+  !define REQUEST_EXECUTION_LEVEL "user"
+!endif
+
 !include "wails_tools.nsh"
 
-# The version information for this two must consist of 4 parts
-VIProductVersion "${INFO_PRODUCTVERSION}.0"
-VIFileVersion    "${INFO_PRODUCTVERSION}.0"
+# The fixed version fields take four numbers. dist.nsh gives them from the
+# build's version (see scripts/dist-version.sh); by hand they come from
+# wails.json's productVersion (three numbers).
+!ifndef DIST_VERSION_NUMBERS
+  !define DIST_VERSION_NUMBERS "${INFO_PRODUCTVERSION}.0"
+!endif
 
+!define DATA_DIR "$APPDATA\dpgcerts"
+!define WEBVIEW_DATA_DIR "$APPDATA\${PRODUCT_EXECUTABLE}"
+!define STARTMENU_DIR "$SMPROGRAMS\${INFO_PRODUCTNAME}"
+
+# Signing: the program before it is packed, then the uninstaller and the
+# installer once makensis has written them.
+!ifdef DIST_SIGN
+  !system '${DIST_SIGN} "${ARG_WAILS_AMD64_BINARY}"' = 0
+  !uninstfinalize '${DIST_SIGN} "%1"' = 0
+  !finalize '${DIST_SIGN} "%1"' = 0
+!endif
+
+VIProductVersion "${DIST_VERSION_NUMBERS}"
+VIFileVersion    "${DIST_VERSION_NUMBERS}"
 VIAddVersionKey "CompanyName"     "${INFO_COMPANYNAME}"
-VIAddVersionKey "FileDescription" "${INFO_PRODUCTNAME} Installer"
+VIAddVersionKey "FileDescription" "${INFO_PRODUCTNAME} Setup"
 VIAddVersionKey "ProductVersion"  "${INFO_PRODUCTVERSION}"
 VIAddVersionKey "FileVersion"     "${INFO_PRODUCTVERSION}"
 VIAddVersionKey "LegalCopyright"  "${INFO_COPYRIGHT}"
 VIAddVersionKey "ProductName"     "${INFO_PRODUCTNAME}"
 
-# Enable HiDPI support. https://nsis.sourceforge.io/Reference/ManifestDPIAware
 ManifestDPIAware true
+SetCompressor /SOLID lzma
 
-!include "MUI.nsh"
+Name "${INFO_PRODUCTNAME}"
+OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe"
+InstallDir "$LOCALAPPDATA\Programs\${INFO_PRODUCTNAME}"
+# A later installer finds an earlier installation, wherever it was put.
+InstallDirRegKey HKCU "${UNINST_KEY}" "InstallLocation"
+ShowInstDetails show
+ShowUninstDetails show
+
+!include "MUI2.nsh"
+!include "FileFunc.nsh"
+!include "Sections.nsh"
 
 !define MUI_ICON "..\icon.ico"
 !define MUI_UNICON "..\icon.ico"
-# !define MUI_WELCOMEFINISHPAGE_BITMAP "resources\leftimage.bmp" #Include this to add a bitmap on the left side of the Welcome Page. Must be a size of 164x314
-!define MUI_FINISHPAGE_NOAUTOCLOSE # Wait on the INSTFILES page so the user can take a look into the details of the installation steps
-!define MUI_ABORTWARNING # This will warn the user if they exit from the installer.
+!define MUI_ABORTWARNING
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${PRODUCT_EXECUTABLE}"
 
-!insertmacro MUI_PAGE_WELCOME # Welcome to the installer page.
-# !insertmacro MUI_PAGE_LICENSE "resources\eula.txt" # Adds a EULA page to the installer
-!insertmacro MUI_PAGE_DIRECTORY # In which folder install page.
-!insertmacro MUI_PAGE_INSTFILES # Installing page.
-!insertmacro MUI_PAGE_FINISH # Finished installation page.
+!insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_INSTFILES
+!insertmacro MUI_PAGE_FINISH
 
-!insertmacro MUI_UNPAGE_INSTFILES # Uinstalling page
+!insertmacro MUI_UNPAGE_CONFIRM
+!define MUI_COMPONENTSPAGE_TEXT_TOP "${INFO_PRODUCTNAME} will be removed. Your cache, log and window settings are kept for a later installation unless you tick the box below. Passwords and the portal token remembered in Windows Credential Manager (entries starting with $\"dpgcerts$\") are not touched."
+!insertmacro MUI_UNPAGE_COMPONENTS
+!insertmacro MUI_UNPAGE_INSTFILES
 
-!insertmacro MUI_LANGUAGE "English" # Set the Language of the installer
-
-## The following two statements can be used to sign the installer and the uninstaller. The path to the binaries are provided in %1
-#!uninstfinalize 'signtool --file "%1"'
-#!finalize 'signtool --file "%1"'
-
-Name "${INFO_PRODUCTNAME}"
-OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the installer's file.
-!ifdef WAILS_INSTALL_SCOPE
-  !if "${WAILS_INSTALL_SCOPE}" == "user"
-    InstallDir "$LOCALAPPDATA\Programs\${INFO_PRODUCTNAME}"
-  !else
-    InstallDir "$PROGRAMFILES64\${INFO_COMPANYNAME}\${INFO_PRODUCTNAME}"
-  !endif
-!else
-  InstallDir "$PROGRAMFILES64\${INFO_COMPANYNAME}\${INFO_PRODUCTNAME}"
-!endif # Default installing folder ($PROGRAMFILES is Program Files folder).
-ShowInstDetails show # This will always show the installation details.
+!insertmacro MUI_LANGUAGE "English"
 
 Function .onInit
-   !insertmacro wails.checkArchitecture
+    !insertmacro wails.checkArchitecture
 FunctionEnd
 
-Section
+Section "${INFO_PRODUCTNAME}" SecProgram
+    SectionIn RO
     !insertmacro wails.setShellContext
 
     !insertmacro wails.webview2runtime
 
     SetOutPath $INSTDIR
-
     !insertmacro wails.files
 
-    CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
-    CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    CreateDirectory "${STARTMENU_DIR}"
+    CreateShortcut "${STARTMENU_DIR}\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    CreateShortcut "${STARTMENU_DIR}\Uninstall ${INFO_PRODUCTNAME}.lnk" "$INSTDIR\uninstall.exe"
 
     !insertmacro wails.associateFiles
     !insertmacro wails.associateCustomProtocols
 
     !insertmacro wails.writeUninstaller
+    WriteRegStr HKCU "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
+    WriteRegDWORD HKCU "${UNINST_KEY}" "NoModify" 1
+    WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
 SectionEnd
 
-Section "uninstall"
+Section "un.${INFO_PRODUCTNAME}" UnSecProgram
+    SectionIn RO
     !insertmacro wails.setShellContext
 
-    RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # Remove the WebView2 DataPath
+    Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    RMDir "$INSTDIR"
 
-    RMDir /r $INSTDIR
-
-    Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
-    Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
+    Delete "${STARTMENU_DIR}\${INFO_PRODUCTNAME}.lnk"
+    Delete "${STARTMENU_DIR}\Uninstall ${INFO_PRODUCTNAME}.lnk"
+    RMDir "${STARTMENU_DIR}"
 
     !insertmacro wails.unassociateFiles
     !insertmacro wails.unassociateCustomProtocols
 
+    # Last: removes uninstall.exe and the Settings > Apps entry.
     !insertmacro wails.deleteUninstaller
+    RMDir "$INSTDIR"
 SectionEnd
+
+# Off unless the user ticks it, or passes /REMOVEDATA to a silent uninstall.
+Section /o "un.Remove my data (cache, log and window settings)" UnSecData
+    SetShellVarContext current
+    RMDir /r "${DATA_DIR}"
+    RMDir /r "${WEBVIEW_DATA_DIR}"
+SectionEnd
+
+Function un.onInit
+    SetShellVarContext current
+    ${GetParameters} $0
+    ClearErrors
+    ${GetOptions} $0 "/REMOVEDATA" $1
+    ${IfNot} ${Errors}
+        !insertmacro SelectSection ${UnSecData}
+    ${EndIf}
+FunctionEnd

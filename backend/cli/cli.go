@@ -28,6 +28,14 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "scan":
 		return runScan(args[1:], stdout, stderr, os.Getenv)
+	case "install":
+		return runInstall(args[1:], stdout, stderr, os.Getenv)
+	case "activate":
+		return runActivate(args[1:], stdout, stderr, os.Getenv)
+	case "sync":
+		return runSync(args[1:], stdout, stderr, os.Getenv)
+	case "sandbox":
+		return runSandbox(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return ExitOK
@@ -41,7 +49,11 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, strings.TrimLeft(`
 usage: dpgcerts [--db FILE] [--lang da|en]     open the window
        dpgcerts scan [flags] PATH...           report on certificate files
+       dpgcerts install --portal URL FILE...   install certificates in the DPG solution
+       dpgcerts activate --portal URL --integration KIND_OR_ID --certificate SHA256
+       dpgcerts sync --portal URL              send the outbox, refresh the offline copy
+       dpgcerts sandbox [--addr HOST:PORT]     run the local reference portal
 
-Run "dpgcerts scan --help" for the scan flags.
+Run "dpgcerts <command> --help" for a command's flags.
 `, "\n"))
 }

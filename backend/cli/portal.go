@@ -1,0 +1,417 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/store"
+)
+
+// Exit statuses of the portal commands (install, activate, sync), besides
+// ExitOK and ExitUsage.
+const (
+	// ExitFailed: an operation failed for good (a bad file, a refused activation).
+	ExitFailed = 1
+	// ExitPending: the command gave up on transient errors (network, 5xx,
+	// 429); the operations stay in the outbox for the next sync.
+	ExitPending = 3
+	// ExitNeedsPassword: an install waits for its file's password
+	// (sync --passwords FILE, or the window).
+	ExitNeedsPassword = 4
+	// ExitRefused: the portal refused the user: unauthenticated,
+	// not_registered or migration_required.
+	ExitRefused = 5
+)
+
+// DefaultGiveUp is how long the portal commands retry transient failures.
+const DefaultGiveUp = 2 * time.Minute
+
+// portalFlags are the flags every portal command has.
+type portalFlags struct {
+	fs        *flag.FlagSet
+	portalURL *string
+	dbPath    *string
+	asJSON    *bool
+	timeout   *time.Duration
+	passwords *string
+}
+
+func newPortalFlags(name, synopsis, about string, stderr io.Writer, withPasswords bool) *portalFlags {
+	fs := flag.NewFlagSet("dpgcerts "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	p := &portalFlags{fs: fs}
+	p.portalURL = fs.String("portal", "", "the portal's `URL`, e.g. https://portal.timengodpg.com (the client appends /api/v1)")
+	p.dbPath = fs.String("db", "", "the app's database `FILE` with the outbox (default: dpgcerts/dpgcerts.db in the user's config dir)")
+	p.asJSON = fs.Bool("json", false, "print one JSON object")
+	p.timeout = fs.Duration("timeout", DefaultGiveUp, "how long to retry network errors, 429 and 5xx before giving up (the outbox keeps what is left)")
+	if withPasswords {
+		p.passwords = fs.String("passwords", "", "a UTF-8 `FILE` of candidate passwords, one per line")
+	}
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: "+synopsis)
+		fmt.Fprintln(stderr, "\n"+about)
+		fmt.Fprintln(stderr, "The token comes from $"+portal.EnvToken+", else from the keychain (the window's sign-in).")
+		fmt.Fprintln(stderr, "Exit status: 0 done, 1 an operation failed, 2 wrong usage, 3 gave up on transient errors")
+		fmt.Fprintln(stderr, "(run dpgcerts sync later), 4 waiting for a password, 5 refused by the portal (sign in again).")
+		fs.PrintDefaults()
+	}
+	return p
+}
+
+// parse parses flags that may come before or after the arguments.
+func (p *portalFlags) parse(args []string) (rest []string, exit int, ok bool) {
+	for {
+		if err := p.fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, ExitOK, false
+			}
+			return nil, ExitUsage, false
+		}
+		if p.fs.NArg() == 0 {
+			break
+		}
+		rest = append(rest, p.fs.Arg(0))
+		args = p.fs.Args()[1:]
+	}
+	return rest, 0, true
+}
+
+// portalSession is what a portal command works with.
+type portalSession struct {
+	st        *store.Store
+	svc       *portal.Service
+	passwords []string
+}
+
+func (ps *portalSession) Close() { ps.st.Close() }
+
+// openSession checks the portal address, finds the token, opens the
+// database and reads the passwords file. On failure it prints why and
+// returns the exit status.
+func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(string) string) (*portalSession, int) {
+	fail := func(code int, format string, a ...any) (*portalSession, int) {
+		fmt.Fprintf(stderr, "dpgcerts %s: "+format+"\n", append([]any{name}, a...)...)
+		if code == ExitUsage {
+			p.fs.Usage()
+		}
+		return nil, code
+	}
+	if *p.portalURL == "" {
+		return fail(ExitUsage, "--portal is required")
+	}
+	url, err := portal.NormalizeURL(*p.portalURL)
+	if err != nil {
+		return fail(ExitUsage, "--portal: %s", errMessage(err))
+	}
+	if *p.timeout < 0 {
+		return fail(ExitUsage, "--timeout must not be negative")
+	}
+	useKeychain := getenv(envKeychain) != "off"
+	token, err := portal.TokenFor(url, getenv, useKeychain)
+	if err != nil {
+		return fail(ExitUsage, "%s", errMessage(err))
+	}
+	client, err := portal.NewClient(url, token)
+	if err != nil {
+		return fail(ExitUsage, "%s", errMessage(err))
+	}
+	var passwords []string
+	if p.passwords != nil && *p.passwords != "" {
+		data, err := os.ReadFile(*p.passwords)
+		if err != nil {
+			return fail(ExitUsage, "can't read the passwords file: %v", err)
+		}
+		if passwords, err = parsePasswords(data); err != nil {
+			return fail(ExitUsage, "the passwords file: %v", err)
+		}
+	}
+	st, err := openCache(*p.dbPath)
+	if err != nil {
+		return fail(ExitFailed, "%v", err)
+	}
+	kc := portal.NoKeychain()
+	if useKeychain {
+		kc = portal.SystemKeychain()
+	}
+	svc, err := portal.NewService(st, url, client, portal.Options{Keychain: kc, Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
+	if err != nil {
+		st.Close()
+		return fail(ExitUsage, "%s", errMessage(err))
+	}
+	return &portalSession{st: st, svc: svc, passwords: passwords}, ExitOK
+}
+
+// errMessage is an error's text for a person: a portal error's message and
+// code.
+func errMessage(err error) string {
+	var pe *portal.Error
+	if errors.As(err, &pe) {
+		if pe.Message == "" {
+			return pe.Code
+		}
+		return pe.Message + " (" + pe.Code + ")"
+	}
+	return err.Error()
+}
+
+// refusedMessage explains a 401/403.
+func refusedMessage(err error) string {
+	switch portal.CodeOf(err) {
+	case portal.CodeNotRegistered:
+		return "access denied: you are not registered for the Customer Portal. Register with DPG through the registration form, then try again (not_registered)"
+	case portal.CodeMigrationRequired:
+		return "you are still on the old portal. Ask DPG to migrate you through the migration form, then try again (migration_required)"
+	case portal.CodeUnauthenticated:
+		return "the access token is unknown or has expired: sign in again, or set " + portal.EnvToken + " (unauthenticated)"
+	}
+	return errMessage(err)
+}
+
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// progressLine prints a line per finished operation on a console.
+func progressLine(w io.Writer, on bool) func(portal.Progress) {
+	if !on {
+		return nil
+	}
+	return func(p portal.Progress) {
+		switch p.Event {
+		case portal.ProgressDone, portal.ProgressFailed:
+			fmt.Fprintf(w, "\r\033[K%d of %d: %s %s", p.Done, p.Total, opLabel(p.Operation), p.Event)
+		case portal.ProgressRetry:
+			fmt.Fprintf(w, "\r\033[K%s: %s, retrying", opLabel(p.Operation), p.Operation.ErrorCode)
+		}
+	}
+}
+
+func opLabel(o portal.Operation) string {
+	if o.Kind == "install" {
+		if o.Path != "" {
+			return o.Path
+		}
+		return o.Filename
+	}
+	return "activation of " + o.IntegrationID
+}
+
+// outcomeOf is how a command reports an operation.
+func outcomeOf(o portal.Operation) string {
+	switch o.State {
+	case portal.StateDone:
+		if o.Kind == "install" && o.AlreadyInstalled {
+			return "already installed"
+		}
+		if o.Kind == "install" {
+			return "installed"
+		}
+		return "activated"
+	case portal.StateFailed:
+		return "failed"
+	case portal.StateNeedsPassword:
+		return "needs password"
+	}
+	return "pending"
+}
+
+// exitFor is the exit status for a set of operations, the most serious
+// first: failed, pending, needs password.
+func exitFor(ops []portal.Operation, localErrors int) int {
+	var failed, pending, needs bool
+	for _, o := range ops {
+		switch o.State {
+		case portal.StateFailed:
+			failed = true
+		case portal.StatePending:
+			pending = true
+		case portal.StateNeedsPassword:
+			needs = true
+		}
+	}
+	switch {
+	case failed || localErrors > 0:
+		return ExitFailed
+	case pending:
+		return ExitPending
+	case needs:
+		return ExitNeedsPassword
+	}
+	return ExitOK
+}
+
+func writeJSON(stdout io.Writer, v any) {
+	enc := json.NewEncoder(stdout)
+	if isTerminal(stdout) {
+		enc.SetIndent("", "  ")
+	}
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// installResult is one file in the install report.
+type installResult struct {
+	File      string             `json:"file"`
+	Operation *portal.Operation  `json:"operation,omitempty"`
+	Error     *installLocalError `json:"error,omitempty"`
+}
+
+type installLocalError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	p := newPortalFlags("install",
+		"dpgcerts install --portal URL [--db FILE] [--passwords FILE] [--json] [--timeout D] FILE...",
+		"Installs certificate files (.p12/.pfx) in the organisation's DPG solution. Each install is\n"+
+			"recorded in the outbox first, then sent; one bad file doesn't stop the others, and a\n"+
+			"certificate the portal already has counts as installed.", stderr, true)
+	files, code, ok := p.parse(args)
+	if !ok {
+		return code
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "dpgcerts install: no FILE given")
+		p.fs.Usage()
+		return ExitUsage
+	}
+	ses, code := openSession("install", p, stderr, getenv)
+	if ses == nil {
+		return code
+	}
+	defer ses.Close()
+	ctx, stop := signalContext()
+	defer stop()
+
+	results := make([]installResult, len(files))
+	var inputs []portal.InstallFile
+	var index []int
+	localErrors := 0
+	for i, f := range files {
+		results[i].File = f
+		data, err := os.ReadFile(f)
+		if err != nil {
+			localErrors++
+			msg := err.Error()
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				msg = pe.Err.Error()
+			}
+			results[i].Error = &installLocalError{Code: portal.CodeFileUnreadable, Message: "can't read the file: " + msg}
+			continue
+		}
+		abs, _ := filepath.Abs(f)
+		inputs = append(inputs, portal.InstallFile{Name: filepath.Base(f), Path: abs, Data: data, Passwords: ses.passwords})
+		index = append(index, i)
+	}
+	var ids []int64
+	if len(inputs) > 0 {
+		ops, err := ses.svc.Install(ctx, inputs)
+		if err != nil {
+			fmt.Fprintf(stderr, "dpgcerts install: %v\n", err)
+			return ExitFailed
+		}
+		for j, o := range ops {
+			ids = append(ids, o.ID)
+			results[index[j]].Operation = &ops[j]
+		}
+	}
+	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: *p.timeout, Progress: progressLine(stderr, isTerminal(stderr))})
+	if isTerminal(stderr) {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "dpgcerts install: interrupted; the outbox keeps the rest for dpgcerts sync")
+			return ExitInterrupted
+		}
+		if portal.Classify(err) == portal.Account {
+			fmt.Fprintf(stderr, "dpgcerts install: %s\n", refusedMessage(err))
+			return ExitRefused
+		}
+		fmt.Fprintf(stderr, "dpgcerts install: %v\n", err)
+		return ExitFailed
+	}
+	var ops []portal.Operation
+	for i := range results {
+		if results[i].Operation == nil {
+			continue
+		}
+		o, err := ses.svc.Operation(ctx, results[i].Operation.ID)
+		if err == nil {
+			o.Duplicate = results[i].Operation.Duplicate
+			results[i].Operation = &o
+		}
+		ops = append(ops, *results[i].Operation)
+	}
+	if *p.asJSON {
+		writeJSON(stdout, struct {
+			Portal  string            `json:"portal"`
+			Results []installResult   `json:"results"`
+			Sync    portal.SyncResult `json:"sync"`
+		}{ses.svc.Portal(), results, res})
+	} else {
+		printInstall(stdout, results, res)
+	}
+	return exitFor(ops, localErrors)
+}
+
+func printInstall(w io.Writer, results []installResult, res portal.SyncResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RESULT\tFILE\tCERTIFICATE\tDETAILS")
+	counts := map[string]int{}
+	for _, r := range results {
+		if r.Error != nil {
+			counts["failed"]++
+			fmt.Fprintf(tw, "failed\t%s\t-\t%s (%s)\n", r.File, r.Error.Message, r.Error.Code)
+			continue
+		}
+		o := *r.Operation
+		out := outcomeOf(o)
+		counts[out]++
+		cert := "-"
+		if o.CertificateSHA256 != "" {
+			cert = "sha256 " + o.CertificateSHA256[:16] + "…"
+		}
+		details := ""
+		switch o.State {
+		case portal.StateFailed:
+			details = o.ErrorMessage + " (" + o.ErrorCode + ")"
+		case portal.StateNeedsPassword:
+			details = "give the password: dpgcerts sync --passwords FILE"
+		case portal.StatePending:
+			details = "will retry (" + o.ErrorCode + "): dpgcerts sync"
+		case portal.StateDone:
+			details = "id " + o.CertificateID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", out, r.File, cert, details)
+	}
+	tw.Flush()
+	var parts []string
+	for _, k := range []string{"installed", "already installed", "failed", "needs password", "pending"} {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+		}
+	}
+	noun := "files"
+	if len(results) == 1 {
+		noun = "file"
+	}
+	fmt.Fprintf(w, "\n%d %s: %s\n", len(results), noun, strings.Join(parts, ", "))
+	if res.RefreshError != "" {
+		fmt.Fprintf(w, "The overview could not be refreshed (%s); run dpgcerts sync later.\n", res.RefreshError)
+	}
+}

@@ -1,0 +1,323 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"dpgcerts/backend/portal"
+)
+
+func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	p := newPortalFlags("sync",
+		"dpgcerts sync --portal URL [--db FILE] [--passwords FILE] [--json] [--timeout D]",
+		"Sends what the outbox holds and refreshes the offline copy of the portal (the user,\n"+
+			"the certificates and their usages, the integrations, the audit trail). --passwords\n"+
+			"gives the installs that wait for their file's password.", stderr, true)
+	rest, code, ok := p.parse(args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "dpgcerts sync: unexpected argument %q\n", rest[0])
+		p.fs.Usage()
+		return ExitUsage
+	}
+	ses, code := openSession("sync", p, stderr, getenv)
+	if ses == nil {
+		return code
+	}
+	defer ses.Close()
+	ctx, stop := signalContext()
+	defer stop()
+
+	unlocked, err := ses.svc.SupplyPasswords(ctx, ses.passwords)
+	if err != nil {
+		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
+		return ExitFailed
+	}
+	started := time.Now()
+	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: *p.timeout, Progress: progressLine(stderr, isTerminal(stderr))})
+	if isTerminal(stderr) {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "dpgcerts sync: interrupted; the outbox keeps the rest")
+			return ExitInterrupted
+		}
+		if portal.Classify(err) == portal.Account {
+			fmt.Fprintf(stderr, "dpgcerts sync: %s\n", refusedMessage(err))
+			return ExitRefused
+		}
+		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
+		return ExitFailed
+	}
+	status, err := ses.svc.Status(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
+		return ExitFailed
+	}
+	// The operations that ended in this sync, and those still waiting.
+	all, err := ses.svc.Operations(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
+		return ExitFailed
+	}
+	var shown []portal.Operation
+	for _, o := range all {
+		if o.State == portal.StatePending || o.State == portal.StateNeedsPassword || !o.FinishedAt.Before(started) {
+			shown = append(shown, o)
+		}
+	}
+	if *p.asJSON {
+		writeJSON(stdout, struct {
+			Portal     string             `json:"portal"`
+			Unlocked   int                `json:"unlocked"`
+			Sync       portal.SyncResult  `json:"sync"`
+			Status     portal.Status      `json:"status"`
+			Operations []portal.Operation `json:"operations"`
+		}{ses.svc.Portal(), unlocked, res, status, nonNil(shown)})
+	} else {
+		printOps(stdout, shown)
+		fmt.Fprintf(stdout, "Sent: %d done, %d failed. Waiting: %d pending, %d need a password.\n",
+			res.Done, res.Failed, res.Pending, res.NeedsPassword)
+		if res.RefreshError != "" {
+			fmt.Fprintf(stdout, "The overview could not be refreshed (%s).\n", res.RefreshError)
+		} else {
+			fmt.Fprintf(stdout, "Synced %s at %s.\n", ses.svc.Portal(), status.CertificatesSyncedAt.Local().Format("2006-01-02 15:04:05"))
+		}
+	}
+	switch {
+	case res.Pending > 0:
+		return ExitPending
+	case res.NeedsPassword > 0:
+		return ExitNeedsPassword
+	case res.RefreshError != "":
+		return ExitPending
+	}
+	return ExitOK
+}
+
+func nonNil(ops []portal.Operation) []portal.Operation {
+	if ops == nil {
+		return []portal.Operation{}
+	}
+	return ops
+}
+
+func printOps(w io.Writer, ops []portal.Operation) {
+	if len(ops) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RESULT\tOPERATION\tDETAILS")
+	for _, o := range ops {
+		details := ""
+		switch o.State {
+		case portal.StateFailed:
+			details = o.ErrorMessage + " (" + o.ErrorCode + ")"
+		case portal.StateNeedsPassword:
+			details = "give the password: dpgcerts sync --passwords FILE"
+		case portal.StatePending:
+			details = "will retry (" + o.ErrorCode + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", outcomeOf(o), opLabel(o), details)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}
+
+func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	p := newPortalFlags("activate",
+		"dpgcerts activate --portal URL [--db FILE] [--json] [--timeout D] --integration KIND_OR_ID --certificate SHA256",
+		"Makes an integration use an installed certificate. KIND_OR_ID is an integration's id, its\n"+
+			"name (e.g. the mailbox address) or its kind when only one has it: exchange_online,\n"+
+			"digital_post, mit_dk, secure_mail. SHA256 is the certificate's SHA-256 thumbprint (or a\n"+
+			"unique prefix of at least 8 hex digits).", stderr, false)
+	integration := p.fs.String("integration", "", "the integration's `KIND_OR_ID`")
+	certificate := p.fs.String("certificate", "", "the certificate's `SHA256` thumbprint")
+	rest, code, ok := p.parse(args)
+	if !ok {
+		return code
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "dpgcerts activate: "+format+"\n", a...)
+		p.fs.Usage()
+		return ExitUsage
+	}
+	if len(rest) > 0 {
+		return usageErr("unexpected argument %q", rest[0])
+	}
+	if *integration == "" || *certificate == "" {
+		return usageErr("--integration and --certificate are required")
+	}
+	thumb := strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(*certificate))
+	if len(thumb) < 8 || strings.Trim(thumb, "0123456789abcdef") != "" {
+		return usageErr("--certificate must be a SHA-256 thumbprint in hex")
+	}
+	ses, code := openSession("activate", p, stderr, getenv)
+	if ses == nil {
+		return code
+	}
+	defer ses.Close()
+	ctx, stop := signalContext()
+	defer stop()
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "dpgcerts activate: "+format+"\n", a...)
+		return code
+	}
+
+	// The newest records, or the offline copy when the portal can't be reached.
+	if err := ses.svc.Refresh(ctx); err != nil {
+		switch portal.Classify(err) {
+		case portal.Account:
+			return fail(ExitRefused, "%s", refusedMessage(err))
+		case portal.Transient:
+			fmt.Fprintf(stderr, "dpgcerts activate: the portal can't be reached (%s); using the offline copy\n", portal.CodeOf(err))
+		default:
+			return fail(ExitFailed, "%s", errMessage(err))
+		}
+	}
+	ins, _, err := ses.svc.Integrations(ctx)
+	if err != nil {
+		return fail(ExitFailed, "%v", err)
+	}
+	in, err := findIntegration(ins, *integration)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	list, _, err := ses.svc.Certificates(ctx)
+	if err != nil {
+		return fail(ExitFailed, "%v", err)
+	}
+	var cert *portal.Certificate
+	for i, c := range list {
+		if strings.HasPrefix(c.SHA256, thumb) {
+			if cert != nil {
+				return fail(ExitUsage, "--certificate %s matches more than one certificate; give more digits", thumb)
+			}
+			cert = &list[i]
+		}
+	}
+	certRef := ""
+	if cert != nil {
+		certRef = cert.ID
+		if in.ActiveID() == cert.ID {
+			if *p.asJSON {
+				writeJSON(stdout, struct {
+					Integration portal.Integration `json:"integration"`
+					Unchanged   bool               `json:"unchanged"`
+				}{in, true})
+			} else {
+				fmt.Fprintf(stdout, "%s (%s) already uses %s.\n", in.Kind, in.Name, cert.CommonName)
+			}
+			return ExitOK
+		}
+	} else {
+		// A certificate whose install is still in the outbox.
+		pending, err := ses.svc.Operations(ctx, portal.StatePending, portal.StateNeedsPassword)
+		if err != nil {
+			return fail(ExitFailed, "%v", err)
+		}
+		for _, o := range pending {
+			if o.Kind == "install" && len(thumb) == 64 && o.CertificateSHA256 == thumb {
+				certRef = portal.SHA256Ref(thumb)
+			}
+		}
+		if certRef == "" {
+			return fail(ExitFailed, "no installed certificate has the SHA-256 %s; install it first with dpgcerts install", thumb)
+		}
+	}
+	op, err := ses.svc.Activate(ctx, in.ID, certRef, in.Version)
+	if err != nil {
+		return fail(ExitFailed, "%v", err)
+	}
+	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: *p.timeout})
+	if err != nil {
+		if ctx.Err() != nil {
+			return fail(ExitInterrupted, "interrupted; the outbox keeps the activation for dpgcerts sync")
+		}
+		if portal.Classify(err) == portal.Account {
+			return fail(ExitRefused, "%s", refusedMessage(err))
+		}
+		return fail(ExitFailed, "%v", err)
+	}
+	op, err = ses.svc.Operation(ctx, op.ID)
+	if err != nil {
+		return fail(ExitFailed, "%v", err)
+	}
+	name := func(id string) string {
+		if id == "" {
+			return "none"
+		}
+		all, _, _ := ses.svc.Certificates(ctx)
+		for _, c := range all {
+			if c.ID == id {
+				return fmt.Sprintf("%s (expires %s, sha1 %s)", c.CommonName, c.NotAfter.Format("2006-01-02"), c.SHA1)
+			}
+		}
+		return id
+	}
+	if *p.asJSON {
+		writeJSON(stdout, struct {
+			Operation portal.Operation  `json:"operation"`
+			Sync      portal.SyncResult `json:"sync"`
+		}{op, res})
+	} else {
+		switch op.State {
+		case portal.StateDone:
+			fmt.Fprintf(stdout, "Activated for %s (%s): %s\nBefore: %s\n", in.Kind, in.Name, name(op.CertificateID), name(op.PreviousCertificateID))
+			if in.Kind == portal.KindExchangeOnline {
+				fmt.Fprintln(stdout, "Now upload the certificate's public part (.cer) to the Entra app registration, and check that its thumbprint matches.")
+			}
+		case portal.StateFailed:
+			msg := op.ErrorMessage + " (" + op.ErrorCode + ")"
+			if op.ErrorCode == portal.CodePreconditionFailed {
+				msg = "someone else changed the integration meanwhile; check it and run the command again (precondition_failed)"
+			}
+			fmt.Fprintf(stdout, "Not activated: %s\n", msg)
+		case portal.StateNeedsPassword:
+			fmt.Fprintln(stdout, "Waiting: the certificate's install needs its password (dpgcerts sync --passwords FILE).")
+		default:
+			fmt.Fprintf(stdout, "Pending: the portal could not be reached (%s); dpgcerts sync will send it.\n", op.ErrorCode)
+		}
+	}
+	return exitFor([]portal.Operation{op}, 0)
+}
+
+// findIntegration finds an integration by id, name or (unique) kind.
+func findIntegration(ins []portal.Integration, want string) (portal.Integration, error) {
+	for _, in := range ins {
+		if in.ID == want {
+			return in, nil
+		}
+	}
+	var byName, byKind []portal.Integration
+	for _, in := range ins {
+		if strings.EqualFold(in.Name, want) {
+			byName = append(byName, in)
+		}
+		if in.Kind == want {
+			byKind = append(byKind, in)
+		}
+	}
+	switch {
+	case len(byName) == 1:
+		return byName[0], nil
+	case len(byKind) == 1:
+		return byKind[0], nil
+	case len(byKind) > 1:
+		var ids []string
+		for _, in := range byKind {
+			ids = append(ids, in.ID+" ("+in.Name+")")
+		}
+		return portal.Integration{}, fmt.Errorf("there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
+	}
+	if len(ins) == 0 {
+		return portal.Integration{}, fmt.Errorf("no integrations are known yet; run dpgcerts sync while online")
+	}
+	return portal.Integration{}, fmt.Errorf("no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
+}

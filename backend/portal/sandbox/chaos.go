@@ -28,10 +28,30 @@ func (r *recorder) WriteHeader(status int) {
 	}
 }
 
+// Chaos is the fault injection (see Options).
+type Chaos struct {
+	Drop, Fail5xx, Fail429 float64
+	Latency                time.Duration
+}
+
+// SetChaos changes the fault injection of a running sandbox.
+func (s *Server) SetChaos(c Chaos) {
+	s.chaosMu.Lock()
+	s.opts.ChaosDrop, s.opts.Chaos5xx, s.opts.Chaos429, s.opts.ChaosLatency = c.Drop, c.Fail5xx, c.Fail429, c.Latency
+	s.chaosMu.Unlock()
+}
+
+func (s *Server) currentChaos() Chaos {
+	s.chaosMu.Lock()
+	defer s.chaosMu.Unlock()
+	return Chaos{Drop: s.opts.ChaosDrop, Fail5xx: s.opts.Chaos5xx, Fail429: s.opts.Chaos429, Latency: s.opts.ChaosLatency}
+}
+
 // chaos wraps the API with the fault injection and the request log.
 func (s *Server) chaos(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		ch := s.currentChaos()
 		status, note := 0, ""
 		defer func() {
 			if s.logger != nil {
@@ -40,16 +60,16 @@ func (s *Server) chaos(next http.Handler) http.Handler {
 			}
 		}()
 		switch {
-		case s.opts.Chaos5xx > 0 && s.opts.Rand() < s.opts.Chaos5xx:
+		case ch.Fail5xx > 0 && s.opts.Rand() < ch.Fail5xx:
 			a := errAnswer(portal.CodeUnavailable, "the portal is unavailable (sandbox chaos)")
-			s.delay(r)
+			s.delay(r, ch.Latency)
 			a.write(w, false)
 			status, note = a.status, " (chaos 503)"
 			return
-		case s.opts.Chaos429 > 0 && s.opts.Rand() < s.opts.Chaos429:
+		case ch.Fail429 > 0 && s.opts.Rand() < ch.Fail429:
 			a := errAnswer(portal.CodeRateLimited, "too many requests; retry after the time in Retry-After (sandbox chaos)")
 			w.Header().Set("Retry-After", "1")
-			s.delay(r)
+			s.delay(r, ch.Latency)
 			a.write(w, false)
 			status, note = a.status, " (chaos 429)"
 			return
@@ -60,8 +80,8 @@ func (s *Server) chaos(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		status = rec.status
-		s.delay(r)
-		if s.opts.ChaosDrop > 0 && s.opts.Rand() < s.opts.ChaosDrop {
+		s.delay(r, ch.Latency)
+		if ch.Drop > 0 && s.opts.Rand() < ch.Drop {
 			// The work is done and committed; the answer is lost.
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				conn.Close()
@@ -78,11 +98,11 @@ func (s *Server) chaos(next http.Handler) http.Handler {
 }
 
 // delay waits ChaosLatency, or until the client goes away.
-func (s *Server) delay(r *http.Request) {
-	if s.opts.ChaosLatency <= 0 {
+func (s *Server) delay(r *http.Request, d time.Duration) {
+	if d <= 0 {
 		return
 	}
-	t := time.NewTimer(s.opts.ChaosLatency)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

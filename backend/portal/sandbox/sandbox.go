@@ -100,6 +100,8 @@ type Server struct {
 	orgCVR string
 	logger *log.Logger
 
+	chaosMu sync.Mutex
+
 	keyMu sync.Mutex
 	keys  map[string]*keyLock
 }

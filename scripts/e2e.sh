@@ -112,7 +112,7 @@ group() {
     if ! kill -0 "$wails_pgid" 2>/dev/null; then
       echo "e2e: [$name] wails dev exited before serving; its log:" >&2
       cat "$log" >&2
-      wails_pgid=
+      stop_wails # Vite or Xvfb may still run
       status=1
       return 0
     fi
@@ -134,7 +134,7 @@ group() {
   (
     cd e2e
     E2E_URL="http://127.0.0.1:$port" E2E_DIR=$tmp E2E_SAVE_DIR=$save E2E_ARTIFACTS=$artifacts E2E_CHROMIUM=$chromium \
-      node --test --test-concurrency=1 --test-timeout=120000 \
+      node --test --test-concurrency=1 --test-timeout=180000 \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$tap" \
       "${specs[@]}"

@@ -102,9 +102,11 @@ export function session(spec) {
       ],
     });
     // Tall enough that the overview's rows all fit the (virtual) list.
-    const context = await s.browser.newContext({ viewport: { width: 1280, height: 1024 }, locale: 'en-US' });
+    const context = await s.browser.newContext({ viewport: { width: 1280, height: 1100 }, locale: 'en-US' });
     s.page = await context.newPage();
-    s.page.setDefaultTimeout(10_000);
+    // Short: the app answers in milliseconds, and a missing element should
+    // fail its test quickly rather than hold up the rest.
+    s.page.setDefaultTimeout(5_000);
     s.page.on('pageerror', (err) => {
       s.pageErrors.push(err);
       console.error(`[${spec}] page error: ${err.message}`);
@@ -140,7 +142,7 @@ export function session(spec) {
     await s.page
       .locator('[data-testid=cert-row], [data-testid=welcome]')
       .first()
-      .waitFor({ state: 'visible', timeout: 30_000 });
+      .waitFor({ state: 'visible', timeout: 20_000 });
   };
 
   s.byTestId = (id) => s.page.getByTestId(id);

@@ -36,6 +36,7 @@ app.test('the help button sits in the bottom left corner and lists the six guide
 
 app.test('each guide opens with its own content', async () => {
   await app.open();
+  await app.setLanguage('en');
   const seen = new Map();
   for (const guide of guides) {
     const content = await openGuide(guide);

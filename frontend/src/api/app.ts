@@ -6,8 +6,10 @@ import { call } from './call'
 export const app = {
   /** The build's version, such as "v1.2.0" or "dev". */
   version: (): Promise<string> => call(() => App.Version()),
-  /** The language the window starts in: --lang, else the OS language, else "en". */
+  /** The language the window starts in: --lang, else the last choice, else the OS language. */
   language: (): Promise<string> => call(() => App.Language()),
+  /** Switches the language and remembers it for the next start. */
+  setLanguage: (lang: string): Promise<void> => call(() => App.SetLanguage(lang)),
   /** Every message of lang, as a flat map from dotted id to text. */
   messages: (lang: string): Promise<Record<string, string>> => call(() => App.Messages(lang)),
 }

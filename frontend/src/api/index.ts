@@ -1,3 +1,7 @@
 // The one door to the Go side. Components never import frontend/wailsjs.
 export { app } from './app'
+export { certificates } from './certificates'
+export { help } from './help'
+export { copyText, onEvent, onFileDrop, openUrl } from './runtime'
 export { ApiError, INTERNAL, call, errorKey, toApiError } from './call'
+export type * from './types'

@@ -1,28 +1,100 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
+import { certificates as api, type CertFile } from '@/api'
+import {
+  countTiles,
+  DEFAULT_SORT,
+  matches,
+  searchText,
+  sortFiles,
+  TILE_OF,
+  type Sort,
+  type SortKey,
+  type Tile,
+} from '@/utils/overview'
 
-/** A file's status, as decided by backend/certs. */
-export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'invalid' | 'locked' | 'unreadable'
+export type { Status } from '@/api'
 
-/** The little the list needs so far; the scan issue fills in the rest. */
-export interface CertFile {
-  path: string
-  status: Status
-}
-
+// The overview: every cached file, the tile filter, the search and the
+// sort. The tiles count all files; the list shows the filtered ones.
 export const useCertificatesStore = defineStore('certificates', () => {
-  const files = ref<CertFile[]>([])
+  // shallowRef: 10,000 files need no deep reactivity, only replacement.
+  const files = shallowRef<CertFile[]>([])
+  const warnDays = ref(30)
+  const loaded = ref(false)
+  const loadError = ref<unknown>(null)
+  const filter = ref<Tile | null>(null)
+  const query = ref('')
+  const sort = ref<Sort>({ ...DEFAULT_SORT })
+  const selectedPath = ref<string | null>(null)
 
-  const counts = computed(() => {
-    const c = { all: files.value.length, valid: 0, expiring: 0, expired: 0, attention: 0 }
-    for (const f of files.value) {
-      if (f.status === 'valid' || f.status === 'expiring' || f.status === 'expired') c[f.status]++
-      else c.attention++
-    }
-    return c
+  // Lower-cased search text per file, built once per load.
+  const haystacks = computed(() => new Map(files.value.map((f) => [f.path, searchText(f)])))
+
+  const counts = computed(() => countTiles(files.value))
+  const isEmpty = computed(() => loaded.value && files.value.length === 0)
+
+  const visible = computed(() => {
+    const q = query.value.trim()
+    const tile = filter.value
+    const hay = haystacks.value
+    const shown = files.value.filter(
+      (f) => (!tile || TILE_OF[f.status] === tile) && (!q || matches(f, q, hay.get(f.path))),
+    )
+    return sortFiles(shown, sort.value)
   })
 
-  const isEmpty = computed(() => files.value.length === 0)
+  const selected = computed(() => files.value.find((f) => f.path === selectedPath.value) ?? null)
 
-  return { files, counts, isEmpty }
+  async function load() {
+    try {
+      const ov = await api.overview()
+      files.value = ov.files ?? []
+      warnDays.value = ov.warnDays
+      loadError.value = null
+    } catch (err) {
+      loadError.value = err
+    } finally {
+      loaded.value = true
+    }
+  }
+
+  /** Clicking a tile filters to it; clicking the active tile clears the filter. */
+  function toggleFilter(tile: Tile) {
+    filter.value = filter.value === tile ? null : tile
+  }
+
+  function sortBy(key: SortKey) {
+    sort.value =
+      sort.value.key === key ? { key, dir: sort.value.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }
+  }
+
+  function clearFilters() {
+    filter.value = null
+    query.value = ''
+  }
+
+  function select(path: string | null) {
+    selectedPath.value = path
+  }
+
+  return {
+    files,
+    warnDays,
+    loaded,
+    loadError,
+    filter,
+    query,
+    sort,
+    selectedPath,
+    counts,
+    isEmpty,
+    visible,
+    selected,
+    load,
+    toggleFilter,
+    sortBy,
+    clearFilters,
+    select,
+  }
 })

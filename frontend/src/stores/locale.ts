@@ -3,8 +3,9 @@ import { ref } from 'vue'
 import { app } from '@/api'
 import { DEFAULT_LANG, i18n, isLang, type Lang } from '@/i18n'
 
-// The language shown. Go decides the first one (--lang, else the OS); the
-// flag in the header switches it.
+// The language shown. Go decides the first one (--lang, else the choice
+// made last time, else the OS); the flag in the header switches it, and Go
+// remembers the switch.
 export const useLocaleStore = defineStore('locale', () => {
   const lang = ref<Lang>(DEFAULT_LANG)
 
@@ -14,8 +15,14 @@ export const useLocaleStore = defineStore('locale', () => {
     document.documentElement.lang = next
   }
 
+  /** Switches at once; remembering it is best effort (outside the window there is no Go). */
+  function choose(next: Lang) {
+    set(next)
+    app.setLanguage(next).catch(() => {})
+  }
+
   function toggle() {
-    set(lang.value === 'da' ? 'en' : 'da')
+    choose(lang.value === 'da' ? 'en' : 'da')
   }
 
   /** Asks Go for the starting language. Outside the window, keeps the default. */
@@ -28,5 +35,5 @@ export const useLocaleStore = defineStore('locale', () => {
     }
   }
 
-  return { lang, set, toggle, init }
+  return { lang, set, choose, toggle, init }
 })

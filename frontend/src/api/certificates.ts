@@ -1,0 +1,33 @@
+// The wrapper over the bound app.Certificates struct.
+import * as Certificates from '../../wailsjs/go/app/Certificates'
+import { call } from './call'
+import type { CertFile, Folder, Overview, ScanState, UnlockResult } from './types'
+
+// The generated models are classes with the same fields; the casts only
+// swap them for the plain interfaces in ./types.
+export const certificates = {
+  /** Every cached file, judged now; chains left out. */
+  overview: (): Promise<Overview> => call(() => Certificates.Overview() as Promise<unknown> as Promise<Overview>),
+  /** One file with its chain. */
+  details: (path: string): Promise<CertFile> => call(() => Certificates.Details(path) as Promise<unknown> as Promise<CertFile>),
+  /** Opens the file dialog and scans the picked files in the background; false when cancelled. */
+  addFiles: (): Promise<boolean> => call(() => Certificates.AddFiles()),
+  /** Scans dropped files in the background. */
+  addPaths: (paths: string[]): Promise<boolean> => call(() => Certificates.AddPaths(paths)),
+  /** Opens the folder dialog, remembers the folder and scans it; "" when cancelled. */
+  scanFolder: (): Promise<string> => call(() => Certificates.ScanFolder()),
+  rescan: (): Promise<void> => call(() => Certificates.Rescan()),
+  cancelScan: (): Promise<void> => call(() => Certificates.CancelScan()),
+  scanState: (): Promise<ScanState> => call(() => Certificates.ScanState() as Promise<unknown> as Promise<ScanState>),
+  /** Opens a locked file; rejects with code wrong_password when it doesn't. */
+  unlock: (path: string, password: string, remember: boolean): Promise<UnlockResult> =>
+    call(() => Certificates.Unlock(path, password, remember) as Promise<unknown> as Promise<UnlockResult>),
+  folders: (): Promise<Folder[]> => call(() => Certificates.Folders() as Promise<unknown> as Promise<Folder[]>),
+  removeFolder: (path: string): Promise<void> => call(() => Certificates.RemoveFolder(path)),
+  /** The export methods return the saved path, or "" when the dialog was cancelled. */
+  exportCsv: (lang: string): Promise<string> => call(() => Certificates.ExportCSV(lang)),
+  exportJson: (): Promise<string> => call(() => Certificates.ExportJSON()),
+  exportIcs: (lang: string): Promise<string> => call(() => Certificates.ExportICS(lang)),
+  exportCer: (path: string): Promise<string> => call(() => Certificates.ExportCer(path)),
+  openFileLocation: (path: string): Promise<void> => call(() => Certificates.OpenFileLocation(path)),
+}

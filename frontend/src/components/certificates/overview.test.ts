@@ -1,0 +1,126 @@
+// @vitest-environment jsdom
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
+
+vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
+
+import { i18n } from '@/i18n'
+import { useCertificatesStore } from '@/stores/certificates'
+import { useLocaleStore } from '@/stores/locale'
+import { fake } from '@/test/api'
+import { everyStatus, file } from '@/test/files'
+import CertificateList from './CertificateList.vue'
+import StatusTiles from './StatusTiles.vue'
+
+async function setup(files = everyStatus()) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  fake.files = files
+  const store = useCertificatesStore()
+  await store.load()
+  const mountIt = <T>(c: T) => mount(c as never, { global: { plugins: [pinia, i18n] } })
+  return { store, mountIt }
+}
+
+describe('StatusTiles', () => {
+  beforeEach(() => {
+    fake.reset()
+    i18n.global.locale.value = 'en'
+  })
+
+  it('counts each tile and toggles its filter', async () => {
+    const { store, mountIt } = await setup()
+    const w = mountIt(StatusTiles)
+    const count = (t: string) => w.get(`[data-testid=tile-${t}] [data-testid=tile-count]`).text()
+    expect([count('valid'), count('expiring'), count('invalid'), count('attention')]).toEqual(['1', '1', '3', '2'])
+    const tile = w.get('[data-testid=tile-attention]')
+    expect(tile.attributes('aria-pressed')).toBe('false')
+    expect(tile.text()).toContain('Locked or unreadable')
+    await tile.trigger('click')
+    expect(store.filter).toBe('attention')
+    expect(tile.attributes('aria-pressed')).toBe('true')
+    await tile.trigger('click')
+    expect(store.filter).toBeNull()
+    expect(tile.attributes('aria-pressed')).toBe('false')
+  })
+
+  it('writes big numbers in the language', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => file(`/c/${i}.p12`, 'valid'))
+    const { mountIt } = await setup(many)
+    const w = mountIt(StatusTiles)
+    expect(w.get('[data-testid=tile-valid] [data-testid=tile-count]').text()).toBe('1,200')
+    useLocaleStore().set('da')
+    await nextTick()
+    expect(w.get('[data-testid=tile-valid] [data-testid=tile-count]').text()).toBe('1.200')
+    expect(w.get('[data-testid=tile-valid]').text()).toContain('Gyldige')
+  })
+})
+
+describe('CertificateList', () => {
+  beforeEach(() => {
+    fake.reset()
+    i18n.global.locale.value = 'en'
+  })
+
+  it('shows a row per file with its path and status', async () => {
+    const { mountIt } = await setup()
+    const w = mountIt(CertificateList)
+    const rows = w.findAll('[data-testid=cert-row]')
+    expect(rows).toHaveLength(7)
+    expect(rows.map((r) => r.attributes('data-status'))).toEqual([
+      'unreadable',
+      'invalid',
+      'locked',
+      'expired',
+      'not_yet_valid',
+      'expiring',
+      'valid',
+    ])
+    expect(w.get('[data-path="/c/locked.p12"]').text()).toContain('Locked')
+    expect(w.get('[data-path="/c/expired.p12"]').text()).toContain('5 days ago')
+  })
+
+  it('renders only the rows in view for 10,000 files', async () => {
+    const many = Array.from({ length: 10000 }, (_, i) => file(`/c/${String(i).padStart(5, '0')}.p12`, 'valid'))
+    const { mountIt } = await setup(many)
+    const w = mountIt(CertificateList)
+    const rows = w.findAll('[data-testid=cert-row]')
+    expect(rows.length).toBeGreaterThan(5)
+    expect(rows.length).toBeLessThan(60)
+    expect(w.get('[role=grid]').attributes('aria-rowcount')).toBe('10000')
+  })
+
+  it('moves with the arrow keys and opens with Enter', async () => {
+    const { mountIt } = await setup()
+    const w = mountIt(CertificateList)
+    const grid = w.get('[role=grid]')
+    await grid.trigger('keydown', { key: 'ArrowDown' })
+    await grid.trigger('keydown', { key: 'ArrowDown' })
+    await grid.trigger('keydown', { key: 'ArrowUp' })
+    expect(grid.attributes('aria-activedescendant')).toBe('cert-row-1')
+    await grid.trigger('keydown', { key: 'Enter' })
+    await grid.trigger('keydown', { key: 'End' })
+    await grid.trigger('keydown', { key: 'Enter' })
+    expect(w.emitted('open')).toEqual([['/c/mismatch.p12'], ['/c/valid.p12']])
+  })
+
+  it('sorts by a column header and marks it', async () => {
+    const { store, mountIt } = await setup()
+    const w = mountIt(CertificateList)
+    await w.get('[data-testid=sort-file]').trigger('click')
+    expect(store.sort).toEqual({ key: 'file', dir: 'asc' })
+    expect(w.get('[data-testid=sort-file]').element.parentElement!.getAttribute('aria-sort')).toBe('ascending')
+    expect(w.findAll('[data-testid=cert-row]')[0].attributes('data-path')).toBe('/c/blåbær.txt')
+  })
+
+  it('says so when nothing matches, and clears the search', async () => {
+    const { store, mountIt } = await setup()
+    store.query = 'nothing-like-this'
+    const w = mountIt(CertificateList)
+    expect(w.findAll('[data-testid=cert-row]')).toHaveLength(0)
+    await w.get('[data-testid=list-empty] button').trigger('click')
+    expect(store.query).toBe('')
+  })
+})

@@ -1,0 +1,71 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
+
+import { fake } from '@/test/api'
+import { everyStatus, file } from '@/test/files'
+import { TILES } from '@/utils/overview'
+import { useCertificatesStore } from './certificates'
+
+describe('certificates store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    fake.reset()
+    fake.files = everyStatus()
+  })
+
+  it('is empty, not loading, only after a load with no files', async () => {
+    const store = useCertificatesStore()
+    expect(store.isEmpty).toBe(false)
+    fake.files = []
+    await store.load()
+    expect(store.isEmpty).toBe(true)
+  })
+
+  it('keeps the tiles and the filtered list in agreement', async () => {
+    const store = useCertificatesStore()
+    await store.load()
+    expect(store.visible).toHaveLength(7)
+    for (const tile of TILES) {
+      store.toggleFilter(tile)
+      expect(store.filter).toBe(tile)
+      expect(store.visible).toHaveLength(store.counts[tile])
+      store.toggleFilter(tile) // again: cleared
+      expect(store.filter).toBeNull()
+      expect(store.visible).toHaveLength(7)
+    }
+    expect(store.counts).toEqual({ valid: 1, expiring: 1, invalid: 3, attention: 2 })
+  })
+
+  it('combines search and filter, and the tiles keep counting everything', async () => {
+    const store = useCertificatesStore()
+    await store.load()
+    store.query = 'kommune'
+    expect(store.visible.map((f) => f.path)).not.toContain('/c/locked.p12')
+    store.toggleFilter('expiring')
+    expect(store.visible.map((f) => f.path)).toEqual(['/c/expiring.p12'])
+    expect(store.counts.valid).toBe(1)
+    store.clearFilters()
+    expect(store.visible).toHaveLength(7)
+  })
+
+  it('sorts by a column, and again the other way', async () => {
+    fake.files = [file('/b.p12', 'valid'), file('/a.p12', 'valid')]
+    const store = useCertificatesStore()
+    await store.load()
+    store.sortBy('file')
+    expect(store.visible.map((f) => f.path)).toEqual(['/a.p12', '/b.p12'])
+    store.sortBy('file')
+    expect(store.visible.map((f) => f.path)).toEqual(['/b.p12', '/a.p12'])
+  })
+
+  it('keeps the last overview when a reload fails', async () => {
+    const store = useCertificatesStore()
+    await store.load()
+    fake.certificates.overview.mockRejectedValueOnce({ code: 'internal', message: 'x' })
+    await store.load()
+    expect(store.files).toHaveLength(7)
+    expect(store.loadError).toBeTruthy()
+  })
+})

@@ -1,0 +1,70 @@
+import { defineStore } from 'pinia'
+import { ref, watch } from 'vue'
+import { help as api, toApiError, type Guide } from '@/api'
+import { useLocaleStore } from './locale'
+
+/** The guides, in the panel's order; the ids are the Markdown files' names. */
+export const GUIDE_IDS = ['create-certificate', 'renew-certificate', 'attention', 'exchange-online', 'overview', 'digital-post'] as const
+
+// The help panel: which guide is open, in the current language.
+export const useHelpStore = defineStore('help', () => {
+  const open = ref(false)
+  const guides = ref<Guide[]>([])
+  const current = ref<string | null>(null)
+  const markdown = ref('')
+  const missing = ref(false)
+  const loading = ref(false)
+  let seq = 0
+
+  async function loadGuides() {
+    const lang = useLocaleStore().lang
+    try {
+      guides.value = await api.guides(lang)
+    } catch {
+      guides.value = GUIDE_IDS.map((id) => ({ id, title: '', available: false }))
+    }
+  }
+
+  async function show(id: string) {
+    const lang = useLocaleStore().lang
+    const mine = ++seq
+    current.value = id
+    loading.value = true
+    try {
+      const md = await api.guide(lang, id)
+      if (mine !== seq) return
+      markdown.value = md
+      missing.value = false
+    } catch (err) {
+      if (mine !== seq) return
+      markdown.value = ''
+      missing.value = true
+      if (toApiError(err).code !== 'guide_missing') console.error(err)
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  /** Opens the panel, at a guide if one is given. */
+  async function openPanel(id?: string) {
+    open.value = true
+    await loadGuides()
+    if (id) await show(id)
+  }
+
+  function close() {
+    open.value = false
+  }
+
+  // A language switch reloads the titles and the open guide.
+  watch(
+    () => useLocaleStore().lang,
+    () => {
+      if (!open.value) return
+      void loadGuides()
+      if (current.value) void show(current.value)
+    },
+  )
+
+  return { open, guides, current, markdown, missing, loading, openPanel, show, close, loadGuides }
+})

@@ -1,0 +1,60 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
+
+import { ApiError } from '@/api/call'
+import { fake } from '@/test/api'
+import { file } from '@/test/files'
+import { usePasswordStore } from './password'
+import { useToastStore } from './toast'
+
+describe('password store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    fake.reset()
+  })
+
+  it('asks for each locked file once, in order', () => {
+    const store = usePasswordStore()
+    store.ask(['/a.p12', '/b.p12'])
+    store.ask(['/b.p12', '/c.p12'])
+    expect(store.queue).toEqual(['/a.p12', '/b.p12', '/c.p12'])
+    expect(store.current).toBe('/a.p12')
+    store.next()
+    expect(store.current).toBe('/b.p12')
+  })
+
+  it('asks again after a wrong password, and moves on after the right one', async () => {
+    const store = usePasswordStore()
+    store.ask(['/a.p12', '/b.p12'])
+    fake.certificates.unlock.mockRejectedValueOnce(new ApiError('wrong_password', 'No.'))
+    expect(await store.submit('wrong', false)).toBe(false)
+    expect(store.wrong).toBe(true)
+    expect(store.current).toBe('/a.p12')
+
+    fake.certificates.unlock.mockResolvedValueOnce({ file: file('/a.p12', 'valid'), remembered: true })
+    expect(await store.submit('right', true)).toBe(true)
+    expect(fake.certificates.unlock).toHaveBeenLastCalledWith('/a.p12', 'right', true)
+    expect(store.wrong).toBe(false)
+    expect(store.current).toBe('/b.p12')
+    expect(fake.certificates.overview).toHaveBeenCalled()
+  })
+
+  it('says so when the keychain could not keep the password', async () => {
+    const store = usePasswordStore()
+    store.ask(['/a.p12'])
+    fake.certificates.unlock.mockResolvedValueOnce({ file: file('/a.p12', 'valid'), remembered: false })
+    await store.submit('right', true)
+    expect(useToastStore().toasts.map((t) => t.key)).toEqual(['password.notRemembered'])
+  })
+
+  it('shows any other error translated and moves on', async () => {
+    const store = usePasswordStore()
+    store.ask(['/a.p12'])
+    fake.certificates.unlock.mockRejectedValueOnce({ code: 'not_found', message: 'gone' })
+    await store.submit('x', false)
+    expect(store.current).toBeNull()
+    expect(useToastStore().toasts[0]).toMatchObject({ kind: 'error', key: 'errors.not_found' })
+  })
+})

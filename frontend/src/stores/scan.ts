@@ -1,0 +1,78 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { certificates as api, onEvent, type ScanResult, type ScanState } from '@/api'
+import { useCertificatesStore } from './certificates'
+import { usePasswordStore } from './password'
+import { useToastStore } from './toast'
+
+// Adding files and folders. The scan runs in Go and reports through the
+// events scan:started, scan:progress and scan:done.
+export const useScanStore = defineStore('scan', () => {
+  const running = ref(false)
+  const done = ref(0)
+  const total = ref(0)
+  const path = ref('')
+  const cancelling = ref(false)
+  let stop: Array<() => void> = []
+
+  function apply(s: ScanState) {
+    running.value = s.running
+    done.value = s.done
+    total.value = s.total
+    path.value = s.path
+  }
+
+  async function finished(res: ScanResult) {
+    apply({ running: false, done: 0, total: 0, path: '' })
+    cancelling.value = false
+    const toast = useToastStore()
+    await useCertificatesStore().load()
+    if (res.error) toast.error(res.error)
+    else if (res.cancelled) toast.info('scan.cancelled')
+    const locked = res.locked ?? []
+    if (locked.length > 0) usePasswordStore().ask(locked)
+  }
+
+  /** Listens to the scan events and picks up a scan already running (the background rescan). */
+  async function init() {
+    stop.forEach((f) => f())
+    stop = [
+      onEvent<ScanState>('scan:started', (s) => apply({ ...s, running: true })),
+      onEvent<ScanState>('scan:progress', (s) => {
+        if (!cancelling.value) apply({ ...s, running: true })
+      }),
+      onEvent<ScanResult>('scan:done', (r) => void finished(r)),
+    ]
+    try {
+      const s = await api.scanState()
+      if (s.running) apply(s)
+    } catch {
+      // outside the window
+    }
+  }
+
+  function dispose() {
+    stop.forEach((f) => f())
+    stop = []
+  }
+
+  async function guard(fn: () => Promise<unknown>) {
+    try {
+      await fn()
+    } catch (err) {
+      useToastStore().error(err)
+    }
+  }
+
+  const addFiles = () => guard(() => api.addFiles())
+  const scanFolder = () => guard(() => api.scanFolder())
+  const addPaths = (paths: string[]) => guard(() => api.addPaths(paths))
+  const rescan = () => guard(() => api.rescan())
+
+  async function cancel() {
+    cancelling.value = true
+    await guard(() => api.cancelScan())
+  }
+
+  return { running, done, total, path, cancelling, init, dispose, addFiles, scanFolder, addPaths, rescan, cancel, apply, finished }
+})

@@ -1,0 +1,122 @@
+// Pure helpers of the overview: which tile a status belongs to, search,
+// sorting. The store and the tests share them, so the tiles and the list
+// can't disagree.
+import type { CertFile, Status } from '@/api/types'
+
+export type Tile = 'valid' | 'expiring' | 'invalid' | 'attention'
+export const TILES: readonly Tile[] = ['valid', 'expiring', 'invalid', 'attention']
+
+/** The tile of each status: every status has exactly one. */
+export const TILE_OF: Record<Status, Tile> = {
+  valid: 'valid',
+  expiring: 'expiring',
+  expired: 'invalid',
+  not_yet_valid: 'invalid',
+  invalid: 'invalid',
+  locked: 'attention',
+  unreadable: 'attention',
+}
+
+export type Counts = Record<Tile, number>
+
+export function countTiles(files: readonly CertFile[]): Counts {
+  const c: Counts = { valid: 0, expiring: 0, invalid: 0, attention: 0 }
+  for (const f of files) c[TILE_OF[f.status] ?? 'attention']++
+  return c
+}
+
+/** Worst first: the order of the status column and the default sort. */
+const SEVERITY: Record<Status, number> = {
+  unreadable: 0,
+  invalid: 1,
+  locked: 2,
+  expired: 3,
+  not_yet_valid: 4,
+  expiring: 5,
+  valid: 6,
+}
+
+export type SortKey = 'name' | 'organization' | 'email' | 'expires' | 'status' | 'file'
+export interface Sort {
+  key: SortKey
+  dir: 'asc' | 'desc'
+}
+export const DEFAULT_SORT: Sort = { key: 'status', dir: 'asc' }
+
+const collator = new Intl.Collator('da', { sensitivity: 'base', numeric: true })
+
+function text(f: CertFile, key: SortKey): string {
+  const c = f.certificate
+  switch (key) {
+    case 'name':
+      return c?.commonName ?? ''
+    case 'organization':
+      return `${c?.organization ?? ''} ${c?.cvr ?? ''}`
+    case 'email':
+      return c?.email ?? ''
+    default:
+      return f.path
+  }
+}
+
+function expiry(f: CertFile): number {
+  return f.certificate ? Date.parse(f.certificate.notAfter) : Number.POSITIVE_INFINITY
+}
+
+function compare(a: CertFile, b: CertFile, key: SortKey): number {
+  switch (key) {
+    case 'expires':
+      return expiry(a) - expiry(b)
+    case 'status':
+      return SEVERITY[a.status] - SEVERITY[b.status] || expiry(a) - expiry(b)
+    default:
+      return collator.compare(text(a, key), text(b, key))
+  }
+}
+
+/** Whether f has nothing to sort by: it goes last, whichever the direction. */
+function blank(f: CertFile, key: SortKey): boolean {
+  return key === 'expires' ? !f.certificate : key !== 'status' && key !== 'file' && !text(f, key).trim()
+}
+
+export function sortFiles(files: readonly CertFile[], sort: Sort): CertFile[] {
+  const sign = sort.dir === 'asc' ? 1 : -1
+  return [...files].sort((a, b) => {
+    const ba = blank(a, sort.key)
+    const bb = blank(b, sort.key)
+    if (ba !== bb) return ba ? 1 : -1
+    return sign * compare(a, b, sort.key) || collator.compare(a.path, b.path)
+  })
+}
+
+/** The text a search looks in: names, organisation, CVR, e-mail, file path. */
+export function searchText(f: CertFile): string {
+  const c = f.certificate
+  const parts = [f.path]
+  if (c) parts.push(c.commonName, c.organization, c.cvr, c.email, c.sha1, c.sha256, c.serialNumber)
+  return parts.join('\n').toLocaleLowerCase('da')
+}
+
+/** Whether f matches every word of query. */
+export function matches(f: CertFile, query: string, haystack = searchText(f)): boolean {
+  const words = query.toLocaleLowerCase('da').split(/\s+/).filter(Boolean)
+  return words.every((w) => haystack.includes(w))
+}
+
+/** The guide that helps with a status or an error code. */
+export function guideFor(status: Status, code?: string): string {
+  if (code === 'password_required' || code === 'wrong_password') return 'attention'
+  switch (status) {
+    case 'expiring':
+    case 'expired':
+      return 'renew-certificate'
+    case 'valid':
+      return 'overview'
+    case 'invalid':
+    case 'not_yet_valid':
+    case 'unreadable':
+    case 'locked':
+      return 'attention'
+  }
+  return 'attention'
+}

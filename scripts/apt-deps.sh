@@ -4,6 +4,8 @@
 set -euo pipefail
 
 packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick dbus-daemon gnome-keyring time)
+# make dist: the Windows cross build, the installer, signing, the packaging check.
+packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -25,6 +25,9 @@
 set -euo pipefail
 
 platform=${1:?usage: scripts/dist.sh windows|darwin}
+if [ -n "${SIGN_PFX:-}" ] && [ "${SIGN_PFX#/}" = "$SIGN_PFX" ]; then
+  SIGN_PFX=$PWD/$SIGN_PFX
+fi
 cd "$(dirname "$0")/.."
 root=$PWD
 . scripts/dist-version.sh
@@ -74,7 +77,7 @@ PRODUCT_VERSION=$product_version BUNDLE_NAME=${bundle_name:-} node -e '
 ' "$stage/wails.json"
 
 ldflags="-X main.version=$version"
-wails_flags=(-m -nosyncgomod -trimpath -ldflags "$ldflags" -v 1)
+wails_flags=(-m -nosyncgomod -trimpath -nocolour -ldflags "$ldflags" -v "${DIST_VERBOSITY:-1}")
 
 case "$platform" in
   windows)
@@ -87,15 +90,23 @@ case "$platform" in
       -e "s/(<assemblyIdentity type=\"win32\" name=\"[^\"]*\" version=)\"[^\"]*\"/\1\"$numbers\"/" \
       "$stage/build/windows/wails.exe.manifest"
 
-    # The signing certificate.
+    # The signing certificate. Its password goes to the signing script in a
+    # private file, and is taken out of the environment, which wails prints
+    # at -v 2.
+    signing=$root/build/bin/.signing
+    rm -rf "$signing"
+    mkdir -p "$signing"
     if [ -z "${SIGN_PFX:-}" ]; then
       echo "dist: SIGN_PFX is not set: signing with a throwaway self-signed certificate"
-      eval "$(bash scripts/sign-windows.sh --throwaway "$root/build/bin/.signing")"
-      export SIGN_PFX SIGN_PASSWORD SIGN_CAFILE
+      eval "$(bash scripts/sign-windows.sh --throwaway "$signing")"
+      export SIGN_PFX SIGN_PASSWORD_FILE SIGN_CAFILE
     else
       [ -n "${SIGN_PASSWORD+set}" ] || { echo "dist: SIGN_PFX is set, SIGN_PASSWORD is not" >&2; exit 1; }
-      export SIGN_PFX SIGN_PASSWORD
+      (umask 077 && printf '%s' "$SIGN_PASSWORD" >"$signing/sign.pass")
+      export SIGN_PFX SIGN_PASSWORD_FILE=$signing/sign.pass
+      trap 'rm -f "$signing/sign.pass"' EXIT
     fi
+    unset SIGN_PASSWORD
 
     # Read by project.nsi: version numbers and the signing command, which
     # makensis runs on the program before packing it, then on the

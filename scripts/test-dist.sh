@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The packaging check, run after `make dist` (scripts/dist.sh windows):
+# - the program and the installer exist and are 64-bit Windows GUI programs
+#   (PE32+);
+# - the program was built with cgo (SQLite needs it) and with the version;
+# - both carry an Authenticode signature that osslsigncode verifies;
+# - the version resources hold the version: the strings in full, the fixed
+#   numbers as scripts/dist-version.sh derives them;
+# - the product name, company and copyright are there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/dist-version.sh
+
+exe=build/bin/dpgcerts.exe
+installer=build/bin/dpgcerts-amd64-installer.exe
+failures=0
+
+pass() { echo "ok   $*"; }
+fail() { echo "FAIL $*" >&2; failures=$((failures + 1)); }
+check() { # check DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# The numbers derived from a version, for the fixed version fields.
+numeric_cases=(
+  "v1.2.3=1.2.3.0"
+  "v1.2.3-rc1=1.2.3.0"
+  "v1.2.3-4-gabc1234=1.2.3.4"
+  "v1.2.3-4-gabc1234-dirty=1.2.3.4"
+  "2.0.10=2.0.10.0"
+  "66995cc=0.0.0.0"
+  "dev=0.0.0.0"
+  "v70000.0.0=0.0.0.0"
+)
+for c in "${numeric_cases[@]}"; do
+  got=$(dist_numeric "${c%%=*}")
+  check "dist_numeric ${c%%=*} = ${c#*=}" [ "$got" = "${c#*=}" ]
+done
+
+for f in "$exe" "$installer"; do
+  if [ ! -f "$f" ]; then
+    fail "$f exists (run make dist first)"
+    exit 1
+  fi
+done
+[ -f build/bin/dist-windows.env ] || { fail "build/bin/dist-windows.env exists (written by make dist)"; exit 1; }
+# VERSION and SIGN_CAFILE of the build that made the files.
+. build/bin/dist-windows.env
+echo "checking the build of $VERSION"
+
+is_pe64_gui() { file -b "$1" | grep -q '^PE32+ executable (GUI) x86-64'; }
+check "$exe is a PE32+ GUI program" is_pe64_gui "$exe"
+check "$installer is a PE32+ GUI program" is_pe64_gui "$installer"
+check "$installer is an NSIS installer" bash -c "LC_ALL=C grep -qaF NullsoftInst '$installer'"
+
+buildinfo=$(go version -m "$exe")
+check "$exe was built with CGO_ENABLED=1" grep -q $'^\tbuild\tCGO_ENABLED=1$' <<<"$buildinfo"
+check "$exe was built for windows/amd64" grep -q $'^\tbuild\tGOOS=windows$' <<<"$buildinfo"
+# -trimpath keeps -ldflags out of the build info: look for the string itself.
+check "$exe holds main.version $VERSION" bash -c "LC_ALL=C grep -qaF -- '$VERSION' '$exe'"
+
+check "both files carry a signature that verifies" \
+  env SIGN_CAFILE="${SIGN_CAFILE:-}" bash scripts/sign-windows.sh --verify "$exe" "$installer"
+
+# utf16 TEXT: a grep -P pattern for TEXT in UTF-16LE (ASCII text).
+utf16() {
+  local s=$1 out='' i h
+  for ((i = 0; i < ${#s}; i++)); do
+    printf -v h '%02x' "'${s:i:1}"
+    out+="\\x$h\\x00"
+  done
+  printf '%s' "$out"
+}
+# has_string FILE KEY VALUE: a String entry of a VS_VERSIONINFO: the key,
+# its NUL, padding to 32 bits, the value and its NUL.
+has_string() {
+  LC_ALL=C grep -qaP "$(utf16 "$2")\\x00\\x00(\\x00\\x00)?$(utf16 "$3")\\x00\\x00" "$1"
+}
+# has_fixed_version FILE A.B.C.D: VS_FIXEDFILEINFO's signature, its struct
+# version (1.0, or 0 from makensis), then the file version as two little-endian DWORDs (A<<16|B, C<<16|D).
+has_fixed_version() {
+  local a b c d pattern
+  IFS=. read -r a b c d <<<"$2"
+  le16() { printf '\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8)); }
+  pattern="(?s)\\xbd\\x04\\xef\\xfe\\x00\\x00[\\x00\\x01]\\x00$(le16 "$b")$(le16 "$a")$(le16 "$d")$(le16 "$c")"
+  LC_ALL=C grep -qaP "$pattern" "$1"
+}
+
+numbers=$(dist_numeric "$VERSION")
+for f in "$exe" "$installer"; do
+  check "$f: ProductVersion is $VERSION" has_string "$f" ProductVersion "$VERSION"
+  check "$f: FileVersion is $VERSION" has_string "$f" FileVersion "$VERSION"
+  check "$f: fixed file version is $numbers" has_fixed_version "$f" "$numbers"
+  check "$f: ProductName is DPG Certificates" has_string "$f" ProductName "DPG Certificates"
+  check "$f: CompanyName is DPG" has_string "$f" CompanyName "DPG"
+  check "$f: LegalCopyright names DPG" \
+    bash -c "LC_ALL=C grep -qaP '$(utf16 LegalCopyright)\\x00\\x00(\\x00\\x00)?$(utf16 Copyright)' '$f'"
+done
+check "$exe: FileDescription is DPG Certificates" has_string "$exe" FileDescription "DPG Certificates"
+check "$exe: OriginalFilename is dpgcerts.exe" has_string "$exe" OriginalFilename "dpgcerts.exe"
+
+if [ "$failures" -gt 0 ]; then
+  echo "packaging check: $failures failed" >&2
+  exit 1
+fi
+echo "packaging check: all passed"

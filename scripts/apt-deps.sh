@@ -3,7 +3,7 @@
 # when one is missing: on a machine that has them all, it does nothing.
 set -euo pipefail
 
-packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick dbus-daemon gnome-keyring time)
+packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick dbus-daemon gnome-keyring time chromium)
 # make dist: the Windows cross build, the installer, signing, the packaging check.
 packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file)
 

@@ -27,7 +27,7 @@ artifacts=$repo/artifacts/e2e
 chromium=${E2E_CHROMIUM:-/usr/bin/chromium}
 
 fail() { echo "e2e: $*" >&2; exit 1; }
-for tool in go node wails xvfb-run curl; do
+for tool in go node wails xvfb-run setsid; do
   command -v "$tool" >/dev/null || fail "$tool is missing (run make deps)"
 done
 [ -x "$chromium" ] || fail "$chromium is missing (apt-get install chromium; make deps does)"
@@ -63,6 +63,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+# serving says whether wails dev answers with a page.
+serving() {
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://127.0.0.1:$port/" 2>/dev/null
+}
 
 echo "e2e: fixtures in $tmp"
 now=$(go run ./e2e/fixtures "$tmp")
@@ -108,7 +113,7 @@ group() {
     </dev/null >"$log" 2>&1 &
   wails_pgid=$!
 
-  until curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; do
+  until serving; do
     if ! kill -0 "$wails_pgid" 2>/dev/null; then
       echo "e2e: [$name] wails dev exited before serving; its log:" >&2
       cat "$log" >&2

@@ -55,6 +55,8 @@ func main() {
 		}
 		os.Exit(2)
 	}
+	closeLog := openLog()
+	defer closeLog()
 	services := app.New(opts)
 	width, height := services.WindowSize()
 

@@ -109,7 +109,8 @@ export function session(spec) {
     s.page.setDefaultTimeout(5_000);
     s.page.on('pageerror', (err) => {
       s.pageErrors.push(err);
-      console.error(`[${spec}] page error: ${err.message}`);
+      const where = (err.stack || '').split('\n').slice(1, 3).join(' | ').trim();
+      console.error(`[${spec}] page error: ${err.message}${where ? ` (${where})` : ''}`);
     });
     s.page.on('console', (msg) => {
       if (msg.type() === 'error') console.error(`[${spec}] console: ${msg.text()}`);

@@ -69,5 +69,6 @@ app.test('the renewal guide reads in Danish after switching the language', async
     assert.match(danish, /\b(og|certifikat|adgangskode)/i, 'the guide is in Danish');
   });
   await app.shot('guide-renew-certificate-da');
+  await app.open(); // the help panel may cover the language switch
   await app.setLanguage('en');
 });

@@ -1,0 +1,339 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/portal/portaltest"
+	"dpgcerts/backend/portal/sandbox"
+	"dpgcerts/backend/secrets"
+	"dpgcerts/backend/store"
+)
+
+const cliPassword = "Kode-æøå!2026"
+
+// lockedBuffer is a log the sandbox writes from its handlers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Bytes() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]byte(nil), l.b.Bytes()...)
+}
+
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	var code int
+	switch args[0] {
+	case "install":
+		code = runInstall(args[1:], &stdout, &stderr, getenv)
+	case "activate":
+		code = runActivate(args[1:], &stdout, &stderr, getenv)
+	case "sync":
+		code = runSync(args[1:], &stdout, &stderr, getenv)
+	default:
+		t.Fatalf("no command %s", args[0])
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+func TestPortalCommandsUsage(t *testing.T) {
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, envKeychain: "off"}
+	for _, args := range [][]string{
+		{"install", "x.p12"},
+		{"install", "--portal", "http://example.com", "x.p12"},
+		{"install", "--portal", "http://127.0.0.1:1"},
+		{"sync", "--portal", "http://127.0.0.1:1", "extra"},
+		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online"},
+		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online", "--certificate", "xyz"},
+	} {
+		if code, _, _ := run(t, env, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		}
+	}
+	// No token anywhere.
+	if code, _, errOut := run(t, map[string]string{envKeychain: "off"}, "sync", "--portal", "http://127.0.0.1:1"); code != ExitUsage || !strings.Contains(errOut, "no_token") {
+		t.Errorf("without a token: exit %d, %s", code, errOut)
+	}
+	if code := runSandbox([]string{"--addr", "0.0.0.0:0"}, &bytes.Buffer{}, &bytes.Buffer{}); code != ExitUsage {
+		t.Errorf("sandbox on every interface without --allow-remote: exit %d", code)
+	}
+}
+
+// TestPortalFullFlowLeaksNothing installs five files (one of another
+// organisation), activates the Exchange Online certificate and syncs, then
+// looks for the password, the token and the private keys in the app's
+// database, the sandbox's database, the logs and every output.
+func TestPortalFullFlowLeaksNothing(t *testing.T) {
+	keyring.MockInit()
+	logs := &lockedBuffer{}
+	sbDB := filepath.Join(t.TempDir(), "sandbox.db")
+	url, _ := portaltest.Sandbox(t, sandbox.Options{DB: sbDB, Log: logs})
+	dir := t.TempDir()
+	appDB := filepath.Join(dir, "app.db")
+	pki := portaltest.NewPKI(t)
+	var keys [][]byte
+	var files []string
+	var exoSHA string
+	for i := range 5 {
+		leaf := portaltest.Leaf{}
+		if i == 2 {
+			leaf.CVR = "11223344"
+		}
+		c := pki.Issue(t, leaf)
+		der, err := x509.MarshalPKCS8PrivateKey(c.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, der)
+		files = append(files, portaltest.WriteFile(t, dir, fmt.Sprintf("cert%d.p12", i), pki.P12(t, c, cliPassword)))
+		if i == 4 {
+			sum := sha256.Sum256(c.Cert.Raw)
+			exoSHA = hex.EncodeToString(sum[:])
+		}
+	}
+	pwFile := portaltest.WriteFile(t, dir, "passwords.txt", []byte("first\n"+cliPassword+"\n"))
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin}
+	var outputs []string
+	check := func(code, want int, stdout, stderr string) {
+		t.Helper()
+		outputs = append(outputs, stdout, stderr)
+		if code != want {
+			t.Fatalf("exit %d, want %d\n%s\n%s", code, want, stdout, stderr)
+		}
+	}
+
+	code, out, errOut := run(t, env, "install", "--portal", url, "--db", appDB, "--passwords", pwFile, "--json", files[0], files[1], files[2], files[3], files[4])
+	check(code, ExitFailed, out, errOut)
+	var report struct {
+		Results []struct {
+			File      string
+			Operation portal.Operation
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range report.Results {
+		want := portal.StateDone
+		if i == 2 {
+			want = portal.StateFailed
+		}
+		if r.Operation.State != want || (i == 2 && r.Operation.ErrorCode != portal.CodeCVRMismatch) {
+			t.Fatalf("%s: %+v", r.File, r.Operation)
+		}
+	}
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA)
+	check(code, ExitOK, out, errOut)
+	if !strings.Contains(out, "Activated for exchange_online") || !strings.Contains(out, "Entra") {
+		t.Fatalf("activate said: %s", out)
+	}
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "int-exchange-online", "--certificate", exoSHA[:12])
+	check(code, ExitOK, out, errOut)
+	if !strings.Contains(out, "already uses") {
+		t.Fatalf("activate again said: %s", out)
+	}
+	code, out, errOut = run(t, env, "sync", "--portal", url, "--db", appDB)
+	check(code, ExitOK, out, errOut)
+	// The unregistered user is refused with its own exit status and text.
+	code, out, errOut = run(t, map[string]string{portal.EnvToken: sandbox.TokenUnregistered}, "sync", "--portal", url, "--db", appDB)
+	check(code, ExitRefused, out, errOut)
+	if !strings.Contains(errOut, "not_registered") {
+		t.Fatalf("sync as unregistered said: %s", errOut)
+	}
+
+	// The offline copy shows the usage.
+	st, err := store.Open(appDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, _ := portal.NewService(st, url, nil, portal.Options{})
+	certs, _, _ := svc.Certificates(context.Background())
+	used := 0
+	for _, c := range certs {
+		if c.SHA256 == exoSHA && len(c.Usages) == 1 && c.Usages[0].Kind == portal.KindExchangeOnline {
+			used++
+		}
+	}
+	if len(certs) != 4 || used != 1 {
+		t.Fatalf("offline copy: %d certificates, %d used", len(certs), used)
+	}
+	// No keychain entry outlives its install.
+	ops, _ := st.Ops(context.Background(), store.OpFilter{Portal: svc.Portal()})
+	for _, o := range ops {
+		if _, ok, _ := secrets.OperationPassword(o.Key); ok {
+			t.Fatalf("keychain entry of operation %d is still there", o.ID)
+		}
+		if o.PasswordIn != store.PasswordNowhere {
+			t.Fatalf("operation %d still says its password is in %q", o.ID, o.PasswordIn)
+		}
+	}
+	st.Close()
+
+	secretsToFind := map[string][]byte{
+		"password":        []byte(cliPassword),
+		"password base64": []byte(base64.StdEncoding.EncodeToString([]byte(cliPassword))),
+		"token":           []byte(sandbox.TokenAdmin),
+	}
+	for i, k := range keys {
+		secretsToFind[fmt.Sprintf("key %d", i)] = k
+		secretsToFind[fmt.Sprintf("key %d base64", i)] = []byte(base64.StdEncoding.EncodeToString(k))
+		secretsToFind[fmt.Sprintf("key %d hex", i)] = []byte(hex.EncodeToString(k))
+	}
+	places := map[string][]byte{"sandbox log": logs.Bytes(), "command output": []byte(strings.Join(outputs, "\n"))}
+	for _, db := range []string{appDB, sbDB} {
+		// Checkpoint so the WAL's content is in the file, then read all three.
+		if d, err := sql.Open("sqlite3", db); err == nil {
+			d.Exec(`PRAGMA wal_checkpoint(FULL)`)
+			d.Close()
+		}
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if b, err := os.ReadFile(db + suffix); err == nil {
+				places[filepath.Base(db)+suffix] = b
+			}
+		}
+	}
+	for where, data := range places {
+		for what, secret := range secretsToFind {
+			if bytes.Contains(data, secret) {
+				t.Errorf("the %s is in the %s", what, where)
+			}
+		}
+	}
+	// The search does find what is meant to be there: the public thumbprint.
+	if !bytes.Contains(places["app.db"], []byte(exoSHA)) || !bytes.Contains(places["sandbox.db"], []byte(exoSHA)) ||
+		len(places["sandbox log"]) == 0 {
+		t.Fatal("the search finds nothing at all")
+	}
+}
+
+// TestPortalKill9 kills `dpgcerts install` in the middle of a bulk install
+// against a slow portal, then runs `dpgcerts sync`, and proves from the
+// portal's own records that every certificate arrived exactly once.
+func TestPortalKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "dpgcerts")
+	build := exec.Command("go", "build", "-o", bin, "dpgcerts")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	url, srv := portaltest.Sandbox(t, sandbox.Options{ChaosLatency: 150 * time.Millisecond})
+	pki := portaltest.NewPKI(t)
+	const n = 20
+	var files []string
+	for i := range n {
+		files = append(files, portaltest.WriteFile(t, dir, fmt.Sprintf("bulk%02d.p12", i), pki.P12(t, pki.Issue(t, portaltest.Leaf{}), cliPassword)))
+	}
+	pwFile := portaltest.WriteFile(t, dir, "passwords.txt", []byte(cliPassword+"\n"))
+	appDB := filepath.Join(dir, "app.db")
+	env := append(os.Environ(), portal.EnvToken+"="+sandbox.TokenAdmin, envKeychain+"=off")
+	count := func() int {
+		var c int
+		srv.DB().QueryRow(`SELECT COUNT(*) FROM certificates`).Scan(&c)
+		return c
+	}
+
+	install := exec.Command(bin, append([]string{"install", "--portal", url, "--db", appDB, "--passwords", pwFile}, files...)...)
+	install.Env = env
+	var out bytes.Buffer
+	install.Stdout, install.Stderr = &out, &out
+	if err := install.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for count() < 5 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Mid-send: the portal has committed some whose answers are still on
+	// their way (the latency comes after the commit).
+	if err := install.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	install.Wait()
+	atKill := count()
+	if atKill < 5 || atKill >= n {
+		t.Fatalf("killed with %d of %d installed; want in the middle\n%s", atKill, n, out.String())
+	}
+	st, err := store.Open(appDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, _ := st.OpCounts(context.Background(), url)
+	st.Close()
+	t.Logf("killed with %d of %d on the portal; the outbox had %v", atKill, n, counts)
+	if counts[store.OpPending] == 0 || counts[store.OpPending]+counts[store.OpDone] != n {
+		t.Fatalf("outbox after the kill: %v", counts)
+	}
+
+	syncCmd := exec.Command(bin, "sync", "--portal", url, "--db", appDB, "--passwords", pwFile, "--json")
+	syncCmd.Env = env
+	syncOut, err := syncCmd.Output()
+	if err != nil {
+		t.Fatalf("sync: %v\n%s", err, syncOut)
+	}
+	var report struct {
+		Sync   portal.SyncResult
+		Status portal.Status
+	}
+	if err := json.Unmarshal(syncOut, &report); err != nil {
+		t.Fatalf("%v: %s", err, syncOut)
+	}
+	if report.Status.Pending != 0 || report.Status.NeedsPassword != 0 || report.Status.Failed != 0 || report.Status.Done != n {
+		t.Fatalf("after sync: %+v", report.Status)
+	}
+
+	// The portal's own records: n certificates, n install events, one each.
+	var certsN, events, distinct, shas int
+	srv.DB().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT sha256) FROM certificates`).Scan(&certsN, &shas)
+	srv.DB().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT certificate_id) FROM events WHERE action = ?`,
+		portal.ActionCertificateInstalled).Scan(&events, &distinct)
+	if certsN != n || shas != n || events != n || distinct != n {
+		t.Fatalf("portal records: %d certificates (%d distinct), %d install events for %d certificates; want %d each",
+			certsN, shas, events, distinct, n)
+	}
+	var files2 []string
+	rows, _ := srv.DB().Query(`SELECT filename FROM certificates ORDER BY filename`)
+	for rows.Next() {
+		var f string
+		rows.Scan(&f)
+		files2 = append(files2, f)
+	}
+	rows.Close()
+	for i, f := range files2 {
+		if f != filepath.Base(files[i]) {
+			t.Fatalf("portal has %v", files2)
+		}
+	}
+}

@@ -60,7 +60,11 @@ started=$SECONDS
 rm -rf "$stage"
 mkdir -p "$stage"
 git ls-files -z --cached --others --exclude-standard |
-  tar --null --ignore-failed-read -T - -cf - 2>/dev/null |
+  while IFS= read -r -d '' f; do
+    # Skip files deleted from the working tree but not yet from the index.
+    [ -e "$f" ] && printf '%s\0' "$f"
+  done |
+  tar --null -T - -cf - |
   tar -xf - -C "$stage"
 [ -d frontend/node_modules ] || { echo "dist: frontend/node_modules is missing: run make deps" >&2; exit 1; }
 cp -al frontend/node_modules "$stage/frontend/" 2>/dev/null ||
@@ -117,9 +121,11 @@ case "$platform" in
       bash_path=$(cygpath -w "$bash_path")
       sign_script=$(cygpath -m "$sign_script")
     fi
+    # bash's path goes unquoted: cmd.exe (makensis on Windows) would strip
+    # the quotes of a command line that starts with one. It has no spaces.
     cat >"$stage/build/windows/installer/dist.nsh" <<EOF
 !define DIST_VERSION_NUMBERS "$numbers"
-!define DIST_SIGN '"$bash_path" "$sign_script"'
+!define DIST_SIGN '$bash_path "$sign_script"'
 EOF
 
     if [ "$(go env GOHOSTOS)" != windows ]; then

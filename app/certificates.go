@@ -366,7 +366,7 @@ func (c *Certificates) runScan(ctx context.Context, paths []string, interactive 
 	case err != nil && ctx.Err() != nil:
 		res.Cancelled = true
 	case err != nil:
-		fe := FormatError(err).(Error)
+		fe := toError(err)
 		res.Error = &fe
 	default:
 		res.Files = len(files)

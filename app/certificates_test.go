@@ -339,7 +339,7 @@ func TestExports(t *testing.T) {
 	if _, err := f.c.ExportJSON(); codeOf(err) != CodeWriteFailed {
 		t.Errorf("saving into a missing folder: %v", err)
 	}
-	if err := f.c.OpenFileLocation(filepath.Join(f.dir, "gone.p12")); FormatError(err).(Error).Code != "not_found" {
+	if err := f.c.OpenFileLocation(filepath.Join(f.dir, "gone.p12")); toError(err).Code != "not_found" {
 		t.Errorf("OpenFileLocation of a missing file: %v", err)
 	}
 }

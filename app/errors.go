@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"log"
 
@@ -24,10 +25,22 @@ type coded interface {
 	ErrorCode() string
 }
 
-// FormatError is Wails' ErrorFormatter: it turns a Go error into an Error.
+// FormatError is Wails' ErrorFormatter: it turns a Go error into the JSON
+// text of an Error. A string, not the struct: Wails' JavaScript runtime
+// rejects with new Error(value), which would turn an object into
+// "[object Object]"; frontend/src/api/call.ts parses the text back.
 // An error without a code becomes "internal"; its details go to the log,
 // not to the screen.
 func FormatError(err error) any {
+	data, mErr := json.Marshal(toError(err))
+	if mErr != nil {
+		return `{"code":"internal","message":"Something unexpected went wrong."}`
+	}
+	return string(data)
+}
+
+// toError gives err its stable code.
+func toError(err error) Error {
 	var ce *certs.Error
 	if errors.As(err, &ce) {
 		return Error{Code: ce.Code, Message: ce.Message}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -26,9 +27,13 @@ func TestFormatError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := FormatError(tt.err).(Error)
-			if !ok || got != tt.want {
-				t.Errorf("FormatError = %#v, want %#v", got, tt.want)
+			text, ok := FormatError(tt.err).(string)
+			if !ok {
+				t.Fatalf("FormatError gave %T, want the JSON text", FormatError(tt.err))
+			}
+			var got Error
+			if err := json.Unmarshal([]byte(text), &got); err != nil || got != tt.want {
+				t.Errorf("FormatError = %s, want %#v", text, tt.want)
 			}
 		})
 	}

@@ -6,6 +6,8 @@ describe('toApiError', () => {
     ['a coded object from Go', { code: 'password_required', message: 'Locked.' }, 'password_required', 'Locked.'],
     ['a coded object without message', { code: 'not_registered' }, 'not_registered', 'not_registered'],
     ['a JSON string with a code', '{"code":"too_large","message":"Too big."}', 'too_large', 'Too big.'],
+    ['an Error holding the JSON, as Wails rejects', new Error('{"code":"wrong_password","message":"No."}'), 'wrong_password', 'No.'],
+    ['an Error holding an object, as Wails rejects one', new Error('[object Object]'), INTERNAL, '[object Object]'],
     ['a plain string', 'method not found', INTERNAL, 'method not found'],
     ['a broken JSON string', '{"code":', INTERNAL, '{"code":'],
     ['a TypeError outside Wails', new TypeError("Cannot read properties of undefined (reading 'app')"), INTERNAL, "Cannot read properties of undefined (reading 'app')"],

@@ -23,32 +23,38 @@ function fromObject(value: object, cause: unknown): ApiError | undefined {
   return new ApiError(code, typeof message === 'string' ? message : '', { cause })
 }
 
+function fromJSON(text: string, cause: unknown): ApiError | undefined {
+  const trimmed = text.trim()
+  if (!trimmed.startsWith('{')) return undefined
+  try {
+    const parsed: unknown = JSON.parse(trimmed)
+    return parsed && typeof parsed === 'object' ? fromObject(parsed, cause) : undefined
+  } catch {
+    return undefined // not JSON: a plain message
+  }
+}
+
 /**
  * Turns whatever a bound Go method rejected with into an ApiError.
  *
- * Go errors reach the frontend as {code, message} objects (app.FormatError,
- * set as Wails' ErrorFormatter). Anything else, a bare string from Wails or
- * a TypeError when the bindings are missing (a plain browser), is internal.
+ * Go errors reach the frontend as the JSON text of {code, message}
+ * (app.FormatError, set as Wails' ErrorFormatter), inside an Error.
+ * Anything else, a bare string from Wails or a TypeError when the
+ * bindings are missing (a plain browser), is internal.
  */
 export function toApiError(reason: unknown): ApiError {
   if (reason instanceof ApiError) return reason
   if (typeof reason === 'string') {
-    const text = reason.trim()
-    if (text.startsWith('{')) {
-      try {
-        const parsed: unknown = JSON.parse(text)
-        if (parsed && typeof parsed === 'object') {
-          const err = fromObject(parsed, reason)
-          if (err) return err
-        }
-      } catch {
-        // not JSON: a plain message
-      }
-    }
-    return new ApiError(INTERNAL, text, { cause: reason })
+    return fromJSON(reason, reason) ?? new ApiError(INTERNAL, reason.trim(), { cause: reason })
   }
   if (reason instanceof Error) {
-    return fromObject(reason, reason) ?? new ApiError(INTERNAL, reason.message, { cause: reason })
+    // Wails rejects with new Error(<what Go's ErrorFormatter gave>): Go
+    // sends the JSON text, so the code is in the message.
+    return (
+      fromObject(reason, reason) ??
+      fromJSON(reason.message, reason) ??
+      new ApiError(INTERNAL, reason.message, { cause: reason })
+    )
   }
   if (reason && typeof reason === 'object') {
     return fromObject(reason, reason) ?? new ApiError(INTERNAL, JSON.stringify(reason), { cause: reason })

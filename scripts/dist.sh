@@ -62,7 +62,7 @@ mkdir -p "$stage"
 git ls-files -z --cached --others --exclude-standard |
   while IFS= read -r -d '' f; do
     # Skip files deleted from the working tree but not yet from the index.
-    [ -e "$f" ] && printf '%s\0' "$f"
+    if [ -e "$f" ]; then printf '%s\0' "$f"; fi
   done |
   tar --null -T - -cf - |
   tar -xf - -C "$stage"

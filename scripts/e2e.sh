@@ -35,20 +35,27 @@ done
 [ -d frontend/node_modules ] || fail "frontend/node_modules is missing (make deps-npm)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpgcerts-e2e.XXXXXX")
-wails_pgid=
+wails_sid=
 
-# stop_wails ends the running wails dev and everything it started (the app,
-# Vite, Xvfb): they share one process group.
+# session_pids lists the processes of session $1: setsid gave xvfb-run, Xvfb,
+# wails dev, the app and Vite a session of their own (wails dev starts Vite in
+# another process group, so a group kill would miss it).
+session_pids() { ps -eo pid=,sid= | awk -v s="$1" '$2 == s { print $1 }'; }
+
+# stop_wails ends the running wails dev and everything it started.
 stop_wails() {
-  [ -n "$wails_pgid" ] || return 0
-  kill -TERM -- "-$wails_pgid" 2>/dev/null || true
+  [ -n "$wails_sid" ] || return 0
+  local pids
+  pids=$(session_pids "$wails_sid")
+  [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
   for _ in $(seq 1 50); do
-    kill -0 -- "-$wails_pgid" 2>/dev/null || break
+    [ -n "$(session_pids "$wails_sid")" ] || break
     sleep 0.2
   done
-  kill -KILL -- "-$wails_pgid" 2>/dev/null || true
-  wait "$wails_pgid" 2>/dev/null || true
-  wails_pgid=
+  pids=$(session_pids "$wails_sid")
+  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+  wait "$wails_sid" 2>/dev/null || true
+  wails_sid=
 }
 
 cleanup() {
@@ -102,7 +109,7 @@ group() {
 
   echo "e2e: [$name] starting wails dev on :$port (log: ${log#"$repo"/})"
   local started=$SECONDS
-  # setsid: a process group of its own, so stop_wails reaches the app, Vite
+  # setsid: a session of its own, so stop_wails reaches the app, Vite
   # and Xvfb. wails dev opens a GTK window too, hence xvfb-run. -m and
   # -nosyncgomod leave go.mod alone; -nogorebuild and -noreload keep it from
   # restarting when files change under it; -s uses Vite, not a build.
@@ -111,10 +118,10 @@ group() {
     wails dev -m -nosyncgomod -nogorebuild -noreload -s -nocolour "${bindings[@]}" "${tags[@]}" \
     -devserver "127.0.0.1:$port" -appargs "--db $db --lang en" \
     </dev/null >"$log" 2>&1 &
-  wails_pgid=$!
+  wails_sid=$!
 
   until serving; do
-    if ! kill -0 "$wails_pgid" 2>/dev/null; then
+    if ! kill -0 "$wails_sid" 2>/dev/null; then
       echo "e2e: [$name] wails dev exited before serving; its log:" >&2
       cat "$log" >&2
       stop_wails # Vite or Xvfb may still run

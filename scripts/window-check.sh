@@ -28,19 +28,23 @@ for tool in xvfb-run import identify go; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpgcerts-window.XXXXXX")
-pgid=
+sid=
 # cleanup_group ends xvfb-run, Xvfb, the app and anything they started:
-# setsid gave them a process group of their own.
+# setsid gave them a session of their own.
+session_pids() { ps -eo pid=,sid= | awk -v s="$1" '$2 == s { print $1 }'; }
 cleanup_group() {
-  [ -n "$pgid" ] || return 0
-  kill -TERM -- "-$pgid" 2>/dev/null || true
+  [ -n "$sid" ] || return 0
+  local pids
+  pids=$(session_pids "$sid")
+  [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
   for _ in $(seq 1 25); do
-    kill -0 -- "-$pgid" 2>/dev/null || break
+    [ -n "$(session_pids "$sid")" ] || break
     sleep 0.2
   done
-  kill -KILL -- "-$pgid" 2>/dev/null || true
-  wait "$pgid" 2>/dev/null || true
-  pgid=
+  pids=$(session_pids "$sid")
+  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+  wait "$sid" 2>/dev/null || true
+  sid=
 }
 cleanup() {
   cleanup_group
@@ -85,8 +89,8 @@ INSIDE
 echo "window-check: starting $bin under Xvfb"
 BIN=$bin DB=$tmp/window.db LOG=$tmp/app.log SHOT=$shot RESULT=$tmp/result TIMEOUT=$timeout MIN=$min_colours \
   setsid xvfb-run -a -s '-screen 0 1280x800x24' bash "$tmp/inside.sh" </dev/null &
-pgid=$!
-wait "$pgid" || true
+sid=$!
+wait "$sid" || true
 # The app may have left children behind: end the whole group now.
 cleanup_group
 

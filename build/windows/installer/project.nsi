@@ -37,6 +37,10 @@
 !ifndef REQUEST_EXECUTION_LEVEL
   !define REQUEST_EXECUTION_LEVEL "user"
 !endif
+# The key of the Settings > Apps entry, under HKCU\...\Uninstall.
+!ifndef UNINST_KEY_NAME
+  !define UNINST_KEY_NAME "dk.timengodpg.dpgcerts"
+!endif
 
 !include "wails_tools.nsh"
 

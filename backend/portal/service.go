@@ -33,6 +33,11 @@ const (
 // successor of ..."). The outbox resolves it once the install is done.
 func SHA256Ref(sha256Hex string) string { return "sha256:" + strings.ToLower(sha256Hex) }
 
+// MaxFileBytes is the largest file the outbox takes: base64 makes it 4/3 as
+// large, which must stay under the portal's body limit (4 MiB). Certificate
+// files are a few KiB.
+const MaxFileBytes = 3 << 20
+
 // Options configure a Service.
 type Options struct {
 	// Keychain keeps the passwords of pending installs; NoKeychain when nil.
@@ -213,6 +218,12 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 			Filename: f.Name, Path: f.Path, FileSHA256: hex.EncodeToString(sum[:]), PKCS12: f.Data}
 		if o.Filename == "" {
 			o.Filename = "certificate.p12"
+		}
+		if len(f.Data) > MaxFileBytes {
+			o.State, o.ErrorCode = store.OpFailed, CodePayloadTooLarge
+			o.ErrorMessage = fmt.Sprintf("the file is larger than %d MiB, far larger than a certificate file", MaxFileBytes>>20)
+			ops[i] = o
+			continue
 		}
 		pw, sha, ok := s.openWith(f.Data, f.Passwords)
 		o.CertSHA256 = sha

@@ -122,29 +122,27 @@ func (s *Store) AddOps(ctx context.Context, ops []Op) (out []Op, duplicate []boo
 		if o.State == "" {
 			o.State = OpPending
 		}
-		var existing Op
-		var row *sql.Row
-		if o.Kind == OpInstall {
-			row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'install'
-				AND file_sha256 = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`, o.Portal, o.FileSHA256)
+		if o.State.Active() {
+			existing, found, err := activeTwin(ctx, tx, o)
+			if err != nil {
+				return nil, nil, fmt.Errorf("store: add operations: %w", err)
+			}
+			if found {
+				out, duplicate = append(out, existing), append(duplicate, true)
+				continue
+			}
 		} else {
-			row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'activate'
-				AND integration_id = ? AND certificate_id = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`,
-				o.Portal, o.IntegrationID, o.CertificateID)
-		}
-		existing, err = scanOp(row)
-		if err == nil {
-			out, duplicate = append(out, existing), append(duplicate, true)
-			continue
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, fmt.Errorf("store: add operations: %w", err)
+			// Refused before it was ever sent (e.g. a file far too large):
+			// recorded as ended, without the file.
+			o.PKCS12, o.FinishedAt = nil, now
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO portal_ops (portal, kind, idem_key, state, filename, path,
 			file_sha256, pkcs12, cert_sha256, password_in, integration_id, certificate_id, if_match,
-			next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			next_attempt_at, error_code, error_message, created_at, updated_at, finished_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.Portal, o.Kind, o.Key, o.State, o.Filename, o.Path, o.FileSHA256, nilIfEmpty(o.PKCS12), o.CertSHA256,
-			o.PasswordIn, o.IntegrationID, o.CertificateID, o.IfMatch, toNS(o.NextAttemptAt), now.UnixNano(), now.UnixNano())
+			o.PasswordIn, o.IntegrationID, o.CertificateID, o.IfMatch, toNS(o.NextAttemptAt), o.ErrorCode, o.ErrorMessage,
+			now.UnixNano(), now.UnixNano(), toNS(o.FinishedAt))
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: add operation: %w", err)
 		}
@@ -157,6 +155,26 @@ func (s *Store) AddOps(ctx context.Context, ops []Op) (out []Op, duplicate []boo
 		return nil, nil, fmt.Errorf("store: add operations: %w", err)
 	}
 	return out, duplicate, nil
+}
+
+// activeTwin finds an active operation with the same intent: an install
+// of the same bytes, or an activation of the same certificate for the same
+// integration, on the same portal.
+func activeTwin(ctx context.Context, tx *sql.Tx, o Op) (Op, bool, error) {
+	var row *sql.Row
+	if o.Kind == OpInstall {
+		row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'install'
+			AND file_sha256 = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`, o.Portal, o.FileSHA256)
+	} else {
+		row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'activate'
+			AND integration_id = ? AND certificate_id = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`,
+			o.Portal, o.IntegrationID, o.CertificateID)
+	}
+	existing, err := scanOp(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Op{}, false, nil
+	}
+	return existing, err == nil, err
 }
 
 func nilIfEmpty(b []byte) any {

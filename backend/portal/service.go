@@ -69,6 +69,7 @@ type Service struct {
 	syncing   bool
 
 	syncMu sync.Mutex
+	kick   chan struct{}
 }
 
 // NewService makes the service for the portal at portalURL. client may be
@@ -91,7 +92,7 @@ func NewService(st *store.Store, portalURL string, client *Client, opts Options)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{st: st, portal: u, opts: opts, client: client, passwords: map[string]string{}}
+	s := &Service{st: st, portal: u, opts: opts, client: client, passwords: map[string]string{}, kick: make(chan struct{}, 1)}
 	if opts.Log != nil {
 		s.logger = log.New(opts.Log, "portal: ", log.LstdFlags|log.LUTC)
 	}
@@ -106,6 +107,7 @@ func (s *Service) SetClient(c *Client) {
 	s.mu.Lock()
 	s.client = c
 	s.mu.Unlock()
+	s.Kick()
 }
 
 func (s *Service) getClient() *Client {
@@ -251,6 +253,7 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 		out[i] = view(o)
 		out[i].Duplicate = dup[i]
 	}
+	s.Kick()
 	return out, nil
 }
 
@@ -424,6 +427,7 @@ func (s *Service) Activate(ctx context.Context, integrationID, certificateID, if
 	}
 	v := view(stored[0])
 	v.Duplicate = dup[0]
+	s.Kick()
 	return v, nil
 }
 

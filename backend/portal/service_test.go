@@ -394,3 +394,41 @@ func TestOutboxActivatePreconditionFailed(t *testing.T) {
 		t.Fatalf("integration events: %+v", evs)
 	}
 }
+
+func TestRun(t *testing.T) {
+	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rounds := make(chan portal.Status, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.svc.Run(ctx, portal.RunOptions{Interval: time.Hour, After: func(st portal.Status, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			rounds <- st
+		}})
+	}()
+	<-rounds // the first round, with nothing to send
+	e.srv.SetChaos(sandbox.Chaos{Fail5xx: 1})
+	if _, err := e.svc.Install(ctx, e.files(2, testPassword)); err != nil {
+		t.Fatal(err)
+	}
+	// The kick sends at once; the 503s are retried at their backoff times.
+	if st := <-rounds; st.Pending != 2 {
+		t.Fatalf("after the kick: %+v", st)
+	}
+	e.srv.SetChaos(sandbox.Chaos{})
+	for st := range rounds {
+		if st.Pending == 0 {
+			if st.Done != 2 {
+				t.Fatalf("status %+v", st)
+			}
+			break
+		}
+	}
+	cancel()
+	<-done
+	e.exactlyOnce(2)
+}

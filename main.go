@@ -74,8 +74,11 @@ func main() {
 		Bind:             services.Bind(),
 		ErrorFormatter:   app.FormatError,
 		Linux:            &linux.Options{Icon: icon, ProgramName: "dpgcerts"},
-		// Files dropped on the window reach the frontend as paths.
-		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true, DisableWebViewDrop: true},
+		// Files dropped on the window reach the frontend as paths. The
+		// webview stays a drop target (on Linux, disabling it unsets the GTK
+		// drop target and no drop arrives); the runtime stops the browser
+		// from opening a dropped file.
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dpgcerts:", err)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick dbus-daemon gnome-keyring time chromium)
 # make dist: the Windows cross build, the installer, signing, the packaging check.
-packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file)
+packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file p7zip-full)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

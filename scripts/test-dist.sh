@@ -4,6 +4,8 @@
 #   (PE32+);
 # - the program was built with cgo (SQLite needs it) and with the version;
 # - both carry an Authenticode signature that osslsigncode verifies;
+# - the installer holds that signed program, the WebView2 bootstrapper and a
+#   signed uninstaller, and asks for no administrator rights;
 # - the version resources hold the version: the strings in full, the fixed
 #   numbers as scripts/dist-version.sh derives them;
 # - the product name, company and copyright are there.
@@ -63,6 +65,24 @@ check "$exe holds main.version $VERSION" bash -c "LC_ALL=C grep -qaF -- '$VERSIO
 
 check "both files carry a signature that verifies" \
   env SIGN_CAFILE="${SIGN_CAFILE:-}" bash scripts/sign-windows.sh --verify "$exe" "$installer"
+
+# Inside the installer (7-Zip reads NSIS installers): the signed program,
+# byte for byte; the WebView2 bootstrapper; a signed uninstaller.
+unpacked=$(mktemp -d)
+trap 'rm -rf "$unpacked"' EXIT
+if 7z x -y -o"$unpacked" "$installer" dpgcerts.exe uninstall.exe \
+  '$PLUGINSDIR/webview2bootstrapper/MicrosoftEdgeWebview2Setup.exe' >/dev/null; then
+  check "the installer holds the signed $exe" cmp -s "$unpacked/dpgcerts.exe" "$exe"
+  check "the installer holds the WebView2 bootstrapper" \
+    test -s "$unpacked/\$PLUGINSDIR/webview2bootstrapper/MicrosoftEdgeWebview2Setup.exe"
+  check "the installer's uninstaller is signed" \
+    env SIGN_CAFILE="${SIGN_CAFILE:-}" bash scripts/sign-windows.sh --verify "$unpacked/uninstall.exe"
+else
+  fail "7z unpacks $installer"
+fi
+# RequestExecutionLevel user: Windows asks for no administrator rights.
+check "the installer runs as the user (asInvoker)" \
+  bash -c "LC_ALL=C grep -qaF 'requestedExecutionLevel level=\"asInvoker\"' '$installer'"
 
 # utf16 TEXT: a grep -P pattern for TEXT in UTF-16LE (ASCII text).
 utf16() {

@@ -378,3 +378,33 @@ func TestSeedOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryDatabase(t *testing.T) {
+	srv, err := sandbox.Open(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	url, stop, err := srv.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	c := raw{t: t, base: url}
+	pki := portaltest.NewPKI(t)
+	var wg sync.WaitGroup
+	for i := range 6 {
+		p12 := pki.P12(t, pki.Issue(t, portaltest.Leaf{}), "pw")
+		wg.Go(func() {
+			r := c.do("POST", "/certificates", sandbox.TokenAdmin, map[string]string{"Idempotency-Key": fmt.Sprint("m", i%3)},
+				map[string]any{"filename": "m.p12", "pkcs12": base64.StdEncoding.EncodeToString(p12), "password": "pw"})
+			if r.status != 201 && r.status != 400 {
+				t.Errorf("HTTP %d: %s", r.status, r.body)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(c.do("GET", "/certificates", sandbox.TokenAdmin, nil, nil).list()); n != 3 {
+		t.Fatalf("%d certificates, want 3 (one per key)", n)
+	}
+}

@@ -29,7 +29,12 @@ async function exported(button, ext) {
     },
     { timeout: 15_000 },
   );
-  await new Promise((r) => setTimeout(r, 200)); // let the writer finish
+  // The app says where it saved the file.
+  const name = path.basename(file);
+  await eventually(async () => {
+    const toasts = await app.byTestId('toast').allInnerTexts();
+    assert.ok(toasts.some((t) => t.includes(name)), `a toast names ${name}: ${JSON.stringify(toasts)}`);
+  });
   return fs.readFileSync(file, 'utf8');
 }
 
@@ -55,7 +60,6 @@ app.test('CSV in English: comma-separated, one row per file', async () => {
   assert.ok(jobcenter, 'the jobcenter certificate is exported');
   assert.ok(jobcenter.includes('29189889'));
   assert.ok(lines.some((l) => l.includes(`${year}-${month}-${day}`)), 'ISO dates in English');
-  await app.byTestId('toast').waitFor({ state: 'visible' }).catch(() => {});
   await app.shot('export-csv-en');
 });
 

@@ -45,6 +45,7 @@ app.test('scanning a folder shows progress, and Cancel stops it', async () => {
 
   await app.byTestId('scan-cancel').click();
   await progress.waitFor({ state: 'hidden', timeout: 15_000 });
+  await app.byTestId('toast').first().waitFor({ state: 'visible' }); // "Scan cancelled"
 
   // Nothing more arrives once it is cancelled, and not every file was read.
   const afterCancel = await total();

@@ -63,30 +63,36 @@ function expiry(f: CertFile): number {
   return f.certificate ? Date.parse(f.certificate.notAfter) : Number.POSITIVE_INFINITY
 }
 
-function compare(a: CertFile, b: CertFile, key: SortKey): number {
-  switch (key) {
-    case 'expires':
-      return expiry(a) - expiry(b)
-    case 'status':
-      return SEVERITY[a.status] - SEVERITY[b.status] || expiry(a) - expiry(b)
-    default:
-      return collator.compare(text(a, key), text(b, key))
-  }
-}
-
 /** Whether f has nothing to sort by: it goes last, whichever the direction. */
 function blank(f: CertFile, key: SortKey): boolean {
   return key === 'expires' ? !f.certificate : key !== 'status' && key !== 'file' && !text(f, key).trim()
 }
 
+// The sort keys are worked out once per file, not once per comparison:
+// 10,000 files take about 140,000 comparisons.
+interface Keyed {
+  f: CertFile
+  blank: boolean
+  num: number
+  text: string
+}
+
 export function sortFiles(files: readonly CertFile[], sort: Sort): CertFile[] {
   const sign = sort.dir === 'asc' ? 1 : -1
-  return [...files].sort((a, b) => {
-    const ba = blank(a, sort.key)
-    const bb = blank(b, sort.key)
-    if (ba !== bb) return ba ? 1 : -1
-    return sign * compare(a, b, sort.key) || collator.compare(a.path, b.path)
+  const key = sort.key
+  const keyed: Keyed[] = files.map((f) => ({
+    f,
+    blank: blank(f, key),
+    // Status, then expiry: the severity dwarfs any date in milliseconds.
+    num: key === 'status' ? SEVERITY[f.status] * 1e15 + Math.min(expiry(f), 9e14) : key === 'expires' ? expiry(f) : 0,
+    text: key === 'status' || key === 'expires' ? '' : text(f, key),
+  }))
+  keyed.sort((a, b) => {
+    if (a.blank !== b.blank) return a.blank ? 1 : -1
+    const c = a.num - b.num || (a.text === b.text ? 0 : collator.compare(a.text, b.text))
+    return sign * c || collator.compare(a.f.path, b.f.path)
   })
+  return keyed.map((k) => k.f)
 }
 
 /** The text a search looks in: names, organisation, CVR, e-mail, file path. */

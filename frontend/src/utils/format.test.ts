@@ -20,7 +20,7 @@ describe('format', () => {
     [0, 'expiring', 'list.today', 0],
     [-1, 'expired', 'list.dayAgo', 1],
     [-30, 'expired', 'list.daysAgo', 30],
-    [400, 'not_yet_valid', 'list.startsIn', 400],
+    [400, 'not_yet_valid', 'list.validFrom', 0],
   ])('days left %i (%s)', (days, status, key, n) => {
     expect(daysLeftText(days, status)).toEqual({ key, n })
   })

@@ -37,9 +37,13 @@ export function formatNumber(n: number, lang: Lang): string {
   return f.format(n)
 }
 
-/** The message id and count for "days left" next to an expiry date. */
+/**
+ * The message id and count for "days left" next to an expiry date. A
+ * certificate not valid yet says when it starts instead (list.validFrom,
+ * filled in by the caller): its days left count to the end.
+ */
 export function daysLeftText(days: number, status: string): { key: string; n: number } {
-  if (status === 'not_yet_valid') return { key: 'list.startsIn', n: days }
+  if (status === 'not_yet_valid') return { key: 'list.validFrom', n: 0 }
   if (days === 0) return { key: 'list.today', n: 0 }
   if (days === 1) return { key: 'list.dayLeft', n: 1 }
   if (days === -1) return { key: 'list.dayAgo', n: 1 }

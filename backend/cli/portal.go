@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/portal"
+	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 )
 
@@ -135,6 +136,12 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 		}
 		if passwords, err = parsePasswords(data); err != nil {
 			return fail(ExitUsage, "the passwords file: %v", err)
+		}
+	}
+	if useKeychain {
+		// The passwords remembered in the keychain are candidates too.
+		if remembered, err := secrets.Passwords(); err == nil {
+			passwords = appendNew(passwords, remembered...)
 		}
 	}
 	st, err := openCache(*p.dbPath)

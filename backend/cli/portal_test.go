@@ -245,7 +245,7 @@ func TestPortalKill9(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "dpgcerts")
-	build := exec.Command("go", "build", "-o", bin, "dpgcerts")
+	build := exec.Command("go", append(append([]string{"build"}, raceFlags...), "-o", bin, "dpgcerts")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

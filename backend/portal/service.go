@@ -247,8 +247,16 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 	}
 	out := make([]Operation, len(stored))
 	for i, o := range stored {
-		if pws[i] != nil && (!dup[i] || o.State == store.OpNeedsPassword) {
+		switch {
+		case pws[i] == nil:
+		case !dup[i]:
 			o = s.keepPassword(ctx, o, *pws[i])
+		default:
+			// A double submit brings the password an earlier intent may
+			// have lost (no keychain, another process).
+			if _, ok := s.password(o); !ok {
+				o = s.keepPassword(ctx, o, *pws[i])
+			}
 		}
 		out[i] = view(o)
 		out[i].Duplicate = dup[i]

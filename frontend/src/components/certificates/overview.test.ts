@@ -80,6 +80,8 @@ describe('CertificateList', () => {
     ])
     expect(w.get('[data-path="/c/locked.p12"]').text()).toContain('Locked')
     expect(w.get('[data-path="/c/expired.p12"]').text()).toContain('5 days ago')
+    expect(w.get('[data-path="/c/future.p12"]').text()).toContain('valid from 1 Jan 2025')
+    expect(w.get('[data-path="/c/blåbær.txt"]').text()).toContain('Not a certificate file')
   })
 
   it('renders only the rows in view for 10,000 files', async () => {

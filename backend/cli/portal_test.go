@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -236,19 +237,68 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	}
 }
 
-// TestPortalKill9 kills `dpgcerts install` in the middle of a bulk install
-// against a slow portal, then runs `dpgcerts sync`, and proves from the
-// portal's own records that every certificate arrived exactly once.
-func TestPortalKill9(t *testing.T) {
+// TestPortalBinary builds dpgcerts once and runs it as a subprocess.
+func TestPortalBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "dpgcerts")
+	bin := filepath.Join(t.TempDir(), "dpgcerts")
 	build := exec.Command("go", append(append([]string{"build"}, raceFlags...), "-o", bin, "dpgcerts")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	t.Run("kill -9 mid bulk install", func(t *testing.T) { testKill9(t, bin) })
+	t.Run("sandbox command", func(t *testing.T) { testSandboxCommand(t, bin) })
+}
+
+// testSandboxCommand starts `dpgcerts sandbox` on a free loopback port,
+// asks it who sandbox-admin is, and stops it with SIGTERM.
+func testSandboxCommand(t *testing.T, bin string) {
+	db := filepath.Join(t.TempDir(), "sandbox.db")
+	cmd := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0", "--db", db, "--chaos-latency", "10ms")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no banner: %v", err)
+	}
+	url := strings.Fields(strings.TrimPrefix(line, "Sandbox portal on "))[0]
+	c, err := portal.NewClient(url, sandbox.TokenAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := c.Me(context.Background())
+	if err != nil || me.Organization.CVR != sandbox.OrgCVR {
+		t.Fatalf("me: %+v, %v", me, err)
+	}
+	cu, _ := portal.NewClient(url, sandbox.TokenOldPortal)
+	if _, err := cu.Me(context.Background()); portal.CodeOf(err) != portal.CodeMigrationRequired {
+		t.Fatalf("old portal user: %v", err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("sandbox: %v\n%s", err, logs.String())
+	}
+	if !strings.Contains(logs.String(), "GET /api/v1/me 200") {
+		t.Fatalf("log: %s", logs.String())
+	}
+}
+
+// testKill9 kills `dpgcerts install` in the middle of a bulk install
+// against a slow portal, then runs `dpgcerts sync`, and proves from the
+// portal's own records that every certificate arrived exactly once.
+func testKill9(t *testing.T, bin string) {
+	dir := t.TempDir()
 	url, srv := portaltest.Sandbox(t, sandbox.Options{ChaosLatency: 150 * time.Millisecond})
 	pki := portaltest.NewPKI(t)
 	const n = 20

@@ -2,9 +2,12 @@ package portal_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -432,3 +435,55 @@ func TestRun(t *testing.T) {
 	<-done
 	e.exactlyOnce(2)
 }
+
+// The service's log and every operation it reports hold no password.
+func TestOutboxLogsNoSecrets(t *testing.T) {
+	url, srv := portaltest.Sandbox(t, sandbox.Options{})
+	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var logs strings.Builder
+	var mu sync.Mutex
+	svc, err := portal.NewService(st, url, newClient(t, url, sandbox.TokenAdmin),
+		portal.Options{Backoff: fastBackoff, Log: writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return logs.Write(p)
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pki := portaltest.NewPKI(t)
+	ctx := context.Background()
+	files := []portal.InstallFile{
+		{Name: "good.p12", Data: pki.P12(t, pki.Issue(t, portaltest.Leaf{}), testPassword), Passwords: []string{testPassword}},
+		{Name: "foreign.p12", Data: pki.P12(t, pki.Issue(t, portaltest.Leaf{CVR: "99999999"}), testPassword), Passwords: []string{testPassword}},
+		{Name: "locked.p12", Data: pki.P12(t, pki.Issue(t, portaltest.Leaf{}), testPassword), Passwords: []string{"Forkert-kode!7"}},
+	}
+	srv.SetChaos(sandbox.Chaos{Fail5xx: 0.4, Drop: 0.3})
+	if _, err := svc.Install(ctx, files); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: 10 * time.Second, SkipRefresh: true}); err != nil {
+		t.Fatal(err)
+	}
+	ops, _ := svc.Operations(ctx)
+	report, _ := json.Marshal(ops)
+	mu.Lock()
+	text := logs.String() + string(report)
+	mu.Unlock()
+	if !strings.Contains(text, "cvr_mismatch") {
+		t.Fatalf("nothing logged: %s", text)
+	}
+	for _, secret := range []string{testPassword, "Forkert-kode!7", sandbox.TokenAdmin} {
+		if strings.Contains(text, secret) {
+			t.Fatalf("%q in the log or the operations: %s", secret, text)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

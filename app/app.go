@@ -107,10 +107,10 @@ func New(opts Options) *Services {
 	c := &core{
 		st:       st,
 		now:      clock(getenv),
-		dialogs:  dialogsFromEnv(getenv, nativeDialogs{}),
 		emit:     emitEvent,
 		keychain: getenv(envKeychain) != "off",
 	}
+	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.language})
 	a := &App{opts: opts, core: c}
 	c.lang = a.initialLanguage()
 	certs := &Certificates{core: c}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"dpgcerts/backend/i18n"
 )
 
 // Environment variables that stand in for the native dialogs, for tests: a
@@ -29,18 +31,21 @@ type Dialogs interface {
 	SaveFile(ctx context.Context, title, defaultName string) (string, error)
 }
 
-// certificateFilter offers certificate files first, and everything else too:
-// the reader decides by content, not by name.
-var certificateFilters = []runtime.FileFilter{
-	{DisplayName: "Certificates (*.p12, *.pfx, *.pem, *.cer, *.crt, *.der, *.p7b)", Pattern: "*.p12;*.pfx;*.pem;*.cer;*.crt;*.der;*.p7b;*.P12;*.PFX"},
-	{DisplayName: "*", Pattern: "*"},
+// certificatePatterns are the names certificate files usually have. The
+// dialog offers all files too: the reader decides by content, not by name.
+const certificatePatterns = "*.p12;*.pfx;*.pem;*.cer;*.crt;*.der;*.p7b;*.P12;*.PFX;*.PEM;*.CER;*.CRT"
+
+// nativeDialogs are Wails' runtime dialogs, labelled in the window's language.
+type nativeDialogs struct {
+	lang func() string
 }
 
-// nativeDialogs are Wails' runtime dialogs.
-type nativeDialogs struct{}
-
-func (nativeDialogs) OpenFiles(ctx context.Context, title string) ([]string, error) {
-	return runtime.OpenMultipleFilesDialog(ctx, runtime.OpenDialogOptions{Title: title, Filters: certificateFilters})
+func (d nativeDialogs) OpenFiles(ctx context.Context, title string) ([]string, error) {
+	lang := d.lang()
+	return runtime.OpenMultipleFilesDialog(ctx, runtime.OpenDialogOptions{Title: title, Filters: []runtime.FileFilter{
+		{DisplayName: i18n.T(lang, "dialogs.certificateFiles") + " (.p12, .pfx, .pem, .cer, .crt)", Pattern: certificatePatterns},
+		{DisplayName: i18n.T(lang, "dialogs.allFiles"), Pattern: "*"},
+	}})
 }
 
 func (nativeDialogs) OpenFolder(ctx context.Context, title string) (string, error) {

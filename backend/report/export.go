@@ -87,7 +87,7 @@ func CSV(w io.Writer, files []certs.File, lang string, loc *time.Location) error
 			row[3] = c.Email
 			row[4] = c.NotAfter.In(loc).Format(DateLayout(lang))
 			row[5] = strconv.Itoa(c.DaysLeft)
-			row[7] = c.OCES
+			row[7] = strings.ToUpper(c.OCES)
 			row[8] = strings.ToUpper(c.SHA1)
 			row[9] = strings.ToUpper(c.SHA256)
 		}

@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
+
+import { i18n } from '@/i18n'
+import { useScanStore } from '@/stores/scan'
+import { fake } from '@/test/api'
+import FoldersDialog from './FoldersDialog.vue'
+import ScanProgress from './ScanProgress.vue'
+
+function setup() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  return { global: { plugins: [pinia, i18n] }, attachTo: document.body }
+}
+
+describe('FoldersDialog', () => {
+  beforeEach(() => {
+    fake.reset()
+    i18n.global.locale.value = 'en'
+    document.body.innerHTML = ''
+  })
+
+  it('removes a folder only after confirmation', async () => {
+    fake.certificates.folders.mockResolvedValue([{ path: '/srv/certs', addedAt: '2026-01-01T00:00:00Z' }])
+    const w = mount(FoldersDialog, setup())
+    await flushPromises()
+    expect(w.get('[data-testid=folder]').text()).toContain('/srv/certs')
+
+    await w.get('[data-testid=folder-remove]').trigger('click')
+    const confirm = () => document.querySelector<HTMLElement>('[data-testid=confirm-dialog]')
+    expect(confirm()?.textContent).toContain('/srv/certs')
+    expect(fake.certificates.removeFolder).not.toHaveBeenCalled()
+
+    // Cancel first: nothing happens.
+    document.querySelector<HTMLElement>('[data-testid=confirm-cancel]')!.click()
+    await flushPromises()
+    expect(confirm()).toBeNull()
+    expect(fake.certificates.removeFolder).not.toHaveBeenCalled()
+
+    await w.get('[data-testid=folder-remove]').trigger('click')
+    fake.certificates.folders.mockResolvedValue([])
+    document.querySelector<HTMLElement>('[data-testid=confirm-ok]')!.click()
+    await flushPromises()
+    expect(fake.certificates.removeFolder).toHaveBeenCalledWith('/srv/certs')
+    expect(fake.certificates.overview).toHaveBeenCalled()
+    expect(w.text()).toContain('No folders yet')
+    w.unmount()
+  })
+})
+
+describe('ScanProgress', () => {
+  beforeEach(() => {
+    fake.reset()
+    i18n.global.locale.value = 'en'
+  })
+
+  it('shows a progress bar with Cancel while a scan runs', async () => {
+    const w = mount(ScanProgress, setup())
+    expect(w.find('[data-testid=scan-progress]').exists()).toBe(false)
+    const scan = useScanStore()
+    await scan.init()
+    fake.emit('scan:progress', { running: true, done: 1200, total: 3000, path: '/c/a.p12' })
+    await flushPromises()
+    const bar = w.get('[data-testid=scan-progress]')
+    expect(bar.attributes()).toMatchObject({ role: 'progressbar', 'aria-valuenow': '1200', 'aria-valuemax': '3000' })
+    expect(w.text()).toContain('Reading files: 1,200 of 3,000')
+    await w.get('[data-testid=scan-cancel]').trigger('click')
+    expect(fake.certificates.cancelScan).toHaveBeenCalled()
+    fake.emit('scan:done', { files: 0, cancelled: true, locked: [] })
+    await flushPromises()
+    expect(w.find('[data-testid=scan-progress]').exists()).toBe(false)
+    w.unmount()
+  })
+})

@@ -403,6 +403,10 @@ func (c *Certificates) Unlock(path, password string, remember bool) (UnlockResul
 	if f.Status == certs.StatusLocked {
 		return UnlockResult{}, newError(CodeWrongPassword, "The password does not open the file.")
 	}
+	if f.Status == certs.StatusUnreadable && f.Error != nil {
+		// Gone, or changed into something else since it was listed.
+		return UnlockResult{}, newError(f.Error.Code, f.Error.Message)
+	}
 	c.mu.Lock()
 	if !slices.Contains(c.session, password) {
 		c.session = append(c.session, password)

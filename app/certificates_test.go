@@ -198,6 +198,28 @@ func TestAddFilesAndUnlock(t *testing.T) {
 	}
 }
 
+func TestDialogsCancelledOrMissing(t *testing.T) {
+	f := newFixture(t)
+	if dir, err := f.c.ScanFolder(); dir != "" || err != nil {
+		t.Errorf("a cancelled folder dialog: %q, %v", dir, err)
+	}
+	if folders, _ := f.c.Folders(); len(folders) != 0 {
+		t.Errorf("a cancelled dialog remembered %v", folders)
+	}
+	if f.c.AddPaths(nil) {
+		t.Error("nothing dropped started a scan")
+	}
+	if _, err := f.c.Unlock(filepath.Join(f.dir, "gone.p12"), "x", false); codeOf(err) != "not_found" {
+		t.Errorf("Unlock of a missing file: %v, want not_found", err)
+	}
+	if err := f.c.Rescan(); err != nil {
+		t.Errorf("Rescan without folders: %v", err)
+	}
+	if len(f.rec.events) != 0 {
+		t.Errorf("events without a scan: %v", f.rec.events)
+	}
+}
+
 func TestUnlockRemembers(t *testing.T) {
 	keyring.MockInit()
 	f := newFixture(t)

@@ -152,7 +152,9 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 	if useKeychain {
 		kc = portal.SystemKeychain()
 	}
-	svc, err := portal.NewService(st, url, client, portal.Options{Keychain: kc, Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
+	// Retries and failures are logged to stderr (never a secret).
+	svc, err := portal.NewService(st, url, client, portal.Options{Keychain: kc, Log: stderr,
+		Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
 	if err != nil {
 		st.Close()
 		return fail(ExitUsage, "%s", errMessage(err))

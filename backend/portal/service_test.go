@@ -487,3 +487,20 @@ func TestOutboxLogsNoSecrets(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestSyncRetriesTheRefresh(t *testing.T) {
+	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
+	// Five GETs, each failing one time in five.
+	e.srv.SetChaos(sandbox.Chaos{Fail5xx: 0.2})
+	if res := e.sync(20 * time.Second); res.RefreshError != "" {
+		t.Fatalf("sync: %+v", res)
+	}
+	e.srv.SetChaos(sandbox.Chaos{Fail5xx: 1})
+	if res := e.sync(0); res.RefreshError != portal.CodeUnavailable {
+		t.Fatalf("one pass against a failing portal: %+v", res)
+	}
+	st, _ := e.svc.Status(context.Background())
+	if st.LastErrorCode != portal.CodeUnavailable || st.CertificatesSyncedAt.IsZero() {
+		t.Fatalf("status: %+v", st)
+	}
+}

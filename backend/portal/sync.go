@@ -144,11 +144,33 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 	}
 	res.Done, res.Failed = p.doneN, p.failedN
 	if !opts.SkipRefresh {
-		if err := s.Refresh(ctx); err != nil {
+		// The refresh is retried like the operations, within the same time.
+		for attempt := 1; ; attempt++ {
+			err := s.Refresh(ctx)
+			if err == nil {
+				res.RefreshError = ""
+				break
+			}
 			if Classify(err) == Account {
 				return res, err
 			}
 			res.RefreshError = CodeOf(err)
+			if Classify(err) != Transient || ctx.Err() != nil {
+				break
+			}
+			var pe *Error
+			errors.As(err, &pe)
+			delay := s.opts.Backoff.Delay(attempt, pe.RetryAfter)
+			if time.Now().Add(delay).After(deadline) {
+				break
+			}
+			t := time.NewTimer(delay)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return res, ctx.Err()
+			case <-t.C:
+			}
 		}
 	}
 	counts, err := s.st.OpCounts(ctx, s.portal)

@@ -97,7 +97,7 @@ func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
 		fs.PrintDefaults()
 	}
 	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts/ in the user's config dir)")
-	lang := fs.String("lang", "", "the window's `language`, da or en (default: the system's)")
+	lang := fs.String("lang", "", "the window's `language`, da or en (default: the one chosen last in the window, else the system's)")
 	if err := fs.Parse(args); err != nil {
 		return app.Options{}, err
 	}

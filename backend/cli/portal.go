@@ -56,7 +56,7 @@ func newPortalFlags(name, synopsis, about string, stderr io.Writer, withPassword
 	p.portalURL = fs.String("portal", "", "the portal's `URL`, e.g. https://portal.timengodpg.com (the client appends /api/v1)")
 	p.dbPath = fs.String("db", "", "the app's database `FILE` with the outbox (default: dpgcerts/dpgcerts.db in the user's config dir)")
 	p.asJSON = fs.Bool("json", false, "print one JSON object")
-	p.timeout = fs.Duration("timeout", DefaultGiveUp, "how long to retry network errors, 429 and 5xx before giving up (the outbox keeps what is left)")
+	p.timeout = fs.Duration("timeout", DefaultGiveUp, "how long to retry network errors, 429 and 5xx before giving up; 0 tries once (the outbox keeps what is left)")
 	if withPasswords {
 		p.passwords = fs.String("passwords", "", "a UTF-8 `FILE` of candidate passwords, one per line")
 	}

@@ -7,6 +7,7 @@ import { fake } from '@/test/api'
 import { everyStatus, file } from '@/test/files'
 import { TILES } from '@/utils/overview'
 import { useCertificatesStore } from './certificates'
+import { useToastStore } from './toast'
 
 describe('certificates store', () => {
   beforeEach(() => {
@@ -67,5 +68,6 @@ describe('certificates store', () => {
     await store.load()
     expect(store.files).toHaveLength(7)
     expect(store.loadError).toBeTruthy()
+    expect(useToastStore().toasts[0]).toMatchObject({ kind: 'error', key: 'errors.internal' })
   })
 })

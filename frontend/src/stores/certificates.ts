@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { certificates as api, type CertFile } from '@/api'
+import { useToastStore } from './toast'
 import {
   countTiles,
   DEFAULT_SORT,
@@ -54,6 +55,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
       loadError.value = null
     } catch (err) {
       loadError.value = err
+      useToastStore().error(err)
     } finally {
       loaded.value = true
     }

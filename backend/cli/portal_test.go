@@ -387,3 +387,61 @@ func testKill9(t *testing.T, bin string) {
 		}
 	}
 }
+
+// TestPortalExitStatuses walks the exit statuses of install and sync: gave
+// up on transient errors (3), waiting for a password (4), then done (0).
+func TestPortalExitStatuses(t *testing.T) {
+	url, srv := portaltest.Sandbox(t, sandbox.Options{})
+	dir := t.TempDir()
+	appDB := filepath.Join(dir, "app.db")
+	pki := portaltest.NewPKI(t)
+	a := portaltest.WriteFile(t, dir, "a.p12", pki.P12(t, pki.Issue(t, portaltest.Leaf{}), cliPassword))
+	b := portaltest.WriteFile(t, dir, "b.p12", pki.P12(t, pki.Issue(t, portaltest.Leaf{}), cliPassword))
+	pwFile := portaltest.WriteFile(t, dir, "passwords.txt", []byte(cliPassword+"\n"))
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, envKeychain: "off"}
+
+	srv.SetChaos(sandbox.Chaos{Fail5xx: 1})
+	code, out, errOut := run(t, env, "install", "--portal", url, "--db", appDB, "--passwords", pwFile, "--timeout", "300ms", a)
+	if code != ExitPending || !strings.Contains(out, "pending") || !strings.Contains(errOut, "unavailable") {
+		t.Fatalf("portal down: exit %d\n%s\n%s", code, out, errOut)
+	}
+	srv.SetChaos(sandbox.Chaos{})
+	// No password for b; and a's password died with the first command.
+	code, out, _ = run(t, env, "install", "--portal", url, "--db", appDB, b)
+	if code != ExitNeedsPassword || !strings.Contains(out, "needs password") {
+		t.Fatalf("no password: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, env, "sync", "--portal", url, "--db", appDB)
+	if code != ExitNeedsPassword {
+		t.Fatalf("sync without passwords: exit %d\n%s", code, out)
+	}
+	code, out, errOut = run(t, env, "sync", "--portal", url, "--db", appDB, "--passwords", pwFile, "--json")
+	if code != ExitOK {
+		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var report struct {
+		Unlocked   int
+		Operations []portal.Operation
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatal(err)
+	}
+	if report.Unlocked != 2 || len(report.Operations) != 2 {
+		t.Fatalf("report: %s", out)
+	}
+	for _, o := range report.Operations {
+		if o.State != portal.StateDone || o.AlreadyInstalled {
+			t.Fatalf("operation %+v", o)
+		}
+	}
+	// Installing again is a success.
+	code, out, _ = run(t, env, "install", "--portal", url, "--db", appDB, "--passwords", pwFile, a, b)
+	if code != ExitOK || strings.Count(out, "\nalready installed  ") != 2 {
+		t.Fatalf("reinstall: exit %d\n%s", code, out)
+	}
+	var certs int
+	srv.DB().QueryRow(`SELECT COUNT(*) FROM certificates`).Scan(&certs)
+	if certs != 2 {
+		t.Fatalf("%d certificates on the portal", certs)
+	}
+}

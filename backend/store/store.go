@@ -23,9 +23,11 @@ const Memory = ":memory:"
 
 // dsnParams are set on every connection: WAL so the window can read while a
 // scan writes, foreign keys on, a busy timeout instead of instant
-// "database is locked", and BEGIN IMMEDIATE so a write transaction waits for
-// the lock up front rather than failing when it upgrades from read to write.
-const dsnParams = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate"
+// "database is locked", BEGIN IMMEDIATE so a write transaction waits for
+// the lock up front rather than failing when it upgrades from read to write,
+// and secure_delete so the encrypted .p12 of a finished install doesn't
+// linger in free pages.
+const dsnParams = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_secure_delete=on"
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {

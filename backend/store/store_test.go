@@ -71,7 +71,7 @@ func TestOpenFile(t *testing.T) {
 		}
 		for name, want := range map[string]string{
 			// The newest migration, whatever its number.
-			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "user_version": strconv.Itoa(len(ms)),
+			"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "secure_delete": "1", "user_version": strconv.Itoa(len(ms)),
 		} {
 			if got := pragma(t, s, name); got != want {
 				t.Errorf("PRAGMA %s = %s, want %s", name, got, want)

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -381,5 +382,29 @@ func TestWithin(t *testing.T) {
 		if got := within(tt.path, tt.dir); got != tt.want {
 			t.Errorf("within(%q, %q) = %v", tt.path, tt.dir, got)
 		}
+	}
+}
+
+// TestEventShapes pins the JSON the frontend reads from the scan events and
+// from Unlock (frontend/src/api/types.ts).
+func TestEventShapes(t *testing.T) {
+	tests := []struct {
+		v    any
+		want string
+	}{
+		{ScanState{Running: true, Done: 1, Total: 2, Path: "/a"}, `{"running":true,"done":1,"total":2,"path":"/a"}`},
+		{ScanResult{Files: 3, Locked: []string{"/b"}}, `{"files":3,"cancelled":false,"locked":["/b"]}`},
+		{ScanResult{Cancelled: true, Error: &Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
+		{Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},
+	}
+	for _, tt := range tests {
+		got, err := json.Marshal(tt.v)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%T = %s, want %s", tt.v, got, tt.want)
+		}
+	}
+	u, _ := json.Marshal(UnlockResult{File: certs.File{Path: "/c", Status: certs.StatusValid}, Remembered: true})
+	if !strings.Contains(string(u), `"remembered":true`) || !strings.Contains(string(u), `"file":{"path":"/c"`) {
+		t.Errorf("UnlockResult = %s", u)
 	}
 }

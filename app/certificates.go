@@ -42,6 +42,9 @@ type ScanState struct {
 
 // ScanResult ends every scan that was started (event scan:done).
 type ScanResult struct {
+	// Requested is true for a scan the user asked for (files, a drop, a
+	// folder), false for the rescan at start.
+	Requested bool   `json:"requested"`
 	Files     int    `json:"files"`
 	Cancelled bool   `json:"cancelled"`
 	Error     *Error `json:"error,omitempty"`
@@ -336,7 +339,7 @@ func (c *Certificates) setState(s ScanState) {
 }
 
 func (c *Certificates) runScan(ctx context.Context, paths []string, interactive bool) {
-	res := ScanResult{Locked: []string{}}
+	res := ScanResult{Requested: interactive, Locked: []string{}}
 	if ctx.Err() != nil {
 		res.Cancelled = true
 		c.core.emit(c.ctx, EventScanDone, res)

@@ -162,7 +162,7 @@ func TestAddFilesAndUnlock(t *testing.T) {
 		t.Fatalf("AddFiles = %v, %v", ok, err)
 	}
 	res := f.rec.wait(t)
-	if res.Files != 3 || res.Cancelled || res.Error != nil {
+	if res.Files != 3 || res.Cancelled || res.Error != nil || !res.Requested {
 		t.Errorf("scan:done = %+v", res)
 	}
 	locked := filepath.Join(f.dir, "locked.p12")
@@ -278,7 +278,7 @@ func TestStartupRescansFolders(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.c.startup(context.Background())
-	if res := f.rec.wait(t); res.Files != 4 || len(res.Locked) != 0 {
+	if res := f.rec.wait(t); res.Files != 4 || len(res.Locked) != 0 || res.Requested {
 		t.Errorf("background rescan: %+v (it must not ask for passwords)", res)
 	}
 }
@@ -393,8 +393,8 @@ func TestEventShapes(t *testing.T) {
 		want string
 	}{
 		{ScanState{Running: true, Done: 1, Total: 2, Path: "/a"}, `{"running":true,"done":1,"total":2,"path":"/a"}`},
-		{ScanResult{Files: 3, Locked: []string{"/b"}}, `{"files":3,"cancelled":false,"locked":["/b"]}`},
-		{ScanResult{Cancelled: true, Error: &Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
+		{ScanResult{Requested: true, Files: 3, Locked: []string{"/b"}}, `{"requested":true,"files":3,"cancelled":false,"locked":["/b"]}`},
+		{ScanResult{Cancelled: true, Error: &Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
 		{Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},
 	}
 	for _, tt := range tests {

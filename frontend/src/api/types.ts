@@ -62,6 +62,8 @@ export interface ScanState {
 }
 
 export interface ScanResult {
+  /** A scan the user asked for; false for the rescan at start. */
+  requested: boolean
   files: number
   cancelled: boolean
   error?: CodedError

@@ -25,10 +25,19 @@ describe('scan store', () => {
     expect([scan.done, scan.total, scan.path]).toEqual([3, 10, '/f/c.p12'])
 
     fake.files = [file('/f/a.p12', 'valid'), file('/f/b.p12', 'locked')]
-    fake.emit('scan:done', { files: 2, cancelled: false, locked: ['/f/b.p12'] })
+    fake.emit('scan:done', { requested: true, files: 2, cancelled: false, locked: ['/f/b.p12'] })
     await vi.waitFor(() => expect(useCertificatesStore().files).toHaveLength(2))
     expect(scan.running).toBe(false)
     expect(usePasswordStore().queue).toEqual(['/f/b.p12'])
+    expect(useToastStore().toasts[0]).toMatchObject({ key: 'scan.read', params: { n: 2 } })
+  })
+
+  it('stays quiet after the rescan at start', async () => {
+    const scan = useScanStore()
+    await scan.init()
+    fake.emit('scan:done', { requested: false, files: 40, cancelled: false, locked: [] })
+    await vi.waitFor(() => expect(fake.certificates.overview).toHaveBeenCalled())
+    expect(useToastStore().toasts).toHaveLength(0)
   })
 
   it('picks up a scan that was already running', async () => {
@@ -46,7 +55,7 @@ describe('scan store', () => {
     expect(fake.certificates.cancelScan).toHaveBeenCalled()
     fake.emit('scan:progress', { running: true, done: 2, total: 9, path: '' })
     expect(scan.done).toBe(1) // no more progress once cancelling
-    fake.emit('scan:done', { files: 0, cancelled: true, locked: null })
+    fake.emit('scan:done', { requested: true, files: 0, cancelled: true, locked: null })
     await vi.waitFor(() => expect(useToastStore().toasts.map((t) => t.key)).toEqual(['scan.cancelled']))
     expect(scan.running).toBe(false)
     expect(scan.cancelling).toBe(false)

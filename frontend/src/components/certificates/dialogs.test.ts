@@ -70,7 +70,7 @@ describe('ScanProgress', () => {
     expect(w.text()).toContain('Reading files: 1,200 of 3,000')
     await w.get('[data-testid=scan-cancel]').trigger('click')
     expect(fake.certificates.cancelScan).toHaveBeenCalled()
-    fake.emit('scan:done', { files: 0, cancelled: true, locked: [] })
+    fake.emit('scan:done', { requested: true, files: 0, cancelled: true, locked: [] })
     await flushPromises()
     expect(w.find('[data-testid=scan-progress]').exists()).toBe(false)
     w.unmount()

@@ -86,17 +86,19 @@ func main() {
 	}
 }
 
-// windowOptions parses the flags of the window: --db FILE and --lang da|en.
+// windowOptions parses the flags of the window: --db FILE, --lang da|en and
+// --sandbox.
 func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
 	fs := flag.NewFlagSet("dpgcerts", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dpgcerts [--db FILE] [--lang da|en]   open the window")
+		fmt.Fprintln(stderr, "usage: dpgcerts [--db FILE] [--lang da|en] [--sandbox]   open the window")
 		fmt.Fprintln(stderr, "       dpgcerts <command> [flags]            run a command, e.g. dpgcerts scan --help")
 		fmt.Fprintln(stderr, "       dpgcerts --version                    print the version")
 		fs.PrintDefaults()
 	}
 	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts/ in the user's config dir)")
+	useSandbox := fs.Bool("sandbox", false, "try the portal safely: open the window against an in-process sandbox portal (in memory, loopback)")
 	lang := fs.String("lang", "", "the window's `language`, da or en (default: the one chosen last in the window, else the system's)")
 	if err := fs.Parse(args); err != nil {
 		return app.Options{}, err
@@ -111,5 +113,5 @@ func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
 		fmt.Fprintln(stderr, "dpgcerts:", err)
 		return app.Options{}, err
 	}
-	return app.Options{Version: version, Lang: resolved, LangFlag: *lang != "", DBPath: *db}, nil
+	return app.Options{Version: version, Lang: resolved, LangFlag: *lang != "", DBPath: *db, Sandbox: *useSandbox}, nil
 }

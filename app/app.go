@@ -24,6 +24,9 @@ type Options struct {
 	// earlier in the window wins over the OS language.
 	LangFlag bool
 	DBPath   string // --db: the cache file; "" means the default location
+	// Sandbox opens the window against an in-process sandbox portal
+	// (--sandbox): in memory, on loopback, its address preset.
+	Sandbox bool
 
 	// Getenv reads the environment (DPGCERTS_NOW, the test hooks); nil means
 	// os.Getenv.
@@ -74,6 +77,7 @@ type Services struct {
 	App          *App
 	Certificates *Certificates
 	Help         *Help
+	Portal       *Portal
 
 	core *core
 	opts Options
@@ -115,8 +119,9 @@ func New(opts Options) *Services {
 	c.lang = a.initialLanguage()
 	certs := &Certificates{core: c}
 	help := &Help{core: c}
-	return &Services{App: a, Certificates: certs, Help: help, core: c, opts: opts,
-		all: []service{a, certs, help}}
+	p := newPortal(c, certs, getenv, opts.Sandbox)
+	return &Services{App: a, Certificates: certs, Help: help, Portal: p, core: c, opts: opts,
+		all: []service{a, certs, help, p}}
 }
 
 // clock is time.Now, or the fixed time in DPGCERTS_NOW.
@@ -133,7 +138,7 @@ func clock(getenv func(string) string) func() time.Time {
 
 // Bind returns the structs whose exported methods the frontend may call.
 func (s *Services) Bind() []interface{} {
-	return []interface{}{s.App, s.Certificates, s.Help}
+	return []interface{}{s.App, s.Certificates, s.Help, s.Portal}
 }
 
 // Startup hands the Wails context to every bound struct (options.App.OnStartup).

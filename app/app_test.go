@@ -110,8 +110,8 @@ func TestBindOnlyAdapters(t *testing.T) {
 			t.Error("Services must not be bound: its Startup would reach the frontend")
 		}
 	}
-	if len(s.Bind()) != 3 {
-		t.Errorf("bound %d structs, want App, Certificates and Help", len(s.Bind()))
+	if len(s.Bind()) != 4 {
+		t.Errorf("bound %d structs, want App, Certificates, Help and Portal", len(s.Bind()))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"log"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/portal"
 )
 
 // CodeInternal is the code of anything unexpected.
@@ -44,6 +45,15 @@ func toError(err error) Error {
 	var ce *certs.Error
 	if errors.As(err, &ce) {
 		return Error{Code: ce.Code, Message: ce.Message}
+	}
+	var pe *portal.Error
+	if errors.As(err, &pe) {
+		if pe.Code == portal.CodeBadRequest {
+			// A defect of the client: logged, shown as internal (API.md).
+			log.Printf("dpgcerts: portal: %v", err)
+			return Error{Code: CodeInternal, Message: "Something unexpected went wrong. The details are in the log."}
+		}
+		return Error{Code: pe.Code, Message: pe.Error()}
 	}
 	var c coded
 	if errors.As(err, &c) && c.ErrorCode() != "" {

@@ -272,3 +272,11 @@ func IsNetwork(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == CodeNetwork
 }
+
+// RegisterURL is the portal's registration form, for a user who is not
+// registered (not_registered): the portal's address plus /register.
+func RegisterURL(portalURL string) string { return strings.TrimSuffix(portalURL, "/") + "/register" }
+
+// MigrateURL is the portal's migration form, for a user still on the old
+// portal (migration_required): the portal's address plus /migrate.
+func MigrateURL(portalURL string) string { return strings.TrimSuffix(portalURL, "/") + "/migrate" }

@@ -64,6 +64,12 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if page, ok := formPages[r.URL.Path]; ok && r.Method == http.MethodGet {
+		// The web forms the app links to (API.md, "Web forms").
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(page))
+		return
+	}
 	path, ok := strings.CutPrefix(r.URL.Path, portal.APIPath+"/")
 	if !ok {
 		errAnswer(portal.CodeNotFound, "no such resource: the API is under %s", portal.APIPath).write(w, false)
@@ -695,4 +701,17 @@ func (s *Server) activate(ctx context.Context, tx *sql.Tx, u user, integrationID
 type activated struct {
 	portal.Integration
 	PreviousCertificateID *string `json:"previousCertificateId"`
+}
+
+// formPages stand in for the portal's web forms: registration for a user
+// who is not registered, migration for one still on the old portal.
+var formPages = map[string]string{
+	"/register": formPage("Register for the Customer Portal", "This sandbox stands in for the registration form. In production, the form asks for your name, e-mail and organisation (CVR), and DPG registers you."),
+	"/migrate":  formPage("Move to the new Customer Portal", "This sandbox stands in for the migration form. In production, the form moves your user from the old portal to the new one."),
+}
+
+func formPage(title, text string) string {
+	return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title +
+		"</title></head><body style=\"font-family: sans-serif; max-width: 40rem; margin: 3rem auto\"><h1>" + title +
+		"</h1><p>" + text + "</p></body></html>\n"
 }

@@ -1,0 +1,274 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/portal/portaltest"
+	"dpgcerts/backend/portal/sandbox"
+)
+
+const portalPassword = "Hemmelig-Kode-1!"
+
+// syncBuffer is a log written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.b.Bytes())
+}
+
+// portalFixture is a window (its bound structs, no Wails) over a cache file
+// with five scanned files, and a sandbox.
+type portalFixture struct {
+	s     *Services
+	p     *Portal
+	url   string
+	db    string
+	files []string // 0..3 of the organisation, 4 of another CVR
+	keys  [][]byte
+	logs  *syncBuffer
+}
+
+func newPortalFixture(t *testing.T) *portalFixture {
+	t.Helper()
+	logs := &syncBuffer{}
+	prev := log.Writer()
+	log.SetOutput(logs)
+	t.Cleanup(func() { log.SetOutput(prev) })
+
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	dir := t.TempDir()
+	f := &portalFixture{url: url, db: filepath.Join(dir, "app.db"), logs: logs}
+	pki := portaltest.NewPKI(t)
+	for i := range 5 {
+		leaf := portaltest.Leaf{CN: fmt.Sprintf("postkasse%d@testkommune-nord.dk", i)}
+		if i == 4 {
+			leaf.CVR = "11223344"
+		}
+		c := pki.Issue(t, leaf)
+		der, err := x509.MarshalPKCS8PrivateKey(c.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.keys = append(f.keys, der)
+		f.files = append(f.files, portaltest.WriteFile(t, dir, fmt.Sprintf("cert%d.p12", i), pki.P12(t, c, portalPassword)))
+	}
+	f.s = newTestServices(t, Options{DBPath: f.db, Getenv: env(map[string]string{envKeychain: "off"})})
+	f.p = f.s.Portal
+	rec := &recorder{done: make(chan ScanResult, 10)}
+	f.s.core.emit = rec.emit
+	f.s.Startup(context.Background())
+	f.s.Certificates.mu.Lock()
+	f.s.Certificates.session = []string{portalPassword}
+	f.s.Certificates.mu.Unlock()
+	f.s.Certificates.AddPaths(f.files)
+	if res := rec.wait(t); res.Files != 5 {
+		t.Fatalf("scanned %d files, want 5", res.Files)
+	}
+	return f
+}
+
+func portalCode(err error) string { return toError(err).Code }
+
+func TestPortalSignInScreens(t *testing.T) {
+	f := newPortalFixture(t)
+	st, err := f.p.Status()
+	if err != nil || st.SignedIn || st.Portal != DefaultPortalURL {
+		t.Fatalf("before sign-in: %+v, %v", st, err)
+	}
+	if _, err := f.p.Install(f.files[:1]); portalCode(err) != portal.CodeNoToken {
+		t.Errorf("install before sign-in: %v, want no_token", err)
+	}
+	for token, want := range map[string]string{
+		sandbox.TokenUnregistered: portal.CodeNotRegistered,
+		"sandbox-old-portal":      portal.CodeMigrationRequired,
+		"nonsense":                portal.CodeUnauthenticated,
+		"":                        portal.CodeNoToken,
+	} {
+		if _, err := f.p.SignIn(f.url, token, false); portalCode(err) != want {
+			t.Errorf("sign-in with %q: %v, want %s", token, err, want)
+		}
+	}
+	if _, err := f.p.SignIn("http://portal.example.org", "x", false); portalCode(err) != portal.CodeInsecureURL {
+		t.Errorf("http to a remote host: %v", err)
+	}
+	st, err = f.p.SignIn(f.url, sandbox.TokenAdmin, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.SignedIn || st.Organization != sandbox.OrgName || st.CVR != sandbox.OrgCVR || st.Account != "" {
+		t.Errorf("after sign-in: %+v", st)
+	}
+	if st.RegisterURL != f.url+"/register" || st.MigrateURL != f.url+"/migrate" {
+		t.Errorf("form links: %q %q", st.RegisterURL, st.MigrateURL)
+	}
+	if st, _ = f.p.SignOut(); st.SignedIn {
+		t.Error("still signed in after SignOut")
+	}
+}
+
+func TestPortalInstallActivateUsage(t *testing.T) {
+	f := newPortalFixture(t)
+	if _, err := f.p.SignIn(f.url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	missing, err := f.p.Missing()
+	if err != nil || len(missing) != 5 {
+		t.Fatalf("missing before any install: %v, %v", missing, err)
+	}
+	gone := filepath.Join(t.TempDir(), "gone.p12")
+	res, err := f.p.Install(append(slices.Clone(f.files), gone))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{ResultInstalled, ResultInstalled, ResultInstalled, ResultInstalled, ResultFailed, ResultFailed}
+	codes := []string{"", "", "", "", portal.CodeCVRMismatch, portal.CodeFileUnreadable}
+	for i, r := range res {
+		if r.Result != want[i] || r.Code != codes[i] {
+			t.Errorf("file %d: %+v, want %s %s", i, r, want[i], codes[i])
+		}
+	}
+	// Again: already installed is a success.
+	res, err = f.p.Install(f.files[:1])
+	if err != nil || res[0].Result != ResultAlready {
+		t.Errorf("second install: %+v, %v", res, err)
+	}
+	if missing, _ := f.p.Missing(); len(missing) != 1 || missing[0] != f.files[4] {
+		t.Errorf("missing after the install: %v", missing)
+	}
+
+	const exo = "int-exchange-online"
+	plan, err := f.p.PrepareActivation(exo, f.files[0])
+	if err != nil || plan.Old != nil || plan.NeedsInstall || plan.New.ID == "" || plan.Integration.Version == "" {
+		t.Fatalf("plan: %+v, %v", plan, err)
+	}
+	if _, err := f.p.Activate(exo, f.files[0], plan.Integration.Version); err != nil {
+		t.Fatal(err)
+	}
+	// The renewal: someone else changes the integration in between: 412.
+	plan, err = f.p.PrepareActivation(exo, f.files[1])
+	if err != nil || plan.Old == nil || plan.Old.SHA256 == plan.New.SHA256 {
+		t.Fatalf("renewal plan: %+v, %v", plan, err)
+	}
+	other, err := portal.NewClient(f.url, sandbox.TokenAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	list, _ := other.Certificates(ctx)
+	var third string
+	for _, c := range list {
+		if c.CommonName == "postkasse2@testkommune-nord.dk" {
+			third = c.ID
+		}
+	}
+	if _, err := other.Activate(ctx, "out-of-band", exo, third, plan.Integration.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.p.Activate(exo, f.files[1], plan.Integration.Version); portalCode(err) != portal.CodePreconditionFailed {
+		t.Fatalf("activation after a change: %v, want precondition_failed", err)
+	}
+	plan, err = f.p.PrepareActivation(exo, f.files[1])
+	if err != nil || plan.Old == nil || plan.Old.ID != third {
+		t.Fatalf("reloaded plan: %+v, %v", plan, err)
+	}
+	op, err := f.p.Activate(exo, f.files[1], plan.Integration.Version)
+	if err != nil || op.State != portal.StateDone {
+		t.Fatalf("activation: %+v, %v", op, err)
+	}
+	usages, err := f.p.Usages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := f.s.Certificates.Details(f.files[1])
+	if got := usages[d.Certificate.SHA256]; !slices.Equal(got, []string{portal.KindExchangeOnline}) {
+		t.Errorf("usage of the new certificate: %v (all: %v)", got, usages)
+	}
+	evs, err := f.p.Events(f.files[1])
+	if err != nil || len(evs) < 2 {
+		t.Errorf("events of the new certificate: %+v, %v", evs, err)
+	}
+	succ, err := f.p.Successors(f.files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = succ // postkasse0 shares no UUID, e-mail or name with the one in use
+
+	// Nothing secret in the cache file or the log.
+	f.s.Shutdown(context.Background())
+	data, err := os.ReadFile(f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if more, err := os.ReadFile(f.db + suffix); err == nil {
+			data = append(data, more...)
+		}
+	}
+	secretsToFind := map[string][]byte{
+		"password":        []byte(portalPassword),
+		"password base64": []byte(base64.StdEncoding.EncodeToString([]byte(portalPassword))),
+		"token":           []byte(sandbox.TokenAdmin),
+	}
+	for i, k := range f.keys {
+		secretsToFind[fmt.Sprintf("key %d", i)] = k
+	}
+	for where, blob := range map[string][]byte{"cache": data, "log": f.logs.Bytes()} {
+		for what, secret := range secretsToFind {
+			if bytes.Contains(blob, secret) {
+				t.Errorf("the %s holds the %s", where, what)
+			}
+		}
+	}
+	js, _ := json.Marshal(res)
+	if strings.Contains(string(js), portalPassword) {
+		t.Error("an install result holds the password")
+	}
+}
+
+func TestPortalSandboxMode(t *testing.T) {
+	s := newTestServices(t, Options{Sandbox: true})
+	s.Startup(context.Background())
+	st, err := s.Portal.Status()
+	if err != nil || !st.Sandbox || !strings.HasPrefix(st.Portal, "http://127.0.0.1:") {
+		t.Fatalf("sandbox status: %+v, %v", st, err)
+	}
+	if _, err := s.Portal.SignIn("", sandbox.TokenAdmin, true); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		st, _ = s.Portal.Status()
+		if st.Organization == sandbox.OrgName || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if st.Organization != sandbox.OrgName {
+		t.Errorf("sandbox organisation: %+v", st)
+	}
+}

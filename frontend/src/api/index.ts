@@ -2,6 +2,7 @@
 export { app } from './app'
 export { certificates } from './certificates'
 export { help } from './help'
+export { portal } from './portal'
 export { copyText, onEvent, onFileDrop, openUrl } from './runtime'
 export { ApiError, INTERNAL, call, errorKey, toApiError } from './call'
 export type * from './types'

@@ -85,3 +85,106 @@ export interface Guide {
   title: string
   available: boolean
 }
+
+/** The portal's sign-in, outbox counts and sync times (app.PortalStatus). */
+export interface PortalStatus {
+  portal: string
+  pending: number
+  needsPassword: number
+  failed: number
+  done: number
+  syncing: boolean
+  meSyncedAt?: string
+  certificatesSyncedAt?: string
+  integrationsSyncedAt?: string
+  eventsSyncedAt?: string
+  lastErrorCode?: string
+  signedIn: boolean
+  /** unauthenticated, not_registered, migration_required or no_token; absent when fine. */
+  account?: string
+  organization?: string
+  cvr?: string
+  user?: string
+  sandbox: boolean
+  registerUrl: string
+  migrateUrl: string
+}
+
+export type InstallOutcome = 'installed' | 'already' | 'failed' | 'needs_password' | 'pending'
+
+export interface InstallResult {
+  path: string
+  result: InstallOutcome
+  code?: string
+  operationId?: number
+}
+
+export interface PortalOperation {
+  id: number
+  kind: 'install' | 'activate'
+  state: 'pending' | 'needs_password' | 'done' | 'failed'
+  filename?: string
+  path?: string
+  certificateSha256?: string
+  integrationId?: string
+  certificateId?: string
+  previousCertificateId?: string
+  alreadyInstalled?: boolean
+  attempts: number
+  errorCode?: string
+  createdAt: string
+}
+
+/** A sync:status step or portal:operation event. */
+export interface PortalProgress {
+  event: string
+  operation: PortalOperation
+  done: number
+  total: number
+}
+
+export interface CertFacts {
+  id?: string
+  commonName: string
+  subject?: string
+  notAfter: string
+  sha1: string
+  sha256: string
+}
+
+export interface Integration {
+  id: string
+  kind: string
+  name: string
+  version: string
+  activeCertificateId: string | null
+  activatedAt: string | null
+  activatedBy: string | null
+}
+
+export interface IntegrationView extends Integration {
+  active?: CertFacts
+}
+
+export interface ActivationPlan {
+  integration: Integration
+  old?: CertFacts
+  new: CertFacts
+  needsInstall: boolean
+  path: string
+}
+
+export interface Successor {
+  predecessor: CertFacts
+  integration: { integrationId: string; kind: string; name: string }
+}
+
+export interface PortalEvent {
+  id: string
+  at: string
+  actor: string
+  action: string
+  certificateId?: string
+  integrationId?: string
+  details: Record<string, unknown>
+}

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { certificates as api, type CertFile } from '@/api'
+import { certificates as api, portal, type CertFile } from '@/api'
 import { useToastStore } from './toast'
 import {
   countTiles,
@@ -49,8 +49,12 @@ export const useCertificatesStore = defineStore('certificates', () => {
 
   async function load() {
     try {
-      const ov = await api.overview()
-      files.value = ov.files ?? []
+      // The usage badges come from the portal's offline copy, by SHA-256.
+      const [ov, usages] = await Promise.all([api.overview(), portal.usages().catch(() => ({}) as Record<string, string[]>)])
+      files.value = (ov.files ?? []).map((f) => {
+        const usage = f.certificate ? usages[f.certificate.sha256.toLowerCase()] : undefined
+        return usage ? { ...f, usage } : f
+      })
       warnDays.value = ov.warnDays
       loadError.value = null
     } catch (err) {

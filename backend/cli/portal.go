@@ -176,6 +176,27 @@ func errMessage(err error) string {
 }
 
 // refusedMessage explains a 401/403.
+// sync sends what is pending with a progress line on a console, and turns a
+// failure into its message and exit status (ExitOK when it finished).
+func (ses *portalSession) sync(ctx context.Context, cmd string, giveUpAfter time.Duration, stderr io.Writer, interrupted string) (portal.SyncResult, int) {
+	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: giveUpAfter, Progress: progressLine(stderr, isTerminal(stderr))})
+	if isTerminal(stderr) {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	switch {
+	case err == nil:
+		return res, ExitOK
+	case ctx.Err() != nil:
+		fmt.Fprintf(stderr, "dpgcerts %s: %s\n", cmd, interrupted)
+		return res, ExitInterrupted
+	case portal.Classify(err) == portal.Account:
+		fmt.Fprintf(stderr, "dpgcerts %s: %s\n", cmd, refusedMessage(err))
+		return res, ExitRefused
+	}
+	fmt.Fprintf(stderr, "dpgcerts %s: %v\n", cmd, err)
+	return res, ExitFailed
+}
+
 func refusedMessage(err error) string {
 	switch portal.CodeOf(err) {
 	case portal.CodeNotRegistered:
@@ -338,21 +359,9 @@ func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) str
 			results[index[j]].Operation = &ops[j]
 		}
 	}
-	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: *p.timeout, Progress: progressLine(stderr, isTerminal(stderr))})
-	if isTerminal(stderr) {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "dpgcerts install: interrupted; the outbox keeps the rest for dpgcerts sync")
-			return ExitInterrupted
-		}
-		if portal.Classify(err) == portal.Account {
-			fmt.Fprintf(stderr, "dpgcerts install: %s\n", refusedMessage(err))
-			return ExitRefused
-		}
-		fmt.Fprintf(stderr, "dpgcerts install: %v\n", err)
-		return ExitFailed
+	res, code := ses.sync(ctx, "install", *p.timeout, stderr, "interrupted; the outbox keeps the rest for dpgcerts sync")
+	if code != ExitOK {
+		return code
 	}
 	var ops []portal.Operation
 	for i := range results {

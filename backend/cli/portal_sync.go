@@ -39,21 +39,9 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 		return ExitFailed
 	}
 	started := time.Now()
-	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: *p.timeout, Progress: progressLine(stderr, isTerminal(stderr))})
-	if isTerminal(stderr) {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "dpgcerts sync: interrupted; the outbox keeps the rest")
-			return ExitInterrupted
-		}
-		if portal.Classify(err) == portal.Account {
-			fmt.Fprintf(stderr, "dpgcerts sync: %s\n", refusedMessage(err))
-			return ExitRefused
-		}
-		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
-		return ExitFailed
+	res, code := ses.sync(ctx, "sync", *p.timeout, stderr, "interrupted; the outbox keeps the rest")
+	if code != ExitOK {
+		return code
 	}
 	status, err := ses.svc.Status(ctx)
 	if err != nil {

@@ -20,17 +20,11 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/report"
 	"dpgcerts/backend/scan"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 )
-
-// scanReport is the --json output: one object, stable field names.
-type scanReport struct {
-	ScannedAt time.Time    `json:"scannedAt"`
-	WarnDays  int          `json:"warnDays"`
-	Files     []certs.File `json:"files"`
-}
 
 // failLevels are the statuses --fail-on accepts.
 var failLevels = []certs.Status{certs.StatusExpiring, certs.StatusExpired, certs.StatusLocked, certs.StatusUnreadable}
@@ -175,7 +169,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 			enc.SetIndent("", "  ") // for people; scripts get compact JSON, which is faster
 		}
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(scanReport{ScannedAt: now, WarnDays: opts.WarnDays, Files: files}); err != nil {
+		if err := enc.Encode(report.Report{ScannedAt: now, WarnDays: opts.WarnDays, Files: files}); err != nil {
 			fmt.Fprintf(stderr, "dpgcerts scan: %v\n", err)
 		}
 	} else {

@@ -801,6 +801,42 @@ func (p *Portal) SupplyPassword(id int64, password string) error {
 	return nil
 }
 
+// InstallWithPassword gives the installs that wait for a password one
+// more candidate (often every file of a batch has the same one), sends
+// what it opens and returns the results of the operations ids, in their
+// order. A password that opens none of them is wrong_password. The password
+// is also tried on later installs in this session.
+func (p *Portal) InstallWithPassword(ids []int64, password string) ([]InstallResult, error) {
+	svc, err := p.signedInService()
+	if err != nil {
+		return nil, err
+	}
+	n, err := svc.SupplyPasswords(context.Background(), []string{password})
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, newError(CodeWrongPassword, "The password opens none of the waiting files.")
+	}
+	p.certs.mu.Lock()
+	if !slices.Contains(p.certs.session, password) {
+		p.certs.session = append(p.certs.session, password)
+	}
+	p.certs.mu.Unlock()
+	if err := p.send(svc); err != nil {
+		return nil, err
+	}
+	out := make([]InstallResult, 0, len(ids))
+	for _, id := range ids {
+		o, err := svc.Operation(context.Background(), id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, installResult(o.Path, o))
+	}
+	return out, nil
+}
+
 // Dismiss removes an ended operation from the list.
 func (p *Portal) Dismiss(id int64) error {
 	svc := p.current()

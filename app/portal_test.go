@@ -152,6 +152,27 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 			t.Errorf("file %d: %+v, want %s %s", i, r, want[i], codes[i])
 		}
 	}
+	// Without the password the installs wait; one password opens them.
+	f.s.Certificates.mu.Lock()
+	f.s.Certificates.session = nil
+	f.s.Certificates.mu.Unlock()
+	extra := portaltest.NewPKI(t)
+	c := extra.Issue(t, portaltest.Leaf{CN: "ekstra@testkommune-nord.dk"})
+	locked := portaltest.WriteFile(t, t.TempDir(), "extra.p12", extra.P12(t, c, "Andet-Kodeord-9"))
+	res, err = f.p.Install([]string{locked})
+	if err != nil || res[0].Result != ResultNeedsPassword {
+		t.Fatalf("install without the password: %+v, %v", res, err)
+	}
+	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); codeOf(err) != CodeWrongPassword {
+		t.Errorf("a wrong password: %v", err)
+	}
+	res, err = f.p.InstallWithPassword([]int64{res[0].OperationID}, "Andet-Kodeord-9")
+	if err != nil || len(res) != 1 || res[0].Result != ResultInstalled || res[0].Path != locked {
+		t.Errorf("install with the password: %+v, %v", res, err)
+	}
+	f.s.Certificates.mu.Lock()
+	f.s.Certificates.session = append(f.s.Certificates.session, portalPassword)
+	f.s.Certificates.mu.Unlock()
 	// Again: already installed is a success.
 	res, err = f.p.Install(f.files[:1])
 	if err != nil || res[0].Result != ResultAlready {

@@ -12,7 +12,8 @@
 #
 #   E2E_PORT=34115          the wails dev server's port
 #   E2E_START_TIMEOUT=420   seconds to wait for wails dev (the first compile is slow)
-#   E2E_ONLY="overview"     run only these groups (overview, password, scan)
+#   E2E_ONLY="overview"     run only these groups (overview, password, scan, portal)
+#   E2E_SANDBOX_PORT        the portal group's sandbox port (default E2E_PORT+2000)
 #   E2E_KEEP=1              keep the temporary folder (fixtures, caches, saved files)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,7 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpgcerts-e2e.XXXXXX")
 wails_sid=
+sandbox_pid=
 
 # session_pids lists the processes of session $1: setsid gave xvfb-run, Xvfb,
 # wails dev, the app and Vite a session of their own (wails dev starts Vite in
@@ -58,8 +60,16 @@ stop_wails() {
   wails_sid=
 }
 
+stop_sandbox() {
+  [ -n "$sandbox_pid" ] || return 0
+  kill -TERM "$sandbox_pid" 2>/dev/null || true
+  wait "$sandbox_pid" 2>/dev/null || true
+  sandbox_pid=
+}
+
 cleanup() {
   stop_wails
+  stop_sandbox
   if [ -n "${E2E_KEEP:-}" ]; then
     echo "e2e: kept $tmp"
   else
@@ -171,6 +181,23 @@ copy_db "$tmp/password.db"
 group overview "$tmp/overview.db" "" tiles search help export language
 group password "$tmp/password.db" "$tmp/new/fornyet-exchange.p12" password
 group scan "$tmp/scan.db" "$tmp/big" scan
+
+# portal: the window against a sandbox portal of its own (a fresh database),
+# on a cache that also holds DIR/portal/.
+if [ -z "$only" ] || [[ " $only " == *" portal "* ]]; then
+  sandbox_port=${E2E_SANDBOX_PORT:-$((port + 2000))}
+  go build -o "$tmp/dpgcerts" .
+  "$tmp/dpgcerts" sandbox --addr "127.0.0.1:$sandbox_port" --db "$tmp/sandbox.db" >"$artifacts/sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  export E2E_PORTAL="http://127.0.0.1:$sandbox_port"
+  for _ in $(seq 1 100); do
+    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$E2E_PORTAL/register" 2>/dev/null && break
+    sleep 0.2
+  done
+  "$tmp/dpgcerts" scan --db "$tmp/portal.db" --passwords "$tmp/passwords.txt" "$tmp/certs" "$tmp/portal" >/dev/null
+  group portal "$tmp/portal.db" "" portal
+  stop_sandbox
+fi
 
 echo "e2e: screenshots and logs in ${artifacts#"$repo"/}/"
 echo "e2e: $passed passed, $failed failed"

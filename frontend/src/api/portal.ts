@@ -16,6 +16,9 @@ export const portal = {
   sync: (): Promise<void> => call(() => Portal.Sync()),
   /** Installs the files, each on its own; the results are in the order of paths. */
   install: (paths: string[]): Promise<InstallResult[]> => call(() => as<InstallResult[]>(Portal.Install(paths))),
+  /** One more password for waiting installs; rejects with wrong_password when it opens none. */
+  installWithPassword: (ids: number[], password: string): Promise<InstallResult[]> =>
+    call(() => as<InstallResult[]>(Portal.InstallWithPassword(ids, password))),
   /** The overview's files whose certificate the portal lacks. */
   missing: (): Promise<string[]> => call(() => Portal.Missing()),
   uploadExisting: (): Promise<InstallResult[]> => call(() => as<InstallResult[]>(Portal.UploadExisting())),

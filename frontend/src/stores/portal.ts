@@ -19,6 +19,7 @@ export interface InstallRow {
   path: string
   result: InstallResult['result'] | 'sending'
   code?: string
+  operationId?: number
 }
 
 // The portal: sign-in, the outbox counts, multi-select installs and the
@@ -41,10 +42,16 @@ export const usePortalStore = defineStore('portal', () => {
   const ready = computed(() => signedIn.value && !status.value?.account)
   const sessionExpired = computed(() => status.value?.account === 'unauthenticated')
 
+  let lastAccount = ''
   function apply(st: PortalStatus) {
     status.value = st
-    if (st.account === 'not_registered') screen.value = 'access-denied'
-    else if (st.account === 'migration_required') screen.value = 'migration-required'
+    // A new account answer opens its screen once; "Back" keeps it closed.
+    const account = st.account ?? ''
+    if (account !== lastAccount) {
+      if (account === 'not_registered') screen.value = 'access-denied'
+      else if (account === 'migration_required') screen.value = 'migration-required'
+      lastAccount = account
+    }
     const certSync = st.certificatesSyncedAt ?? ''
     if (certSync !== lastCertSync) {
       lastCertSync = certSync
@@ -162,7 +169,7 @@ export const usePortalStore = defineStore('portal', () => {
     installing.value = true
     try {
       const results = await api.install(paths)
-      installRows.value = results.map((r) => ({ path: r.path, result: r.result, code: r.code }))
+      installRows.value = results.map((r) => ({ path: r.path, result: r.result, code: r.code, operationId: r.operationId }))
       clearSelection()
     } catch (err) {
       installRows.value = null
@@ -172,6 +179,33 @@ export const usePortalStore = defineStore('portal', () => {
       await refresh()
       void useCertificatesStore().load()
       void refreshMissing()
+    }
+  }
+
+  /** Gives the installs that wait for a password one; rejects with wrong_password. */
+  async function installWithPassword(password: string) {
+    const rows = installRows.value ?? []
+    const waiting = rows.filter((r) => r.result === 'needs_password' && r.operationId)
+    if (waiting.length === 0) return
+    waiting.forEach((r) => (r.result = 'sending'))
+    installing.value = true
+    try {
+      const results = await api.installWithPassword(
+        waiting.map((r) => r.operationId!),
+        password,
+      )
+      for (const res of results) {
+        const row = rows.find((r) => r.operationId === res.operationId)
+        if (row) Object.assign(row, { result: res.result, code: res.code })
+      }
+    } catch (err) {
+      waiting.forEach((r) => (r.result = 'needs_password'))
+      if (handle(err)) installRows.value = null
+      else throw err
+    } finally {
+      installing.value = false
+      await refresh()
+      void useCertificatesStore().load()
     }
   }
 
@@ -213,6 +247,7 @@ export const usePortalStore = defineStore('portal', () => {
     toggle,
     clearSelection,
     install,
+    installWithPassword,
     uploadExisting,
     closeInstall,
   }

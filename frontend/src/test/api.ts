@@ -46,6 +46,7 @@ export const fake = {
     signOut: vi.fn(),
     sync: vi.fn(async () => {}),
     install: vi.fn(async (paths: string[]) => paths.map((path) => ({ path, result: 'installed' }))),
+    installWithPassword: vi.fn(async () => []),
     missing: vi.fn(async () => [] as string[]),
     uploadExisting: vi.fn(async () => []),
     usages: vi.fn(async () => ({}) as Record<string, string[]>),

@@ -118,7 +118,10 @@ type Portal struct {
 	sandboxURL  string
 	sandboxStop func()
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// tried is the address of the last sign-in attempt this session, so
+	// that the Access Denied screen links to that portal's forms.
+	tried     string
 	svc       *portal.Service
 	signedIn  bool
 	account   string
@@ -194,10 +197,13 @@ func (p *Portal) startSandbox() error {
 // else the default.
 func (p *Portal) address() string {
 	p.mu.Lock()
-	sb := p.sandboxURL
+	sb, tried := p.sandboxURL, p.tried
 	p.mu.Unlock()
 	if sb != "" {
 		return sb
+	}
+	if tried != "" {
+		return tried
 	}
 	if u, err := p.core.st.String(context.Background(), portalURLSetting); err == nil && u != "" {
 		return u
@@ -324,6 +330,20 @@ func (p *Portal) SignIn(url, token string, remember bool) (PortalStatus, error) 
 	if url == "" {
 		url = p.address()
 	}
+	norm, err := portal.NormalizeURL(url)
+	if err != nil {
+		return PortalStatus{}, err
+	}
+	if p.sandbox {
+		norm = p.address()
+	}
+	if _, err := p.service(norm); err != nil {
+		return PortalStatus{}, err
+	}
+	p.mu.Lock()
+	p.tried = norm
+	p.mu.Unlock()
+	url = norm
 	token = strings.TrimSpace(token)
 	if token == "" {
 		return PortalStatus{}, &portal.Error{Code: portal.CodeNoToken, Message: "no access token given"}

@@ -116,6 +116,12 @@ func TestPortalSignInScreens(t *testing.T) {
 	if _, err := f.p.SignIn("http://portal.example.org", "x", false); portalCode(err) != portal.CodeInsecureURL {
 		t.Errorf("http to a remote host: %v", err)
 	}
+	if _, err := f.p.SignIn(f.url, sandbox.TokenUnregistered, false); portalCode(err) != portal.CodeNotRegistered {
+		t.Fatal(err)
+	}
+	if st, _ := f.p.Status(); st.Account != portal.CodeNotRegistered || st.RegisterURL != f.url+"/register" || st.SignedIn {
+		t.Errorf("after Access Denied: %+v", st)
+	}
 	st, err = f.p.SignIn(f.url, sandbox.TokenAdmin, true)
 	if err != nil {
 		t.Fatal(err)

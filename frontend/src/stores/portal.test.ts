@@ -44,14 +44,14 @@ describe('portal store', () => {
 
   it('installs the selection and keeps each file’s result', async () => {
     const portal = usePortalStore()
-    fake.portal.status.mockResolvedValue(signedIn)
+    fake.portal.status.mockResolvedValue(signedIn as never)
     await portal.init()
     portal.toggle('/a.p12')
     portal.toggle('/b.p12')
     fake.portal.install.mockResolvedValueOnce([
       { path: '/a.p12', result: 'installed' },
       { path: '/b.p12', result: 'failed', code: 'cvr_mismatch' },
-    ])
+    ] as never)
     await portal.install([...portal.selection])
     expect(portal.installRows).toEqual([
       { path: '/a.p12', result: 'installed', code: undefined, operationId: undefined },
@@ -63,7 +63,7 @@ describe('portal store', () => {
   it('fills the usage badges by SHA-256', async () => {
     const f = file('/a.p12', 'valid')
     fake.files = [f]
-    fake.portal.usages.mockResolvedValue({ [f.certificate!.sha256.toLowerCase()]: ['exchange_online'] })
+    fake.portal.usages.mockResolvedValue({ [f.certificate!.sha256.toLowerCase()]: ['exchange_online'] } as never)
     const certificates = useCertificatesStore()
     await certificates.load()
     expect(certificates.files[0].usage).toEqual(['exchange_online'])

@@ -34,6 +34,7 @@ export const usePortalStore = defineStore('portal', () => {
   const dropOffer = ref<string[] | null>(null)
   const useForPath = ref<string | null>(null)
   const passwordsOpen = ref(false)
+  const opsOpen = ref(false)
   const missing = ref<string[]>([])
   let stops: Array<() => void> = []
   let lastCertSync = ''
@@ -232,6 +233,7 @@ export const usePortalStore = defineStore('portal', () => {
     dropOffer,
     useForPath,
     passwordsOpen,
+    opsOpen,
     missing,
     signedIn,
     ready,

@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -51,6 +53,8 @@ type portalFixture struct {
 	files []string // 0..3 of the organisation, 4 of another CVR
 	keys  [][]byte
 	logs  *syncBuffer
+	rec   *recorder
+	pki   *portaltest.PKI
 }
 
 func newPortalFixture(t *testing.T) *portalFixture {
@@ -80,6 +84,7 @@ func newPortalFixture(t *testing.T) *portalFixture {
 	f.s = newTestServices(t, Options{DBPath: f.db, Getenv: env(map[string]string{envKeychain: "off"})})
 	f.p = f.s.Portal
 	rec := &recorder{done: make(chan ScanResult, 10)}
+	f.rec, f.pki = rec, pki
 	f.s.core.emit = rec.emit
 	f.s.Startup(context.Background())
 	f.s.Certificates.mu.Lock()
@@ -239,11 +244,30 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil || len(evs) < 2 {
 		t.Errorf("events of the new certificate: %+v, %v", evs, err)
 	}
-	succ, err := f.p.Successors(f.files[0])
-	if err != nil {
-		t.Fatal(err)
+	// Renewal pairing: a new file with the name of the certificate in use.
+	if succ, err := f.p.Successors(f.files[0]); err != nil || len(succ) != 0 {
+		t.Errorf("postkasse0 renews nothing in use: %+v, %v", succ, err)
 	}
-	_ = succ // postkasse0 shares no UUID, e-mail or name with the one in use
+	renewal := f.pki.Issue(t, portaltest.Leaf{CN: "postkasse1@testkommune-nord.dk"})
+	rpath := portaltest.WriteFile(t, t.TempDir(), "renewal.p12", f.pki.P12(t, renewal, portalPassword))
+	f.s.Certificates.AddPaths([]string{rpath})
+	f.rec.wait(t)
+	succ, err := f.p.Successors(rpath)
+	if err != nil || len(succ) != 1 || succ[0].Integration.Kind != portal.KindExchangeOnline || succ[0].Predecessor.SHA256 != d.Certificate.SHA256 {
+		t.Errorf("successor offers: %+v, %v", succ, err)
+	}
+	// "Install and activate as the successor of ..." in one step.
+	plan, err = f.p.PrepareActivation(exo, rpath)
+	if err != nil || !plan.NeedsInstall || plan.Old == nil || plan.Old.SHA256 != d.Certificate.SHA256 {
+		t.Fatalf("successor plan: %+v, %v", plan, err)
+	}
+	if op, err := f.p.Activate(exo, rpath, plan.Integration.Version); err != nil || op.State != portal.StateDone {
+		t.Fatalf("install and activate: %+v, %v", op, err)
+	}
+	sum := sha256.Sum256(renewal.Cert.Raw)
+	if usages, _ := f.p.Usages(); len(usages) != 1 || len(usages[hex.EncodeToString(sum[:])]) != 1 {
+		t.Errorf("usages after the renewal: %v", usages)
+	}
 
 	// Nothing secret in the cache file or the log.
 	f.s.Shutdown(context.Background())

@@ -264,7 +264,10 @@ func (p *Portal) connect(c *portal.Client) {
 	go func() {
 		defer close(done)
 		svc.Run(ctx, portal.RunOptions{
-			Progress: func(pr portal.Progress) { p.core.emit(p.ctx, EventPortalOperation, pr) },
+			Progress: func(pr portal.Progress) {
+				p.core.emit(p.ctx, EventPortalOperation, pr)
+				p.emitStatus() // the counts and "syncing" as they change
+			},
 			After: func(_ portal.Status, err error) {
 				p.noteAccount(err)
 				p.emitStatus()

@@ -306,10 +306,14 @@ func (p *Portal) emitStatus() {
 
 // Status reports the sign-in, the outbox counts and the sync times.
 func (p *Portal) Status() (PortalStatus, error) {
-	url := p.address()
-	svc, err := p.service(url)
-	if err != nil {
-		return PortalStatus{}, err
+	// The current service: Status never replaces it (the background sync
+	// reports through here).
+	svc := p.current()
+	if svc == nil {
+		var err error
+		if svc, err = p.service(p.address()); err != nil {
+			return PortalStatus{}, err
+		}
 	}
 	st, err := svc.Status(context.Background())
 	if err != nil {

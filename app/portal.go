@@ -719,8 +719,12 @@ func (p *Portal) Activate(integrationID, path, version string) (portal.Operation
 		if err != nil {
 			return portal.Operation{}, err
 		}
-		if r := res[0]; r.Result == ResultFailed {
+		switch r := res[0]; r.Result {
+		case ResultFailed:
 			return portal.Operation{}, &portal.Error{Code: r.Code, Message: "the certificate could not be installed"}
+		case ResultNeedsPassword:
+			// Nothing is activated until the file's password is given.
+			return portal.Operation{}, &portal.Error{Code: portal.CodePasswordRequired, Message: "the install waits for the file's password"}
 		}
 		ref = portal.SHA256Ref(plan.New.SHA256)
 	}

@@ -264,6 +264,24 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if op, err := f.p.Activate(exo, rpath, plan.Integration.Version); err != nil || op.State != portal.StateDone {
 		t.Fatalf("install and activate: %+v, %v", op, err)
 	}
+	// A file whose password the window doesn't know: nothing is activated.
+	lockedRenewal := f.pki.Issue(t, portaltest.Leaf{CN: "postkasse1@testkommune-nord.dk"})
+	lpath := portaltest.WriteFile(t, t.TempDir(), "locked-renewal.p12", f.pki.P12(t, lockedRenewal, "Ukendt-Kode-7"))
+	f.s.Certificates.AddPaths([]string{lpath})
+	f.rec.wait(t)
+	if _, err := f.s.Certificates.Unlock(lpath, "Ukendt-Kode-7", false); err != nil {
+		t.Fatal(err)
+	}
+	f.s.Certificates.mu.Lock()
+	f.s.Certificates.session = []string{portalPassword} // as after a restart
+	f.s.Certificates.mu.Unlock()
+	lplan, err := f.p.PrepareActivation(exo, lpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.p.Activate(exo, lpath, lplan.Integration.Version); portalCode(err) != portal.CodePasswordRequired {
+		t.Errorf("activating a file without its password: %v", err)
+	}
 	sum := sha256.Sum256(renewal.Cert.Raw)
 	if usages, _ := f.p.Usages(); len(usages) != 1 || len(usages[hex.EncodeToString(sum[:])]) != 1 {
 		t.Errorf("usages after the renewal: %v", usages)

@@ -130,8 +130,16 @@ app.test('the renewed certificate is activated for Exchange Online; a change in 
   // The old certificate is in use (as if activated long ago).
   const old = await activateOutOfBand((c) => c.notAfter.startsWith(oldExchange.notAfter.slice(0, 10)) && c.commonName === oldExchange.name);
 
+  // "Sync now" brings the change: the old file gets its badge, and the
+  // renewed one is offered as its successor.
+  await app.byTestId('portal-sync').click();
+  await eventually(async () =>
+    assert.equal(await app.row(oldExchange.path).locator('[data-testid=usage-badge][data-kind=exchange_online]').count(), 1),
+  { timeout: 15_000 });
   await app.row(renewed.path).click();
   await app.byTestId('details').waitFor({ state: 'visible' });
+  await app.page.locator('[data-testid=successor-offer][data-kind=exchange_online]').waitFor({ state: 'visible', timeout: 15_000 });
+  await app.shot('portal-successor-offer');
   await app.byTestId('use-for').click();
   await app.page.locator('[data-testid=activate-integration][data-kind=exchange_online]').click();
   const confirm = app.byTestId('activate-confirm');

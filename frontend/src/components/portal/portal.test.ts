@@ -1,0 +1,92 @@
+// @vitest-environment jsdom
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
+
+import { ApiError } from '@/api'
+import { i18n } from '@/i18n'
+import { usePortalStore } from '@/stores/portal'
+import { fake } from '@/test/api'
+import AccountScreen from './AccountScreen.vue'
+import InstallResultsDialog from './InstallResultsDialog.vue'
+import UseForDialog from './UseForDialog.vue'
+
+function setup() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  return { global: { plugins: [pinia, i18n] }, attachTo: document.body }
+}
+
+const facts = (name: string, sha: string) => ({ commonName: name, notAfter: '2029-11-24T10:00:00Z', sha1: sha.repeat(40), sha256: sha.repeat(64) })
+const plan = (version: string, old: string) => ({
+  integration: { id: 'int-exo', kind: 'exchange_online', name: 'EXO', version, activeCertificateId: 'c1', activatedAt: null, activatedBy: null },
+  old: facts(old, 'a'),
+  new: facts('new@x.dk', 'b'),
+  needsInstall: false,
+  path: '/new.p12',
+})
+const q = (id: string) => document.querySelector<HTMLElement>(`[data-testid=${id}]`)
+
+describe('portal components', () => {
+  beforeEach(() => {
+    fake.reset()
+    i18n.global.locale.value = 'en'
+    document.body.innerHTML = ''
+  })
+
+  it('Use for…: confirms old against new, reloads after a 412 and asks again, then reminds of Entra', async () => {
+    fake.portal.integrations.mockResolvedValue([{ ...plan('v1', 'old@x.dk').integration }] as never)
+    fake.portal.prepareActivation.mockResolvedValueOnce(plan('v1', 'old@x.dk') as never).mockResolvedValueOnce(plan('v2', 'other@x.dk') as never)
+    fake.portal.activate
+      .mockRejectedValueOnce(new ApiError('precondition_failed', ''))
+      .mockResolvedValueOnce({ id: 1, kind: 'activate', state: 'done', attempts: 1, createdAt: '' } as never)
+    mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+    await flushPromises()
+    q('activate-integration')!.click()
+    await flushPromises()
+    expect(q('activate-old')!.textContent).toContain('old@x.dk')
+    expect(q('activate-new')!.textContent).toContain('new@x.dk')
+
+    q('activate-ok')!.click()
+    await flushPromises()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v1')
+    expect(q('activate-changed')).not.toBeNull()
+    expect(q('activate-old')!.textContent).toContain('other@x.dk')
+
+    q('activate-ok')!.click()
+    await flushPromises()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v2')
+    expect(q('entra-reminder')!.textContent).toContain('Entra')
+  })
+
+  it('shows each file’s result, with the reason of a failure', async () => {
+    const w = mount(InstallResultsDialog, setup())
+    usePortalStore().installRows = [
+      { path: '/a.p12', result: 'installed' },
+      { path: '/b.p12', result: 'already' },
+      { path: '/c.p12', result: 'failed', code: 'cvr_mismatch' },
+    ]
+    await flushPromises()
+    const rows = Array.from(document.querySelectorAll<HTMLElement>('[data-testid=install-result]'))
+    expect(rows.map((r) => r.dataset.result)).toEqual(['installed', 'already', 'failed'])
+    expect(rows[2].textContent).toContain('another organisation')
+    expect(q('install-summary')!.textContent).toContain('2 of 3')
+    w.unmount()
+  })
+
+  it('Access Denied links to the registration form', async () => {
+    const s = setup()
+    const portal = usePortalStore()
+    portal.status = {
+      portal: 'https://p', pending: 0, needsPassword: 0, failed: 0, done: 0, syncing: false, signedIn: false, sandbox: false,
+      registerUrl: 'https://p/register', migrateUrl: 'https://p/migrate', account: 'not_registered',
+    }
+    portal.screen = 'access-denied'
+    mount(AccountScreen, s)
+    await flushPromises()
+    expect(q('access-denied')!.textContent).toContain('Access Denied')
+    expect(q('account-form-link')!.dataset.url).toBe('https://p/register')
+  })
+})

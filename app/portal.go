@@ -667,6 +667,21 @@ func (p *Portal) fileCert(path string) (certs.File, error) {
 	return f, nil
 }
 
+// fileAndPortalCerts is a file's certificate and the cached portal
+// certificates, for the questions the details panel asks offline. svc is nil
+// when there is no portal; a file without a certificate has no answers.
+func (p *Portal) fileAndPortalCerts(path string) (svc *portal.Service, f certs.File, list []portal.Certificate, err error) {
+	svc = p.current()
+	if svc == nil {
+		return nil, f, nil, nil
+	}
+	if f, err = p.fileCert(path); err != nil {
+		return nil, f, nil, nil
+	}
+	list, _, err = svc.Certificates(context.Background())
+	return svc, f, list, err
+}
+
 // PrepareActivation fetches the integration's current state and returns
 // what the confirmation shows: the old and the new certificate.
 func (p *Portal) PrepareActivation(integrationID, path string) (ActivationPlan, error) {
@@ -753,17 +768,9 @@ func (p *Portal) Activate(integrationID, path, version string) (portal.Operation
 // certificates in use that the file renews, one offer per integration.
 func (p *Portal) Successors(path string) ([]Successor, error) {
 	out := []Successor{}
-	svc := p.current()
-	if svc == nil {
-		return out, nil
-	}
-	f, err := p.fileCert(path)
-	if err != nil {
-		return out, nil
-	}
-	list, _, err := svc.Certificates(context.Background())
-	if err != nil {
-		return nil, err
+	svc, f, list, err := p.fileAndPortalCerts(path)
+	if svc == nil || err != nil {
+		return out, err
 	}
 	for _, c := range portal.Predecessors(*f.Certificate, list) {
 		for _, u := range c.Usages {
@@ -776,17 +783,9 @@ func (p *Portal) Successors(path string) ([]Successor, error) {
 // Events is the offline audit trail of the file's certificate, oldest first.
 func (p *Portal) Events(path string) ([]portal.Event, error) {
 	out := []portal.Event{}
-	svc := p.current()
-	if svc == nil {
-		return out, nil
-	}
-	f, err := p.fileCert(path)
-	if err != nil {
-		return out, nil
-	}
-	list, _, err := svc.Certificates(context.Background())
-	if err != nil {
-		return nil, err
+	svc, f, list, err := p.fileAndPortalCerts(path)
+	if svc == nil || err != nil {
+		return out, err
 	}
 	for _, c := range list {
 		if strings.EqualFold(c.SHA256, f.Certificate.SHA256) {

@@ -473,20 +473,25 @@ func TestClientOddAnswers(t *testing.T) {
 		status int
 		body   string
 		code   string
+		class  portal.Class
 	}{
-		{418, `{"error":{"code":"teapot","message":"short and stout"}}`, portal.CodeInternal},
-		{409, `{"error":{"code":"conflict","message":"?"}}`, portal.CodeInternal},
-		{401, `not json`, portal.CodeUnauthenticated},
-		{502, `<html>bad gateway</html>`, portal.CodeUnavailable},
-		{500, ``, portal.CodeInternal},
-		{429, `{"error":{"code":"rate_limited","message":"slow down"}}`, portal.CodeRateLimited},
-		{200, `{"user": 5}`, portal.CodeInternal},
-		{http.StatusFound, ``, portal.CodeInternal},
+		{418, `{"error":{"code":"teapot","message":"short and stout"}}`, portal.CodeInternal, portal.Permanent},
+		{409, `{"error":{"code":"conflict","message":"?"}}`, portal.CodeInternal, portal.Permanent},
+		{403, `<html>blocked by a proxy</html>`, portal.CodeInternal, portal.Permanent},
+		{401, `not json`, portal.CodeUnauthenticated, portal.Account},
+		{502, `<html>bad gateway</html>`, portal.CodeUnavailable, portal.Transient},
+		{500, ``, portal.CodeInternal, portal.Transient},
+		{429, `{"error":{"code":"rate_limited","message":"slow down"}}`, portal.CodeRateLimited, portal.Transient},
+		{200, `{"user": 5}`, portal.CodeInternal, portal.Permanent},
+		{http.StatusFound, ``, portal.CodeInternal, portal.Permanent},
 	} {
 		status.Store(int32(tc.status))
 		body.Store(tc.body)
 		_, err := c.Me(context.Background())
 		wantCode(t, err, tc.code)
+		if got := portal.Classify(err); got != tc.class {
+			t.Errorf("HTTP %d: class %v, want %v", tc.status, got, tc.class)
+		}
 		if tc.status == 429 {
 			var pe *portal.Error
 			errors.As(err, &pe)

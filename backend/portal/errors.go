@@ -132,7 +132,15 @@ func Classify(err error) Class {
 		return Permanent
 	}
 	switch e.Code {
-	case CodeNetwork, CodeRateLimited, CodeInternal, CodeUnavailable:
+	case CodeInternal:
+		// A server fault is worth another try; an answer the app can't use
+		// (an unknown 4xx, a redirect, an unreadable success) would only come
+		// back the same, so it ends the operation.
+		if e.Status == 0 || e.Status >= 500 {
+			return Transient
+		}
+		return Permanent
+	case CodeNetwork, CodeRateLimited, CodeUnavailable:
 		return Transient
 	case CodeUnauthenticated, CodeNotRegistered, CodeMigrationRequired, CodeNoToken:
 		return Account

@@ -385,18 +385,23 @@ func (s *Service) SupplyPasswords(ctx context.Context, candidates []string) (int
 		}
 		n++
 	}
-	// Activations that waited for an install's password may go on.
+	return n, s.resumeActivations(ctx)
+}
+
+// resumeActivations lets the activations that waited for an install's
+// password go on once a password has been given.
+func (s *Service) resumeActivations(ctx context.Context) error {
 	acts, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, Kind: store.OpActivate, States: []store.OpState{store.OpNeedsPassword}})
 	if err != nil {
-		return n, err
+		return err
 	}
 	for _, o := range acts {
 		o.State, o.ErrorCode, o.ErrorMessage = store.OpPending, "", ""
 		if err := s.st.UpdateOp(ctx, o); err != nil {
-			return n, err
+			return err
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // SetPassword gives one install its password (the window's password
@@ -418,7 +423,7 @@ func (s *Service) SetPassword(ctx context.Context, id int64, password string) (o
 		return false, nil
 	}
 	s.keepPassword(ctx, o, password)
-	return true, nil
+	return true, s.resumeActivations(ctx)
 }
 
 // Activate records an activation in the outbox: the integration shall use

@@ -504,3 +504,40 @@ func TestSyncRetriesTheRefresh(t *testing.T) {
 		t.Fatalf("status: %+v", st)
 	}
 }
+
+// TestActivationResumesAfterSetPassword: an activation of a certificate
+// whose install waits for its password goes on once the window's password
+// prompt (SetPassword) gives it, not only after SupplyPasswords.
+func TestActivationResumesAfterSetPassword(t *testing.T) {
+	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
+	ctx := context.Background()
+	files := e.files(1, testPassword)
+	ops, err := e.svc.Install(ctx, files)
+	if err != nil || ops[0].State != portal.StatePending {
+		t.Fatalf("install: %+v, %v", ops, err)
+	}
+	ins, err := newClient(t, e.url, e.token).Integrations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := e.svc.Activate(ctx, ins[0].ID, portal.SHA256Ref(certSHA(t, files[0].Data)), ins[0].Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A restart without a keychain forgets the install's password.
+	e.open()
+	if res := e.sync(time.Second); res.NeedsPassword != 2 {
+		got, _ := e.svc.Operation(ctx, act.ID)
+		t.Fatalf("before the password: %+v; activation %+v", res, got)
+	}
+	if ok, err := e.svc.SetPassword(ctx, ops[0].ID, testPassword); !ok || err != nil {
+		t.Fatalf("SetPassword: %v, %v", ok, err)
+	}
+	if res := e.sync(5 * time.Second); res.Done != 2 || res.NeedsPassword != 0 || res.Pending != 0 {
+		t.Fatalf("after the password: %+v", res)
+	}
+	if got, err := e.svc.Operation(ctx, act.ID); err != nil || got.State != portal.StateDone {
+		t.Fatalf("activation: %+v, %v", got, err)
+	}
+	e.exactlyOnce(1)
+}

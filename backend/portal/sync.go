@@ -380,7 +380,7 @@ func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *pro
 
 func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *progress) error {
 	if sha, ok := strings.CutPrefix(o.CertificateID, "sha256:"); ok {
-		id, wait, err := s.resolveSHA256(ctx, c, sha)
+		id, wait, installNext, err := s.resolveSHA256(ctx, c, sha)
 		if err != nil {
 			return s.outcome(ctx, o, err, p)
 		}
@@ -393,7 +393,12 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 			p.report(ProgressNeedsPassword, o)
 			return nil
 		case wait == store.OpPending:
+			// Not before the install's own next try: it may be backing off
+			// or honouring Retry-After, and asking sooner only loads the portal.
 			o.NextAttemptAt = time.Now().Add(s.opts.Backoff.Delay(1, 0))
+			if installNext.After(o.NextAttemptAt) {
+				o.NextAttemptAt = installNext
+			}
 			return s.st.UpdateOp(ctx, o)
 		case id == "":
 			o.State, o.ErrorCode, o.ErrorMessage = store.OpFailed, CodeNotFound, "the certificate is not installed"
@@ -431,8 +436,8 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 
 // resolveSHA256 finds the id of the certificate with this SHA-256: in the
 // offline copy, else on the portal. wait is the state of an install in the
-// outbox that is still bringing it.
-func (s *Service) resolveSHA256(ctx context.Context, c *Client, sha string) (id string, wait store.OpState, err error) {
+// outbox that is still bringing it, and installNext that install's next try.
+func (s *Service) resolveSHA256(ctx context.Context, c *Client, sha string) (id string, wait store.OpState, installNext time.Time, err error) {
 	find := func() (string, error) {
 		list, err := s.st.PortalCertificates(ctx, s.portal)
 		if err != nil {
@@ -446,26 +451,26 @@ func (s *Service) resolveSHA256(ctx context.Context, c *Client, sha string) (id 
 		return "", nil
 	}
 	if id, err := find(); id != "" || err != nil {
-		return id, "", err
+		return id, "", time.Time{}, err
 	}
 	installs, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, Kind: store.OpInstall,
 		States: []store.OpState{store.OpPending, store.OpNeedsPassword}})
 	if err != nil {
-		return "", "", err
+		return "", "", time.Time{}, err
 	}
 	for _, o := range installs {
 		if o.CertSHA256 == sha {
-			return "", o.State, nil
+			return "", o.State, o.NextAttemptAt, nil
 		}
 	}
 	list, err := c.Certificates(ctx)
 	if err != nil {
-		return "", "", err
+		return "", "", time.Time{}, err
 	}
 	for _, cert := range list {
 		if cert.SHA256 == sha {
-			return cert.ID, "", nil
+			return cert.ID, "", time.Time{}, nil
 		}
 	}
-	return "", "", nil
+	return "", "", time.Time{}, nil
 }

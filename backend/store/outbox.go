@@ -252,7 +252,8 @@ func (s *Store) OpFile(ctx context.Context, id int64) ([]byte, error) {
 
 // UpdateOp writes an operation's changing fields: state, key, password
 // place, certificate, attempts, error and result. An operation that has
-// ended loses its file.
+// ended loses its file, and is never made active again: a caller holding a
+// stale copy gets ErrNoOp instead of reopening it.
 func (s *Store) UpdateOp(ctx context.Context, o Op) error {
 	now := time.Now().UTC()
 	finished := int64(0)
@@ -266,9 +267,9 @@ func (s *Store) UpdateOp(ctx context.Context, o Op) error {
 		cert_sha256 = ?, certificate_id = ?, attempts = ?, next_attempt_at = ?, error_code = ?, error_message = ?,
 		result_id = ?, created = ?, updated_at = ?, finished_at = ?,
 		pkcs12 = CASE WHEN ? THEN pkcs12 ELSE NULL END
-		WHERE id = ?`,
+		WHERE id = ? AND (state IN ('pending', 'needs_password') OR NOT ?)`,
 		o.State, o.Key, o.PasswordIn, o.CertSHA256, o.CertificateID, o.Attempts, toNS(o.NextAttemptAt), o.ErrorCode,
-		o.ErrorMessage, o.ResultID, o.Created, now.UnixNano(), finished, o.State.Active(), o.ID)
+		o.ErrorMessage, o.ResultID, o.Created, now.UnixNano(), finished, o.State.Active(), o.ID, o.State.Active())
 	if err != nil {
 		return fmt.Errorf("store: update operation: %w", err)
 	}

@@ -188,3 +188,33 @@ func TestPortalCache(t *testing.T) {
 		t.Fatal("portals mix")
 	}
 }
+
+// TestUpdateOpNeverReopens: a stale copy of an operation that has ended in
+// the meantime can't make it active again (it would be sent a second time).
+func TestUpdateOpNeverReopens(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	ops, _, err := s.AddOps(ctx, []Op{{Portal: "http://127.0.0.1:8787", Kind: OpInstall, Key: "k1", FileSHA256: "aa", PKCS12: []byte("p12")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := ops[0]
+	done := stale
+	done.State = OpDone
+	if err := s.UpdateOp(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+	stale.PasswordIn = PasswordKeychain
+	if err := s.UpdateOp(ctx, stale); !errors.Is(err, ErrNoOp) {
+		t.Fatalf("reopening an ended operation: %v, want ErrNoOp", err)
+	}
+	// Ended to ended is fine: forgetting where its password was.
+	done.PasswordIn = PasswordNowhere
+	if err := s.UpdateOp(ctx, done); err != nil {
+		t.Fatalf("updating an ended operation: %v", err)
+	}
+	got, err := s.Op(ctx, ops[0].ID)
+	if err != nil || got.State != OpDone {
+		t.Fatalf("state %q, %v", got.State, err)
+	}
+}

@@ -118,6 +118,10 @@ type Portal struct {
 	sandboxURL  string
 	sandboxStop func()
 
+	// running serialises starting and stopping the background sync, so two
+	// sign-ins close together can't leave a second loop running.
+	running sync.Mutex
+
 	mu sync.Mutex
 	// tried is the address of the last sign-in attempt this session, so
 	// that the Access Denied screen links to that portal's forms.
@@ -252,7 +256,9 @@ func (p *Portal) connect(c *portal.Client) {
 	if svc == nil {
 		return
 	}
-	p.stopRun()
+	p.running.Lock()
+	defer p.running.Unlock()
+	p.stopRunLocked()
 	svc.SetClient(c)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(p.context()))
 	done := make(chan struct{})
@@ -288,6 +294,13 @@ func (p *Portal) noteAccount(err error) {
 }
 
 func (p *Portal) stopRun() {
+	p.running.Lock()
+	defer p.running.Unlock()
+	p.stopRunLocked()
+}
+
+// stopRunLocked stops the background sync; the caller holds p.running.
+func (p *Portal) stopRunLocked() {
 	p.mu.Lock()
 	cancel, done := p.runCancel, p.runDone
 	p.runCancel, p.runDone = nil, nil

@@ -168,15 +168,17 @@ var (
 	reHex40  = regexp.MustCompile(`"sha1": "[0-9a-f]{40}"`)
 	reSerial = regexp.MustCompile(`"serialNumber": "-?[0-9a-f]+"`)
 	reKey    = regexp.MustCompile(`"keyAlgorithm": "RSA \d+"`)
+	reSizes  = regexp.MustCompile(`should be \d+ bytes but is \d+`)
 )
 
-// normalize replaces what differs between runs (fresh keys and serials, the
-// temporary folder) so the report can be compared with a golden file.
+// normalize replaces what differs between runs (fresh keys and serials, so
+// file sizes too, and the temporary folder) so the report can be compared with a golden file.
 func normalize(out []byte, dir string) []byte {
 	out = bytes.ReplaceAll(out, []byte(dir+string(filepath.Separator)), []byte("COLLECTION/"))
 	out = reHex64.ReplaceAll(out, []byte(`"sha256": "<sha256>"`))
 	out = reHex40.ReplaceAll(out, []byte(`"sha1": "<sha1>"`))
 	out = reSerial.ReplaceAll(out, []byte(`"serialNumber": "<serial>"`))
+	out = reSizes.ReplaceAll(out, []byte(`should be <n> bytes but is <m>`))
 	return reKey.ReplaceAll(out, []byte(`"keyAlgorithm": "RSA <bits>"`))
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/store"
 )
@@ -198,7 +199,7 @@ func (a *App) initialLanguage() string {
 // SetLanguage switches the language ("da" or "en") and remembers it.
 func (a *App) SetLanguage(lang string) error {
 	if err := a.core.st.SetString(context.Background(), store.Language, lang); err != nil {
-		return newError(CodeUnsupportedLanguage, "The language must be da or en.")
+		return errs.New(errs.UnsupportedLanguage, "The language must be da or en.")
 	}
 	a.core.setLanguage(lang)
 	if hasWindow(a.ctx) {

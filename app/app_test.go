@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
-	"errors"
 	"testing"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 )
 
@@ -59,9 +59,8 @@ func TestLanguageRemembered(t *testing.T) {
 	if err := first.App.SetLanguage("da"); err != nil {
 		t.Fatal(err)
 	}
-	var ce *codedError
-	if err := first.App.SetLanguage("sv"); !errors.As(err, &ce) || ce.code != CodeUnsupportedLanguage {
-		t.Errorf("SetLanguage(sv) = %v, want %s", err, CodeUnsupportedLanguage)
+	if err := first.App.SetLanguage("sv"); errs.Code(err) != errs.UnsupportedLanguage {
+		t.Errorf("SetLanguage(sv) = %v, want %s", err, errs.UnsupportedLanguage)
 	}
 	if got := first.App.Language(); got != "da" {
 		t.Errorf("after SetLanguage: %q", got)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/report"
 	"dpgcerts/backend/scan"
@@ -44,10 +45,10 @@ type ScanState struct {
 type ScanResult struct {
 	// Requested is true for a scan the user asked for (files, a drop, a
 	// folder), false for the rescan at start.
-	Requested bool   `json:"requested"`
-	Files     int    `json:"files"`
-	Cancelled bool   `json:"cancelled"`
-	Error     *Error `json:"error,omitempty"`
+	Requested bool        `json:"requested"`
+	Files     int         `json:"files"`
+	Cancelled bool        `json:"cancelled"`
+	Error     *errs.Error `json:"error,omitempty"`
 	// Locked are the files the user added in this scan that no known
 	// password opens: the window asks for their passwords. Background
 	// rescans leave it empty.
@@ -173,7 +174,7 @@ func (c *Certificates) Details(path string) (certs.File, error) {
 	}
 	f, ok := c.overview[path]
 	if !ok {
-		return certs.File{}, newError(CodeNotInOverview, "The file is not in the overview.")
+		return certs.File{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
 	}
 	if f.Chain == nil {
 		f.Chain = []certs.Certificate{}
@@ -400,15 +401,15 @@ func (c *Certificates) Unlock(path, password string, remember bool) (UnlockResul
 		return UnlockResult{}, err
 	}
 	if len(files) != 1 {
-		return UnlockResult{}, newError(CodeNotInOverview, "The file is not in the overview.")
+		return UnlockResult{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
 	}
 	f := files[0]
 	if f.Status == certs.StatusLocked {
-		return UnlockResult{}, newError(CodeWrongPassword, "The password does not open the file.")
+		return UnlockResult{}, errs.New(errs.WrongPassword, "The password does not open the file.")
 	}
 	if f.Status == certs.StatusUnreadable && f.Error != nil {
 		// Gone, or changed into something else since it was listed.
-		return UnlockResult{}, newError(f.Error.Code, f.Error.Message)
+		return UnlockResult{}, errs.New(f.Error.Code, f.Error.Message)
 	}
 	c.mu.Lock()
 	if !slices.Contains(c.session, password) {
@@ -442,7 +443,7 @@ func (c *Certificates) save(title, name string, write func(io.Writer) error) (st
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		log.Printf("dpgcerts: export: %v", err)
-		return "", newError(CodeWriteFailed, "The file could not be saved.")
+		return "", errs.New(errs.WriteFailed, "The file could not be saved.")
 	}
 	return path, nil
 }
@@ -499,10 +500,10 @@ func (c *Certificates) ExportCer(path string) (string, error) {
 		return "", err
 	}
 	if !ok {
-		return "", newError(CodeNotInOverview, "The file is not in the overview.")
+		return "", errs.New(errs.NotInOverview, "The file is not in the overview.")
 	}
 	if f.Certificate == nil || len(f.Certificate.Raw) == 0 {
-		return "", newError(CodeNoCertificate, "The file holds no certificate to export.")
+		return "", errs.New(errs.NoCertificate, "The file holds no certificate to export.")
 	}
 	raw := f.Certificate.Raw
 	name := cerName(f)
@@ -525,7 +526,7 @@ func cerName(f certs.File) string {
 func (c *Certificates) OpenFileLocation(path string) error {
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return newError(scan.CodeNotFound, "The file no longer exists.")
+			return errs.New(errs.FileNotFound, "The file no longer exists.")
 		}
 		return err
 	}

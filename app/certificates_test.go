@@ -22,6 +22,7 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/secrets"
 )
 
@@ -145,9 +146,9 @@ func (f *fixture) statuses(t *testing.T) map[string]certs.Status {
 }
 
 func codeOf(err error) string {
-	var ce *codedError
+	var ce *errs.Error
 	if errors.As(err, &ce) {
-		return ce.code
+		return ce.Code
 	}
 	return ""
 }
@@ -177,8 +178,8 @@ func TestAddFilesAndUnlock(t *testing.T) {
 		t.Errorf("statuses = %v, want %v", got, want)
 	}
 
-	if _, err := f.c.Unlock(locked, "wrong", false); codeOf(err) != CodeWrongPassword {
-		t.Errorf("a wrong password: %v, want %s", err, CodeWrongPassword)
+	if _, err := f.c.Unlock(locked, "wrong", false); codeOf(err) != errs.WrongPassword {
+		t.Errorf("a wrong password: %v, want %s", err, errs.WrongPassword)
 	}
 	got, err := f.c.Unlock(locked, "Hemmelig-æøå!", true)
 	if err != nil {
@@ -194,7 +195,7 @@ func TestAddFilesAndUnlock(t *testing.T) {
 	if err != nil || d.Certificate == nil || d.Certificate.CommonName != "locked@aeroe.dk" || d.Chain == nil {
 		t.Errorf("Details = %+v, %v", d, err)
 	}
-	if _, err := f.c.Details("/nowhere"); codeOf(err) != CodeNotInOverview {
+	if _, err := f.c.Details("/nowhere"); codeOf(err) != errs.NotInOverview {
 		t.Errorf("Details of an unknown file: %v", err)
 	}
 }
@@ -355,11 +356,11 @@ func TestExports(t *testing.T) {
 	if data, _ := os.ReadFile(p); !bytes.Equal(data, f.valid.Raw) {
 		t.Error("the .cer is not the certificate's DER")
 	}
-	if _, err := f.c.ExportCer(filepath.Join(f.dir, "locked.p12")); codeOf(err) != CodeNoCertificate {
+	if _, err := f.c.ExportCer(filepath.Join(f.dir, "locked.p12")); codeOf(err) != errs.NoCertificate {
 		t.Errorf("ExportCer of a locked file: %v", err)
 	}
 	f.dialogs.save = filepath.Join(out, "missing", "dir")
-	if _, err := f.c.ExportJSON(); codeOf(err) != CodeWriteFailed {
+	if _, err := f.c.ExportJSON(); codeOf(err) != errs.WriteFailed {
 		t.Errorf("saving into a missing folder: %v", err)
 	}
 	if err := f.c.OpenFileLocation(filepath.Join(f.dir, "gone.p12")); toError(err).Code != "not_found" {
@@ -394,7 +395,7 @@ func TestEventShapes(t *testing.T) {
 	}{
 		{ScanState{Running: true, Done: 1, Total: 2, Path: "/a"}, `{"running":true,"done":1,"total":2,"path":"/a"}`},
 		{ScanResult{Requested: true, Files: 3, Locked: []string{"/b"}}, `{"requested":true,"files":3,"cancelled":false,"locked":["/b"]}`},
-		{ScanResult{Cancelled: true, Error: &Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
+		{ScanResult{Cancelled: true, Error: &errs.Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
 		{Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},
 	}
 	for _, tt := range tests {

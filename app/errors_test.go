@@ -1,29 +1,24 @@
 package app
 
 import (
+	"dpgcerts/backend/errs"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
-
-	"dpgcerts/backend/certs"
 )
-
-type codedErr struct{ code string }
-
-func (e codedErr) Error() string     { return "coded: " + e.code }
-func (e codedErr) ErrorCode() string { return e.code }
 
 func TestFormatError(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error
-		want Error
+		want errs.Error
 	}{
-		{"certs error", &certs.Error{Code: certs.CodePasswordRequired, Message: "Locked."}, Error{"password_required", "Locked."}},
-		{"wrapped certs error", fmt.Errorf("reading a.p12: %w", &certs.Error{Code: certs.CodeTooLarge, Message: "Too big."}), Error{"too_large", "Too big."}},
-		{"coded error", fmt.Errorf("sync: %w", codedErr{"not_registered"}), Error{"not_registered", "coded: not_registered"}},
-		{"plain error hides its details", errors.New("disk on fire at /home/x"), Error{CodeInternal, "Something unexpected went wrong. The details are in the log."}},
+		{"certs error", &errs.Error{Code: errs.PasswordRequired, Message: "Locked."}, errs.Error{Code: "password_required", Message: "Locked."}},
+		{"wrapped certs error", fmt.Errorf("reading a.p12: %w", &errs.Error{Code: errs.TooLarge, Message: "Too big."}), errs.Error{Code: "too_large", Message: "Too big."}},
+		{"wrapped portal error", fmt.Errorf("sync: %w", errs.New(errs.NotRegistered, "not registered")), errs.Error{Code: "not_registered", Message: "not registered"}},
+		{"a client defect is internal", errs.New(errs.BadRequest, "bad cursor"), errs.Error{Code: errs.Internal, Message: internalMessage}},
+		{"plain error hides its details", errors.New("disk on fire at /home/x"), errs.Error{Code: errs.Internal, Message: internalMessage}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,7 +26,7 @@ func TestFormatError(t *testing.T) {
 			if !ok {
 				t.Fatalf("FormatError gave %T, want the JSON text", FormatError(tt.err))
 			}
-			var got Error
+			var got errs.Error
 			if err := json.Unmarshal([]byte(text), &got); err != nil || got != tt.want {
 				t.Errorf("FormatError = %s, want %#v", text, tt.want)
 			}

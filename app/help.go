@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/locales"
 )
@@ -82,11 +83,11 @@ func (h *Help) read(lang, id string) (string, error) {
 		supported = supported || l == lang
 	}
 	if !known || !supported {
-		return "", newError(CodeGuideMissing, "There is no such guide.")
+		return "", errs.New(errs.GuideMissing, "There is no such guide.")
 	}
 	data, err := fs.ReadFile(h.fsys(), path.Join("guides", lang, id+".md"))
 	if err != nil || len(strings.TrimSpace(string(data))) == 0 {
-		return "", newError(CodeGuideMissing, "The guide is not available yet.")
+		return "", errs.New(errs.GuideMissing, "The guide is not available yet.")
 	}
 	return string(data), nil
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"dpgcerts/backend/errs"
 	"testing"
 	"testing/fstest"
 )
@@ -36,8 +37,8 @@ func TestHelp(t *testing.T) {
 		t.Errorf("Guide = %q, %v", md, err)
 	}
 	for _, c := range [][2]string{{"en", "create-certificate"}, {"en", "../da"}, {"sv", "attention"}, {"en", "attention"}} {
-		if _, err := h.Guide(c[0], c[1]); codeOf(err) != CodeGuideMissing {
-			t.Errorf("Guide(%s, %s): %v, want %s", c[0], c[1], err, CodeGuideMissing)
+		if _, err := h.Guide(c[0], c[1]); codeOf(err) != errs.GuideMissing {
+			t.Errorf("Guide(%s, %s): %v, want %s", c[0], c[1], err, errs.GuideMissing)
 		}
 	}
 }

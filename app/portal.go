@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/secrets"
@@ -286,7 +287,7 @@ func (p *Portal) connect(c *portal.Client) {
 func (p *Portal) noteAccount(err error) {
 	code := ""
 	if err != nil && portal.Classify(err) == portal.Account {
-		code = portal.CodeOf(err)
+		code = errs.Code(err)
 	}
 	p.mu.Lock()
 	p.account = code
@@ -366,14 +367,14 @@ func (p *Portal) SignIn(url, token string, remember bool) (PortalStatus, error) 
 	url = norm
 	token = strings.TrimSpace(token)
 	if token == "" {
-		return PortalStatus{}, &portal.Error{Code: portal.CodeNoToken, Message: "no access token given"}
+		return PortalStatus{}, &errs.Error{Code: errs.NoToken, Message: "no access token given"}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	keep := remember && p.core.keychain && !p.sandbox
 	client, _, err := portal.SignIn(ctx, url, token, keep)
 	if err != nil && client == nil {
-		var pe *portal.Error
+		var pe *errs.Error
 		if errors.As(err, &pe) && portal.Classify(err) == portal.Account {
 			p.mu.Lock()
 			p.account = pe.Code
@@ -437,7 +438,7 @@ func (p *Portal) signedInService() (*portal.Service, error) {
 		return nil, portal.ErrNoToken
 	}
 	if account != "" {
-		return nil, &portal.Error{Code: account}
+		return nil, &errs.Error{Code: account}
 	}
 	return svc, nil
 }
@@ -478,7 +479,7 @@ func (p *Portal) Install(paths []string) ([]InstallResult, error) {
 		results[i] = InstallResult{Path: path}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			results[i].Result, results[i].Code = ResultFailed, portal.CodeFileUnreadable
+			results[i].Result, results[i].Code = ResultFailed, errs.FileUnreadable
 			continue
 		}
 		files = append(files, portal.InstallFile{Name: filepath.Base(path), Path: path, Data: data, Passwords: candidates})
@@ -518,7 +519,7 @@ func installResult(path string, o portal.Operation) InstallResult {
 	case portal.StateFailed:
 		r.Result = ResultFailed
 		if r.Code == "" {
-			r.Code = portal.CodeInternal
+			r.Code = errs.Internal
 		}
 	case portal.StateNeedsPassword:
 		r.Result = ResultNeedsPassword
@@ -675,7 +676,7 @@ func (p *Portal) fileCert(path string) (certs.File, error) {
 		return f, err
 	}
 	if f.Certificate == nil {
-		return f, newError(CodeNoCertificate, "The file holds no certificate.")
+		return f, errs.New(errs.NoCertificate, "The file holds no certificate.")
 	}
 	return f, nil
 }
@@ -715,7 +716,7 @@ func (p *Portal) PrepareActivation(integrationID, path string) (ActivationPlan, 
 		}
 	}
 	if !found {
-		return ActivationPlan{}, &portal.Error{Code: portal.CodeNotFound, Message: "no such integration"}
+		return ActivationPlan{}, &errs.Error{Code: errs.NotFound, Message: "no such integration"}
 	}
 	plan.NeedsInstall = true
 	if list, _, err := p.current().Certificates(context.Background()); err == nil {
@@ -749,10 +750,10 @@ func (p *Portal) Activate(integrationID, path, version string) (portal.Operation
 		}
 		switch r := res[0]; r.Result {
 		case ResultFailed:
-			return portal.Operation{}, &portal.Error{Code: r.Code, Message: "the certificate could not be installed"}
+			return portal.Operation{}, &errs.Error{Code: r.Code, Message: "the certificate could not be installed"}
 		case ResultNeedsPassword:
 			// Nothing is activated until the file's password is given.
-			return portal.Operation{}, &portal.Error{Code: portal.CodePasswordRequired, Message: "the install waits for the file's password"}
+			return portal.Operation{}, &errs.Error{Code: errs.PasswordRequired, Message: "the install waits for the file's password"}
 		}
 		ref = portal.SHA256Ref(plan.New.SHA256)
 	}
@@ -772,7 +773,7 @@ func (p *Portal) Activate(integrationID, path, version string) (portal.Operation
 		if err := svc.Dismiss(context.Background(), cur.ID); err != nil {
 			log.Printf("dpgcerts: %v", err)
 		}
-		return cur, &portal.Error{Code: cur.ErrorCode, Message: cur.ErrorMessage}
+		return cur, &errs.Error{Code: cur.ErrorCode, Message: cur.ErrorMessage}
 	}
 	return cur, nil
 }
@@ -838,7 +839,7 @@ func (p *Portal) SupplyPassword(id int64, password string) error {
 		return err
 	}
 	if !ok {
-		return newError(CodeWrongPassword, "The password does not open the file.")
+		return errs.New(errs.WrongPassword, "The password does not open the file.")
 	}
 	svc.Kick()
 	return nil
@@ -859,7 +860,7 @@ func (p *Portal) InstallWithPassword(ids []int64, password string) ([]InstallRes
 		return nil, err
 	}
 	if n == 0 {
-		return nil, newError(CodeWrongPassword, "The password opens none of the waiting files.")
+		return nil, errs.New(errs.WrongPassword, "The password opens none of the waiting files.")
 	}
 	p.certs.mu.Lock()
 	if !slices.Contains(p.certs.session, password) {

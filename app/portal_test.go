@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
@@ -105,26 +106,26 @@ func TestPortalSignInScreens(t *testing.T) {
 	if err != nil || st.SignedIn || st.Portal != DefaultPortalURL {
 		t.Fatalf("before sign-in: %+v, %v", st, err)
 	}
-	if _, err := f.p.Install(f.files[:1]); portalCode(err) != portal.CodeNoToken {
+	if _, err := f.p.Install(f.files[:1]); portalCode(err) != errs.NoToken {
 		t.Errorf("install before sign-in: %v, want no_token", err)
 	}
 	for token, want := range map[string]string{
-		sandbox.TokenUnregistered: portal.CodeNotRegistered,
-		"sandbox-old-portal":      portal.CodeMigrationRequired,
-		"nonsense":                portal.CodeUnauthenticated,
-		"":                        portal.CodeNoToken,
+		sandbox.TokenUnregistered: errs.NotRegistered,
+		"sandbox-old-portal":      errs.MigrationRequired,
+		"nonsense":                errs.Unauthenticated,
+		"":                        errs.NoToken,
 	} {
 		if _, err := f.p.SignIn(f.url, token, false); portalCode(err) != want {
 			t.Errorf("sign-in with %q: %v, want %s", token, err, want)
 		}
 	}
-	if _, err := f.p.SignIn("http://portal.example.org", "x", false); portalCode(err) != portal.CodeInsecureURL {
+	if _, err := f.p.SignIn("http://portal.example.org", "x", false); portalCode(err) != errs.InsecureURL {
 		t.Errorf("http to a remote host: %v", err)
 	}
-	if _, err := f.p.SignIn(f.url, sandbox.TokenUnregistered, false); portalCode(err) != portal.CodeNotRegistered {
+	if _, err := f.p.SignIn(f.url, sandbox.TokenUnregistered, false); portalCode(err) != errs.NotRegistered {
 		t.Fatal(err)
 	}
-	if st, _ := f.p.Status(); st.Account != portal.CodeNotRegistered || st.RegisterURL != f.url+"/register" || st.SignedIn {
+	if st, _ := f.p.Status(); st.Account != errs.NotRegistered || st.RegisterURL != f.url+"/register" || st.SignedIn {
 		t.Errorf("after Access Denied: %+v", st)
 	}
 	st, err = f.p.SignIn(f.url, sandbox.TokenAdmin, true)
@@ -157,7 +158,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{ResultInstalled, ResultInstalled, ResultInstalled, ResultInstalled, ResultFailed, ResultFailed}
-	codes := []string{"", "", "", "", portal.CodeCVRMismatch, portal.CodeFileUnreadable}
+	codes := []string{"", "", "", "", errs.CVRMismatch, errs.FileUnreadable}
 	for i, r := range res {
 		if r.Result != want[i] || r.Code != codes[i] {
 			t.Errorf("file %d: %+v, want %s %s", i, r, want[i], codes[i])
@@ -174,7 +175,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil || res[0].Result != ResultNeedsPassword {
 		t.Fatalf("install without the password: %+v, %v", res, err)
 	}
-	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); codeOf(err) != CodeWrongPassword {
+	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); codeOf(err) != errs.WrongPassword {
 		t.Errorf("a wrong password: %v", err)
 	}
 	res, err = f.p.InstallWithPassword([]int64{res[0].OperationID}, "Andet-Kodeord-9")
@@ -221,7 +222,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if _, err := other.Activate(ctx, "out-of-band", exo, third, plan.Integration.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.p.Activate(exo, f.files[1], plan.Integration.Version); portalCode(err) != portal.CodePreconditionFailed {
+	if _, err := f.p.Activate(exo, f.files[1], plan.Integration.Version); portalCode(err) != errs.PreconditionFailed {
 		t.Fatalf("activation after a change: %v, want precondition_failed", err)
 	}
 	plan, err = f.p.PrepareActivation(exo, f.files[1])
@@ -279,7 +280,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.p.Activate(exo, lpath, lplan.Integration.Version); portalCode(err) != portal.CodePasswordRequired {
+	if _, err := f.p.Activate(exo, lpath, lplan.Integration.Version); portalCode(err) != errs.PasswordRequired {
 		t.Errorf("activating a file without its password: %v", err)
 	}
 	sum := sha256.Sum256(renewal.Cert.Raw)

@@ -2,6 +2,7 @@ package certs
 
 import (
 	"crypto/x509"
+	"dpgcerts/backend/errs"
 	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
@@ -83,21 +84,21 @@ func WriteCollection(t testing.TB, dir string) map[string]Expectation {
 		"pkcs12/ed25519.p12":                      {opensslP12(t, newPKI(t, edKey(t), leafSpec{cn: "ed@testkommune.dk", cvr: "29189889"}), pw), valid},
 		"pem/chain-with-key.pem":                  {append(append(pemOf("PRIVATE KEY", key), pemOf("CERTIFICATE", pki.leaf.cert.Raw)...), pemOf("CERTIFICATE", pki.ca.cert.Raw)...), valid},
 		"pem/certificate.crt":                     {pemOf("CERTIFICATE", pki.leaf.cert.Raw), valid},
-		"pem/key-only.key":                        {pemOf("PRIVATE KEY", key), Expectation{StatusInvalid, CodeNoCertificate}},
+		"pem/key-only.key":                        {pemOf("PRIVATE KEY", key), Expectation{StatusInvalid, errs.NoCertificate}},
 		"der/certificate.cer":                     {pki.leaf.cert.Raw, valid},
 		"der/root-ca.cer":                         {pki.root.cert.Raw, valid},
 		"status/expiring.p12":                     {opensslP12(t, dated(-1000, 12, 2), pw), Expectation{Status: StatusExpiring}},
 		"status/expired.p12":                      {opensslP12(t, dated(-1100, -5, 3), pw), Expectation{Status: StatusExpired}},
 		"status/not-yet-valid.p12":                {opensslP12(t, dated(3, 1100, 2), pw), Expectation{Status: StatusNotYetValid}},
-		"status/unknown-password.p12":             {opensslP12(t, pki, "an unknown password"), Expectation{StatusLocked, CodePasswordRequired}},
-		"status/key-mismatch.p12":                 {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: pkcs8Of(t, testRSAKey(t, 3)), certs: [][]byte{pki.leaf.cert.Raw}}), Expectation{StatusInvalid, CodeKeyMismatch}},
-		"broken/truncated.p12":                    {defaultP12[:len(defaultP12)*2/3], Expectation{StatusUnreadable, CodeMalformed}},
-		"broken/bit-flipped.p12":                  {flipped, Expectation{StatusUnreadable, CodeMalformed}},
-		"broken/empty.p12":                        {nil, Expectation{StatusUnreadable, CodeEmptyFile}},
-		"broken/random.bin":                       {random, Expectation{StatusUnreadable, CodeMalformed}},
-		"broken/huge.p12":                         {make([]byte, MaxFileSize+1024), Expectation{StatusUnreadable, CodeTooLarge}},
-		"broken/notes.txt":                        {[]byte("Certifikatet skal fornyes i marts.\nAdgangskoden ligger i boksen.\n"), Expectation{StatusUnreadable, CodeNotACertificate}},
-		"broken/sub/dir/deep.pem":                 {[]byte("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n"), Expectation{StatusUnreadable, CodeMalformed}},
+		"status/unknown-password.p12":             {opensslP12(t, pki, "an unknown password"), Expectation{StatusLocked, errs.PasswordRequired}},
+		"status/key-mismatch.p12":                 {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: pkcs8Of(t, testRSAKey(t, 3)), certs: [][]byte{pki.leaf.cert.Raw}}), Expectation{StatusInvalid, errs.KeyMismatch}},
+		"broken/truncated.p12":                    {defaultP12[:len(defaultP12)*2/3], Expectation{StatusUnreadable, errs.Malformed}},
+		"broken/bit-flipped.p12":                  {flipped, Expectation{StatusUnreadable, errs.Malformed}},
+		"broken/empty.p12":                        {nil, Expectation{StatusUnreadable, errs.EmptyFile}},
+		"broken/random.bin":                       {random, Expectation{StatusUnreadable, errs.Malformed}},
+		"broken/huge.p12":                         {make([]byte, MaxFileSize+1024), Expectation{StatusUnreadable, errs.TooLarge}},
+		"broken/notes.txt":                        {[]byte("Certifikatet skal fornyes i marts.\nAdgangskoden ligger i boksen.\n"), Expectation{StatusUnreadable, errs.NotACertificate}},
+		"broken/sub/dir/deep.pem":                 {[]byte("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n"), Expectation{StatusUnreadable, errs.Malformed}},
 	}
 	out := map[string]Expectation{}
 	for name, f := range files {

@@ -4,6 +4,7 @@
 package certs
 
 import (
+	"dpgcerts/backend/errs"
 	"time"
 )
 
@@ -29,19 +30,6 @@ const (
 	FormatDER    Format = "der"
 )
 
-// Error codes. They are stable: the UI maps each to errors.<code>.
-const (
-	CodePasswordRequired      = "password_required"
-	CodeUnsupportedEncryption = "unsupported_encryption"
-	CodeMalformed             = "malformed"
-	CodeNotACertificate       = "not_a_certificate"
-	CodeEmptyFile             = "empty_file"
-	CodeTooLarge              = "too_large"
-	CodeKeyMismatch           = "key_mismatch"
-	CodeNoCertificate         = "no_certificate"
-	CodeInternal              = "internal"
-)
-
 // MaxFileSize is the most the reader accepts; certificate files are a few KiB.
 const MaxFileSize = 4 << 20
 
@@ -52,15 +40,6 @@ const ReaderVersion = 1
 
 // DefaultWarnDays is the default warning window before expiry.
 const DefaultWarnDays = 30
-
-// Error is a reader error with a stable code and an English message that
-// says what to do. The message never holds a password.
-type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Certificate holds the facts about one X.509 certificate.
 type Certificate struct {
@@ -91,7 +70,7 @@ type File struct {
 	Path                  string        `json:"path"`
 	Format                Format        `json:"format,omitempty"`
 	Status                Status        `json:"status"`
-	Error                 *Error        `json:"error,omitempty"`
+	Error                 *errs.Error   `json:"error,omitempty"`
 	Encryption            string        `json:"encryption,omitempty"`
 	HasPrivateKey         bool          `json:"hasPrivateKey"`
 	KeyMatchesCertificate bool          `json:"keyMatchesCertificate"`

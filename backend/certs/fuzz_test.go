@@ -2,6 +2,7 @@ package certs
 
 import (
 	"bytes"
+	"dpgcerts/backend/errs"
 	"fmt"
 	"runtime"
 	"testing"
@@ -44,7 +45,7 @@ func FuzzRead(f *testing.F) {
 		})
 		r := Read(data, Options{Passwords: []string{pw, ""}, Now: testNow, WarnDays: 30})
 		timer.Stop()
-		if r.Error != nil && r.Error.Code == CodeInternal {
+		if r.Error != nil && r.Error.Code == errs.Internal {
 			t.Fatalf("reader panicked on %d bytes", len(data))
 		}
 		switch r.Status {

@@ -3,6 +3,7 @@ package certs
 import (
 	"crypto/hmac"
 	"crypto/x509/pkix"
+	"dpgcerts/backend/errs"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -83,8 +84,8 @@ type contents struct {
 }
 
 // readError is a reader failure with its code.
-func readError(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+func readError(code, format string, args ...any) *errs.Error {
+	return &errs.Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // encrypted is one piece of the file that needs a password.
@@ -114,9 +115,9 @@ type pfxReader struct {
 var workBudget = 1 << 25
 
 // lockedError explains why no password opened the file.
-func (r *pfxReader) lockedError() *Error {
+func (r *pfxReader) lockedError() *errs.Error {
 	if r.exhausted {
-		return readError(CodePasswordRequired,
+		return readError(errs.PasswordRequired,
 			"The file's key derivation is unusually slow, so not every known password was tried. Enter its password.")
 	}
 	return passwordRequired(len(r.passwords))
@@ -132,7 +133,7 @@ func (r *pfxReader) spend(cost int) bool {
 	return true
 }
 
-func readPKCS12(data []byte, passwords []string) (contents, *Error) {
+func readPKCS12(data []byte, passwords []string) (contents, *errs.Error) {
 	r := &pfxReader{passwords: passwords, known: -1}
 	r.out.format = FormatPKCS12
 	r.out.passwordIndex = -1
@@ -160,14 +161,14 @@ func (r *pfxReader) describe() string {
 	return enc + "; " + r.macDesc
 }
 
-func (r *pfxReader) read(data []byte) *Error {
+func (r *pfxReader) read(data []byte) *errs.Error {
 	var pfx pfxPDU
 	if err := unmarshalBER(data, &pfx); err != nil {
 		return damaged(data)
 	}
 	r.macDesc = "no MAC"
 	if !pfx.AuthSafe.ContentType.Equal(oidData) {
-		return readError(CodeUnsupportedEncryption,
+		return readError(errs.UnsupportedEncryption,
 			"The file uses PKCS#12 %s, which this app can't open. Export it again with password protection.",
 			schemeName(pfx.AuthSafe.ContentType))
 	}
@@ -278,7 +279,7 @@ func (r *pfxReader) read(data []byte) *Error {
 // macFailed decides between a wrong password and a damaged file when no
 // candidate matches the MAC: if a candidate decrypts the contents, the
 // password is right and the file has been changed since it was made.
-func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *Error {
+func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *errs.Error {
 	r.known = -1
 	var probe func([]byte) bool
 	var ct []byte
@@ -316,7 +317,7 @@ func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *Error {
 	if len(r.passwords) > 0 {
 		if _, err := r.decrypt(scheme, ct, probe); err == nil {
 			r.known = -1
-			return readError(CodeMalformed,
+			return readError(errs.Malformed,
 				"The file is damaged: the password opens it, but its integrity check (MAC) fails. Get a fresh copy of the file.")
 		}
 	}
@@ -326,24 +327,24 @@ func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *Error {
 	return r.lockedError()
 }
 
-func passwordRequired(tried int) *Error {
+func passwordRequired(tried int) *errs.Error {
 	if tried == 0 {
-		return readError(CodePasswordRequired, "The file is protected by a password. Enter the password that was shown when the certificate was issued.")
+		return readError(errs.PasswordRequired, "The file is protected by a password. Enter the password that was shown when the certificate was issued.")
 	}
 	if tried == 1 {
-		return readError(CodePasswordRequired, "The password given doesn't open the file. Enter the password that was shown when the certificate was issued.")
+		return readError(errs.PasswordRequired, "The password given doesn't open the file. Enter the password that was shown when the certificate was issued.")
 	}
-	return readError(CodePasswordRequired,
+	return readError(errs.PasswordRequired,
 		"None of the %d known passwords opens the file. Enter the password that was shown when the certificate was issued.", tried)
 }
 
-func unsupportedErr(err error) *Error {
+func unsupportedErr(err error) *errs.Error {
 	var u *unsupportedError
 	if errors.As(err, &u) {
-		return readError(CodeUnsupportedEncryption,
+		return readError(errs.UnsupportedEncryption,
 			"The file is protected with %s, which this app can't decrypt. Export it again with AES-256 (PBES2).", u.scheme)
 	}
-	return readError(CodeMalformed, "The file's encrypted contents are damaged.")
+	return readError(errs.Malformed, "The file's encrypted contents are damaged.")
 }
 
 func isUnsupported(err error) bool {
@@ -353,11 +354,11 @@ func isUnsupported(err error) bool {
 
 // damaged explains a structural failure, naming truncation when the file
 // declares more bytes than it has.
-func damaged(data []byte) *Error {
+func damaged(data []byte) *errs.Error {
 	if n, ok := declaredLength(data); ok && n > len(data) {
-		return readError(CodeMalformed, "The file is cut short: it should be %d bytes but is %d. Copy or download it again.", n, len(data))
+		return readError(errs.Malformed, "The file is cut short: it should be %d bytes but is %d. Copy or download it again.", n, len(data))
 	}
-	return readError(CodeMalformed, "The file is damaged: its structure can't be read. Copy or download it again.")
+	return readError(errs.Malformed, "The file is damaged: its structure can't be read. Copy or download it again.")
 }
 
 // declaredLength is the total size the first ASN.1 element claims.
@@ -444,27 +445,27 @@ func (r *pfxReader) decrypt(s *pbe, ct []byte, check func([]byte) bool) ([]byte,
 }
 
 // collect walks the bags: certificates, plain keys, shrouded keys and nested safes.
-func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
+func (r *pfxReader) collect(bags []safeBag, depth int) *errs.Error {
 	if depth > maxSafeContentsDepth {
-		return readError(CodeMalformed, "The file is damaged: its bags are nested too deeply.")
+		return readError(errs.Malformed, "The file is damaged: its bags are nested too deeply.")
 	}
 	for _, bag := range bags {
 		switch {
 		case bag.ID.Equal(oidCertBag):
 			var cb certBag
 			if err := unmarshalBER(bag.Value.Bytes, &cb); err != nil {
-				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
+				return readError(errs.Malformed, "The file is damaged: a certificate in it can't be read.")
 			}
 			if !cb.ID.Equal(oidX509Certificate) {
 				continue // SDSI certificates: nothing to show
 			}
 			var der asn1.RawValue
 			if err := unmarshalBER(cb.Data.Bytes, &der); err != nil {
-				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
+				return readError(errs.Malformed, "The file is damaged: a certificate in it can't be read.")
 			}
 			b, err := octets(der)
 			if err != nil {
-				return readError(CodeMalformed, "The file is damaged: a certificate in it can't be read.")
+				return readError(errs.Malformed, "The file is damaged: a certificate in it can't be read.")
 			}
 			r.out.certs = append(r.out.certs, b)
 		case bag.ID.Equal(oidKeyBag):
@@ -476,7 +477,7 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
 			}
 			key, err := r.shroudedKey(bag.Value.Bytes)
 			if err != nil {
-				if err.Code == CodePasswordRequired {
+				if err.Code == errs.PasswordRequired {
 					r.out.locked = true
 					continue
 				}
@@ -487,7 +488,7 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
 		case bag.ID.Equal(oidSafeContentsBag):
 			inner, err := parseSafeContents(bag.Value.Bytes)
 			if err != nil {
-				return readError(CodeMalformed, "The file is damaged: a nested bag can't be read.")
+				return readError(errs.Malformed, "The file is damaged: a nested bag can't be read.")
 			}
 			if e := r.collect(inner, depth+1); e != nil {
 				return e
@@ -501,22 +502,22 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *Error {
 }
 
 // shroudedKey decrypts a PKCS#8 EncryptedPrivateKeyInfo.
-func (r *pfxReader) shroudedKey(b []byte) ([]byte, *Error) {
+func (r *pfxReader) shroudedKey(b []byte) ([]byte, *errs.Error) {
 	var info encryptedPrivateKeyInfo
 	if err := unmarshalBER(b, &info); err != nil {
-		return nil, readError(CodeMalformed, "The file is damaged: its private key can't be read.")
+		return nil, readError(errs.Malformed, "The file is damaged: its private key can't be read.")
 	}
 	s, err := parsePBE(info.Algorithm)
 	if err != nil {
 		if isUnsupported(err) {
 			return nil, unsupportedErr(err)
 		}
-		return nil, readError(CodeMalformed, "The file is damaged: its private key can't be read.")
+		return nil, readError(errs.Malformed, "The file is damaged: its private key can't be read.")
 	}
 	r.addScheme(s.name)
 	ct, err := octets(info.Data)
 	if err != nil {
-		return nil, readError(CodeMalformed, "The file is damaged: its private key can't be read.")
+		return nil, readError(errs.Malformed, "The file is damaged: its private key can't be read.")
 	}
 	key, err := r.decrypt(s, ct, validPKCS8)
 	if err != nil {

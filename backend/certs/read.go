@@ -3,6 +3,7 @@ package certs
 import (
 	"bytes"
 	"crypto/x509"
+	"dpgcerts/backend/errs"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -17,14 +18,14 @@ func Read(data []byte, opts Options) (f File) {
 	defer func() {
 		if p := recover(); p != nil {
 			f = File{Chain: []Certificate{}, PasswordIndex: -1, Status: StatusUnreadable,
-				Error: readError(CodeInternal, "The file could not be read because of an error in this app.")}
+				Error: readError(errs.Internal, "The file could not be read because of an error in this app.")}
 		}
 	}()
 	switch {
 	case len(data) == 0:
-		return unreadable(f, readError(CodeEmptyFile, "The file is empty. Copy or download it again."))
+		return unreadable(f, readError(errs.EmptyFile, "The file is empty. Copy or download it again."))
 	case len(data) > MaxFileSize:
-		return unreadable(f, readError(CodeTooLarge,
+		return unreadable(f, readError(errs.TooLarge,
 			"The file is larger than %d MiB, far larger than any certificate file. Check that it is the right file.", MaxFileSize>>20))
 	}
 
@@ -39,7 +40,7 @@ func Read(data []byte, opts Options) (f File) {
 	if c.passwordIndex >= 0 && !(implicitEmpty && c.passwordIndex == len(passwords)-1) {
 		f.PasswordIndex = c.passwordIndex
 	}
-	if err != nil && err.Code == CodePasswordRequired && implicitEmpty && !c.exhausted {
+	if err != nil && err.Code == errs.PasswordRequired && implicitEmpty && !c.exhausted {
 		err = passwordRequired(len(opts.Passwords))
 	}
 	return assemble(f, c, err, opts.Now, opts.WarnDays)
@@ -54,7 +55,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func unreadable(f File, err *Error) File {
+func unreadable(f File, err *errs.Error) File {
 	f.Status = StatusUnreadable
 	f.Error = err
 	return f
@@ -63,7 +64,7 @@ func unreadable(f File, err *Error) File {
 var pemStart = []byte("-----BEGIN ")
 
 // decode finds the format and takes the container apart.
-func decode(data []byte, passwords []string) (contents, *Error) {
+func decode(data []byte, passwords []string) (contents, *errs.Error) {
 	if bytes.Contains(data, pemStart) {
 		return readPEM(data, passwords)
 	}
@@ -73,8 +74,8 @@ func decode(data []byte, passwords []string) (contents, *Error) {
 	return readDER(data, passwords)
 }
 
-func notACertificate() *Error {
-	return readError(CodeNotACertificate, "This is not a certificate file (PKCS#12, PEM or DER).")
+func notACertificate() *errs.Error {
+	return readError(errs.NotACertificate, "This is not a certificate file (PKCS#12, PEM or DER).")
 }
 
 // derKind tells what a DER/BER structure is from the shape of its first
@@ -127,7 +128,7 @@ func derKind(data []byte) string {
 	return ""
 }
 
-func readDER(data []byte, passwords []string) (contents, *Error) {
+func readDER(data []byte, passwords []string) (contents, *errs.Error) {
 	c := contents{format: FormatDER, passwordIndex: -1}
 	switch derKind(data) {
 	case "pkcs12":
@@ -166,8 +167,8 @@ func firstElement(data []byte) []byte {
 	return v.FullBytes
 }
 
-func noCertificate() *Error {
-	return readError(CodeNoCertificate, "The file holds a private key but no certificate. Use the .p12 file that came with the key.")
+func noCertificate() *errs.Error {
+	return readError(errs.NoCertificate, "The file holds a private key but no certificate. Use the .p12 file that came with the key.")
 }
 
 type signedData struct {
@@ -178,7 +179,7 @@ type signedData struct {
 }
 
 // pkcs7Certificates reads the certificates of a PKCS#7 (.p7b/.p7c) bundle.
-func pkcs7Certificates(data []byte) ([][]byte, *Error) {
+func pkcs7Certificates(data []byte) ([][]byte, *errs.Error) {
 	var ci contentInfo
 	if err := unmarshalBER(data, &ci); err != nil {
 		return nil, damaged(data)
@@ -207,7 +208,7 @@ func pkcs7Certificates(data []byte) ([][]byte, *Error) {
 }
 
 // readPEM reads every block: certificates, keys (plain or encrypted), PKCS#7.
-func readPEM(data []byte, passwords []string) (contents, *Error) {
+func readPEM(data []byte, passwords []string) (contents, *errs.Error) {
 	c := contents{format: FormatPEM, passwordIndex: -1}
 	var schemes []string
 	locked := false
@@ -237,7 +238,7 @@ func readPEM(data []byte, passwords []string) (contents, *Error) {
 				der, idx, name, err := decryptLegacyPEM(b, passwords)
 				schemes = append(schemes, name)
 				if err != nil {
-					if err.Code == CodePasswordRequired {
+					if err.Code == errs.PasswordRequired {
 						locked = true
 						continue
 					}
@@ -252,7 +253,7 @@ func readPEM(data []byte, passwords []string) (contents, *Error) {
 			key, err := r.shroudedKey(b.Bytes)
 			schemes = append(schemes, r.schemes...)
 			if err != nil {
-				if err.Code == CodePasswordRequired {
+				if err.Code == errs.PasswordRequired {
 					locked = true
 					continue
 				}
@@ -268,7 +269,7 @@ func readPEM(data []byte, passwords []string) (contents, *Error) {
 		c.encryption = schemes[0]
 	}
 	if !found {
-		return c, readError(CodeMalformed, "The file looks like PEM, but no block in it can be read. Copy or download it again.")
+		return c, readError(errs.Malformed, "The file looks like PEM, but no block in it can be read. Copy or download it again.")
 	}
 	if locked {
 		c.locked = true
@@ -281,7 +282,7 @@ func readPEM(data []byte, passwords []string) (contents, *Error) {
 }
 
 // decryptLegacyPEM opens an OpenSSL "Proc-Type: 4,ENCRYPTED" key.
-func decryptLegacyPEM(b *pem.Block, passwords []string) ([]byte, int, string, *Error) {
+func decryptLegacyPEM(b *pem.Block, passwords []string) ([]byte, int, string, *errs.Error) {
 	name := "PEM " + b.Headers["DEK-Info"]
 	for i, pw := range passwords {
 		//lint:ignore SA1019 legacy PEM encryption is what these files use.
@@ -290,7 +291,7 @@ func decryptLegacyPEM(b *pem.Block, passwords []string) ([]byte, int, string, *E
 			if errors.Is(err, x509.IncorrectPasswordError) {
 				continue
 			}
-			return nil, -1, name, readError(CodeUnsupportedEncryption,
+			return nil, -1, name, readError(errs.UnsupportedEncryption,
 				"The key is protected with %s, which this app can't decrypt.", b.Headers["DEK-Info"])
 		}
 		var v asn1.RawValue
@@ -303,15 +304,15 @@ func decryptLegacyPEM(b *pem.Block, passwords []string) ([]byte, int, string, *E
 }
 
 // assemble picks the primary certificate, orders the chain and judges.
-func assemble(f File, c contents, err *Error, now time.Time, warnDays int) File {
-	if err != nil && err.Code != CodePasswordRequired {
+func assemble(f File, c contents, err *errs.Error, now time.Time, warnDays int) File {
+	if err != nil && err.Code != errs.PasswordRequired {
 		return unreadable(f, err)
 	}
 	var parsed []*x509.Certificate
 	for _, der := range c.certs {
 		cert, perr := x509.ParseCertificate(der)
 		if perr != nil {
-			return unreadable(f, readError(CodeMalformed, "A certificate in the file is damaged: %s.", certProblem(perr)))
+			return unreadable(f, readError(errs.Malformed, "A certificate in the file is damaged: %s.", certProblem(perr)))
 		}
 		parsed = append(parsed, cert)
 	}
@@ -319,7 +320,7 @@ func assemble(f File, c contents, err *Error, now time.Time, warnDays int) File 
 	for i, der := range c.keys {
 		k, kerr := publicOfKey(der, c.keyForms[i])
 		if kerr != nil {
-			return unreadable(f, readError(CodeMalformed, "The private key in the file is damaged or of an unknown type."))
+			return unreadable(f, readError(errs.Malformed, "The private key in the file is damaged or of an unknown type."))
 		}
 		keys = append(keys, k)
 	}
@@ -355,7 +356,7 @@ func assemble(f File, c contents, err *Error, now time.Time, warnDays int) File 
 	case len(parsed) == 0:
 		f.Status, f.Error = StatusInvalid, noCertificateErr(len(keys) > 0)
 	case len(keys) > 0 && !f.KeyMatchesCertificate:
-		f.Status, f.Error = StatusInvalid, readError(CodeKeyMismatch,
+		f.Status, f.Error = StatusInvalid, readError(errs.KeyMismatch,
 			"The private key in the file doesn't belong to any certificate in it. Export the certificate again together with its own key.")
 	default:
 		f.Status = dateStatus(f.Certificate, now, warnDays)
@@ -363,11 +364,11 @@ func assemble(f File, c contents, err *Error, now time.Time, warnDays int) File 
 	return f
 }
 
-func noCertificateErr(hasKey bool) *Error {
+func noCertificateErr(hasKey bool) *errs.Error {
 	if hasKey {
 		return noCertificate()
 	}
-	return readError(CodeNoCertificate, "The file holds no certificate.")
+	return readError(errs.NoCertificate, "The file holds no certificate.")
 }
 
 func certProblem(err error) string {

@@ -3,6 +3,7 @@ package certs
 import (
 	"bytes"
 	"crypto/x509"
+	"dpgcerts/backend/errs"
 	"strings"
 	"testing"
 	"time"
@@ -87,26 +88,26 @@ func TestReadVariants(t *testing.T) {
 		ok("plain key bag", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, key: key}), []string{pw}, "AES-256"),
 		{name: "certificate-only store", data: built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256}), passwords: []string{pw},
 			status: StatusValid, format: FormatPKCS12, encryption: "AES-256", chainLen: 2},
-		{name: "wrong password", data: ossl(pw), passwords: []string{"nope"}, status: StatusLocked, code: CodePasswordRequired,
+		{name: "wrong password", data: ossl(pw), passwords: []string{"nope"}, status: StatusLocked, code: errs.PasswordRequired,
 			format: FormatPKCS12, encryption: "PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC", noLeaf: true},
-		{name: "no password given", data: ossl(pw, "-legacy"), status: StatusLocked, code: CodePasswordRequired,
+		{name: "no password given", data: ossl(pw, "-legacy"), status: StatusLocked, code: errs.PasswordRequired,
 			format: FormatPKCS12, encryption: "RC2-40", noLeaf: true},
 		{name: "locked, certificates readable", data: ossl(pw, "-certpbe", "NONE"), passwords: []string{"nope"}, status: StatusLocked,
-			code: CodePasswordRequired, format: FormatPKCS12, chainLen: 2},
+			code: errs.PasswordRequired, format: FormatPKCS12, chainLen: 2},
 		{name: "key of another certificate", data: func(t *testing.T, p testPKI) []byte {
 			return buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256,
 				key: pkcs8Of(t, testRSAKey(t, 3)), certs: [][]byte{leafDER}})
-		}, passwords: []string{pw}, status: StatusInvalid, code: CodeKeyMismatch, format: FormatPKCS12},
+		}, passwords: []string{pw}, status: StatusInvalid, code: errs.KeyMismatch, format: FormatPKCS12},
 		{name: "key without certificate", data: func(t *testing.T, p testPKI) []byte {
 			return buildP12(t, p12Spec{password: pw, mac: "sha256", keyEnc: pbes2SHA256AES256, key: key, certs: [][]byte{}})
-		}, passwords: []string{pw}, status: StatusInvalid, code: CodeNoCertificate, format: FormatPKCS12, noLeaf: true},
+		}, passwords: []string{pw}, status: StatusInvalid, code: errs.NoCertificate, format: FormatPKCS12, noLeaf: true},
 		{name: "truncated", data: func(t *testing.T, p testPKI) []byte { b := opensslP12(t, p, pw); return b[:len(b)/2] },
-			passwords: []string{pw}, status: StatusUnreadable, code: CodeMalformed, noLeaf: true},
-		{name: "empty", data: func(*testing.T, testPKI) []byte { return nil }, status: StatusUnreadable, code: CodeEmptyFile, noLeaf: true},
+			passwords: []string{pw}, status: StatusUnreadable, code: errs.Malformed, noLeaf: true},
+		{name: "empty", data: func(*testing.T, testPKI) []byte { return nil }, status: StatusUnreadable, code: errs.EmptyFile, noLeaf: true},
 		{name: "too large", data: func(*testing.T, testPKI) []byte { return make([]byte, MaxFileSize+1) },
-			status: StatusUnreadable, code: CodeTooLarge, noLeaf: true},
+			status: StatusUnreadable, code: errs.TooLarge, noLeaf: true},
 		{name: "text", data: func(*testing.T, testPKI) []byte { return []byte("Husk at forny certifikatet i marts.\n") },
-			status: StatusUnreadable, code: CodeNotACertificate, noLeaf: true},
+			status: StatusUnreadable, code: errs.NotACertificate, noLeaf: true},
 		{name: "PEM certificate", data: func(t *testing.T, p testPKI) []byte { return pemOf("CERTIFICATE", leafDER) },
 			status: StatusValid, format: FormatPEM},
 		{name: "PEM chain with key, root first", data: func(t *testing.T, p testPKI) []byte {
@@ -114,7 +115,7 @@ func TestReadVariants(t *testing.T) {
 				pemOf("PRIVATE KEY", key), []byte("junk between blocks\r\n"), pemOf("CERTIFICATE", leafDER)}, nil)
 		}, status: StatusValid, format: FormatPEM, keyMatch: true, chainLen: 2},
 		{name: "PEM key only", data: func(t *testing.T, p testPKI) []byte { return pemOf("PRIVATE KEY", key) },
-			status: StatusInvalid, code: CodeNoCertificate, format: FormatPEM, noLeaf: true},
+			status: StatusInvalid, code: errs.NoCertificate, format: FormatPEM, noLeaf: true},
 		{name: "DER certificate", data: func(t *testing.T, p testPKI) []byte { return leafDER },
 			status: StatusValid, format: FormatDER},
 		{name: "DER certificate with trailing bytes", data: func(t *testing.T, p testPKI) []byte { return append(append([]byte{}, leafDER...), "\r\n"...) },

@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
@@ -165,7 +166,7 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 // errMessage is an error's text for a person: a portal error's message and
 // code.
 func errMessage(err error) string {
-	var pe *portal.Error
+	var pe *errs.Error
 	if errors.As(err, &pe) {
 		if pe.Message == "" {
 			return pe.Code
@@ -198,12 +199,12 @@ func (ses *portalSession) sync(ctx context.Context, cmd string, giveUpAfter time
 }
 
 func refusedMessage(err error) string {
-	switch portal.CodeOf(err) {
-	case portal.CodeNotRegistered:
+	switch errs.Code(err) {
+	case errs.NotRegistered:
 		return "access denied: you are not registered for the Customer Portal. Register with DPG through the registration form, then try again (not_registered)"
-	case portal.CodeMigrationRequired:
+	case errs.MigrationRequired:
 		return "you are still on the old portal. Ask DPG to migrate you through the migration form, then try again (migration_required)"
-	case portal.CodeUnauthenticated:
+	case errs.Unauthenticated:
 		return "the access token is unknown or has expired: sign in again, or set " + portal.EnvToken + " (unauthenticated)"
 	}
 	return errMessage(err)
@@ -340,7 +341,7 @@ func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) str
 			if errors.As(err, &pe) {
 				msg = pe.Err.Error()
 			}
-			results[i].Error = &installLocalError{Code: portal.CodeFileUnreadable, Message: "can't read the file: " + msg}
+			results[i].Error = &installLocalError{Code: errs.FileUnreadable, Message: "can't read the file: " + msg}
 			continue
 		}
 		abs, _ := filepath.Abs(f)

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 )
 
@@ -164,7 +165,7 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 		case portal.Account:
 			return fail(ExitRefused, "%s", refusedMessage(err))
 		case portal.Transient:
-			fmt.Fprintf(stderr, "dpgcerts activate: the portal can't be reached (%s); using the offline copy\n", portal.CodeOf(err))
+			fmt.Fprintf(stderr, "dpgcerts activate: the portal can't be reached (%s); using the offline copy\n", errs.Code(err))
 		default:
 			return fail(ExitFailed, "%s", errMessage(err))
 		}
@@ -263,7 +264,7 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 			}
 		case portal.StateFailed:
 			msg := op.ErrorMessage + " (" + op.ErrorCode + ")"
-			if op.ErrorCode == portal.CodePreconditionFailed {
+			if op.ErrorCode == errs.PreconditionFailed {
 				msg = "someone else changed the integration meanwhile; check it and run the command again (precondition_failed)"
 			}
 			fmt.Fprintf(stdout, "Not activated: %s\n", msg)

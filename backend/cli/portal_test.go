@@ -22,6 +22,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
@@ -149,7 +150,7 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 		if i == 2 {
 			want = portal.StateFailed
 		}
-		if r.Operation.State != want || (i == 2 && r.Operation.ErrorCode != portal.CodeCVRMismatch) {
+		if r.Operation.State != want || (i == 2 && r.Operation.ErrorCode != errs.CVRMismatch) {
 			t.Fatalf("%s: %+v", r.File, r.Operation)
 		}
 	}
@@ -280,7 +281,7 @@ func testSandboxCommand(t *testing.T, bin string) {
 		t.Fatalf("me: %+v, %v", me, err)
 	}
 	cu, _ := portal.NewClient(url, sandbox.TokenOldPortal)
-	if _, err := cu.Me(context.Background()); portal.CodeOf(err) != portal.CodeMigrationRequired {
+	if _, err := cu.Me(context.Background()); errs.Code(err) != errs.MigrationRequired {
 		t.Fatalf("old portal user: %v", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/secrets"
 )
 
@@ -35,13 +36,13 @@ const maxAnswer = 16 << 20
 func NormalizeURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", &Error{Code: CodeInvalidURL, Message: "the portal address must be an https:// address"}
+		return "", &errs.Error{Code: errs.InvalidURL, Message: "the portal address must be an https:// address"}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", &Error{Code: CodeInvalidURL, Message: "the portal address must not hold a user, a query or a fragment"}
+		return "", &errs.Error{Code: errs.InvalidURL, Message: "the portal address must not hold a user, a query or a fragment"}
 	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return "", &Error{Code: CodeInsecureURL, Message: "plain http:// is only allowed to a loopback address; use https://"}
+		return "", &errs.Error{Code: errs.InsecureURL, Message: "plain http:// is only allowed to a loopback address; use https://"}
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	u.Host = strings.ToLower(u.Host)
@@ -72,7 +73,7 @@ func TokenFor(portalURL string, getenv func(string) string, useKeychain bool) (s
 			return t, nil
 		}
 	}
-	return "", &Error{Code: CodeNoToken, Message: "no access token: set " + EnvToken + " or sign in in the window"}
+	return "", &errs.Error{Code: errs.NoToken, Message: "no access token: set " + EnvToken + " or sign in in the window"}
 }
 
 // Client calls the portal's API. It is safe for concurrent use.
@@ -89,7 +90,7 @@ func NewClient(portalURL, token string) (*Client, error) {
 		return nil, err
 	}
 	if token == "" {
-		return nil, &Error{Code: CodeNoToken, Message: "no access token"}
+		return nil, &errs.Error{Code: errs.NoToken, Message: "no access token"}
 	}
 	// No automatic redirects: they could carry the token elsewhere.
 	hc := &http.Client{
@@ -182,19 +183,19 @@ func (c *Client) Activate(ctx context.Context, idempotencyKey, integrationID, ce
 }
 
 // do sends one request and decodes a 2xx answer into out. Every failure is
-// a *Error.
+// a *errs.Error.
 func (c *Client) do(ctx context.Context, method, path string, headers map[string]string, body, out any) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return 0, &Error{Code: CodeInternal, Message: "encode the request: " + err.Error()}
+			return 0, &errs.Error{Code: errs.Internal, Message: "encode the request: " + err.Error()}
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
-		return 0, &Error{Code: CodeInternal, Message: "make the request: " + err.Error()}
+		return 0, &errs.Error{Code: errs.Internal, Message: "make the request: " + err.Error()}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
@@ -207,21 +208,21 @@ func (c *Client) do(ctx context.Context, method, path string, headers map[string
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, &Error{Code: CodeNetwork, Message: "cancelled", Err: ctx.Err()}
+			return 0, &errs.Error{Code: errs.Network, Message: "cancelled", Err: ctx.Err()}
 		}
 		// url.Error quotes the URL, which holds no secret; the token is in a
 		// header and never in an error.
-		return 0, &Error{Code: CodeNetwork, Message: err.Error(), Err: err}
+		return 0, &errs.Error{Code: errs.Network, Message: err.Error(), Err: err}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
-		return resp.StatusCode, &Error{Code: CodeNetwork, Status: resp.StatusCode, Message: "read the answer: " + err.Error(), Err: err}
+		return resp.StatusCode, &errs.Error{Code: errs.Network, Message: "read the answer: " + err.Error(), Err: errors.Join(&answer{status: resp.StatusCode}, err)}
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if out != nil {
 			if err := json.Unmarshal(data, out); err != nil {
-				return resp.StatusCode, &Error{Code: CodeInternal, Status: resp.StatusCode,
+				return resp.StatusCode, &errs.Error{Code: errs.Internal, Err: &answer{status: resp.StatusCode},
 					Message: fmt.Sprintf("%s %s: the answer is not the expected JSON: %v", method, path, err)}
 			}
 		}
@@ -230,10 +231,10 @@ func (c *Client) do(ctx context.Context, method, path string, headers map[string
 	return resp.StatusCode, answerError(resp, data)
 }
 
-// answerError turns an error answer into a *Error.
-func answerError(resp *http.Response, data []byte) *Error {
+// answerError turns an error answer into a *errs.Error.
+func answerError(resp *http.Response, data []byte) *errs.Error {
 	var eb ErrorBody
-	e := &Error{Status: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	e := &errs.Error{Err: &answer{status: resp.StatusCode, retryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}}
 	if json.Unmarshal(data, &eb) == nil && eb.Error.Code != "" {
 		e.Code = knownCode(eb.Error.Code, resp.StatusCode)
 		e.Message = eb.Error.Message
@@ -269,8 +270,8 @@ func retryAfter(v string, now time.Time) time.Duration {
 
 // IsNetwork says whether err is a network failure (no answer).
 func IsNetwork(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Code == CodeNetwork
+	var e *errs.Error
+	return errors.As(err, &e) && e.Code == errs.Network
 }
 
 // RegisterURL is the portal's registration form, for a user who is not

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
@@ -43,9 +44,9 @@ func pw(s string) *string { return &s }
 
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
-	var pe *portal.Error
+	var pe *errs.Error
 	if !errors.As(err, &pe) {
-		t.Fatalf("error %v, want a *portal.Error with code %s", err, code)
+		t.Fatalf("error %v, want a *errs.Error with code %s", err, code)
 	}
 	if pe.Code != code {
 		t.Fatalf("code %s (%v), want %s", pe.Code, err, code)
@@ -78,11 +79,11 @@ func TestNormalizeURL(t *testing.T) {
 		{"http://127.0.0.1:8787", "http://127.0.0.1:8787", ""},
 		{"http://localhost:8787", "http://localhost:8787", ""},
 		{"http://[::1]:8787", "http://[::1]:8787", ""},
-		{"http://portal.timengodpg.com", "", portal.CodeInsecureURL},
-		{"http://10.0.0.1:8787", "", portal.CodeInsecureURL},
-		{"ftp://portal.timengodpg.com", "", portal.CodeInvalidURL},
-		{"portal.timengodpg.com", "", portal.CodeInvalidURL},
-		{"https://user:pw@portal.timengodpg.com", "", portal.CodeInvalidURL},
+		{"http://portal.timengodpg.com", "", errs.InsecureURL},
+		{"http://10.0.0.1:8787", "", errs.InsecureURL},
+		{"ftp://portal.timengodpg.com", "", errs.InvalidURL},
+		{"portal.timengodpg.com", "", errs.InvalidURL},
+		{"https://user:pw@portal.timengodpg.com", "", errs.InvalidURL},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := portal.NormalizeURL(tc.in)
@@ -114,9 +115,9 @@ func TestClientAuthentication(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct{ token, code string }{
 		{sandbox.TokenAdmin, ""},
-		{sandbox.TokenUnregistered, portal.CodeNotRegistered},
-		{sandbox.TokenOldPortal, portal.CodeMigrationRequired},
-		{"no-such-token", portal.CodeUnauthenticated},
+		{sandbox.TokenUnregistered, errs.NotRegistered},
+		{sandbox.TokenOldPortal, errs.MigrationRequired},
+		{"no-such-token", errs.Unauthenticated},
 	} {
 		t.Run(tc.token, func(t *testing.T) {
 			c := newClient(t, url, tc.token)
@@ -142,7 +143,7 @@ func TestClientAuthentication(t *testing.T) {
 		})
 	}
 	_, err := portal.NewClient(url, "")
-	wantCode(t, err, portal.CodeNoToken)
+	wantCode(t, err, errs.NoToken)
 }
 
 func TestClientInstall(t *testing.T) {
@@ -182,7 +183,7 @@ func TestClientInstall(t *testing.T) {
 	t.Run("same key, other request", func(t *testing.T) {
 		other := pki.P12(t, pki.Issue(t, portaltest.Leaf{}), testPassword)
 		_, _, err := c.Install(ctx, key, portal.InstallRequest{Filename: "other.p12", PKCS12: other, Password: pw(testPassword)})
-		wantCode(t, err, portal.CodeBadRequest)
+		wantCode(t, err, errs.BadRequest)
 	})
 	if n := countEvents(t, srv, portal.ActionCertificateInstalled); n != 1 {
 		t.Fatalf("%d install events, want 1", n)
@@ -200,16 +201,16 @@ func TestClientInstall(t *testing.T) {
 		password string
 		code     string
 	}{
-		{"garbage", []byte("this is not a certificate"), testPassword, portal.CodeInvalidPKCS12},
-		{"pem", pemFile, testPassword, portal.CodeInvalidPKCS12},
-		{"wrong password", pki.P12(t, other, testPassword), "wrong", portal.CodeWrongPassword},
-		{"empty password for a protected file", pki.P12(t, other, testPassword), "", portal.CodeWrongPassword},
-		{"no key", pki.P12NoKey(t, other, testPassword), testPassword, portal.CodeNoPrivateKey},
-		{"key of another certificate", pki.P12WithKey(t, other, portaltest.NewKey(t), testPassword), testPassword, portal.CodeNoPrivateKey},
-		{"other organisation", pki.P12(t, foreign, testPassword), testPassword, portal.CodeCVRMismatch},
-		{"expired", pki.P12(t, expired, testPassword), testPassword, portal.CodeCertificateExpired},
-		{"not yet valid", pki.P12(t, future, testPassword), testPassword, portal.CodeCertificateNotYetValid},
-		{"too large", bytes.Repeat([]byte{0x30}, 1<<20), testPassword, portal.CodePayloadTooLarge},
+		{"garbage", []byte("this is not a certificate"), testPassword, errs.InvalidPKCS12},
+		{"pem", pemFile, testPassword, errs.InvalidPKCS12},
+		{"wrong password", pki.P12(t, other, testPassword), "wrong", errs.WrongPassword},
+		{"empty password for a protected file", pki.P12(t, other, testPassword), "", errs.WrongPassword},
+		{"no key", pki.P12NoKey(t, other, testPassword), testPassword, errs.NoPrivateKey},
+		{"key of another certificate", pki.P12WithKey(t, other, portaltest.NewKey(t), testPassword), testPassword, errs.NoPrivateKey},
+		{"other organisation", pki.P12(t, foreign, testPassword), testPassword, errs.CVRMismatch},
+		{"expired", pki.P12(t, expired, testPassword), testPassword, errs.CertificateExpired},
+		{"not yet valid", pki.P12(t, future, testPassword), testPassword, errs.CertificateNotYetValid},
+		{"too large", bytes.Repeat([]byte{0x30}, 1<<20), testPassword, errs.PayloadTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := countEvents(t, srv, portal.ActionCertificateInstallFail)
@@ -219,7 +220,7 @@ func TestClientInstall(t *testing.T) {
 			if portal.Classify(err) != portal.Permanent {
 				t.Fatalf("%s is not permanent", tc.code)
 			}
-			if tc.code == portal.CodePayloadTooLarge {
+			if tc.code == errs.PayloadTooLarge {
 				return
 			}
 			if n := countEvents(t, srv, portal.ActionCertificateInstallFail); n != before+1 {
@@ -339,7 +340,7 @@ func TestClientActivate(t *testing.T) {
 	}
 	// The old version no longer matches.
 	_, err = c.Activate(ctx, uuid.NewString(), exo.ID, newCert.ID, exo.Version)
-	wantCode(t, err, portal.CodePreconditionFailed)
+	wantCode(t, err, errs.PreconditionFailed)
 	// The current one does; previousCertificateId names the old certificate.
 	next, err := c.Activate(ctx, uuid.NewString(), exo.ID, newCert.ID, got.Version)
 	if err != nil || next.PreviousCertificateID == nil || *next.PreviousCertificateID != oldCert.ID {
@@ -361,17 +362,17 @@ func TestClientActivate(t *testing.T) {
 	}
 
 	_, err = c.Activate(ctx, uuid.NewString(), "no-such-integration", newCert.ID, "1")
-	wantCode(t, err, portal.CodeNotFound)
+	wantCode(t, err, errs.NotFound)
 	_, err = c.Activate(ctx, uuid.NewString(), ins[1].ID, "no-such-certificate", ins[1].Version)
-	wantCode(t, err, portal.CodeNotFound)
+	wantCode(t, err, errs.NotFound)
 
 	// Three days on, the short certificate has expired; a year back, none was valid yet.
 	clk.Set(time.Now().Add(72 * time.Hour))
 	_, err = c.Activate(ctx, uuid.NewString(), ins[1].ID, shortCert.ID, ins[1].Version)
-	wantCode(t, err, portal.CodeCertificateExpired)
+	wantCode(t, err, errs.CertificateExpired)
 	clk.Set(time.Now().AddDate(-2, 0, 0))
 	_, err = c.Activate(ctx, uuid.NewString(), ins[1].ID, shortCert.ID, ins[1].Version)
-	wantCode(t, err, portal.CodeCertificateNotYetValid)
+	wantCode(t, err, errs.CertificateNotYetValid)
 
 	if n := countEvents(t, srv, portal.ActionIntegrationActivated); n != 2 {
 		t.Fatalf("%d activation events, want 2", n)
@@ -422,27 +423,25 @@ func TestClientEventsPages(t *testing.T) {
 		t.Fatalf("at the end: %+v, %v", page, err)
 	}
 	_, err = c.Events(ctx, "not-a-cursor", 0)
-	wantCode(t, err, portal.CodeBadRequest)
+	wantCode(t, err, errs.BadRequest)
 	_, err = c.Events(ctx, "", 100000)
-	wantCode(t, err, portal.CodeBadRequest)
+	wantCode(t, err, errs.BadRequest)
 }
 
 func TestClientTransientErrors(t *testing.T) {
 	url, srv := portaltest.Sandbox(t, sandbox.Options{Chaos429: 1})
 	c := newClient(t, url, sandbox.TokenAdmin)
 	_, err := c.Me(context.Background())
-	wantCode(t, err, portal.CodeRateLimited)
-	var pe *portal.Error
-	errors.As(err, &pe)
-	if pe.RetryAfter != time.Second || portal.Classify(err) != portal.Transient {
-		t.Fatalf("429: %+v", pe)
+	wantCode(t, err, errs.RateLimited)
+	if portal.RetryAfterOf(err) != time.Second || portal.Classify(err) != portal.Transient {
+		t.Fatalf("429: %+v", err)
 	}
 	srv.SetChaos(sandbox.Chaos{Fail5xx: 1})
 	_, err = c.Me(context.Background())
-	wantCode(t, err, portal.CodeUnavailable)
+	wantCode(t, err, errs.Unavailable)
 	srv.SetChaos(sandbox.Chaos{Drop: 1})
 	_, err = c.Me(context.Background())
-	wantCode(t, err, portal.CodeNetwork)
+	wantCode(t, err, errs.Network)
 	if portal.Classify(err) != portal.Transient {
 		t.Fatal("a dropped connection is not transient")
 	}
@@ -475,15 +474,15 @@ func TestClientOddAnswers(t *testing.T) {
 		code   string
 		class  portal.Class
 	}{
-		{418, `{"error":{"code":"teapot","message":"short and stout"}}`, portal.CodeInternal, portal.Permanent},
-		{409, `{"error":{"code":"conflict","message":"?"}}`, portal.CodeInternal, portal.Permanent},
-		{403, `<html>blocked by a proxy</html>`, portal.CodeInternal, portal.Permanent},
-		{401, `not json`, portal.CodeUnauthenticated, portal.Account},
-		{502, `<html>bad gateway</html>`, portal.CodeUnavailable, portal.Transient},
-		{500, ``, portal.CodeInternal, portal.Transient},
-		{429, `{"error":{"code":"rate_limited","message":"slow down"}}`, portal.CodeRateLimited, portal.Transient},
-		{200, `{"user": 5}`, portal.CodeInternal, portal.Permanent},
-		{http.StatusFound, ``, portal.CodeInternal, portal.Permanent},
+		{418, `{"error":{"code":"teapot","message":"short and stout"}}`, errs.Internal, portal.Permanent},
+		{409, `{"error":{"code":"conflict","message":"?"}}`, errs.Internal, portal.Permanent},
+		{403, `<html>blocked by a proxy</html>`, errs.Internal, portal.Permanent},
+		{401, `not json`, errs.Unauthenticated, portal.Account},
+		{502, `<html>bad gateway</html>`, errs.Unavailable, portal.Transient},
+		{500, ``, errs.Internal, portal.Transient},
+		{429, `{"error":{"code":"rate_limited","message":"slow down"}}`, errs.RateLimited, portal.Transient},
+		{200, `{"user": 5}`, errs.Internal, portal.Permanent},
+		{http.StatusFound, ``, errs.Internal, portal.Permanent},
 	} {
 		status.Store(int32(tc.status))
 		body.Store(tc.body)
@@ -493,10 +492,8 @@ func TestClientOddAnswers(t *testing.T) {
 			t.Errorf("HTTP %d: class %v, want %v", tc.status, got, tc.class)
 		}
 		if tc.status == 429 {
-			var pe *portal.Error
-			errors.As(err, &pe)
-			if pe.RetryAfter < time.Hour {
-				t.Fatalf("Retry-After as a date: %v", pe.RetryAfter)
+			if ra := portal.RetryAfterOf(err); ra < time.Hour {
+				t.Fatalf("Retry-After as a date: %v", ra)
 			}
 		}
 	}

@@ -1,61 +1,31 @@
 package portal
 
 import (
+	"dpgcerts/backend/errs"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 )
 
-// Error codes. The server's codes are those of API.md; the client adds a few
-// of its own for what happens before or instead of an answer. They are
-// stable: the UI shows each through its translated text errors.<code>.
-const (
-	// Server codes (API.md, "Errors").
-	CodeBadRequest             = "bad_request"
-	CodePayloadTooLarge        = "payload_too_large"
-	CodeUnauthenticated        = "unauthenticated"
-	CodeNotRegistered          = "not_registered"
-	CodeMigrationRequired      = "migration_required"
-	CodeInvalidPKCS12          = "invalid_pkcs12"
-	CodeWrongPassword          = "wrong_password"
-	CodeNoPrivateKey           = "no_private_key"
-	CodeCertificateExpired     = "certificate_expired"
-	CodeCertificateNotYetValid = "certificate_not_yet_valid"
-	CodeCVRMismatch            = "cvr_mismatch"
-	CodeNotFound               = "not_found"
-	CodePreconditionFailed     = "precondition_failed"
-	CodeRateLimited            = "rate_limited"
-	CodeInternal               = "internal"
-	CodeUnavailable            = "unavailable"
-
-	// Client codes: no usable answer, or refused before sending.
-	CodeNetwork          = "network"           // no connection, dropped connection, timeout
-	CodeInsecureURL      = "insecure_url"      // http:// to a host that isn't loopback
-	CodeInvalidURL       = "invalid_url"       // not an http(s) address
-	CodeNoToken          = "no_token"          // no access token in the environment or the keychain
-	CodePasswordRequired = "password_required" // an install waits for its file's password
-	CodeFileUnreadable   = "file_unreadable"   // the local file could not be read from disk
-)
-
 // serverCodes maps every code the server may send to its HTTP status.
 var serverCodes = map[string]int{
-	CodeBadRequest:             http.StatusBadRequest,
-	CodePayloadTooLarge:        http.StatusRequestEntityTooLarge,
-	CodeUnauthenticated:        http.StatusUnauthorized,
-	CodeNotRegistered:          http.StatusForbidden,
-	CodeMigrationRequired:      http.StatusForbidden,
-	CodeInvalidPKCS12:          http.StatusUnprocessableEntity,
-	CodeWrongPassword:          http.StatusUnprocessableEntity,
-	CodeNoPrivateKey:           http.StatusUnprocessableEntity,
-	CodeCertificateExpired:     http.StatusUnprocessableEntity,
-	CodeCertificateNotYetValid: http.StatusUnprocessableEntity,
-	CodeCVRMismatch:            http.StatusUnprocessableEntity,
-	CodeNotFound:               http.StatusNotFound,
-	CodePreconditionFailed:     http.StatusPreconditionFailed,
-	CodeRateLimited:            http.StatusTooManyRequests,
-	CodeInternal:               http.StatusInternalServerError,
-	CodeUnavailable:            http.StatusServiceUnavailable,
+	errs.BadRequest:             http.StatusBadRequest,
+	errs.PayloadTooLarge:        http.StatusRequestEntityTooLarge,
+	errs.Unauthenticated:        http.StatusUnauthorized,
+	errs.NotRegistered:          http.StatusForbidden,
+	errs.MigrationRequired:      http.StatusForbidden,
+	errs.InvalidPKCS12:          http.StatusUnprocessableEntity,
+	errs.WrongPassword:          http.StatusUnprocessableEntity,
+	errs.NoPrivateKey:           http.StatusUnprocessableEntity,
+	errs.CertificateExpired:     http.StatusUnprocessableEntity,
+	errs.CertificateNotYetValid: http.StatusUnprocessableEntity,
+	errs.CVRMismatch:            http.StatusUnprocessableEntity,
+	errs.NotFound:               http.StatusNotFound,
+	errs.PreconditionFailed:     http.StatusPreconditionFailed,
+	errs.RateLimited:            http.StatusTooManyRequests,
+	errs.Internal:               http.StatusInternalServerError,
+	errs.Unavailable:            http.StatusServiceUnavailable,
 }
 
 // StatusOf is the HTTP status that goes with a server code, 500 for any other.
@@ -66,49 +36,42 @@ func StatusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-// Error is a failed portal call. Code is one of the codes above, never
-// anything else: an unknown code from the server becomes the known code of
-// its HTTP status class, and the original goes into Message for the log.
-// Message is English for logs; the UI translates Code instead. Neither ever
-// holds a token or a password.
-type Error struct {
-	Code    string
-	Message string
-	// Status is the HTTP status, 0 when there was no answer.
-	Status int
-	// RetryAfter is the server's Retry-After, 0 when it gave none.
-	RetryAfter time.Duration
-	// Err is the underlying network error, if any.
-	Err error
+// answer is what an error answer said besides its code: its HTTP status and
+// its Retry-After. It is the cause (Err) of the portal's *errs.Error.
+type answer struct {
+	status     int
+	retryAfter time.Duration
 }
 
-func (e *Error) Error() string {
-	if e.Message == "" {
-		return "portal: " + e.Code
+func (a *answer) Error() string { return fmt.Sprintf("HTTP %d", a.status) }
+
+// statusOf is the HTTP status of a portal error, 0 when there was no answer.
+func statusOf(err error) int {
+	var a *answer
+	if errors.As(err, &a) {
+		return a.status
 	}
-	return fmt.Sprintf("portal: %s: %s", e.Code, e.Message)
+	return 0
 }
 
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is makes errors.Is(err, portal.ErrNotRegistered) and the like match by code.
-func (e *Error) Is(target error) bool {
-	var t *Error
-	if errors.As(target, &t) {
-		return t.Code == e.Code
+// RetryAfterOf is the server's Retry-After, 0 when it gave none.
+func RetryAfterOf(err error) time.Duration {
+	var a *answer
+	if errors.As(err, &a) {
+		return a.retryAfter
 	}
-	return false
+	return 0
 }
 
 // Sentinels to compare with errors.Is.
 var (
-	ErrUnauthenticated    = &Error{Code: CodeUnauthenticated}
-	ErrNotRegistered      = &Error{Code: CodeNotRegistered}
-	ErrMigrationRequired  = &Error{Code: CodeMigrationRequired}
-	ErrPreconditionFailed = &Error{Code: CodePreconditionFailed}
-	ErrNotFound           = &Error{Code: CodeNotFound}
-	ErrNoToken            = &Error{Code: CodeNoToken}
-	ErrInsecureURL        = &Error{Code: CodeInsecureURL}
+	ErrUnauthenticated    = &errs.Error{Code: errs.Unauthenticated}
+	ErrNotRegistered      = &errs.Error{Code: errs.NotRegistered}
+	ErrMigrationRequired  = &errs.Error{Code: errs.MigrationRequired}
+	ErrPreconditionFailed = &errs.Error{Code: errs.PreconditionFailed}
+	ErrNotFound           = &errs.Error{Code: errs.NotFound}
+	ErrNoToken            = &errs.Error{Code: errs.NoToken}
+	ErrInsecureURL        = &errs.Error{Code: errs.InsecureURL}
 )
 
 // Class says what to do about an error.
@@ -124,37 +87,28 @@ const (
 	Account
 )
 
-// Classify sorts an error. Anything that isn't a *Error is transient when it
+// Classify sorts an error. Anything that isn't a *errs.Error is transient when it
 // is a network problem and permanent otherwise.
 func Classify(err error) Class {
-	var e *Error
+	var e *errs.Error
 	if !errors.As(err, &e) {
 		return Permanent
 	}
 	switch e.Code {
-	case CodeInternal:
+	case errs.Internal:
 		// A server fault is worth another try; an answer the app can't use
 		// (an unknown 4xx, a redirect, an unreadable success) would only come
 		// back the same, so it ends the operation.
-		if e.Status == 0 || e.Status >= 500 {
+		if s := statusOf(err); s == 0 || s >= 500 {
 			return Transient
 		}
 		return Permanent
-	case CodeNetwork, CodeRateLimited, CodeUnavailable:
+	case errs.Network, errs.RateLimited, errs.Unavailable:
 		return Transient
-	case CodeUnauthenticated, CodeNotRegistered, CodeMigrationRequired, CodeNoToken:
+	case errs.Unauthenticated, errs.NotRegistered, errs.MigrationRequired, errs.NoToken:
 		return Account
 	}
 	return Permanent
-}
-
-// CodeOf is the stable code of err: its own for a *Error, internal otherwise.
-func CodeOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return CodeInternal
 }
 
 // knownCode turns the server's code into one of ours. An unknown code is
@@ -165,24 +119,24 @@ func knownCode(code string, status int) string {
 	}
 	switch {
 	case status == http.StatusUnauthorized:
-		return CodeUnauthenticated
+		return errs.Unauthenticated
 	case status == http.StatusNotFound:
-		return CodeNotFound
+		return errs.NotFound
 	case status == http.StatusPreconditionFailed:
-		return CodePreconditionFailed
+		return errs.PreconditionFailed
 	case status == http.StatusRequestEntityTooLarge:
-		return CodePayloadTooLarge
+		return errs.PayloadTooLarge
 	case status == http.StatusTooManyRequests:
-		return CodeRateLimited
+		return errs.RateLimited
 	case status == http.StatusRequestTimeout, status == http.StatusBadGateway,
 		status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout:
-		return CodeUnavailable
+		return errs.Unavailable
 	case status >= 500:
-		return CodeInternal
+		return errs.Internal
 	case status == http.StatusBadRequest:
-		return CodeBadRequest
+		return errs.BadRequest
 	}
 	// Other 4xx (403 without a known code, 409, 422...) are defects or
 	// refusals the app can't act on: show them as internal.
-	return CodeInternal
+	return errs.Internal
 }

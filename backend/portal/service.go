@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 )
@@ -222,7 +223,7 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 			o.Filename = "certificate.p12"
 		}
 		if len(f.Data) > MaxFileBytes {
-			o.State, o.ErrorCode = store.OpFailed, CodePayloadTooLarge
+			o.State, o.ErrorCode = store.OpFailed, errs.PayloadTooLarge
 			o.ErrorMessage = fmt.Sprintf("the file is larger than %d MiB, far larger than a certificate file", MaxFileBytes>>20)
 			ops[i] = o
 			continue
@@ -231,7 +232,7 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 		o.CertSHA256 = sha
 		switch {
 		case !ok:
-			o.State, o.ErrorCode = store.OpNeedsPassword, CodePasswordRequired
+			o.State, o.ErrorCode = store.OpNeedsPassword, errs.PasswordRequired
 			o.ErrorMessage = "no known password opens the file"
 		case pw == "":
 			o.PasswordIn = store.PasswordEmpty
@@ -431,7 +432,7 @@ func (s *Service) SetPassword(ctx context.Context, id int64, password string) (o
 // ifMatch is the integration's version the user saw when confirming.
 func (s *Service) Activate(ctx context.Context, integrationID, certificateID, ifMatch string) (Operation, error) {
 	if integrationID == "" || certificateID == "" || ifMatch == "" {
-		return Operation{}, &Error{Code: CodeBadRequest, Message: "an activation needs an integration, a certificate and the version seen"}
+		return Operation{}, &errs.Error{Code: errs.BadRequest, Message: "an activation needs an integration, a certificate and the version seen"}
 	}
 	stored, dup, err := s.st.AddOps(ctx, []store.Op{{Portal: s.portal, Kind: store.OpActivate, Key: uuid.NewString(),
 		State: store.OpPending, IntegrationID: integrationID, CertificateID: certificateID, IfMatch: ifMatch}})
@@ -618,7 +619,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 	defer func() {
 		code := ""
 		if err != nil {
-			code = CodeOf(err)
+			code = errs.Code(err)
 		}
 		if e := s.st.SetPortalSyncResult(context.WithoutCancel(ctx), s.portal, code, time.Now()); e != nil && err == nil {
 			err = e

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
@@ -133,7 +134,7 @@ func TestOutboxInstall(t *testing.T) {
 	all, _ := e.svc.Operations(ctx)
 	for _, o := range all {
 		if o.Filename == "foreign.p12" {
-			if o.State != portal.StateFailed || o.ErrorCode != portal.CodeCVRMismatch {
+			if o.State != portal.StateFailed || o.ErrorCode != errs.CVRMismatch {
 				t.Fatalf("bad file: %+v", o)
 			}
 		} else if o.State != portal.StateDone || o.CertificateID == "" || o.AlreadyInstalled {
@@ -318,7 +319,7 @@ func TestOutboxSlowAnswers(t *testing.T) {
 	}
 	ops, _ := e.svc.Operations(ctx)
 	for _, o := range ops {
-		if o.ErrorCode != portal.CodeNetwork || o.Attempts == 0 {
+		if o.ErrorCode != errs.Network || o.Attempts == 0 {
 			t.Fatalf("pending operation: %+v", o)
 		}
 	}
@@ -384,7 +385,7 @@ func TestOutboxActivatePreconditionFailed(t *testing.T) {
 	e.sync(time.Second)
 	a, _ = e.svc.Operation(ctx, a.ID)
 	b, _ = e.svc.Operation(ctx, b.ID)
-	if a.State != portal.StateDone || b.State != portal.StateFailed || b.ErrorCode != portal.CodePreconditionFailed {
+	if a.State != portal.StateDone || b.State != portal.StateFailed || b.ErrorCode != errs.PreconditionFailed {
 		t.Fatalf("activations: %+v / %+v", a, b)
 	}
 	// After a reload, the usage shows offline.
@@ -393,7 +394,7 @@ func TestOutboxActivatePreconditionFailed(t *testing.T) {
 		t.Fatalf("usages: %+v", certs[0].Usages)
 	}
 	evs, _, _ := e.svc.Events(ctx, portal.EventQuery{IntegrationID: ins[0].ID})
-	if len(evs) != 2 || evs[1].Details["code"] != portal.CodePreconditionFailed {
+	if len(evs) != 2 || evs[1].Details["code"] != errs.PreconditionFailed {
 		t.Fatalf("integration events: %+v", evs)
 	}
 }
@@ -496,11 +497,11 @@ func TestSyncRetriesTheRefresh(t *testing.T) {
 		t.Fatalf("sync: %+v", res)
 	}
 	e.srv.SetChaos(sandbox.Chaos{Fail5xx: 1})
-	if res := e.sync(0); res.RefreshError != portal.CodeUnavailable {
+	if res := e.sync(0); res.RefreshError != errs.Unavailable {
 		t.Fatalf("one pass against a failing portal: %+v", res)
 	}
 	st, _ := e.svc.Status(context.Background())
-	if st.LastErrorCode != portal.CodeUnavailable || st.CertificatesSyncedAt.IsZero() {
+	if st.LastErrorCode != errs.Unavailable || st.CertificatesSyncedAt.IsZero() {
 		t.Fatalf("status: %+v", st)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 )
 
@@ -154,13 +155,11 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 			if Classify(err) == Account {
 				return res, err
 			}
-			res.RefreshError = CodeOf(err)
+			res.RefreshError = errs.Code(err)
 			if Classify(err) != Transient || ctx.Err() != nil {
 				break
 			}
-			var pe *Error
-			errors.As(err, &pe)
-			delay := s.opts.Backoff.Delay(attempt, pe.RetryAfter)
+			delay := s.opts.Backoff.Delay(attempt, RetryAfterOf(err))
 			if time.Now().Add(delay).After(deadline) {
 				break
 			}
@@ -261,9 +260,9 @@ func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progres
 		// attempt uses the same key.
 		return ctx.Err()
 	}
-	var pe *Error
+	var pe *errs.Error
 	if !errors.As(err, &pe) {
-		pe = &Error{Code: CodeInternal, Message: err.Error()}
+		pe = &errs.Error{Code: errs.Internal, Message: err.Error()}
 	}
 	o.ErrorCode, o.ErrorMessage = pe.Code, pe.Message
 	switch Classify(pe) {
@@ -274,7 +273,7 @@ func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progres
 		return pe
 	case Transient:
 		o.Attempts++
-		delay := s.opts.Backoff.Delay(o.Attempts, pe.RetryAfter)
+		delay := s.opts.Backoff.Delay(o.Attempts, RetryAfterOf(pe))
 		o.NextAttemptAt = time.Now().Add(delay)
 		s.logf("%s %s: %s; retry in %s", o.Kind, opName(o), pe.Code, delay.Round(time.Millisecond))
 		if e := s.st.UpdateOp(ctx, o); e != nil {
@@ -284,7 +283,7 @@ func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progres
 		return nil
 	}
 	o.Attempts++
-	if o.Kind == store.OpInstall && pe.Code == CodeWrongPassword {
+	if o.Kind == store.OpInstall && pe.Code == errs.WrongPassword {
 		// The portal refused the password: the install waits for another
 		// one, under a new key (the old key's answer is this refusal).
 		s.forgetPassword(o)
@@ -345,7 +344,7 @@ func (s *Service) cleanupEnded(ctx context.Context) error {
 func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *progress) error {
 	pw, ok := s.password(o)
 	if !ok {
-		o.State, o.ErrorCode, o.ErrorMessage = store.OpNeedsPassword, CodePasswordRequired, "the file's password is needed"
+		o.State, o.ErrorCode, o.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the file's password is needed"
 		if o.PasswordIn == store.PasswordMemory {
 			o.PasswordIn = store.PasswordNowhere
 		}
@@ -386,7 +385,7 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 		}
 		switch {
 		case wait == store.OpNeedsPassword:
-			o.State, o.ErrorCode, o.ErrorMessage = store.OpNeedsPassword, CodePasswordRequired, "the certificate's install waits for its password"
+			o.State, o.ErrorCode, o.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the certificate's install waits for its password"
 			if err := s.st.UpdateOp(ctx, o); err != nil {
 				return err
 			}
@@ -401,7 +400,7 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 			}
 			return s.st.UpdateOp(ctx, o)
 		case id == "":
-			o.State, o.ErrorCode, o.ErrorMessage = store.OpFailed, CodeNotFound, "the certificate is not installed"
+			o.State, o.ErrorCode, o.ErrorMessage = store.OpFailed, errs.NotFound, "the certificate is not installed"
 			if err := s.st.UpdateOp(ctx, o); err != nil {
 				return err
 			}

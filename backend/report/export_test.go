@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -31,7 +32,7 @@ func sample() []certs.File {
 			Path:   "/certs/locked.p12",
 			Format: certs.FormatPKCS12,
 			Status: certs.StatusLocked,
-			Error:  &certs.Error{Code: certs.CodePasswordRequired, Message: "Locked."},
+			Error:  &errs.Error{Code: errs.PasswordRequired, Message: "Locked."},
 		},
 		{
 			Path:   "/certs/=evil.pem",

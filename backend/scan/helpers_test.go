@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 
 	"software.sslmate.com/src/go-pkcs12"
@@ -74,7 +75,7 @@ func (r *fakeReader) read(data []byte, opts certs.Options) certs.File {
 		i := slices.Index(opts.Passwords, fields[1])
 		if i < 0 {
 			f.Status = certs.StatusLocked
-			f.Error = &certs.Error{Code: certs.CodePasswordRequired, Message: "m"}
+			f.Error = &errs.Error{Code: errs.PasswordRequired, Message: "m"}
 			return f
 		}
 		f.PasswordIndex = i
@@ -84,7 +85,7 @@ func (r *fakeReader) read(data []byte, opts certs.Options) certs.File {
 		certs.Judge(&f, opts.Now, opts.WarnDays)
 	default:
 		f.Status = certs.StatusUnreadable
-		f.Error = &certs.Error{Code: certs.CodeNotACertificate, Message: "m"}
+		f.Error = &errs.Error{Code: errs.NotACertificate, Message: "m"}
 	}
 	return f
 }

@@ -23,16 +23,8 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
-)
-
-// Error codes of paths the scanner could not read. The reader's own codes
-// are in package certs.
-const (
-	CodeNotFound         = "not_found"
-	CodePermissionDenied = "permission_denied"
-	CodeNotAFile         = "not_a_file"
-	CodeIOError          = "io_error"
 )
 
 // writeBatch is how many new results go to the cache per transaction.
@@ -469,22 +461,22 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 // errorFile is the result for a path that could not be read. The message
 // names no path (the File has it) and no file content.
 func errorFile(path string, err error) certs.File {
-	code, msg := CodeIOError, "The file could not be read."
+	code, msg := errs.IOError, "The file could not be read."
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		code, msg = CodeNotFound, "The file or folder does not exist."
+		code, msg = errs.FileNotFound, "The file or folder does not exist."
 	case errors.Is(err, fs.ErrPermission):
-		code, msg = CodePermissionDenied, "No permission to read this file or folder. Check its permissions."
+		code, msg = errs.PermissionDenied, "No permission to read this file or folder. Check its permissions."
 	case errors.Is(err, errNotAFile):
-		code, msg = CodeNotAFile, "This is not a regular file (for example a device or a pipe)."
+		code, msg = errs.NotAFile, "This is not a regular file (for example a device or a pipe)."
 	case errors.As(err, &pe):
 		msg = "The file could not be read: " + pe.Err.Error() + "."
 	}
 	return certs.File{
 		Path:          path,
 		Status:        certs.StatusUnreadable,
-		Error:         &certs.Error{Code: code, Message: msg},
+		Error:         &errs.Error{Code: code, Message: msg},
 		Chain:         []certs.Certificate{},
 		PasswordIndex: -1,
 	}

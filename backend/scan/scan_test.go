@@ -15,13 +15,14 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 )
 
 const (
 	valid   = certs.StatusValid
 	locked  = certs.StatusLocked
 	unread  = certs.StatusUnreadable
-	notCert = certs.CodeNotACertificate
+	notCert = errs.NotACertificate
 )
 
 func TestScanPaths(t *testing.T) {
@@ -50,18 +51,18 @@ func TestScanPaths(t *testing.T) {
 			want: []outcome{
 				{"a.pem", valid, ""}, {"junk.txt", unread, notCert},
 				{"other/d.pem", valid, ""}, {"other/z-last.pk", valid, ""},
-				{"sub/b.p12", locked, certs.CodePasswordRequired}, {"sub/deep/c.cer", valid, ""},
+				{"sub/b.p12", locked, errs.PasswordRequired}, {"sub/deep/c.cer", valid, ""},
 			},
 		},
 		{
 			name: "missing path does not stop the scan",
 			args: []string{"nope.p12", "a.pem", "gone/"},
-			want: []outcome{{"a.pem", valid, ""}, {"gone", unread, CodeNotFound}, {"nope.p12", unread, CodeNotFound}},
+			want: []outcome{{"a.pem", valid, ""}, {"gone", unread, errs.FileNotFound}, {"nope.p12", unread, errs.FileNotFound}},
 		},
 		{
 			name: "duplicates read once",
 			args: []string{"sub", "sub/b.p12", "./sub/deep/../b.p12", "sub"},
-			want: []outcome{{"sub/b.p12", locked, certs.CodePasswordRequired}, {"sub/deep/c.cer", valid, ""}},
+			want: []outcome{{"sub/b.p12", locked, errs.PasswordRequired}, {"sub/deep/c.cer", valid, ""}},
 		},
 		{
 			name: "empty folder",
@@ -79,7 +80,7 @@ func TestScanPaths(t *testing.T) {
 				symlink(t, dir, filepath.Join(dir, "sub", "loop"))
 			},
 			args: []string{"sub"},
-			want: []outcome{{"sub/b.p12", locked, certs.CodePasswordRequired}, {"sub/deep/c.cer", valid, ""}},
+			want: []outcome{{"sub/b.p12", locked, errs.PasswordRequired}, {"sub/deep/c.cer", valid, ""}},
 		},
 		{
 			name: "a link given explicitly is followed",
@@ -96,7 +97,7 @@ func TestScanPaths(t *testing.T) {
 				symlink(t, filepath.Join(dir, "missing"), filepath.Join(dir, "broken"))
 			},
 			args: []string{"broken"},
-			want: []outcome{{"broken", unread, CodeNotFound}},
+			want: []outcome{{"broken", unread, errs.FileNotFound}},
 		},
 		{
 			name: "pipes: skipped in a folder, reported when given",
@@ -106,7 +107,7 @@ func TestScanPaths(t *testing.T) {
 				}
 			},
 			args: []string{"other", "other/fifo"},
-			want: []outcome{{"other/d.pem", valid, ""}, {"other/fifo", unread, CodeNotAFile}, {"other/z-last.pk", valid, ""}},
+			want: []outcome{{"other/d.pem", valid, ""}, {"other/fifo", unread, errs.NotAFile}, {"other/z-last.pk", valid, ""}},
 		},
 		{
 			name: "folder that cannot be listed",
@@ -119,7 +120,7 @@ func TestScanPaths(t *testing.T) {
 				t.Cleanup(func() { os.Chmod(p, 0o755) })
 			},
 			args: []string{"sub"},
-			want: []outcome{{"sub/b.p12", locked, certs.CodePasswordRequired}, {"sub/deep", unread, CodePermissionDenied}},
+			want: []outcome{{"sub/b.p12", locked, errs.PasswordRequired}, {"sub/deep", unread, errs.PermissionDenied}},
 		},
 	}
 	for _, tt := range tests {
@@ -175,7 +176,7 @@ func TestScanReadsAtMostMaxPlusOne(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 1 || got[0].Error == nil || got[0].Error.Code != certs.CodeTooLarge {
+		if len(got) != 1 || got[0].Error == nil || got[0].Error.Code != errs.TooLarge {
 			t.Errorf("got %+v", got)
 		}
 	})
@@ -397,11 +398,11 @@ func TestErrorFile(t *testing.T) {
 		err  error
 		code string
 	}{
-		{"missing", &fs.PathError{Op: "open", Path: "/x", Err: fs.ErrNotExist}, CodeNotFound},
-		{"permission", &fs.PathError{Op: "open", Path: "/x", Err: fs.ErrPermission}, CodePermissionDenied},
-		{"not a file", errNotAFile, CodeNotAFile},
-		{"other", &fs.PathError{Op: "read", Path: "/secret/x", Err: errors.New("input/output error")}, CodeIOError},
-		{"unwrapped", errors.New("odd"), CodeIOError},
+		{"missing", &fs.PathError{Op: "open", Path: "/x", Err: fs.ErrNotExist}, errs.FileNotFound},
+		{"permission", &fs.PathError{Op: "open", Path: "/x", Err: fs.ErrPermission}, errs.PermissionDenied},
+		{"not a file", errNotAFile, errs.NotAFile},
+		{"other", &fs.PathError{Op: "read", Path: "/secret/x", Err: errors.New("input/output error")}, errs.IOError},
+		{"unwrapped", errors.New("odd"), errs.IOError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 )
 
 // The cached result is stored in a small binary form rather than JSON: a
@@ -136,7 +137,7 @@ func unmarshalResult(b []byte) (certs.File, error) {
 	f.Format = certs.Format(d.str())
 	f.Status = certs.Status(d.str())
 	if d.bool() {
-		f.Error = &certs.Error{Code: d.str(), Message: d.str()}
+		f.Error = &errs.Error{Code: d.str(), Message: d.str()}
 	}
 	f.Encryption = d.str()
 	f.HasPrivateKey = d.bool()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 )
 
 // fillCert sets every field of a Certificate but Raw, by reflection, so a
@@ -37,7 +38,7 @@ func TestCodecRoundTrip(t *testing.T) {
 	leaf := fillCert("leaf")
 	tests := []certs.File{
 		{Chain: []certs.Certificate{}, PasswordIndex: -1, Status: certs.StatusUnreadable,
-			Error: &certs.Error{Code: certs.CodeMalformed, Message: "damaged"}},
+			Error: &errs.Error{Code: errs.Malformed, Message: "damaged"}},
 		{Chain: []certs.Certificate{fillCert("ca"), fillCert("root")}, PasswordIndex: -1, Format: certs.FormatPKCS12,
 			Status: certs.StatusValid, Encryption: "PBES2", HasPrivateKey: true, KeyMatchesCertificate: true, Certificate: &leaf},
 	}

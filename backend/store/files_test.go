@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 )
 
 var day0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -45,11 +46,11 @@ func TestFilesRoundTrip(t *testing.T) {
 	noRaw.File.Chain[0].Raw = nil // must not shift the root's DER
 	locked := Entry{Path: "/c/locked.p12", Size: 10, MtimeNS: 5, SHA256: "x",
 		File: certs.File{Path: "/c/locked.p12", Format: certs.FormatPKCS12, Status: certs.StatusLocked,
-			Error: &certs.Error{Code: certs.CodePasswordRequired, Message: "m"}, Chain: []certs.Certificate{}, PasswordIndex: -1},
+			Error: &errs.Error{Code: errs.PasswordRequired, Message: "m"}, Chain: []certs.Certificate{}, PasswordIndex: -1},
 		ReadAt: day0}
 	unreadable := Entry{Path: "/c/junk.txt", Size: 3, MtimeNS: 6, SHA256: "y",
 		File: certs.File{Path: "/c/junk.txt", Status: certs.StatusUnreadable,
-			Error: &certs.Error{Code: certs.CodeNotACertificate, Message: "m"}, PasswordIndex: -1},
+			Error: &errs.Error{Code: errs.NotACertificate, Message: "m"}, PasswordIndex: -1},
 		ReadAt: day0}
 	tests := []struct {
 		name string

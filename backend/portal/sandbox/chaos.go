@@ -2,10 +2,9 @@ package sandbox
 
 import (
 	"bytes"
+	"dpgcerts/backend/errs"
 	"net/http"
 	"time"
-
-	"dpgcerts/backend/portal"
 )
 
 // recorder holds an answer until the chaos has decided what to do with it.
@@ -61,13 +60,13 @@ func (s *Server) chaos(next http.Handler) http.Handler {
 		}()
 		switch {
 		case ch.Fail5xx > 0 && s.opts.Rand() < ch.Fail5xx:
-			a := errAnswer(portal.CodeUnavailable, "the portal is unavailable (sandbox chaos)")
+			a := errAnswer(errs.Unavailable, "the portal is unavailable (sandbox chaos)")
 			s.delay(r, ch.Latency)
 			a.write(w, false)
 			status, note = a.status, " (chaos 503)"
 			return
 		case ch.Fail429 > 0 && s.opts.Rand() < ch.Fail429:
-			a := errAnswer(portal.CodeRateLimited, "too many requests; retry after the time in Retry-After (sandbox chaos)")
+			a := errAnswer(errs.RateLimited, "too many requests; retry after the time in Retry-After (sandbox chaos)")
 			w.Header().Set("Retry-After", "1")
 			s.delay(r, ch.Latency)
 			a.write(w, false)

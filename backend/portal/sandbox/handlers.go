@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 )
 
@@ -36,7 +37,7 @@ type answer struct {
 func jsonAnswer(status int, v any) answer {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return errAnswer(portal.CodeInternal, "encode the answer")
+		return errAnswer(errs.Internal, "encode the answer")
 	}
 	return answer{status: status, body: b}
 }
@@ -72,7 +73,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	path, ok := strings.CutPrefix(r.URL.Path, portal.APIPath+"/")
 	if !ok {
-		errAnswer(portal.CodeNotFound, "no such resource: the API is under %s", portal.APIPath).write(w, false)
+		errAnswer(errs.NotFound, "no such resource: the API is under %s", portal.APIPath).write(w, false)
 		return
 	}
 	u, a := s.authenticate(r)
@@ -86,7 +87,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return true
 		}
 		w.Header().Set("Allow", m)
-		a := errAnswer(portal.CodeBadRequest, "method %s is not allowed here; use %s", r.Method, m)
+		a := errAnswer(errs.BadRequest, "method %s is not allowed here; use %s", r.Method, m)
 		a.status = http.StatusMethodNotAllowed
 		a.write(w, false)
 		return false
@@ -121,7 +122,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.events(ctx, r).write(w, false)
 		}
 	default:
-		errAnswer(portal.CodeNotFound, "no such resource").write(w, false)
+		errAnswer(errs.NotFound, "no such resource").write(w, false)
 	}
 }
 
@@ -134,7 +135,7 @@ func (s *Server) authenticate(r *http.Request) (user, *answer) {
 	h := r.Header.Get("Authorization")
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return fail(portal.CodeUnauthenticated, "an Authorization: Bearer token is required")
+		return fail(errs.Unauthenticated, "an Authorization: Bearer token is required")
 	}
 	var u user
 	var status string
@@ -143,13 +144,13 @@ func (s *Server) authenticate(r *http.Request) (user, *answer) {
 		tokenHash(strings.TrimSpace(token)), s.orgID).Scan(&u.id, &u.email, &u.name, &status)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return fail(portal.CodeUnauthenticated, "the access token is unknown or has expired")
+		return fail(errs.Unauthenticated, "the access token is unknown or has expired")
 	case err != nil:
-		return fail(portal.CodeInternal, "the user could not be looked up")
-	case status == portal.CodeNotRegistered:
-		return fail(portal.CodeNotRegistered, "you are not registered for the Customer Portal; register through the registration form")
-	case status == portal.CodeMigrationRequired:
-		return fail(portal.CodeMigrationRequired, "you are still on the old portal; ask for migration through the migration form")
+		return fail(errs.Internal, "the user could not be looked up")
+	case status == errs.NotRegistered:
+		return fail(errs.NotRegistered, "you are not registered for the Customer Portal; register through the registration form")
+	case status == errs.MigrationRequired:
+		return fail(errs.MigrationRequired, "you are still on the old portal; ask for migration through the migration form")
 	}
 	return u, nil
 }
@@ -159,7 +160,7 @@ func (s *Server) me(ctx context.Context, u user) answer {
 	me.User = portal.User{Email: u.email, Name: u.name}
 	if err := s.db.QueryRowContext(ctx, `SELECT cvr, name FROM organizations WHERE id = ?`, s.orgID).
 		Scan(&me.Organization.CVR, &me.Organization.Name); err != nil {
-		return errAnswer(portal.CodeInternal, "the organisation could not be read")
+		return errAnswer(errs.Internal, "the organisation could not be read")
 	}
 	return jsonAnswer(http.StatusOK, me)
 }
@@ -203,7 +204,7 @@ func (s *Server) usages(ctx context.Context, q querier) (map[string][]portal.Usa
 func (s *Server) certificates(ctx context.Context) answer {
 	list, err := s.listCertificates(ctx, s.db)
 	if err != nil {
-		return errAnswer(portal.CodeInternal, "the certificates could not be read")
+		return errAnswer(errs.Internal, "the certificates could not be read")
 	}
 	return jsonAnswer(http.StatusOK, list)
 }
@@ -275,19 +276,19 @@ func version(id string, rev int64) string {
 func (s *Server) integrations(ctx context.Context) answer {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE organization_id = ? ORDER BY position`, s.orgID)
 	if err != nil {
-		return errAnswer(portal.CodeInternal, "the integrations could not be read")
+		return errAnswer(errs.Internal, "the integrations could not be read")
 	}
 	defer rows.Close()
 	list := []portal.Integration{}
 	for rows.Next() {
 		in, err := scanIntegration(rows)
 		if err != nil {
-			return errAnswer(portal.CodeInternal, "the integrations could not be read")
+			return errAnswer(errs.Internal, "the integrations could not be read")
 		}
 		list = append(list, in)
 	}
 	if rows.Err() != nil {
-		return errAnswer(portal.CodeInternal, "the integrations could not be read")
+		return errAnswer(errs.Internal, "the integrations could not be read")
 	}
 	return jsonAnswer(http.StatusOK, list)
 }
@@ -298,7 +299,7 @@ func (s *Server) events(ctx context.Context, r *http.Request) answer {
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return errAnswer(portal.CodeBadRequest, "after must be a cursor from an earlier answer")
+			return errAnswer(errs.BadRequest, "after must be a cursor from an earlier answer")
 		}
 		after = n
 	}
@@ -306,14 +307,14 @@ func (s *Server) events(ctx context.Context, r *http.Request) answer {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxEventsLimit {
-			return errAnswer(portal.CodeBadRequest, "limit must be between 1 and %d", MaxEventsLimit)
+			return errAnswer(errs.BadRequest, "limit must be between 1 and %d", MaxEventsLimit)
 		}
 		limit = n
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, actor, action, certificate_id, integration_id, details
 		FROM events WHERE organization_id = ? AND seq > ? ORDER BY seq LIMIT ?`, s.orgID, after, limit+1)
 	if err != nil {
-		return errAnswer(portal.CodeInternal, "the events could not be read")
+		return errAnswer(errs.Internal, "the events could not be read")
 	}
 	defer rows.Close()
 	page := portal.EventPage{Events: []portal.Event{}, Next: q.Get("after")}
@@ -323,7 +324,7 @@ func (s *Server) events(ctx context.Context, r *http.Request) answer {
 		var cid, iid sql.NullString
 		var e portal.Event
 		if err := rows.Scan(&seq, &at, &e.Actor, &e.Action, &cid, &iid, &details); err != nil {
-			return errAnswer(portal.CodeInternal, "the events could not be read")
+			return errAnswer(errs.Internal, "the events could not be read")
 		}
 		if len(page.Events) == limit {
 			page.HasMore = true
@@ -337,7 +338,7 @@ func (s *Server) events(ctx context.Context, r *http.Request) answer {
 		page.Next = e.ID
 	}
 	if rows.Err() != nil {
-		return errAnswer(portal.CodeInternal, "the events could not be read")
+		return errAnswer(errs.Internal, "the events could not be read")
 	}
 	return jsonAnswer(http.StatusOK, page)
 }
@@ -369,7 +370,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, u user,
 	do func(ctx context.Context, tx *sql.Tx, u user, req parsed) answer) {
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" || len(key) > MaxKeyLength || strings.IndexFunc(key, func(c rune) bool { return c <= ' ' || c > '~' }) >= 0 {
-		errAnswer(portal.CodeBadRequest, "an Idempotency-Key header (1 to %d visible ASCII characters, a UUID is best) is required", MaxKeyLength).write(w, false)
+		errAnswer(errs.BadRequest, "an Idempotency-Key header (1 to %d visible ASCII characters, a UUID is best) is required", MaxKeyLength).write(w, false)
 		return
 	}
 	body, a := s.readBody(w, r)
@@ -402,7 +403,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, u user,
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		errAnswer(portal.CodeUnavailable, "the database is busy").write(w, false)
+		errAnswer(errs.Unavailable, "the database is busy").write(w, false)
 		return
 	}
 	defer tx.Rollback()
@@ -422,11 +423,11 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, u user,
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (user_id, key, fingerprint, status, body, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, u.id, key, req.fingerprint, ans.status, ans.body, formatTime(s.opts.Now())); err != nil {
-		errAnswer(portal.CodeInternal, "the answer could not be recorded").write(w, false)
+		errAnswer(errs.Internal, "the answer could not be recorded").write(w, false)
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		errAnswer(portal.CodeUnavailable, "the change could not be saved").write(w, false)
+		errAnswer(errs.Unavailable, "the change could not be saved").write(w, false)
 		return
 	}
 	ans.write(w, false)
@@ -443,9 +444,9 @@ func (s *Server) replay(ctx context.Context, q querier, u user, key, fingerprint
 	case errors.Is(err, sql.ErrNoRows):
 		return answer{}, false, false
 	case err != nil:
-		return errAnswer(portal.CodeUnavailable, "the database is busy"), true, false
+		return errAnswer(errs.Unavailable, "the database is busy"), true, false
 	case fp != fingerprint:
-		return errAnswer(portal.CodeBadRequest, "this Idempotency-Key was already used for a different request"), true, false
+		return errAnswer(errs.BadRequest, "this Idempotency-Key was already used for a different request"), true, false
 	}
 	return a, true, true
 }
@@ -453,7 +454,7 @@ func (s *Server) replay(ctx context.Context, q querier, u user, key, fingerprint
 // readBody reads the body up to the limit.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *answer) {
 	if r.ContentLength > s.opts.MaxBody {
-		a := errAnswer(portal.CodePayloadTooLarge, "the request body is larger than %d bytes", s.opts.MaxBody)
+		a := errAnswer(errs.PayloadTooLarge, "the request body is larger than %d bytes", s.opts.MaxBody)
 		return nil, &a
 	}
 	var buf bytes.Buffer
@@ -461,10 +462,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *answ
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			a := errAnswer(portal.CodePayloadTooLarge, "the request body is larger than %d bytes", s.opts.MaxBody)
+			a := errAnswer(errs.PayloadTooLarge, "the request body is larger than %d bytes", s.opts.MaxBody)
 			return nil, &a
 		}
-		a := errAnswer(portal.CodeBadRequest, "the request body could not be read")
+		a := errAnswer(errs.BadRequest, "the request body could not be read")
 		return nil, &a
 	}
 	return buf.Bytes(), nil
@@ -477,7 +478,7 @@ func parseInstall(body []byte) (parsed, *answer) {
 		Password *string `json:"password"`
 	}
 	bad := func(msg string) (parsed, *answer) {
-		a := errAnswer(portal.CodeBadRequest, "%s", msg)
+		a := errAnswer(errs.BadRequest, "%s", msg)
 		return parsed{}, &a
 	}
 	if json.Unmarshal(body, &in) != nil {
@@ -508,7 +509,7 @@ func parseInstall(body []byte) (parsed, *answer) {
 
 func parseActivate(r *http.Request, body []byte) (parsed, *answer) {
 	bad := func(msg string) (parsed, *answer) {
-		a := errAnswer(portal.CodeBadRequest, "%s", msg)
+		a := errAnswer(errs.BadRequest, "%s", msg)
 		return parsed{}, &a
 	}
 	ifMatch := strings.TrimSpace(r.Header.Get("If-Match"))
@@ -548,31 +549,31 @@ func (s *Server) check(in *installBody) checked {
 	switch {
 	case f.Status == certs.StatusUnreadable || f.Format != certs.FormatPKCS12:
 		msg := "the file is not a readable PKCS#12 file"
-		if f.Error != nil && f.Error.Code == certs.CodeUnsupportedEncryption {
+		if f.Error != nil && f.Error.Code == errs.UnsupportedEncryption {
 			msg = "the file's encryption is not supported: " + f.Error.Message
 		}
-		return fail(portal.CodeInvalidPKCS12, msg)
+		return fail(errs.InvalidPKCS12, msg)
 	case f.Status == certs.StatusLocked:
-		return fail(portal.CodeWrongPassword, "the password doesn't open the file")
+		return fail(errs.WrongPassword, "the password doesn't open the file")
 	case in.password != "" && f.PasswordIndex != 0 && f.Encryption != "":
 		// Opened by the empty password, not by the one given.
-		return fail(portal.CodeWrongPassword, "the password doesn't open the file")
+		return fail(errs.WrongPassword, "the password doesn't open the file")
 	case f.Certificate == nil:
-		return fail(portal.CodeInvalidPKCS12, "the file holds no certificate")
+		return fail(errs.InvalidPKCS12, "the file holds no certificate")
 	case !f.HasPrivateKey:
-		return fail(portal.CodeNoPrivateKey, "the file has no private key")
+		return fail(errs.NoPrivateKey, "the file has no private key")
 	case !f.KeyMatchesCertificate:
-		return fail(portal.CodeNoPrivateKey, "the file's private key doesn't belong to its certificate")
+		return fail(errs.NoPrivateKey, "the file's private key doesn't belong to its certificate")
 	}
 	c := f.Certificate
 	now := s.opts.Now()
 	switch {
 	case c.CVR != s.orgCVR:
-		return fail(portal.CodeCVRMismatch, "the certificate belongs to another organisation")
+		return fail(errs.CVRMismatch, "the certificate belongs to another organisation")
 	case now.Before(c.NotBefore):
-		return fail(portal.CodeCertificateNotYetValid, "the certificate is not valid yet")
+		return fail(errs.CertificateNotYetValid, "the certificate is not valid yet")
 	case now.After(c.NotAfter):
-		return fail(portal.CodeCertificateExpired, "the certificate has expired")
+		return fail(errs.CertificateExpired, "the certificate has expired")
 	}
 	return checked{cert: c}
 }
@@ -597,7 +598,7 @@ func (s *Server) install(ctx context.Context, tx *sql.Tx, u user, req parsed) an
 	if v.code != "" {
 		if err := s.addEvent(ctx, tx, u, portal.ActionCertificateInstallFail, "", "",
 			map[string]any{"code": v.code, "filename": in.filename}); err != nil {
-			return errAnswer(portal.CodeInternal, "the event could not be recorded")
+			return errAnswer(errs.Internal, "the event could not be recorded")
 		}
 		return errAnswer(v.code, "%s", v.message)
 	}
@@ -607,7 +608,7 @@ func (s *Server) install(ctx context.Context, tx *sql.Tx, u user, req parsed) an
 		return jsonAnswer(http.StatusOK, existing)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return errAnswer(portal.CodeInternal, "the certificates could not be read")
+		return errAnswer(errs.Internal, "the certificates could not be read")
 	}
 	id := uuid.NewString()
 	now := s.opts.Now()
@@ -616,15 +617,15 @@ func (s *Server) install(ctx context.Context, tx *sql.Tx, u user, req parsed) an
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 		id, s.orgID, c.SHA256, c.SHA1, c.Subject, c.CommonName, c.Email, c.CVR, c.UUID,
 		formatTime(c.NotBefore), formatTime(c.NotAfter), in.filename, formatTime(now), u.email); err != nil {
-		return errAnswer(portal.CodeInternal, "the certificate could not be saved")
+		return errAnswer(errs.Internal, "the certificate could not be saved")
 	}
 	if err := s.addEvent(ctx, tx, u, portal.ActionCertificateInstalled, id, "",
 		map[string]any{"filename": in.filename, "sha256": c.SHA256}); err != nil {
-		return errAnswer(portal.CodeInternal, "the event could not be recorded")
+		return errAnswer(errs.Internal, "the event could not be recorded")
 	}
 	rec, err := s.certificate(ctx, tx, "id = ?", id)
 	if err != nil {
-		return errAnswer(portal.CodeInternal, "the certificate could not be read")
+		return errAnswer(errs.Internal, "the certificate could not be read")
 	}
 	return jsonAnswer(http.StatusCreated, rec)
 }
@@ -635,60 +636,60 @@ func (s *Server) activate(ctx context.Context, tx *sql.Tx, u user, integrationID
 	in, err := scanIntegration(tx.QueryRowContext(ctx, `SELECT `+integrationColumns+` FROM integrations
 		WHERE organization_id = ? AND id = ?`, s.orgID, integrationID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return errAnswer(portal.CodeNotFound, "no integration with this id")
+		return errAnswer(errs.NotFound, "no integration with this id")
 	}
 	if err != nil {
-		return errAnswer(portal.CodeInternal, "the integration could not be read")
+		return errAnswer(errs.Internal, "the integration could not be read")
 	}
 	certID := req.activate.certificateID
 	failed := func(code, format string, a ...any) answer {
 		if err := s.addEvent(ctx, tx, u, portal.ActionIntegrationActivateErr, certID, integrationID,
 			map[string]any{"code": code}); err != nil {
-			return errAnswer(portal.CodeInternal, "the event could not be recorded")
+			return errAnswer(errs.Internal, "the event could not be recorded")
 		}
 		return errAnswer(code, format, a...)
 	}
 	if req.ifMatch != in.Version {
-		return failed(portal.CodePreconditionFailed, "the integration has changed since version %s; reload it", req.ifMatch)
+		return failed(errs.PreconditionFailed, "the integration has changed since version %s; reload it", req.ifMatch)
 	}
 	var nb, na, cvr string
 	var hasKey bool
 	err = tx.QueryRowContext(ctx, `SELECT not_before, not_after, cvr, has_private_key FROM certificates
 		WHERE organization_id = ? AND id = ?`, s.orgID, certID).Scan(&nb, &na, &cvr, &hasKey)
 	if errors.Is(err, sql.ErrNoRows) {
-		return failed(portal.CodeNotFound, "no installed certificate with this id")
+		return failed(errs.NotFound, "no installed certificate with this id")
 	}
 	if err != nil {
-		return errAnswer(portal.CodeInternal, "the certificate could not be read")
+		return errAnswer(errs.Internal, "the certificate could not be read")
 	}
 	now := s.opts.Now()
 	switch {
 	case now.Before(parseTime(nb)):
-		return failed(portal.CodeCertificateNotYetValid, "the certificate is not valid yet")
+		return failed(errs.CertificateNotYetValid, "the certificate is not valid yet")
 	case now.After(parseTime(na)):
-		return failed(portal.CodeCertificateExpired, "the certificate has expired")
+		return failed(errs.CertificateExpired, "the certificate has expired")
 	case !hasKey:
-		return failed(portal.CodeNoPrivateKey, "the certificate was installed without a private key")
+		return failed(errs.NoPrivateKey, "the certificate was installed without a private key")
 	case cvr != s.orgCVR:
-		return failed(portal.CodeCVRMismatch, "the certificate belongs to another organisation")
+		return failed(errs.CVRMismatch, "the certificate belongs to another organisation")
 	}
 	previous := in.ActiveCertificateID
 	if in.ActiveID() != certID {
 		if _, err := tx.ExecContext(ctx, `UPDATE integrations SET active_certificate_id = ?, activated_at = ?,
 			activated_by = ?, revision = revision + 1 WHERE id = ?`, certID, formatTime(now), u.email, integrationID); err != nil {
-			return errAnswer(portal.CodeInternal, "the integration could not be changed")
+			return errAnswer(errs.Internal, "the integration could not be changed")
 		}
 		details := map[string]any{"previousCertificateId": nil}
 		if previous != nil {
 			details["previousCertificateId"] = *previous
 		}
 		if err := s.addEvent(ctx, tx, u, portal.ActionIntegrationActivated, certID, integrationID, details); err != nil {
-			return errAnswer(portal.CodeInternal, "the event could not be recorded")
+			return errAnswer(errs.Internal, "the event could not be recorded")
 		}
 		in, err = scanIntegration(tx.QueryRowContext(ctx, `SELECT `+integrationColumns+` FROM integrations
 			WHERE id = ?`, integrationID))
 		if err != nil {
-			return errAnswer(portal.CodeInternal, "the integration could not be read")
+			return errAnswer(errs.Internal, "the integration could not be read")
 		}
 	}
 	// Activating the certificate that is already active changes nothing

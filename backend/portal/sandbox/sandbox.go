@@ -32,6 +32,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 )
 
@@ -228,8 +229,8 @@ func (s *Server) seed(ctx context.Context) error {
 	s.orgID, _ = res.LastInsertId()
 	users := []struct{ email, name, token, status string }{
 		{"admin@testkommune-nord.dk", "Anna Admin", TokenAdmin, "registered"},
-		{"ny.bruger@testkommune-nord.dk", "Niels Ny", TokenUnregistered, portal.CodeNotRegistered},
-		{"gammel.bruger@testkommune-nord.dk", "Grethe Gammel", TokenOldPortal, portal.CodeMigrationRequired},
+		{"ny.bruger@testkommune-nord.dk", "Niels Ny", TokenUnregistered, errs.NotRegistered},
+		{"gammel.bruger@testkommune-nord.dk", "Grethe Gammel", TokenOldPortal, errs.MigrationRequired},
 	}
 	for _, u := range users {
 		if _, err := tx.ExecContext(ctx,

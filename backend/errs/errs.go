@@ -1,0 +1,124 @@
+// Package errs is the app's one error vocabulary: an Error with a stable
+// code, and the list of codes. The window shows each code through its
+// translated text errors.<code>; scripts read the codes in the CLI's JSON.
+// Every package returns these codes, so each is defined here and only here.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The codes, grouped by where they arise. They are stable: scripts and the
+// translations depend on them.
+const (
+	// Anything unexpected; the details go to the log, not to the screen.
+	Internal = "internal"
+
+	// Reading a certificate file (backend/certs).
+	PasswordRequired      = "password_required"
+	UnsupportedEncryption = "unsupported_encryption"
+	Malformed             = "malformed"
+	NotACertificate       = "not_a_certificate"
+	EmptyFile             = "empty_file"
+	TooLarge              = "too_large"
+	KeyMismatch           = "key_mismatch"
+	NoCertificate         = "no_certificate"
+
+	// Opening a file on disk (backend/scan).
+	FileNotFound     = "file_not_found"
+	PermissionDenied = "permission_denied"
+	NotAFile         = "not_a_file"
+	IOError          = "io_error"
+
+	// The portal's answers (backend/portal/API.md, "Errors").
+	BadRequest             = "bad_request"
+	PayloadTooLarge        = "payload_too_large"
+	Unauthenticated        = "unauthenticated"
+	NotRegistered          = "not_registered"
+	MigrationRequired      = "migration_required"
+	InvalidPKCS12          = "invalid_pkcs12"
+	WrongPassword          = "wrong_password"
+	NoPrivateKey           = "no_private_key"
+	CertificateExpired     = "certificate_expired"
+	CertificateNotYetValid = "certificate_not_yet_valid"
+	CVRMismatch            = "cvr_mismatch"
+	NotFound               = "not_found" // a portal record (integration, certificate) is missing
+	PreconditionFailed     = "precondition_failed"
+	RateLimited            = "rate_limited"
+	Unavailable            = "unavailable"
+
+	// The portal client's own: no usable answer, or refused before sending.
+	Network        = "network"         // no connection, dropped connection, timeout
+	InsecureURL    = "insecure_url"    // http:// to a host that isn't loopback
+	InvalidURL     = "invalid_url"     // not an http(s) address
+	NoToken        = "no_token"        // no access token in the environment or the keychain
+	FileUnreadable = "file_unreadable" // an install's file could not be read from disk
+
+	// The keychain (backend/secrets).
+	KeychainUnavailable = "keychain_unavailable"
+
+	// The window's own.
+	NotInOverview       = "not_in_overview"
+	GuideMissing        = "guide_missing"
+	WriteFailed         = "write_failed"
+	UnsupportedLanguage = "unsupported_language"
+)
+
+// All lists every code, for the test that each has a text in both languages.
+var All = []string{
+	Internal,
+	PasswordRequired, UnsupportedEncryption, Malformed, NotACertificate, EmptyFile, TooLarge, KeyMismatch, NoCertificate,
+	FileNotFound, PermissionDenied, NotAFile, IOError,
+	BadRequest, PayloadTooLarge, Unauthenticated, NotRegistered, MigrationRequired, InvalidPKCS12, WrongPassword,
+	NoPrivateKey, CertificateExpired, CertificateNotYetValid, CVRMismatch, NotFound, PreconditionFailed, RateLimited, Unavailable,
+	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable,
+	KeychainUnavailable,
+	NotInOverview, GuideMissing, WriteFailed, UnsupportedLanguage,
+}
+
+// Error is a failure with a stable code and an English message for logs and
+// scripts; the UI translates Code instead. Neither ever holds a password or
+// a token. Err is the cause, if any, for errors.Is/As and the log.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Err     error  `json:"-"`
+}
+
+// New is an Error with a code and a message.
+func New(code, message string) *Error { return &Error{Code: code, Message: message} }
+
+// Newf is New with a formatted message.
+func Newf(code, format string, a ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, a...)}
+}
+
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return e.Code
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches by code, so errors.Is(err, errs.New(errs.NotFound, "")) holds
+// for any not_found.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	return errors.As(target, &t) && t.Code == e.Code
+}
+
+// Code is err's stable code: its own for an *Error anywhere in its chain,
+// Internal otherwise (and "" for nil).
+func Code(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}

@@ -52,9 +52,9 @@ describe('password store', () => {
   it('shows any other error translated and moves on', async () => {
     const store = usePasswordStore()
     store.ask(['/a.p12'])
-    fake.certificates.unlock.mockRejectedValueOnce({ code: 'not_found', message: 'gone' })
+    fake.certificates.unlock.mockRejectedValueOnce({ code: 'file_not_found', message: 'gone' })
     await store.submit('x', false)
     expect(store.current).toBeNull()
-    expect(useToastStore().toasts[0]).toMatchObject({ kind: 'error', key: 'errors.not_found' })
+    expect(useToastStore().toasts[0]).toMatchObject({ kind: 'error', key: 'errors.file_not_found' })
   })
 })

@@ -211,8 +211,8 @@ func TestDialogsCancelledOrMissing(t *testing.T) {
 	if f.c.AddPaths(nil) {
 		t.Error("nothing dropped started a scan")
 	}
-	if _, err := f.c.Unlock(filepath.Join(f.dir, "gone.p12"), "x", false); codeOf(err) != "not_found" {
-		t.Errorf("Unlock of a missing file: %v, want not_found", err)
+	if _, err := f.c.Unlock(filepath.Join(f.dir, "gone.p12"), "x", false); codeOf(err) != errs.FileNotFound {
+		t.Errorf("Unlock of a missing file: %v, want file_not_found", err)
 	}
 	if err := f.c.Rescan(); err != nil {
 		t.Errorf("Rescan without folders: %v", err)
@@ -363,7 +363,7 @@ func TestExports(t *testing.T) {
 	if _, err := f.c.ExportJSON(); codeOf(err) != errs.WriteFailed {
 		t.Errorf("saving into a missing folder: %v", err)
 	}
-	if err := f.c.OpenFileLocation(filepath.Join(f.dir, "gone.p12")); toError(err).Code != "not_found" {
+	if err := f.c.OpenFileLocation(filepath.Join(f.dir, "gone.p12")); toError(err).Code != errs.FileNotFound {
 		t.Errorf("OpenFileLocation of a missing file: %v", err)
 	}
 }

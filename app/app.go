@@ -12,8 +12,10 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
+	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/store"
 )
 
@@ -34,13 +36,6 @@ type Options struct {
 	Getenv func(string) string
 }
 
-// EnvNow fixes "now" (RFC 3339) in the window as in `dpgcerts scan`, so
-// tests see stable days left.
-const EnvNow = "DPGCERTS_NOW"
-
-// envKeychain=off keeps the keychain out of it, as in `dpgcerts scan`.
-const envKeychain = "DPGCERTS_KEYCHAIN"
-
 // service is a bound struct that wants the Wails lifecycle.
 type service interface {
 	startup(ctx context.Context)
@@ -50,11 +45,12 @@ type service interface {
 // core is what the bound structs share: the store, the clock, the current
 // language and the doors to Wails' runtime, which tests replace.
 type core struct {
-	st       *store.Store
-	now      func() time.Time
-	dialogs  Dialogs
-	emit     func(ctx context.Context, name string, data any)
-	keychain bool
+	st        *store.Store
+	rt        config.Runtime
+	now       func() time.Time
+	passwords *passwords.Source // typed in this session, then remembered
+	dialogs   Dialogs
+	emit      func(ctx context.Context, name string, data any)
 
 	mu   sync.Mutex
 	lang string
@@ -92,16 +88,11 @@ func New(opts Options) *Services {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	path := opts.DBPath
-	if path == "" {
-		if p, err := store.DefaultPath(); err == nil {
-			path = p
-		} else {
-			log.Printf("dpgcerts: %v", err)
-			path = store.Memory
-		}
+	rt, err := config.FromEnv(getenv)
+	if err != nil {
+		log.Printf("dpgcerts: %v; using the real clock", err)
 	}
-	st, err := store.Open(path)
+	st, err := rt.OpenStore(opts.DBPath)
 	if err != nil {
 		log.Printf("dpgcerts: the cache can't be opened, keeping nothing: %v", err)
 		st, err = store.Open(store.Memory)
@@ -110,31 +101,20 @@ func New(opts Options) *Services {
 		}
 	}
 	c := &core{
-		st:       st,
-		now:      clock(getenv),
-		emit:     emitEvent,
-		keychain: getenv(envKeychain) != "off",
+		st:        st,
+		rt:        rt,
+		now:       rt.Now,
+		passwords: passwords.New(rt.Keychain),
+		emit:      emitEvent,
 	}
 	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.language})
 	a := &App{opts: opts, core: c}
 	c.lang = a.initialLanguage()
 	certs := &Certificates{core: c}
 	help := &Help{core: c}
-	p := newPortal(c, certs, getenv, opts.Sandbox)
+	p := newPortal(c, certs, opts.Sandbox)
 	return &Services{App: a, Certificates: certs, Help: help, Portal: p, core: c, opts: opts,
 		all: []service{a, certs, help, p}}
-}
-
-// clock is time.Now, or the fixed time in DPGCERTS_NOW.
-func clock(getenv func(string) string) func() time.Time {
-	if v := getenv(EnvNow); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err == nil {
-			return func() time.Time { return t.UTC() }
-		}
-		log.Printf("dpgcerts: %s must be an RFC 3339 time, ignoring %q", EnvNow, v)
-	}
-	return func() time.Time { return time.Now().UTC() }
 }
 
 // Bind returns the structs whose exported methods the frontend may call.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 )
@@ -19,7 +20,7 @@ func newTestServices(t *testing.T, opts Options) *Services {
 		opts.DBPath = store.Memory
 	}
 	if opts.Getenv == nil {
-		opts.Getenv = env(map[string]string{envKeychain: "off"})
+		opts.Getenv = env(map[string]string{config.EnvKeychain: "off"})
 	}
 	s := New(opts)
 	t.Cleanup(func() { s.Shutdown(context.Background()) })
@@ -111,15 +112,5 @@ func TestBindOnlyAdapters(t *testing.T) {
 	}
 	if len(s.Bind()) != 4 {
 		t.Errorf("bound %d structs, want App, Certificates, Help and Portal", len(s.Bind()))
-	}
-}
-
-func TestClock(t *testing.T) {
-	now := clock(env(map[string]string{EnvNow: "2026-11-26T12:00:00+01:00"}))()
-	if now.Format("2006-01-02T15:04:05Z07:00") != "2026-11-26T11:00:00Z" {
-		t.Errorf("DPGCERTS_NOW gave %v", now)
-	}
-	if clock(env(map[string]string{EnvNow: "tomorrow"}))().IsZero() {
-		t.Error("a bad DPGCERTS_NOW must fall back to the real time")
 	}
 }

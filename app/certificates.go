@@ -70,7 +70,6 @@ type Certificates struct {
 
 	mu       sync.Mutex
 	overview map[string]certs.File // judged, with Raw; nil until loaded
-	session  []string              // passwords typed in this session
 	state    ScanState
 	scanCtx  context.Context
 	cancel   context.CancelFunc
@@ -164,6 +163,12 @@ func (c *Certificates) Overview() (report.Report, error) {
 	}
 	return report.Report{ScannedAt: c.core.now(), WarnDays: c.warnDays(), Files: files}, nil
 }
+
+// File is one file of the overview with its chain (session.Files).
+func (c *Certificates) File(path string) (certs.File, error) { return c.Details(path) }
+
+// Files is the overview without chains (session.Files).
+func (c *Certificates) Files() ([]certs.File, error) { return c.sorted(true) }
 
 // Details returns one file with its chain.
 func (c *Certificates) Details(path string) (certs.File, error) {
@@ -297,24 +302,6 @@ func (c *Certificates) CancelScan() {
 	}
 }
 
-// passwords are the candidates for a scan: those typed in this session,
-// then the remembered ones.
-func (c *Certificates) passwords() []string {
-	c.mu.Lock()
-	pw := slices.Clone(c.session)
-	c.mu.Unlock()
-	if c.core.keychain {
-		if remembered, err := secrets.Passwords(); err == nil {
-			for _, p := range remembered {
-				if !slices.Contains(pw, p) {
-					pw = append(pw, p)
-				}
-			}
-		}
-	}
-	return pw
-}
-
 // startScan reads paths in the background. Scans run one at a time, in the
 // order asked; CancelScan stops the running one and those waiting.
 func (c *Certificates) startScan(paths []string, interactive bool) {
@@ -350,7 +337,7 @@ func (c *Certificates) runScan(ctx context.Context, paths []string, interactive 
 	c.core.emit(c.ctx, EventScanStarted, ScanState{Running: true})
 	var last time.Time
 	opts := scan.Options{
-		Passwords: c.passwords(),
+		Passwords: c.core.passwords.List(),
 		Now:       c.core.now(),
 		WarnDays:  c.warnDays(),
 		Cache:     c.core.st,
@@ -411,13 +398,9 @@ func (c *Certificates) Unlock(path, password string, remember bool) (UnlockResul
 		// Gone, or changed into something else since it was listed.
 		return UnlockResult{}, errs.New(f.Error.Code, f.Error.Message)
 	}
-	c.mu.Lock()
-	if !slices.Contains(c.session, password) {
-		c.session = append(c.session, password)
-	}
-	c.mu.Unlock()
+	c.core.passwords.Add(password)
 	res := UnlockResult{File: f}
-	if remember && c.core.keychain {
+	if remember && c.core.rt.Keychain {
 		if err := secrets.RememberPassword(password); err != nil {
 			log.Printf("dpgcerts: password not remembered: %v", err)
 		} else {

@@ -22,7 +22,9 @@ import (
 	"software.sslmate.com/src/go-pkcs12"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/secrets"
 )
 
@@ -114,7 +116,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	s := newTestServices(t, Options{Getenv: env(map[string]string{
-		EnvNow: testNow.Format(time.RFC3339), envKeychain: "off",
+		config.EnvNow: testNow.Format(time.RFC3339), config.EnvKeychain: "off",
 	})})
 	f := &fixture{s: s, c: s.Certificates, dialogs: &fakeDialogs{}, rec: &recorder{done: make(chan ScanResult, 10)}, dir: dir}
 	s.core.dialogs = f.dialogs
@@ -225,7 +227,8 @@ func TestDialogsCancelledOrMissing(t *testing.T) {
 func TestUnlockRemembers(t *testing.T) {
 	keyring.MockInit()
 	f := newFixture(t)
-	f.c.core.keychain = true
+	f.c.core.rt.Keychain = true
+	f.c.core.passwords = passwords.New(true)
 	locked := filepath.Join(f.dir, "locked.p12")
 	f.c.AddPaths([]string{locked})
 	f.rec.wait(t)

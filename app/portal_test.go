@@ -18,10 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
+	"dpgcerts/backend/session"
 )
 
 const portalPassword = "Hemmelig-Kode-1!"
@@ -82,14 +84,14 @@ func newPortalFixture(t *testing.T) *portalFixture {
 		f.keys = append(f.keys, der)
 		f.files = append(f.files, portaltest.WriteFile(t, dir, fmt.Sprintf("cert%d.p12", i), pki.P12(t, c, portalPassword)))
 	}
-	f.s = newTestServices(t, Options{DBPath: f.db, Getenv: env(map[string]string{envKeychain: "off"})})
+	f.s = newTestServices(t, Options{DBPath: f.db, Getenv: env(map[string]string{config.EnvKeychain: "off"})})
 	f.p = f.s.Portal
 	rec := &recorder{done: make(chan ScanResult, 10)}
 	f.rec, f.pki = rec, pki
 	f.s.core.emit = rec.emit
 	f.s.Startup(context.Background())
 	f.s.Certificates.mu.Lock()
-	f.s.Certificates.session = []string{portalPassword}
+	f.s.core.passwords.Reset(portalPassword)
 	f.s.Certificates.mu.Unlock()
 	f.s.Certificates.AddPaths(f.files)
 	if res := rec.wait(t); res.Files != 5 {
@@ -103,7 +105,7 @@ func portalCode(err error) string { return toError(err).Code }
 func TestPortalSignInScreens(t *testing.T) {
 	f := newPortalFixture(t)
 	st, err := f.p.Status()
-	if err != nil || st.SignedIn || st.Portal != DefaultPortalURL {
+	if err != nil || st.SignedIn || st.Portal != session.DefaultPortalURL {
 		t.Fatalf("before sign-in: %+v, %v", st, err)
 	}
 	if _, err := f.p.Install(f.files[:1]); portalCode(err) != errs.NoToken {
@@ -157,7 +159,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{ResultInstalled, ResultInstalled, ResultInstalled, ResultInstalled, ResultFailed, ResultFailed}
+	want := []string{session.ResultInstalled, session.ResultInstalled, session.ResultInstalled, session.ResultInstalled, session.ResultFailed, session.ResultFailed}
 	codes := []string{"", "", "", "", errs.CVRMismatch, errs.FileUnreadable}
 	for i, r := range res {
 		if r.Result != want[i] || r.Code != codes[i] {
@@ -165,29 +167,25 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 		}
 	}
 	// Without the password the installs wait; one password opens them.
-	f.s.Certificates.mu.Lock()
-	f.s.Certificates.session = nil
-	f.s.Certificates.mu.Unlock()
+	f.s.core.passwords.Reset()
 	extra := portaltest.NewPKI(t)
 	c := extra.Issue(t, portaltest.Leaf{CN: "ekstra@testkommune-nord.dk"})
 	locked := portaltest.WriteFile(t, t.TempDir(), "extra.p12", extra.P12(t, c, "Andet-Kodeord-9"))
 	res, err = f.p.Install([]string{locked})
-	if err != nil || res[0].Result != ResultNeedsPassword {
+	if err != nil || res[0].Result != session.ResultNeedsPassword {
 		t.Fatalf("install without the password: %+v, %v", res, err)
 	}
 	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); codeOf(err) != errs.WrongPassword {
 		t.Errorf("a wrong password: %v", err)
 	}
 	res, err = f.p.InstallWithPassword([]int64{res[0].OperationID}, "Andet-Kodeord-9")
-	if err != nil || len(res) != 1 || res[0].Result != ResultInstalled || res[0].Path != locked {
+	if err != nil || len(res) != 1 || res[0].Result != session.ResultInstalled || res[0].Path != locked {
 		t.Errorf("install with the password: %+v, %v", res, err)
 	}
-	f.s.Certificates.mu.Lock()
-	f.s.Certificates.session = append(f.s.Certificates.session, portalPassword)
-	f.s.Certificates.mu.Unlock()
+	f.s.core.passwords.Add(portalPassword)
 	// Again: already installed is a success.
 	res, err = f.p.Install(f.files[:1])
-	if err != nil || res[0].Result != ResultAlready {
+	if err != nil || res[0].Result != session.ResultAlready {
 		t.Errorf("second install: %+v, %v", res, err)
 	}
 	if missing, _ := f.p.Missing(); len(missing) != 1 || missing[0] != f.files[4] {
@@ -273,9 +271,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if _, err := f.s.Certificates.Unlock(lpath, "Ukendt-Kode-7", false); err != nil {
 		t.Fatal(err)
 	}
-	f.s.Certificates.mu.Lock()
-	f.s.Certificates.session = []string{portalPassword} // as after a restart
-	f.s.Certificates.mu.Unlock()
+	f.s.core.passwords.Reset(portalPassword) // as after a restart
 	lplan, err := f.p.PrepareActivation(exo, lpath)
 	if err != nil {
 		t.Fatal(err)

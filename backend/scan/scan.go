@@ -458,6 +458,20 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 	}
 }
 
+// ReadFile reads one certificate file as the scan does: only a regular
+// file, and no more than the reader takes. Its errors carry the scan's codes
+// (file_not_found, permission_denied, not_a_file, io_error, too_large).
+func ReadFile(path string) ([]byte, error) {
+	data, _, err := readFile(path)
+	if err != nil {
+		return nil, errorFile(path, err).Error
+	}
+	if len(data) > certs.MaxFileSize {
+		return nil, errs.Newf(errs.TooLarge, "The file is larger than %d MiB; certificate files are a few KiB.", certs.MaxFileSize>>20)
+	}
+	return data, nil
+}
+
 // errorFile is the result for a path that could not be read. The message
 // names no path (the File has it) and no file content.
 func errorFile(path string, err error) certs.File {

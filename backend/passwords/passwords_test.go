@@ -1,4 +1,4 @@
-package cli
+package passwords
 
 import (
 	"slices"
@@ -25,13 +25,13 @@ func TestParsePasswords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parsePasswords([]byte(tt.in))
+			got, err := Parse([]byte(tt.in))
 			if err != nil || !slices.Equal(got, tt.want) {
-				t.Errorf("parsePasswords(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+				t.Errorf("Parse(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 			}
 		})
 	}
-	if _, err := parsePasswords([]byte{0xff, 0xfe, 'a'}); err == nil {
+	if _, err := Parse([]byte{0xff, 0xfe, 'a'}); err == nil {
 		t.Error("a file that is not UTF-8 is accepted")
 	}
 }
@@ -39,7 +39,7 @@ func TestParsePasswords(t *testing.T) {
 func FuzzParsePasswords(f *testing.F) {
 	f.Add([]byte("a\r\n\nBlåbær\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := parsePasswords(data)
+		got, err := Parse(data)
 		if err != nil {
 			return
 		}

@@ -1,0 +1,77 @@
+// Package config is the runtime configuration the window and the CLI share:
+// the clock, whether the keychain is used, where the cache lives, and where
+// the portal's token comes from. Each is read from the environment here and
+// only here.
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/store"
+)
+
+// Environment variables for scripts and tests.
+const (
+	// EnvNow fixes "now" (RFC 3339), so reports can be compared over time.
+	EnvNow = "DPGCERTS_NOW"
+	// EnvKeychain=off keeps the OS keychain out of it, for machines without one.
+	EnvKeychain = "DPGCERTS_KEYCHAIN"
+)
+
+// Runtime is the configuration of one process.
+type Runtime struct {
+	// Now is the clock: time.Now in UTC, or the time in DPGCERTS_NOW.
+	Now func() time.Time
+	// Keychain says whether the OS keychain may be asked (remembered
+	// passwords, the portal token, pending installs' passwords).
+	Keychain bool
+	// Getenv reads the environment.
+	Getenv func(string) string
+}
+
+// FromEnv reads the runtime configuration. A DPGCERTS_NOW that is not an
+// RFC 3339 time is an error; the Runtime then has the real clock, so a
+// caller that only logs the error can go on.
+func FromEnv(getenv func(string) string) (Runtime, error) {
+	rt := Runtime{
+		Now:      func() time.Time { return time.Now().UTC() },
+		Keychain: getenv(EnvKeychain) != "off",
+		Getenv:   getenv,
+	}
+	if v := getenv(EnvNow); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return rt, fmt.Errorf("%s must be an RFC 3339 time, not %q", EnvNow, v)
+		}
+		rt.Now = func() time.Time { return t.UTC() }
+	}
+	return rt, nil
+}
+
+// OpenStore opens the cache at path, or at the default place when path is "".
+func (rt Runtime) OpenStore(path string) (*store.Store, error) {
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	return store.Open(path)
+}
+
+// Token is the access token for the portal at url: $DPGCERTS_TOKEN, else
+// the one the window's sign-in kept in the keychain.
+func (rt Runtime) Token(url string) (string, error) {
+	return portal.TokenFor(url, rt.Getenv, rt.Keychain)
+}
+
+// PortalKeychain is where pending installs keep their passwords.
+func (rt Runtime) PortalKeychain() portal.Keychain {
+	if rt.Keychain {
+		return portal.SystemKeychain()
+	}
+	return portal.NoKeychain()
+}

@@ -1,0 +1,587 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/scan"
+)
+
+// Results of an operation, as the window and the CLI report them.
+const (
+	ResultInstalled     = "installed"
+	ResultAlready       = "already" // the portal had the certificate: a success
+	ResultActivated     = "activated"
+	ResultFailed        = "failed"
+	ResultNeedsPassword = "needs_password"
+	ResultPending       = "pending"
+)
+
+// ResultOf is an operation's result: the one mapping from the outbox's
+// states to what the admin is told.
+func ResultOf(o portal.Operation) string {
+	switch o.State {
+	case portal.StateDone:
+		switch {
+		case o.Kind != "install":
+			return ResultActivated
+		case o.AlreadyInstalled:
+			return ResultAlready
+		}
+		return ResultInstalled
+	case portal.StateFailed:
+		return ResultFailed
+	case portal.StateNeedsPassword:
+		return ResultNeedsPassword
+	}
+	return ResultPending
+}
+
+// InstallResult is one file of an install.
+type InstallResult struct {
+	Path        string `json:"path"`
+	Result      string `json:"result"`
+	Code        string `json:"code,omitempty"`
+	OperationID int64  `json:"operationId,omitempty"`
+	// Operation is the outbox's record; nil when the file was never
+	// recorded (it could not be read).
+	Operation *portal.Operation `json:"-"`
+	// Message says why a file could not be read (English, for the CLI).
+	Message string `json:"-"`
+}
+
+func resultOf(path string, o portal.Operation) InstallResult {
+	r := InstallResult{Path: path, Result: ResultOf(o), OperationID: o.ID, Code: o.ErrorCode, Operation: &o}
+	switch r.Result {
+	case ResultInstalled, ResultAlready:
+		r.Code = ""
+	case ResultFailed:
+		if r.Code == "" {
+			r.Code = errs.Internal
+		}
+	}
+	return r
+}
+
+// Install installs the files at paths in the portal, each on its own: one
+// bad file never stops the others, and a certificate the portal already
+// has is a success. Each is recorded in the outbox before it is sent; what
+// the portal hasn't answered within opts.GiveUpAfter stays pending for the
+// background sync. The results are in the order of paths.
+func (s *Session) Install(ctx context.Context, paths []string, opts SendOptions) ([]InstallResult, portal.SyncResult, error) {
+	svc, err := s.signedInService()
+	if err != nil {
+		return nil, portal.SyncResult{}, err
+	}
+	results := make([]InstallResult, len(paths))
+	var files []portal.InstallFile
+	var at []int
+	candidates := s.opts.Passwords.List()
+	for i, path := range paths {
+		results[i] = InstallResult{Path: path}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			abs = path
+		}
+		data, err := scan.ReadFile(abs)
+		if err != nil {
+			results[i].Result, results[i].Code = ResultFailed, errs.FileUnreadable
+			results[i].Message = "can't read the file: " + errMessage(err)
+			continue
+		}
+		files = append(files, portal.InstallFile{Name: filepath.Base(path), Path: abs, Data: data, Passwords: candidates})
+		at = append(at, i)
+	}
+	if len(files) == 0 {
+		return results, portal.SyncResult{}, nil
+	}
+	ops, err := svc.Install(ctx, files)
+	if err != nil {
+		return nil, portal.SyncResult{}, err
+	}
+	for _, o := range ops {
+		s.opts.OnProgress(portal.Progress{Event: "queued", Operation: o, Total: len(ops)})
+	}
+	res, err := s.Send(ctx, opts)
+	if isAccount(err) || ctx.Err() != nil {
+		return nil, res, err
+	}
+	for j, o := range ops {
+		cur, err := svc.Operation(ctx, o.ID)
+		if err != nil {
+			cur = o
+		}
+		cur.Duplicate = o.Duplicate
+		results[at[j]] = resultOf(paths[at[j]], cur)
+	}
+	return results, res, nil
+}
+
+func errMessage(err error) string {
+	var e *errs.Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// Missing lists the overview's files (with a certificate and a key, valid
+// now, not locked) whose certificate the portal lacks, by the offline copy:
+// the "Upload existing certificates" offer. One file per certificate.
+func (s *Session) Missing(ctx context.Context) ([]string, error) {
+	svc := s.current()
+	if svc == nil {
+		return []string{}, nil
+	}
+	installed, _, err := svc.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	files, err := s.opts.Files.Files()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(files, func(a, b certs.File) int { return strings.Compare(a.Path, b.Path) })
+	now := s.opts.Runtime.Now()
+	var shas []string
+	pathOf := map[string]string{}
+	for _, f := range files {
+		c := f.Certificate
+		if c == nil || !f.HasPrivateKey || f.Status == certs.StatusLocked || now.After(c.NotAfter) || now.Before(c.NotBefore) {
+			continue
+		}
+		sha := strings.ToLower(c.SHA256)
+		if _, ok := pathOf[sha]; !ok {
+			pathOf[sha] = f.Path // the first file, by path
+		}
+		shas = append(shas, sha)
+	}
+	out := []string{}
+	for _, sha := range portal.Missing(shas, installed) {
+		out = append(out, pathOf[sha])
+	}
+	return out, nil
+}
+
+// Usages maps each cached portal certificate's SHA-256 to the kinds of the
+// integrations that use it: the overview's usage badges, offline.
+func (s *Session) Usages(ctx context.Context) (map[string][]string, error) {
+	out := map[string][]string{}
+	svc := s.current()
+	if svc == nil {
+		return out, nil
+	}
+	list, _, err := svc.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		var kinds []string
+		for _, u := range c.Usages {
+			if !slices.Contains(kinds, u.Kind) {
+				kinds = append(kinds, u.Kind)
+			}
+		}
+		if len(kinds) > 0 {
+			out[strings.ToLower(c.SHA256)] = kinds
+		}
+	}
+	return out, nil
+}
+
+// CertFacts are the facts the activation's confirmation shows side by side.
+type CertFacts struct {
+	ID         string    `json:"id,omitempty"`
+	CommonName string    `json:"commonName"`
+	Subject    string    `json:"subject,omitempty"`
+	NotAfter   time.Time `json:"notAfter"`
+	SHA1       string    `json:"sha1"`
+	SHA256     string    `json:"sha256"`
+}
+
+func facts(c portal.Certificate) *CertFacts {
+	return &CertFacts{ID: c.ID, CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}
+}
+
+// IntegrationView is an integration with its active certificate's facts.
+type IntegrationView struct {
+	portal.Integration
+	Active *CertFacts `json:"active,omitempty"`
+}
+
+// Integrations lists the integrations with their active certificates;
+// refresh asks the portal first (else, or when it can't be reached, the
+// offline copy).
+func (s *Session) Integrations(ctx context.Context, refresh bool) ([]IntegrationView, error) {
+	if refresh {
+		if err := s.Refresh(ctx); isAccount(err) {
+			return nil, err
+		}
+	}
+	svc := s.current()
+	if svc == nil {
+		return []IntegrationView{}, nil
+	}
+	ins, _, err := svc.Integrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, _, err := svc.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]portal.Certificate{}
+	for _, c := range list {
+		byID[c.ID] = c
+	}
+	out := make([]IntegrationView, 0, len(ins))
+	for _, in := range ins {
+		v := IntegrationView{Integration: in}
+		if c, ok := byID[in.ActiveID()]; ok {
+			v.Active = facts(c)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// fileCert is the certificate of an overview file.
+func (s *Session) fileCert(path string) (certs.File, error) {
+	f, err := s.opts.Files.File(path)
+	if err != nil {
+		return f, err
+	}
+	if f.Certificate == nil {
+		return f, errs.New(errs.NoCertificate, "The file holds no certificate.")
+	}
+	return f, nil
+}
+
+// ActivationPlan is what the confirmation shows: the integration, the
+// version seen (sent as If-Match), the old and the new certificate.
+type ActivationPlan struct {
+	Integration portal.Integration `json:"integration"`
+	Old         *CertFacts         `json:"old,omitempty"`
+	New         CertFacts          `json:"new"`
+	// NeedsInstall: the new certificate is not in the portal yet; Activate
+	// installs it first (renewal pairing, in one step).
+	NeedsInstall bool   `json:"needsInstall"`
+	Path         string `json:"path"`
+}
+
+// PrepareActivation fetches the integration's current state and returns
+// what the confirmation shows for the file's certificate.
+func (s *Session) PrepareActivation(ctx context.Context, integrationID, path string) (ActivationPlan, error) {
+	f, err := s.fileCert(path)
+	if err != nil {
+		return ActivationPlan{}, err
+	}
+	ins, err := s.Integrations(ctx, true)
+	if err != nil {
+		return ActivationPlan{}, err
+	}
+	c := f.Certificate
+	plan := ActivationPlan{Path: path, New: CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}}
+	found := false
+	for _, in := range ins {
+		if in.ID == integrationID {
+			plan.Integration, plan.Old, found = in.Integration, in.Active, true
+		}
+	}
+	if !found {
+		return ActivationPlan{}, errs.New(errs.NotFound, "no such integration")
+	}
+	plan.NeedsInstall = true
+	if list, _, err := s.current().Certificates(ctx); err == nil {
+		for _, pc := range list {
+			if strings.EqualFold(pc.SHA256, c.SHA256) {
+				plan.New.ID, plan.NeedsInstall = pc.ID, false
+			}
+		}
+	}
+	return plan, nil
+}
+
+// Activate makes the integration use the file's certificate, with If-Match
+// version (the one the confirmation showed). A certificate not yet in the
+// portal is installed first, in the same step. A changed integration is
+// the error precondition_failed: the window reloads and asks again.
+func (s *Session) Activate(ctx context.Context, integrationID, path, version string, opts SendOptions) (portal.Operation, error) {
+	if _, err := s.signedInService(); err != nil {
+		return portal.Operation{}, err
+	}
+	plan, err := s.PrepareActivation(ctx, integrationID, path)
+	if err != nil {
+		return portal.Operation{}, err
+	}
+	ref := plan.New.ID
+	if plan.NeedsInstall {
+		res, _, err := s.Install(ctx, []string{path}, opts)
+		if err != nil {
+			return portal.Operation{}, err
+		}
+		switch r := res[0]; r.Result {
+		case ResultFailed:
+			return portal.Operation{}, errs.New(r.Code, "the certificate could not be installed")
+		case ResultNeedsPassword:
+			// Nothing is activated until the file's password is given.
+			return portal.Operation{}, errs.New(errs.PasswordRequired, "the install waits for the file's password")
+		}
+		ref = portal.SHA256Ref(plan.New.SHA256)
+	}
+	op, _, err := s.ActivateRef(ctx, integrationID, ref, version, opts)
+	if err != nil {
+		return op, err
+	}
+	if op.State == portal.StateFailed {
+		// Ended: drop it from the outbox's list, the error goes to the window.
+		if err := s.current().Dismiss(ctx, op.ID); err != nil {
+			s.logf("%v", err)
+		}
+		return op, errs.New(op.ErrorCode, op.ErrorMessage)
+	}
+	return op, nil
+}
+
+// ActivateRef records the activation of the certificate ref (a portal id,
+// or portal.SHA256Ref of one whose install is in the outbox) for the
+// integration, sends it, and returns the operation as it stands.
+func (s *Session) ActivateRef(ctx context.Context, integrationID, ref, version string, opts SendOptions) (portal.Operation, portal.SyncResult, error) {
+	svc, err := s.signedInService()
+	if err != nil {
+		return portal.Operation{}, portal.SyncResult{}, err
+	}
+	op, err := svc.Activate(ctx, integrationID, ref, version)
+	if err != nil {
+		return portal.Operation{}, portal.SyncResult{}, err
+	}
+	res, err := s.Send(ctx, opts)
+	if isAccount(err) || ctx.Err() != nil {
+		return op, res, err
+	}
+	cur, err := svc.Operation(ctx, op.ID)
+	return cur, res, err
+}
+
+// Certificate finds a certificate by a SHA-256 thumbprint or a unique
+// prefix of at least 8 hex digits: in the offline copy, else an install
+// still in the outbox (then ref is its portal.SHA256Ref and cert is nil).
+func (s *Session) Certificate(ctx context.Context, thumb string) (ref string, cert *portal.Certificate, err error) {
+	thumb = strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(thumb))
+	svc, err := s.offline()
+	if err != nil {
+		return "", nil, err
+	}
+	list, _, err := svc.Certificates(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	for i, c := range list {
+		if strings.HasPrefix(strings.ToLower(c.SHA256), thumb) {
+			if cert != nil {
+				return "", nil, fmt.Errorf("%s matches more than one certificate; give more digits", thumb)
+			}
+			cert = &list[i]
+		}
+	}
+	if cert != nil {
+		return cert.ID, cert, nil
+	}
+	pending, err := svc.Operations(ctx, portal.StatePending, portal.StateNeedsPassword)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, o := range pending {
+		if o.Kind == "install" && len(thumb) == 64 && o.CertificateSHA256 == thumb {
+			return portal.SHA256Ref(thumb), nil, nil
+		}
+	}
+	return "", nil, errs.Newf(errs.NotFound, "no installed certificate has the SHA-256 %s; install it first", thumb)
+}
+
+// FindIntegration finds an integration by id, name or (unique) kind.
+func FindIntegration(ins []portal.Integration, want string) (portal.Integration, error) {
+	for _, in := range ins {
+		if in.ID == want {
+			return in, nil
+		}
+	}
+	var byName, byKind []portal.Integration
+	for _, in := range ins {
+		if strings.EqualFold(in.Name, want) {
+			byName = append(byName, in)
+		}
+		if in.Kind == want {
+			byKind = append(byKind, in)
+		}
+	}
+	switch {
+	case len(byName) == 1:
+		return byName[0], nil
+	case len(byKind) == 1:
+		return byKind[0], nil
+	case len(byKind) > 1:
+		var ids []string
+		for _, in := range byKind {
+			ids = append(ids, in.ID+" ("+in.Name+")")
+		}
+		return portal.Integration{}, fmt.Errorf("there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
+	}
+	if len(ins) == 0 {
+		return portal.Integration{}, fmt.Errorf("no integrations are known yet; run dpgcerts sync while online")
+	}
+	return portal.Integration{}, fmt.Errorf("no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
+}
+
+// Successor is a renewal pairing offer: the file renews Predecessor, which
+// Integration uses.
+type Successor struct {
+	Predecessor CertFacts    `json:"predecessor"`
+	Integration portal.Usage `json:"integration"`
+}
+
+// fileAndPortalCerts is a file's certificate and the cached portal
+// certificates, for the questions the details panel asks offline. svc is
+// nil when there is no portal; a file without a certificate has no answers.
+func (s *Session) fileAndPortalCerts(ctx context.Context, path string) (svc *portal.Service, f certs.File, list []portal.Certificate, err error) {
+	svc = s.current()
+	if svc == nil {
+		return nil, f, nil, nil
+	}
+	if f, err = s.fileCert(path); err != nil {
+		return nil, f, nil, nil
+	}
+	list, _, err = svc.Certificates(ctx)
+	return svc, f, list, err
+}
+
+// Successors offers "Install and activate as the successor of ...": the
+// certificates in use that the file renews, one offer per integration.
+func (s *Session) Successors(ctx context.Context, path string) ([]Successor, error) {
+	out := []Successor{}
+	svc, f, list, err := s.fileAndPortalCerts(ctx, path)
+	if svc == nil || err != nil {
+		return out, err
+	}
+	for _, c := range portal.Predecessors(*f.Certificate, list) {
+		for _, u := range c.Usages {
+			out = append(out, Successor{Predecessor: *facts(c), Integration: u})
+		}
+	}
+	return out, nil
+}
+
+// Events is the offline audit trail of the file's certificate, oldest first.
+func (s *Session) Events(ctx context.Context, path string) ([]portal.Event, error) {
+	out := []portal.Event{}
+	svc, f, list, err := s.fileAndPortalCerts(ctx, path)
+	if svc == nil || err != nil {
+		return out, err
+	}
+	for _, c := range list {
+		if strings.EqualFold(c.SHA256, f.Certificate.SHA256) {
+			evs, _, err := svc.Events(ctx, portal.EventQuery{CertificateID: c.ID})
+			if err != nil {
+				return nil, err
+			}
+			return append(out, evs...), nil
+		}
+	}
+	return out, nil
+}
+
+// Operations lists the outbox: the pending, waiting and failed operations.
+func (s *Session) Operations(ctx context.Context) ([]portal.Operation, error) {
+	svc := s.current()
+	if svc == nil {
+		return []portal.Operation{}, nil
+	}
+	ops, err := svc.Operations(ctx, portal.StatePending, portal.StateNeedsPassword, portal.StateFailed)
+	if ops == nil {
+		ops = []portal.Operation{}
+	}
+	return ops, err
+}
+
+// SupplyPassword gives a needs_password install its password; a password
+// that doesn't open the file is wrong_password.
+func (s *Session) SupplyPassword(ctx context.Context, id int64, password string) error {
+	svc := s.current()
+	if svc == nil {
+		return portal.ErrNoToken
+	}
+	ok, err := svc.SetPassword(ctx, id, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errs.New(errs.WrongPassword, "The password does not open the file.")
+	}
+	svc.Kick()
+	return nil
+}
+
+// InstallWithPassword gives the installs that wait for a password one more
+// candidate (often every file of a batch has the same one), sends what it
+// opens and returns the results of the operations ids, in their order. A
+// password that opens none of them is wrong_password. The password is a
+// candidate for the rest of the session.
+func (s *Session) InstallWithPassword(ctx context.Context, ids []int64, password string, opts SendOptions) ([]InstallResult, error) {
+	svc, err := s.signedInService()
+	if err != nil {
+		return nil, err
+	}
+	n, err := svc.SupplyPasswords(ctx, []string{password})
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, errs.New(errs.WrongPassword, "The password opens none of the waiting files.")
+	}
+	s.opts.Passwords.Add(password)
+	if _, err := s.Send(ctx, opts); isAccount(err) {
+		return nil, err
+	}
+	out := make([]InstallResult, 0, len(ids))
+	for _, id := range ids {
+		o, err := svc.Operation(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resultOf(o.Path, o))
+	}
+	return out, nil
+}
+
+// SupplyPasswords gives every waiting install the candidates (the CLI's
+// sync --passwords) and returns how many it opened.
+func (s *Session) SupplyPasswords(ctx context.Context, candidates []string) (int, error) {
+	svc, err := s.offline()
+	if err != nil {
+		return 0, err
+	}
+	return svc.SupplyPasswords(ctx, candidates)
+}
+
+// Dismiss removes an ended operation from the list.
+func (s *Session) Dismiss(ctx context.Context, id int64) error {
+	svc := s.current()
+	if svc == nil {
+		return nil
+	}
+	return svc.Dismiss(ctx, id)
+}
+
+func (s *Session) logf(format string, a ...any) {
+	if s.opts.Log != nil {
+		fmt.Fprintf(s.opts.Log, "dpgcerts: "+format+"\n", a...)
+	}
+}

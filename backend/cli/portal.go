@@ -9,15 +9,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/portal"
-	"dpgcerts/backend/secrets"
+	"dpgcerts/backend/session"
 	"dpgcerts/backend/store"
 )
 
@@ -92,9 +93,9 @@ func (p *portalFlags) parse(args []string) (rest []string, exit int, ok bool) {
 
 // portalSession is what a portal command works with.
 type portalSession struct {
-	st        *store.Store
-	svc       *portal.Service
-	passwords []string
+	st  *store.Store
+	ses *session.Session
+	svc *portal.Service
 }
 
 func (ps *portalSession) Close() { ps.st.Close() }
@@ -120,47 +121,50 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 	if *p.timeout < 0 {
 		return fail(ExitUsage, "--timeout must not be negative")
 	}
-	useKeychain := getenv(envKeychain) != "off"
-	token, err := portal.TokenFor(url, getenv, useKeychain)
+	rt, err := config.FromEnv(getenv)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	token, err := rt.Token(url)
 	if err != nil {
 		return fail(ExitUsage, "%s", errMessage(err))
 	}
-	client, err := portal.NewClient(url, token)
-	if err != nil {
-		return fail(ExitUsage, "%s", errMessage(err))
+	given, code := readPasswords(p.passwords, func(format string, a ...any) int {
+		_, c := fail(ExitUsage, format, a...)
+		return c
+	})
+	if code != ExitOK {
+		return nil, code
 	}
-	var passwords []string
-	if p.passwords != nil && *p.passwords != "" {
-		data, err := os.ReadFile(*p.passwords)
-		if err != nil {
-			return fail(ExitUsage, "can't read the passwords file: %v", err)
-		}
-		if passwords, err = parsePasswords(data); err != nil {
-			return fail(ExitUsage, "the passwords file: %v", err)
-		}
-	}
-	if useKeychain {
-		// The passwords remembered in the keychain are candidates too.
-		if remembered, err := secrets.Passwords(); err == nil {
-			passwords = appendNew(passwords, remembered...)
-		}
-	}
-	st, err := openCache(*p.dbPath)
+	st, err := rt.OpenStore(*p.dbPath)
 	if err != nil {
 		return fail(ExitFailed, "%v", err)
 	}
-	kc := portal.NoKeychain()
-	if useKeychain {
-		kc = portal.SystemKeychain()
-	}
 	// Retries and failures are logged to stderr (never a secret).
-	svc, err := portal.NewService(st, url, client, portal.Options{Keychain: kc, Log: stderr,
+	ses := session.New(session.Options{Store: st, Runtime: rt, Passwords: passwords.New(rt.Keychain, given...), Log: stderr,
 		Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
+	svc, err := ses.Connect(url, token)
 	if err != nil {
 		st.Close()
 		return fail(ExitUsage, "%s", errMessage(err))
 	}
-	return &portalSession{st: st, svc: svc, passwords: passwords}, ExitOK
+	return &portalSession{st: st, ses: ses, svc: svc}, ExitOK
+}
+
+// readPasswords reads the --passwords file, if one is given.
+func readPasswords(path *string, usageErr func(format string, a ...any) int) ([]string, int) {
+	if path == nil || *path == "" {
+		return nil, ExitOK
+	}
+	data, err := os.ReadFile(*path)
+	if err != nil {
+		return nil, usageErr("can't read the passwords file: %v", err)
+	}
+	list, err := passwords.Parse(data)
+	if err != nil {
+		return nil, usageErr("the passwords file: %v", err)
+	}
+	return list, ExitOK
 }
 
 // errMessage is an error's text for a person: a portal error's message and
@@ -180,22 +184,28 @@ func errMessage(err error) string {
 // sync sends what is pending with a progress line on a console, and turns a
 // failure into its message and exit status (ExitOK when it finished).
 func (ses *portalSession) sync(ctx context.Context, cmd string, giveUpAfter time.Duration, stderr io.Writer, interrupted string) (portal.SyncResult, int) {
-	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: giveUpAfter, Progress: progressLine(stderr, isTerminal(stderr))})
+	res, err := ses.ses.Send(ctx, session.SendOptions{GiveUpAfter: giveUpAfter, Progress: progressLine(stderr, isTerminal(stderr))})
 	if isTerminal(stderr) {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
+	return res, ses.failure(ctx, err, cmd, stderr, interrupted)
+}
+
+// failure prints why a flow failed and returns its exit status; ExitOK for
+// no error.
+func (ses *portalSession) failure(ctx context.Context, err error, cmd string, stderr io.Writer, interrupted string) int {
 	switch {
 	case err == nil:
-		return res, ExitOK
+		return ExitOK
 	case ctx.Err() != nil:
 		fmt.Fprintf(stderr, "dpgcerts %s: %s\n", cmd, interrupted)
-		return res, ExitInterrupted
+		return ExitInterrupted
 	case portal.Classify(err) == portal.Account:
 		fmt.Fprintf(stderr, "dpgcerts %s: %s\n", cmd, refusedMessage(err))
-		return res, ExitRefused
+		return ExitRefused
 	}
 	fmt.Fprintf(stderr, "dpgcerts %s: %v\n", cmd, err)
-	return res, ExitFailed
+	return ExitFailed
 }
 
 func refusedMessage(err error) string {
@@ -241,21 +251,12 @@ func opLabel(o portal.Operation) string {
 
 // outcomeOf is how a command reports an operation.
 func outcomeOf(o portal.Operation) string {
-	switch o.State {
-	case portal.StateDone:
-		if o.Kind == "install" && o.AlreadyInstalled {
-			return "already installed"
-		}
-		if o.Kind == "install" {
-			return "installed"
-		}
-		return "activated"
-	case portal.StateFailed:
-		return "failed"
-	case portal.StateNeedsPassword:
-		return "needs password"
+	switch r := session.ResultOf(o); r {
+	case session.ResultAlready:
+		return "already installed"
+	default:
+		return strings.ReplaceAll(r, "_", " ")
 	}
-	return "pending"
 }
 
 // exitFor is the exit status for a set of operations, the most serious
@@ -327,54 +328,24 @@ func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) str
 	ctx, stop := signalContext()
 	defer stop()
 
-	results := make([]installResult, len(files))
-	var inputs []portal.InstallFile
-	var index []int
-	localErrors := 0
-	for i, f := range files {
-		results[i].File = f
-		data, err := os.ReadFile(f)
-		if err != nil {
-			localErrors++
-			msg := err.Error()
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				msg = pe.Err.Error()
-			}
-			results[i].Error = &installLocalError{Code: errs.FileUnreadable, Message: "can't read the file: " + msg}
-			continue
-		}
-		abs, _ := filepath.Abs(f)
-		inputs = append(inputs, portal.InstallFile{Name: filepath.Base(f), Path: abs, Data: data, Passwords: ses.passwords})
-		index = append(index, i)
+	installed, res, err := ses.ses.Install(ctx, files, session.SendOptions{GiveUpAfter: *p.timeout, Progress: progressLine(stderr, isTerminal(stderr))})
+	if isTerminal(stderr) {
+		fmt.Fprint(stderr, "\r\033[K")
 	}
-	var ids []int64
-	if len(inputs) > 0 {
-		ops, err := ses.svc.Install(ctx, inputs)
-		if err != nil {
-			fmt.Fprintf(stderr, "dpgcerts install: %v\n", err)
-			return ExitFailed
-		}
-		for j, o := range ops {
-			ids = append(ids, o.ID)
-			results[index[j]].Operation = &ops[j]
-		}
-	}
-	res, code := ses.sync(ctx, "install", *p.timeout, stderr, "interrupted; the outbox keeps the rest for dpgcerts sync")
-	if code != ExitOK {
+	if code := ses.failure(ctx, err, "install", stderr, "interrupted; the outbox keeps the rest for dpgcerts sync"); code != ExitOK {
 		return code
 	}
+	results := make([]installResult, len(installed))
 	var ops []portal.Operation
-	for i := range results {
-		if results[i].Operation == nil {
+	localErrors := 0
+	for i, r := range installed {
+		results[i] = installResult{File: files[i], Operation: r.Operation}
+		if r.Operation == nil {
+			localErrors++
+			results[i].Error = &installLocalError{Code: r.Code, Message: r.Message}
 			continue
 		}
-		o, err := ses.svc.Operation(ctx, results[i].Operation.ID)
-		if err == nil {
-			o.Duplicate = results[i].Operation.Duplicate
-			results[i].Operation = &o
-		}
-		ops = append(ops, *results[i].Operation)
+		ops = append(ops, *r.Operation)
 	}
 	if *p.asJSON {
 		writeJSON(stdout, struct {

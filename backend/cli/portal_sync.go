@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
+	"dpgcerts/backend/session"
 )
 
 func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -34,7 +36,7 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 	ctx, stop := signalContext()
 	defer stop()
 
-	unlocked, err := ses.svc.SupplyPasswords(ctx, ses.passwords)
+	unlocked, err := ses.ses.SupplyPasswords(ctx, ses.ses.Passwords())
 	if err != nil {
 		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
 		return ExitFailed
@@ -160,7 +162,7 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	}
 
 	// The newest records, or the offline copy when the portal can't be reached.
-	if err := ses.svc.Refresh(ctx); err != nil {
+	if err := ses.ses.Refresh(ctx); err != nil {
 		switch portal.Classify(err) {
 		case portal.Account:
 			return fail(ExitRefused, "%s", refusedMessage(err))
@@ -174,69 +176,35 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if err != nil {
 		return fail(ExitFailed, "%v", err)
 	}
-	in, err := findIntegration(ins, *integration)
+	in, err := session.FindIntegration(ins, *integration)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	list, _, err := ses.svc.Certificates(ctx)
-	if err != nil {
+	certRef, cert, err := ses.ses.Certificate(ctx, thumb)
+	switch {
+	case errs.Code(err) == errs.NotFound:
+		var e *errs.Error
+		errors.As(err, &e)
+		return fail(ExitFailed, "%s with dpgcerts install", e.Message)
+	case err != nil && errs.Code(err) == errs.Internal:
+		return fail(ExitUsage, "--certificate %v", err)
+	case err != nil:
 		return fail(ExitFailed, "%v", err)
 	}
-	var cert *portal.Certificate
-	for i, c := range list {
-		if strings.HasPrefix(c.SHA256, thumb) {
-			if cert != nil {
-				return fail(ExitUsage, "--certificate %s matches more than one certificate; give more digits", thumb)
-			}
-			cert = &list[i]
+	if cert != nil && in.ActiveID() == cert.ID {
+		if *p.asJSON {
+			writeJSON(stdout, struct {
+				Integration portal.Integration `json:"integration"`
+				Unchanged   bool               `json:"unchanged"`
+			}{in, true})
+		} else {
+			fmt.Fprintf(stdout, "%s (%s) already uses %s.\n", in.Kind, in.Name, cert.CommonName)
 		}
+		return ExitOK
 	}
-	certRef := ""
-	if cert != nil {
-		certRef = cert.ID
-		if in.ActiveID() == cert.ID {
-			if *p.asJSON {
-				writeJSON(stdout, struct {
-					Integration portal.Integration `json:"integration"`
-					Unchanged   bool               `json:"unchanged"`
-				}{in, true})
-			} else {
-				fmt.Fprintf(stdout, "%s (%s) already uses %s.\n", in.Kind, in.Name, cert.CommonName)
-			}
-			return ExitOK
-		}
-	} else {
-		// A certificate whose install is still in the outbox.
-		pending, err := ses.svc.Operations(ctx, portal.StatePending, portal.StateNeedsPassword)
-		if err != nil {
-			return fail(ExitFailed, "%v", err)
-		}
-		for _, o := range pending {
-			if o.Kind == "install" && len(thumb) == 64 && o.CertificateSHA256 == thumb {
-				certRef = portal.SHA256Ref(thumb)
-			}
-		}
-		if certRef == "" {
-			return fail(ExitFailed, "no installed certificate has the SHA-256 %s; install it first with dpgcerts install", thumb)
-		}
-	}
-	op, err := ses.svc.Activate(ctx, in.ID, certRef, in.Version)
-	if err != nil {
-		return fail(ExitFailed, "%v", err)
-	}
-	res, err := ses.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: *p.timeout})
-	if err != nil {
-		if ctx.Err() != nil {
-			return fail(ExitInterrupted, "interrupted; the outbox keeps the activation for dpgcerts sync")
-		}
-		if portal.Classify(err) == portal.Account {
-			return fail(ExitRefused, "%s", refusedMessage(err))
-		}
-		return fail(ExitFailed, "%v", err)
-	}
-	op, err = ses.svc.Operation(ctx, op.ID)
-	if err != nil {
-		return fail(ExitFailed, "%v", err)
+	op, res, err := ses.ses.ActivateRef(ctx, in.ID, certRef, in.Version, session.SendOptions{GiveUpAfter: *p.timeout})
+	if code := ses.failure(ctx, err, "activate", stderr, "interrupted; the outbox keeps the activation for dpgcerts sync"); code != ExitOK {
+		return code
 	}
 	name := func(id string) string {
 		if id == "" {
@@ -275,38 +243,4 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 		}
 	}
 	return exitFor([]portal.Operation{op}, 0)
-}
-
-// findIntegration finds an integration by id, name or (unique) kind.
-func findIntegration(ins []portal.Integration, want string) (portal.Integration, error) {
-	for _, in := range ins {
-		if in.ID == want {
-			return in, nil
-		}
-	}
-	var byName, byKind []portal.Integration
-	for _, in := range ins {
-		if strings.EqualFold(in.Name, want) {
-			byName = append(byName, in)
-		}
-		if in.Kind == want {
-			byKind = append(byKind, in)
-		}
-	}
-	switch {
-	case len(byName) == 1:
-		return byName[0], nil
-	case len(byKind) == 1:
-		return byKind[0], nil
-	case len(byKind) > 1:
-		var ids []string
-		for _, in := range byKind {
-			ids = append(ids, in.ID+" ("+in.Name+")")
-		}
-		return portal.Integration{}, fmt.Errorf("there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
-	}
-	if len(ins) == 0 {
-		return portal.Integration{}, fmt.Errorf("no integrations are known yet; run dpgcerts sync while online")
-	}
-	return portal.Integration{}, fmt.Errorf("no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
@@ -69,7 +70,7 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 }
 
 func TestPortalCommandsUsage(t *testing.T) {
-	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, envKeychain: "off"}
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, config.EnvKeychain: "off"}
 	for _, args := range [][]string{
 		{"install", "x.p12"},
 		{"install", "--portal", "http://example.com", "x.p12"},
@@ -83,7 +84,7 @@ func TestPortalCommandsUsage(t *testing.T) {
 		}
 	}
 	// No token anywhere.
-	if code, _, errOut := run(t, map[string]string{envKeychain: "off"}, "sync", "--portal", "http://127.0.0.1:1"); code != ExitUsage || !strings.Contains(errOut, "no_token") {
+	if code, _, errOut := run(t, map[string]string{config.EnvKeychain: "off"}, "sync", "--portal", "http://127.0.0.1:1"); code != ExitUsage || !strings.Contains(errOut, "no_token") {
 		t.Errorf("without a token: exit %d, %s", code, errOut)
 	}
 	if code := runSandbox([]string{"--addr", "0.0.0.0:0"}, &bytes.Buffer{}, &bytes.Buffer{}); code != ExitUsage {
@@ -309,7 +310,7 @@ func testKill9(t *testing.T, bin string) {
 	}
 	pwFile := portaltest.WriteFile(t, dir, "passwords.txt", []byte(cliPassword+"\n"))
 	appDB := filepath.Join(dir, "app.db")
-	env := append(os.Environ(), portal.EnvToken+"="+sandbox.TokenAdmin, envKeychain+"=off")
+	env := append(os.Environ(), portal.EnvToken+"="+sandbox.TokenAdmin, config.EnvKeychain+"=off")
 	count := func() int {
 		var c int
 		srv.DB().QueryRow(`SELECT COUNT(*) FROM certificates`).Scan(&c)
@@ -399,7 +400,7 @@ func TestPortalExitStatuses(t *testing.T) {
 	a := portaltest.WriteFile(t, dir, "a.p12", pki.P12(t, pki.Issue(t, portaltest.Leaf{}), cliPassword))
 	b := portaltest.WriteFile(t, dir, "b.p12", pki.P12(t, pki.Issue(t, portaltest.Leaf{}), cliPassword))
 	pwFile := portaltest.WriteFile(t, dir, "passwords.txt", []byte(cliPassword+"\n"))
-	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, envKeychain: "off"}
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, config.EnvKeychain: "off"}
 
 	srv.SetChaos(sandbox.Chaos{Fail5xx: 1})
 	code, out, errOut := run(t, env, "install", "--portal", url, "--db", appDB, "--passwords", pwFile, "--timeout", "300ms", a)

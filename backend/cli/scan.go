@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,27 +13,19 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mattn/go-isatty"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/config"
+	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/report"
 	"dpgcerts/backend/scan"
-	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 )
 
 // failLevels are the statuses --fail-on accepts.
 var failLevels = []certs.Status{certs.StatusExpiring, certs.StatusExpired, certs.StatusLocked, certs.StatusUnreadable}
-
-// Environment variables for scripts and tests.
-const (
-	// envNow fixes "now" (RFC 3339), so reports can be compared over time.
-	envNow = "DPGCERTS_NOW"
-	// envKeychain=off skips the keychain, for machines without one.
-	envKeychain = "DPGCERTS_KEYCHAIN"
-)
 
 func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("dpgcerts scan", flag.ContinueOnError)
@@ -92,33 +82,17 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
 		return usageErr("--warn-days must be between 1 and %d", store.WarnDays.Max)
 	}
-	now := time.Now().UTC()
-	if v := getenv(envNow); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return usageErr("%s must be an RFC 3339 time", envNow)
-		}
-		now = t.UTC()
+	rt, err := config.FromEnv(getenv)
+	if err != nil {
+		return usageErr("%v", err)
 	}
-
-	var passwords []string
-	if *passwordsFile != "" {
-		data, err := os.ReadFile(*passwordsFile)
-		if err != nil {
-			return usageErr("can't read the passwords file: %v", err)
-		}
-		passwords, err = parsePasswords(data)
-		if err != nil {
-			return usageErr("the passwords file: %v", err)
-		}
+	now := rt.Now()
+	given, code := readPasswords(passwordsFile, usageErr)
+	if code != ExitOK {
+		return code
 	}
-	if getenv(envKeychain) != "off" {
-		// Remembered passwords come after the given ones; a machine without
-		// a keychain simply has none.
-		if remembered, err := secrets.Passwords(); err == nil {
-			passwords = appendNew(passwords, remembered...)
-		}
-	}
+	// Remembered passwords come after the given ones.
+	candidates := passwords.New(rt.Keychain, given...).List()
 
 	// A scan allocates in short bursts; collecting less often makes a cached
 	// rescan much faster, and the limit keeps big scans' memory bounded.
@@ -128,9 +102,9 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	opts := scan.Options{Passwords: passwords, Now: now, WarnDays: *warnDays}
+	opts := scan.Options{Passwords: candidates, Now: now, WarnDays: *warnDays}
 	if !*noCache {
-		st, err := openCache(*dbPath)
+		st, err := rt.OpenStore(*dbPath)
 		if err != nil {
 			fmt.Fprintf(stderr, "dpgcerts scan: the cache can't be used, reading every file: %v\n", err)
 		} else {
@@ -183,54 +157,6 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		}
 	}
 	return ExitOK
-}
-
-func openCache(path string) (*store.Store, error) {
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
-	}
-	return store.Open(path)
-}
-
-// parsePasswords reads one password per line. A final newline ends the last
-// line rather than adding an empty password; CRLF files from Windows work.
-func parsePasswords(data []byte) ([]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, errors.New("it is not UTF-8")
-	}
-	if len(data) == 0 {
-		return nil, nil
-	}
-	text := strings.TrimSuffix(string(data), "\n")
-	var out []string
-	sc := bufio.NewScanner(strings.NewReader(text + "\n"))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		out = appendNew(out, strings.TrimSuffix(sc.Text(), "\r"))
-	}
-	return out, sc.Err()
-}
-
-// appendNew appends the values not already in list.
-func appendNew(list []string, values ...string) []string {
-	for _, v := range values {
-		found := false
-		for _, have := range list {
-			if have == v {
-				found = true
-				break
-			}
-		}
-		if !found {
-			list = append(list, v)
-		}
-	}
-	return list
 }
 
 // isTerminal says whether w is a console a person reads (not /dev/null,

@@ -335,6 +335,9 @@ func (s *Session) stopLocked() {
 	}
 }
 
+// Passwords are the candidate passwords of this session.
+func (s *Session) Passwords() []string { return s.opts.Passwords.List() }
+
 // Kick asks the background sync to run now.
 func (s *Session) Kick() {
 	if svc := s.current(); svc != nil {

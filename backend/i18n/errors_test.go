@@ -1,12 +1,10 @@
 package i18n
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
 
 	"dpgcerts/backend/errs"
-	"dpgcerts/locales"
 )
 
 // TestEveryErrorCodeHasText fails when a code of backend/errs has no text
@@ -21,14 +19,7 @@ func TestEveryErrorCodeHasText(t *testing.T) {
 		codes[c] = true
 	}
 	for _, lang := range Supported() {
-		data, err := fs.ReadFile(locales.FS, lang+".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		flat, err := Flatten(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		flat := flatLocale(t, lang)
 		for c := range codes {
 			if flat["errors."+c] == "" {
 				t.Errorf("%s.json has no text errors.%s", lang, c)

@@ -9,20 +9,26 @@ import (
 	"dpgcerts/locales"
 )
 
+// flatLocale is lang's messages by dotted id.
+func flatLocale(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	data, err := fs.ReadFile(locales.FS, lang+".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat, err := Flatten(data)
+	if err != nil {
+		t.Fatalf("%s.json: %v", lang, err)
+	}
+	return flat
+}
+
 // TestLocaleParity fails when a message exists in one language and not in
 // another.
 func TestLocaleParity(t *testing.T) {
 	keys := map[string]map[string]string{}
 	for _, lang := range Supported() {
-		data, err := fs.ReadFile(locales.FS, lang+".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		flat, err := Flatten(data)
-		if err != nil {
-			t.Fatalf("%s.json: %v", lang, err)
-		}
-		keys[lang] = flat
+		keys[lang] = flatLocale(t, lang)
 	}
 	for _, a := range Supported() {
 		for _, b := range Supported() {

@@ -5,175 +5,48 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
 	"hash"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
+
+	"dpgcerts/internal/pkitest"
 )
 
 // Test certificates are made on each run and dated from this fixed clock.
-var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-
-var (
-	keyOnce sync.Once
-	rsaKeys []*rsa.PrivateKey
-)
-
-// testRSAKey returns one of a few RSA keys made once per test binary, since
-// RSA key generation is slow.
-func testRSAKey(t testing.TB, i int) *rsa.PrivateKey {
-	t.Helper()
-	keyOnce.Do(func() {
-		for range 4 {
-			k, err := rsa.GenerateKey(rand.Reader, 2048)
-			if err != nil {
-				panic(err)
-			}
-			rsaKeys = append(rsaKeys, k)
-		}
-	})
-	return rsaKeys[i]
-}
-
-type testCert struct {
-	cert *x509.Certificate
-	key  crypto.Signer
-}
-
-var oidOrgID = asn1.ObjectIdentifier{2, 5, 4, 97}
-
-// newRoot makes a self-signed CA named like the OCES test root.
-func newRoot(t testing.TB, key crypto.Signer, cn string) testCert {
-	t.Helper()
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{Country: []string{"DK"}, Organization: []string{"Den Danske Stat"}, CommonName: cn},
-		NotBefore:             testNow.AddDate(-5, 0, 0),
-		NotAfter:              testNow.AddDate(10, 0, 0),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	if _, ok := key.(*rsa.PrivateKey); ok {
-		tmpl.SignatureAlgorithm = x509.SHA256WithRSAPSS
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := x509.ParseCertificate(der)
-	return testCert{c, key}
-}
-
-// leafSpec describes an OCES3-like organisation certificate.
-type leafSpec struct {
-	cn, cvr, uuid, email string
-	notBefore, notAfter  time.Time
-	isCA                 bool
-}
-
-func newLeaf(t testing.TB, issuer testCert, key crypto.Signer, s leafSpec) testCert {
-	t.Helper()
-	if s.notBefore.IsZero() {
-		s.notBefore = testNow.AddDate(-1, 0, 0)
-	}
-	if s.notAfter.IsZero() {
-		s.notAfter = testNow.AddDate(2, 0, 0)
-	}
-	name := pkix.Name{Country: []string{"DK"}, Organization: []string{"Testkommune Nord"}, CommonName: s.cn}
-	if s.cvr != "" {
-		name.ExtraNames = append(name.ExtraNames, pkix.AttributeTypeAndValue{Type: oidOrgID, Value: "NTRDK-" + s.cvr})
-	}
-	if s.uuid != "" {
-		name.SerialNumber = "UI:DK-O:G:" + s.uuid
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               name,
-		NotBefore:             s.notBefore,
-		NotAfter:              s.notAfter,
-		IsCA:                  s.isCA,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment | x509.KeyUsageKeyEncipherment,
-	}
-	if s.isCA {
-		tmpl.KeyUsage = x509.KeyUsageCertSign
-	}
-	if s.email != "" {
-		tmpl.EmailAddresses = []string{s.email}
-	}
-	if _, ok := issuer.key.(*rsa.PrivateKey); ok {
-		tmpl.SignatureAlgorithm = x509.SHA256WithRSAPSS
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer.cert, key.Public(), issuer.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := x509.ParseCertificate(der)
-	return testCert{c, key}
-}
+var testNow = pkitest.Now
 
 // testPKI is a root, an issuing CA and an organisation certificate.
 type testPKI struct {
-	root, ca, leaf testCert
+	root, ca, leaf pkitest.Issued
 }
 
-func newPKI(t testing.TB, leafKey crypto.Signer, s leafSpec) testPKI {
+// newPKI makes the OCES-like test CAs (RSA, from the kit's shared keys) and
+// an organisation certificate of Testkommune Nord with the key. The issuing
+// CA is in Testkommune Nord's organisation too, as the golden files have it.
+func newPKI(t testing.TB, leafKey crypto.Signer, s pkitest.Spec) testPKI {
 	t.Helper()
-	root := newRoot(t, testRSAKey(t, 0), "Den Danske Stat OCES rod-CA")
-	ca := newLeaf(t, root, testRSAKey(t, 1), leafSpec{cn: "Den Danske Stat OCES udstedende-CA 1", isCA: true,
-		notBefore: testNow.AddDate(-4, 0, 0), notAfter: testNow.AddDate(8, 0, 0)})
-	if s.cn == "" {
-		s.cn = "postkasse@testkommune.dk"
+	p := pkitest.NewPKI(t, pkitest.PKIOptions{Now: testNow, RootKey: pkitest.RSAKey(t, 0), CAKey: pkitest.RSAKey(t, 1),
+		CAOrg: "Testkommune Nord"})
+	if s.CN == "" {
+		s.CN = "postkasse@testkommune.dk"
 	}
-	leaf := newLeaf(t, ca, leafKey, s)
-	return testPKI{root, ca, leaf}
+	s.Country, s.Org, s.Key = "DK", "Testkommune Nord", leafKey
+	return testPKI{p.Root, p.CA, p.Issue(t, s)}
 }
 
 func defaultPKI(t testing.TB) testPKI {
-	return newPKI(t, testRSAKey(t, 2), leafSpec{cvr: "29189889", uuid: "2b0a1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", email: "postkasse@testkommune.dk"})
-}
-
-func pkcs8Of(t testing.TB, key crypto.Signer) []byte {
 	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return der
-}
-
-func pemOf(typ string, der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
-
-// writeFile writes data into dir and returns the path.
-func writeFile(t testing.TB, dir, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return newPKI(t, pkitest.RSAKey(t, 2), pkitest.Spec{CVR: "29189889", UUID: "2b0a1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", Email: "postkasse@testkommune.dk"})
 }
 
 // opensslP12 exports the PKI as PKCS#12 with openssl pkcs12 -export and the
@@ -182,9 +55,9 @@ func opensslP12(t testing.TB, pki testPKI, password string, args ...string) []by
 	t.Helper()
 	openssl := requireOpenSSL(t)
 	dir := t.TempDir()
-	leaf := writeFile(t, dir, "leaf.pem", pemOf("CERTIFICATE", pki.leaf.cert.Raw))
-	key := writeFile(t, dir, "key.pem", pemOf("PRIVATE KEY", pkcs8Of(t, pki.leaf.key)))
-	chain := writeFile(t, dir, "chain.pem", append(pemOf("CERTIFICATE", pki.ca.cert.Raw), pemOf("CERTIFICATE", pki.root.cert.Raw)...))
+	leaf := pkitest.WriteFile(t, dir, "leaf.pem", pkitest.PEM("CERTIFICATE", pki.leaf.Cert.Raw))
+	key := pkitest.WriteFile(t, dir, "key.pem", pkitest.PEM("PRIVATE KEY", pkitest.PKCS8(t, pki.leaf.Key)))
+	chain := pkitest.WriteFile(t, dir, "chain.pem", append(pkitest.PEM("CERTIFICATE", pki.ca.Cert.Raw), pkitest.PEM("CERTIFICATE", pki.root.Cert.Raw)...))
 	out := filepath.Join(dir, "out.p12")
 	full := append([]string{"pkcs12", "-export", "-in", leaf, "-inkey", key, "-certfile", chain,
 		"-passout", "env:P12PASS", "-out", out}, args...)
@@ -448,22 +321,6 @@ func appendBER(out []byte, el berElement) []byte {
 	return append(out, 0, 0)
 }
 
-func ecKey(t testing.TB) *ecdsa.PrivateKey {
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-func edKey(t testing.TB) ed25519.PrivateKey {
-	_, k, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
 // opensslRun runs openssl with args in dir and returns the named output file.
 func opensslRun(t testing.TB, dir, out string, args ...string) []byte {
 	t.Helper()
@@ -483,8 +340,8 @@ func opensslRun(t testing.TB, dir, out string, args ...string) []byte {
 // pkiDir writes the PKI's certificates and key as PEM into a new folder.
 func pkiDir(t testing.TB, pki testPKI) string {
 	dir := t.TempDir()
-	writeFile(t, dir, "leaf.pem", pemOf("CERTIFICATE", pki.leaf.cert.Raw))
-	writeFile(t, dir, "chain.pem", append(pemOf("CERTIFICATE", pki.ca.cert.Raw), pemOf("CERTIFICATE", pki.root.cert.Raw)...))
-	writeFile(t, dir, "key.pem", pemOf("PRIVATE KEY", pkcs8Of(t, pki.leaf.key)))
+	pkitest.WriteFile(t, dir, "leaf.pem", pkitest.PEM("CERTIFICATE", pki.leaf.Cert.Raw))
+	pkitest.WriteFile(t, dir, "chain.pem", append(pkitest.PEM("CERTIFICATE", pki.ca.Cert.Raw), pkitest.PEM("CERTIFICATE", pki.root.Cert.Raw)...))
+	pkitest.WriteFile(t, dir, "key.pem", pkitest.PEM("PRIVATE KEY", pkitest.PKCS8(t, pki.leaf.Key)))
 	return dir
 }

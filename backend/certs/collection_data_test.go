@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"dpgcerts/internal/pkitest"
+
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
@@ -27,19 +29,19 @@ type Expectation struct {
 func WriteCollection(t testing.TB, dir string) map[string]Expectation {
 	t.Helper()
 	pki := defaultPKI(t)
-	key := pkcs8Of(t, pki.leaf.key)
-	chain := [][]byte{pki.leaf.cert.Raw, pki.ca.cert.Raw, pki.root.cert.Raw}
-	rootFirst := [][]byte{pki.root.cert.Raw, pki.ca.cert.Raw, pki.leaf.cert.Raw}
+	key := pkitest.PKCS8(t, pki.leaf.Key)
+	chain := [][]byte{pki.leaf.Cert.Raw, pki.ca.Cert.Raw, pki.root.Cert.Raw}
+	rootFirst := [][]byte{pki.root.Cert.Raw, pki.ca.Cert.Raw, pki.leaf.Cert.Raw}
 	goEnc := func(enc *gopkcs12.Encoder) []byte {
-		b, err := enc.Encode(pki.leaf.key, pki.leaf.cert, []*x509.Certificate{pki.ca.cert, pki.root.cert}, pw)
+		b, err := enc.Encode(pki.leaf.Key, pki.leaf.Cert, []*x509.Certificate{pki.ca.Cert, pki.root.Cert}, pw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return b
 	}
 	dated := func(nb, na int, keyIndex int) testPKI {
-		return newPKI(t, testRSAKey(t, keyIndex), leafSpec{cn: "fornyet@testkommune.dk", cvr: "29189889",
-			notBefore: testNow.AddDate(0, 0, nb), notAfter: testNow.AddDate(0, 0, na)})
+		return newPKI(t, pkitest.RSAKey(t, keyIndex), pkitest.Spec{CN: "fornyet@testkommune.dk", CVR: "29189889",
+			NotBefore: testNow.AddDate(0, 0, nb), NotAfter: testNow.AddDate(0, 0, na)})
 	}
 	defaultP12 := opensslP12(t, pki, pw)
 	flipped := append([]byte{}, defaultP12...)
@@ -79,18 +81,18 @@ func WriteCollection(t testing.TB, dir string) map[string]Expectation {
 		"pkcs12/azure-root-first.pfx":             {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: rootFirst}), valid},
 		"pkcs12/key-first.p12":                    {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: chain, keyFirst: true}), valid},
 		"pkcs12/certificates-only.p12":            {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, certs: chain}), valid},
-		"pkcs12/ecdsa.p12":                        {opensslP12(t, newPKI(t, ecKey(t), leafSpec{cn: "ec@testkommune.dk", cvr: "29189889"}), pw), valid},
-		"pkcs12/ed25519.p12":                      {opensslP12(t, newPKI(t, edKey(t), leafSpec{cn: "ed@testkommune.dk", cvr: "29189889"}), pw), valid},
-		"pem/chain-with-key.pem":                  {append(append(pemOf("PRIVATE KEY", key), pemOf("CERTIFICATE", pki.leaf.cert.Raw)...), pemOf("CERTIFICATE", pki.ca.cert.Raw)...), valid},
-		"pem/certificate.crt":                     {pemOf("CERTIFICATE", pki.leaf.cert.Raw), valid},
-		"pem/key-only.key":                        {pemOf("PRIVATE KEY", key), Expectation{StatusInvalid, CodeNoCertificate}},
-		"der/certificate.cer":                     {pki.leaf.cert.Raw, valid},
-		"der/root-ca.cer":                         {pki.root.cert.Raw, valid},
+		"pkcs12/ecdsa.p12":                        {opensslP12(t, newPKI(t, pkitest.NewECKey(t), pkitest.Spec{CN: "ec@testkommune.dk", CVR: "29189889"}), pw), valid},
+		"pkcs12/ed25519.p12":                      {opensslP12(t, newPKI(t, pkitest.NewEd25519Key(t), pkitest.Spec{CN: "ed@testkommune.dk", CVR: "29189889"}), pw), valid},
+		"pem/chain-with-key.pem":                  {append(append(pkitest.PEM("PRIVATE KEY", key), pkitest.PEM("CERTIFICATE", pki.leaf.Cert.Raw)...), pkitest.PEM("CERTIFICATE", pki.ca.Cert.Raw)...), valid},
+		"pem/certificate.crt":                     {pkitest.PEM("CERTIFICATE", pki.leaf.Cert.Raw), valid},
+		"pem/key-only.key":                        {pkitest.PEM("PRIVATE KEY", key), Expectation{StatusInvalid, CodeNoCertificate}},
+		"der/certificate.cer":                     {pki.leaf.Cert.Raw, valid},
+		"der/root-ca.cer":                         {pki.root.Cert.Raw, valid},
 		"status/expiring.p12":                     {opensslP12(t, dated(-1000, 12, 2), pw), Expectation{Status: StatusExpiring}},
 		"status/expired.p12":                      {opensslP12(t, dated(-1100, -5, 3), pw), Expectation{Status: StatusExpired}},
 		"status/not-yet-valid.p12":                {opensslP12(t, dated(3, 1100, 2), pw), Expectation{Status: StatusNotYetValid}},
 		"status/unknown-password.p12":             {opensslP12(t, pki, "an unknown password"), Expectation{StatusLocked, CodePasswordRequired}},
-		"status/key-mismatch.p12":                 {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: pkcs8Of(t, testRSAKey(t, 3)), certs: [][]byte{pki.leaf.cert.Raw}}), Expectation{StatusInvalid, CodeKeyMismatch}},
+		"status/key-mismatch.p12":                 {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: pkitest.PKCS8(t, pkitest.RSAKey(t, 3)), certs: [][]byte{pki.leaf.Cert.Raw}}), Expectation{StatusInvalid, CodeKeyMismatch}},
 		"broken/truncated.p12":                    {defaultP12[:len(defaultP12)*2/3], Expectation{StatusUnreadable, CodeMalformed}},
 		"broken/bit-flipped.p12":                  {flipped, Expectation{StatusUnreadable, CodeMalformed}},
 		"broken/empty.p12":                        {nil, Expectation{StatusUnreadable, CodeEmptyFile}},

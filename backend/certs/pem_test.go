@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"dpgcerts/internal/pkitest"
 )
 
 // TestReadOpenSSLKeyFormats covers the PEM and DER containers OpenSSL
@@ -11,7 +13,7 @@ import (
 func TestReadOpenSSLKeyFormats(t *testing.T) {
 	pki := defaultPKI(t)
 	dir := pkiDir(t, pki)
-	leaf := pemOf("CERTIFICATE", pki.leaf.cert.Raw)
+	leaf := pkitest.PEM("CERTIFICATE", pki.leaf.Cert.Raw)
 	withLeaf := func(key []byte) []byte { return append(append([]byte{}, key...), leaf...) }
 	tests := []struct {
 		name       string
@@ -54,7 +56,7 @@ func TestReadOpenSSLKeyFormats(t *testing.T) {
 			if len(f.Chain) != tt.chain {
 				t.Errorf("chain %d, want %d", len(f.Chain), tt.chain)
 			}
-			if f.Certificate == nil || !bytes.Equal(f.Certificate.Raw, pki.leaf.cert.Raw) {
+			if f.Certificate == nil || !bytes.Equal(f.Certificate.Raw, pki.leaf.Cert.Raw) {
 				t.Errorf("primary is not the leaf")
 			}
 		})

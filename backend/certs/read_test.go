@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/internal/pkitest"
+
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
@@ -27,10 +29,10 @@ const pw = "Hemmelig-12!"
 
 func TestReadVariants(t *testing.T) {
 	pki := defaultPKI(t)
-	leafDER := pki.leaf.cert.Raw
-	chain := [][]byte{leafDER, pki.ca.cert.Raw, pki.root.cert.Raw}
-	rootFirst := [][]byte{pki.root.cert.Raw, pki.ca.cert.Raw, leafDER}
-	key := pkcs8Of(t, pki.leaf.key)
+	leafDER := pki.leaf.Cert.Raw
+	chain := [][]byte{leafDER, pki.ca.Cert.Raw, pki.root.Cert.Raw}
+	rootFirst := [][]byte{pki.root.Cert.Raw, pki.ca.Cert.Raw, leafDER}
+	key := pkitest.PKCS8(t, pki.leaf.Key)
 	ossl := func(password string, args ...string) func(*testing.T, testPKI) []byte {
 		return func(t *testing.T, p testPKI) []byte { return opensslP12(t, p, password, args...) }
 	}
@@ -44,7 +46,7 @@ func TestReadVariants(t *testing.T) {
 	}
 	goEnc := func(enc *gopkcs12.Encoder, password string) func(*testing.T, testPKI) []byte {
 		return func(t *testing.T, p testPKI) []byte {
-			b, err := enc.Encode(p.leaf.key, p.leaf.cert, []*x509.Certificate{p.ca.cert, p.root.cert}, password)
+			b, err := enc.Encode(p.leaf.Key, p.leaf.Cert, []*x509.Certificate{p.ca.Cert, p.root.Cert}, password)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +97,7 @@ func TestReadVariants(t *testing.T) {
 			code: CodePasswordRequired, format: FormatPKCS12, chainLen: 2},
 		{name: "key of another certificate", data: func(t *testing.T, p testPKI) []byte {
 			return buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256,
-				key: pkcs8Of(t, testRSAKey(t, 3)), certs: [][]byte{leafDER}})
+				key: pkitest.PKCS8(t, pkitest.RSAKey(t, 3)), certs: [][]byte{leafDER}})
 		}, passwords: []string{pw}, status: StatusInvalid, code: CodeKeyMismatch, format: FormatPKCS12},
 		{name: "key without certificate", data: func(t *testing.T, p testPKI) []byte {
 			return buildP12(t, p12Spec{password: pw, mac: "sha256", keyEnc: pbes2SHA256AES256, key: key, certs: [][]byte{}})
@@ -107,13 +109,13 @@ func TestReadVariants(t *testing.T) {
 			status: StatusUnreadable, code: CodeTooLarge, noLeaf: true},
 		{name: "text", data: func(*testing.T, testPKI) []byte { return []byte("Husk at forny certifikatet i marts.\n") },
 			status: StatusUnreadable, code: CodeNotACertificate, noLeaf: true},
-		{name: "PEM certificate", data: func(t *testing.T, p testPKI) []byte { return pemOf("CERTIFICATE", leafDER) },
+		{name: "PEM certificate", data: func(t *testing.T, p testPKI) []byte { return pkitest.PEM("CERTIFICATE", leafDER) },
 			status: StatusValid, format: FormatPEM},
 		{name: "PEM chain with key, root first", data: func(t *testing.T, p testPKI) []byte {
-			return bytes.Join([][]byte{pemOf("CERTIFICATE", p.root.cert.Raw), pemOf("CERTIFICATE", p.ca.cert.Raw),
-				pemOf("PRIVATE KEY", key), []byte("junk between blocks\r\n"), pemOf("CERTIFICATE", leafDER)}, nil)
+			return bytes.Join([][]byte{pkitest.PEM("CERTIFICATE", p.root.Cert.Raw), pkitest.PEM("CERTIFICATE", p.ca.Cert.Raw),
+				pkitest.PEM("PRIVATE KEY", key), []byte("junk between blocks\r\n"), pkitest.PEM("CERTIFICATE", leafDER)}, nil)
 		}, status: StatusValid, format: FormatPEM, keyMatch: true, chainLen: 2},
-		{name: "PEM key only", data: func(t *testing.T, p testPKI) []byte { return pemOf("PRIVATE KEY", key) },
+		{name: "PEM key only", data: func(t *testing.T, p testPKI) []byte { return pkitest.PEM("PRIVATE KEY", key) },
 			status: StatusInvalid, code: CodeNoCertificate, format: FormatPEM, noLeaf: true},
 		{name: "DER certificate", data: func(t *testing.T, p testPKI) []byte { return leafDER },
 			status: StatusValid, format: FormatDER},
@@ -146,7 +148,7 @@ func TestReadVariants(t *testing.T) {
 				if f.Certificate != nil {
 					t.Errorf("unexpected certificate %s", f.Certificate.Subject)
 				}
-			} else if f.Certificate == nil || f.Certificate.SHA256 != facts(pki.leaf.cert, testNow).SHA256 {
+			} else if f.Certificate == nil || f.Certificate.SHA256 != facts(pki.leaf.Cert, testNow).SHA256 {
 				t.Errorf("primary certificate is not the organisation certificate: %+v", f.Certificate)
 			}
 			if f.KeyMatchesCertificate != tc.keyMatch {
@@ -169,7 +171,7 @@ func TestReadVariants(t *testing.T) {
 
 func TestReadOCESFacts(t *testing.T) {
 	pki := defaultPKI(t)
-	f := Read(pemOf("CERTIFICATE", pki.leaf.cert.Raw), Options{Now: testNow, WarnDays: 30})
+	f := Read(pkitest.PEM("CERTIFICATE", pki.leaf.Cert.Raw), Options{Now: testNow, WarnDays: 30})
 	c := f.Certificate
 	want := map[string]string{
 		"cvr": c.CVR, "uuid": c.UUID, "email": c.Email, "oces": c.OCES, "org": c.Organization,
@@ -194,7 +196,7 @@ func TestReadOCESFacts(t *testing.T) {
 	if len(c.SHA1) != 40 || len(c.SHA256) != 64 || strings.ToLower(c.SHA1) != c.SHA1 {
 		t.Errorf("thumbprints %q %q", c.SHA1, c.SHA256)
 	}
-	if c.DaysLeft != daysLeft(pki.leaf.cert.NotAfter, testNow) || c.DaysLeft < 700 {
+	if c.DaysLeft != daysLeft(pki.leaf.Cert.NotAfter, testNow) || c.DaysLeft < 700 {
 		t.Errorf("daysLeft = %d", c.DaysLeft)
 	}
 }
@@ -213,8 +215,8 @@ func TestStatusByDate(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pki := newPKI(t, testRSAKey(t, 2+i%2), leafSpec{cvr: "29189889", notBefore: tt.nb, notAfter: tt.na})
-			f := Read(pki.leaf.cert.Raw, Options{Now: testNow, WarnDays: 30})
+			pki := newPKI(t, pkitest.RSAKey(t, 2+i%2), pkitest.Spec{CVR: "29189889", NotBefore: tt.nb, NotAfter: tt.na})
+			f := Read(pki.leaf.Cert.Raw, Options{Now: testNow, WarnDays: 30})
 			if f.Status != tt.wantState {
 				t.Fatalf("status = %s, want %s", f.Status, tt.wantState)
 			}
@@ -240,9 +242,9 @@ func TestReadKeyTypes(t *testing.T) {
 		t.Run(kt, func(t *testing.T) {
 			var pki testPKI
 			if kt == "ecdsa" {
-				pki = newPKI(t, ecKey(t), leafSpec{cvr: "29189889"})
+				pki = newPKI(t, pkitest.NewECKey(t), pkitest.Spec{CVR: "29189889"})
 			} else {
-				pki = newPKI(t, edKey(t), leafSpec{cvr: "29189889"})
+				pki = newPKI(t, pkitest.NewEd25519Key(t), pkitest.Spec{CVR: "29189889"})
 			}
 			data := opensslP12(t, pki, pw)
 			f := Read(data, Options{Passwords: []string{pw}, Now: testNow, WarnDays: 30})
@@ -265,7 +267,7 @@ func TestReadWorkBudget(t *testing.T) {
 	defer func() { workBudget = old }()
 	pki := defaultPKI(t)
 	data := buildP12(t, p12Spec{password: pw, mac: "sha256", macIter: 1 << 19, certEnc: pbes2SHA256AES256,
-		keyEnc: pbes2SHA256AES256, key: pkcs8Of(t, pki.leaf.key), certs: [][]byte{pki.leaf.cert.Raw}})
+		keyEnc: pbes2SHA256AES256, key: pkitest.PKCS8(t, pki.leaf.Key), certs: [][]byte{pki.leaf.Cert.Raw}})
 	wrong := make([]string, 50)
 	for i := range wrong {
 		wrong[i] = "wrong-" + string(rune('a'+i%26)) + string(rune('a'+i/26))

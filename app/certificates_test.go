@@ -3,12 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"math/big"
 	"os"
@@ -23,54 +19,27 @@ import (
 
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/secrets"
+	"dpgcerts/internal/pkitest"
 )
 
-var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-
-var testKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
+var testNow = pkitest.Now
 
 // makeCert makes a self-signed certificate that expires days after testNow.
+// All of them share one RSA key.
 func makeCert(t *testing.T, cn string, days int) *x509.Certificate {
 	t.Helper()
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(int64(days + 1000)),
-		Subject:      pkix.Name{CommonName: cn, Organization: []string{"Ærø Kommune"}, Country: []string{"DK"}},
-		NotBefore:    testNow.AddDate(-1, 0, 0),
-		NotAfter:     testNow.AddDate(0, 0, days),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &testKey().PublicKey, testKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return pkitest.SelfSigned(t, pkitest.Spec{CN: cn, Org: "Ærø Kommune", Country: "DK", Key: pkitest.RSAKey(t, 0),
+		Serial: big.NewInt(int64(days + 1000)), NotBefore: testNow.AddDate(-1, 0, 0), NotAfter: testNow.AddDate(0, 0, days)}).Cert
 }
 
 func writeP12(t *testing.T, path string, c *x509.Certificate, password string) {
 	t.Helper()
-	data, err := pkcs12.Modern.Encode(testKey(), c, nil, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pkitest.WriteFile(t, filepath.Dir(path), filepath.Base(path), pkitest.P12(t, pkcs12.Modern, pkitest.RSAKey(t, 0), c, nil, password))
 }
 
 func writePEM(t *testing.T, path string, c *x509.Certificate) {
 	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pkitest.WriteFile(t, filepath.Dir(path), filepath.Base(path), pkitest.PEM("CERTIFICATE", c.Raw))
 }
 
 // recorder keeps the events a scan emits.

@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -144,12 +145,9 @@ func readPKCS12(data []byte, passwords []string) (contents, *Error) {
 }
 
 func (r *pfxReader) addScheme(name string) {
-	for _, s := range r.schemes {
-		if s == name {
-			return
-		}
+	if !slices.Contains(r.schemes, name) {
+		r.schemes = append(r.schemes, name)
 	}
-	r.schemes = append(r.schemes, name)
 }
 
 func (r *pfxReader) describe() string {

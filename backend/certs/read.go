@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -29,7 +30,7 @@ func Read(data []byte, opts Options) (f File) {
 	}
 
 	passwords := opts.Passwords
-	implicitEmpty := !contains(passwords, "")
+	implicitEmpty := !slices.Contains(passwords, "")
 	if implicitEmpty {
 		passwords = append(passwords[:len(passwords):len(passwords)], "")
 	}
@@ -43,15 +44,6 @@ func Read(data []byte, opts Options) (f File) {
 		err = passwordRequired(len(opts.Passwords))
 	}
 	return assemble(f, c, err, opts.Now, opts.WarnDays)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func unreadable(f File, err *Error) File {

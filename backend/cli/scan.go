@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -219,14 +220,7 @@ func parsePasswords(data []byte) ([]string, error) {
 // appendNew appends the values not already in list.
 func appendNew(list []string, values ...string) []string {
 	for _, v := range values {
-		found := false
-		for _, have := range list {
-			if have == v {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(list, v) {
 			list = append(list, v)
 		}
 	}

@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
+	"time"
 
 	"dpgcerts/backend/store"
 )
@@ -105,13 +107,35 @@ func TestWindowGeometry(t *testing.T) {
 
 func TestBindOnlyAdapters(t *testing.T) {
 	s := newTestServices(t, Options{})
+	app := reflect.TypeFor[Services]().PkgPath()
+	bound := map[any]bool{}
 	for _, b := range s.Bind() {
 		if _, ok := b.(*Services); ok {
 			t.Error("Services must not be bound: its Startup would reach the frontend")
 		}
+		rt := reflect.TypeOf(b)
+		if rt.Kind() != reflect.Pointer || rt.Elem().Kind() != reflect.Struct || rt.Elem().PkgPath() != app {
+			t.Errorf("%T is bound: only the adapters of package app may be", b)
+			continue
+		}
+		// Wails binds every exported method, so a lifecycle hook would be
+		// callable from the frontend.
+		for _, hook := range []string{"Startup", "Shutdown", "DomReady", "BeforeClose"} {
+			if _, ok := rt.MethodByName(hook); ok {
+				t.Errorf("%T exports %s, which the frontend could then call", b, hook)
+			}
+		}
+		if bound[b] {
+			t.Errorf("%T is bound twice", b)
+		}
+		bound[b] = true
 	}
-	if len(s.Bind()) != 4 {
-		t.Errorf("bound %d structs, want App, Certificates, Help and Portal", len(s.Bind()))
+	// Each adapter (an exported field of Services) is bound.
+	v := reflect.ValueOf(s).Elem()
+	for i := range v.NumField() {
+		if f := v.Type().Field(i); f.IsExported() && !bound[v.Field(i).Interface()] {
+			t.Errorf("Services.%s is not bound", f.Name)
+		}
 	}
 }
 
@@ -120,7 +144,12 @@ func TestClock(t *testing.T) {
 	if now.Format("2006-01-02T15:04:05Z07:00") != "2026-11-26T11:00:00Z" {
 		t.Errorf("DPGCERTS_NOW gave %v", now)
 	}
-	if clock(env(map[string]string{EnvNow: "tomorrow"}))().IsZero() {
-		t.Error("a bad DPGCERTS_NOW must fall back to the real time")
+	for _, v := range []string{"tomorrow", ""} {
+		before := time.Now()
+		got := clock(env(map[string]string{EnvNow: v}))()
+		after := time.Now()
+		if got.Before(before) || got.After(after) {
+			t.Errorf("DPGCERTS_NOW=%q gave %v, want the real time (between %v and %v)", v, got, before, after)
+		}
 	}
 }

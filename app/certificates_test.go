@@ -9,6 +9,9 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -355,7 +358,8 @@ func TestWithin(t *testing.T) {
 }
 
 // TestEventShapes pins the JSON the frontend reads from the scan events and
-// from Unlock (frontend/src/api/types.ts).
+// from Unlock, and compares the Go types with their interfaces in
+// frontend/src/api/types.ts.
 func TestEventShapes(t *testing.T) {
 	tests := []struct {
 		v    any
@@ -375,5 +379,38 @@ func TestEventShapes(t *testing.T) {
 	u, _ := json.Marshal(UnlockResult{File: certs.File{Path: "/c", Status: certs.StatusValid}, Remembered: true})
 	if !strings.Contains(string(u), `"remembered":true`) || !strings.Contains(string(u), `"file":{"path":"/c"`) {
 		t.Errorf("UnlockResult = %s", u)
+	}
+
+	// The frontend's interfaces have the same fields, optional where Go
+	// leaves them out.
+	src, err := os.ReadFile(filepath.Join("..", "frontend", "src", "api", "types.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{ScanState{}, ScanResult{}, UnlockResult{}, Guide{}} {
+		rt := reflect.TypeOf(v)
+		m := regexp.MustCompile(`(?ms)^export interface ` + rt.Name() + ` \{\n(.*?)^\}`).FindSubmatch(src)
+		if m == nil {
+			t.Errorf("types.ts has no interface %s", rt.Name())
+			continue
+		}
+		var ts []string
+		for _, f := range regexp.MustCompile(`(?m)^\s*(\w+\??):`).FindAllSubmatch(m[1], -1) {
+			ts = append(ts, string(f[1]))
+		}
+		var goFields []string
+		for i := range rt.NumField() {
+			name, opts, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			if name == "-" || !rt.Field(i).IsExported() {
+				continue
+			}
+			if strings.Contains(opts, "omitempty") {
+				name += "?"
+			}
+			goFields = append(goFields, name)
+		}
+		if !slices.Equal(ts, goFields) {
+			t.Errorf("types.ts %s has %v, the Go struct %v", rt.Name(), ts, goFields)
+		}
 	}
 }

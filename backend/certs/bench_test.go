@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+
+	"dpgcerts/internal/pkcs12kdf"
 )
 
 // The benchmarks read BENCH_DIR (made by scripts/bench.sh: .p12 files with
@@ -43,8 +45,8 @@ func kdfWork(b *testing.B, data []byte, password string) []func() {
 	var work []func()
 	m := pfx.MacData
 	if d, ok := digests[m.Mac.Algorithm.Algorithm.String()]; ok {
-		bmp := bmpPassword(password)
-		work = append(work, func() { pkcs12KDF(d.new, kdfMAC, bmp, m.MacSalt, m.Iterations, d.new().Size()) })
+		bmp := pkcs12kdf.BMP(password)
+		work = append(work, func() { pkcs12kdf.Derive(d.new, pkcs12kdf.MAC, bmp, m.MacSalt, m.Iterations, d.new().Size()) })
 	}
 	r := &pfxReader{}
 	authSafe, _ := r.dataContent(pfx.AuthSafe.Content)

@@ -19,7 +19,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"dpgcerts/internal/pkcs12kdf"
 	"dpgcerts/internal/pkitest"
+	"dpgcerts/internal/rc2"
 )
 
 // Test certificates are made on each run and dated from this fixed clock.
@@ -153,16 +155,16 @@ func (s *encSpec) encrypt(t testing.TB, password string, bmp []byte, plain []byt
 	default:
 		var id int
 		var block cipher.Block
-		kdf := func(purpose byte, n int) []byte { return pkcs12KDF(sha1.New, purpose, bmp, salt, s.iter, n) }
+		kdf := func(purpose byte, n int) []byte { return pkcs12kdf.Derive(sha1.New, purpose, bmp, salt, s.iter, n) }
 		if s.scheme == "3des" {
 			id = 3
-			block, _ = des.NewTripleDESCipher(kdf(kdfKey, 24))
+			block, _ = des.NewTripleDESCipher(kdf(pkcs12kdf.Key, 24))
 		} else {
 			id = 6
-			block = newRC2(kdf(kdfKey, 5), 40)
+			block = rc2.New(kdf(pkcs12kdf.Key, 5), 40)
 		}
 		ct := pad(plain, 8)
-		cipher.NewCBCEncrypter(block, kdf(kdfIV, 8)).CryptBlocks(ct, ct)
+		cipher.NewCBCEncrypter(block, kdf(pkcs12kdf.IV, 8)).CryptBlocks(ct, ct)
 		params := mustMarshal(t, pbeParams{Salt: salt, Iterations: s.iter})
 		return pkix.AlgorithmIdentifier{Algorithm: append(oidPKCS12PBE[:7:7], id), Parameters: rawOf(t, params)}, ct
 	}
@@ -215,7 +217,7 @@ func buildP12(t testing.TB, s p12Spec) []byte {
 	t.Helper()
 	bmp := s.bmpPassword
 	if bmp == nil {
-		bmp = bmpPassword(s.password)
+		bmp = pkcs12kdf.BMP(s.password)
 	}
 	var certBags []safeBagOut
 	for _, c := range s.certs {
@@ -275,7 +277,7 @@ func buildP12(t testing.TB, s p12Spec) []byte {
 		if iter == 0 {
 			iter = 2048
 		}
-		key := pkcs12KDF(d.h, kdfMAC, bmp, salt, iter, d.h().Size())
+		key := pkcs12kdf.Derive(d.h, pkcs12kdf.MAC, bmp, salt, iter, d.h().Size())
 		m := hmac.New(d.h, key)
 		m.Write(authSafe)
 		pfx.MacData = macData{Mac: digestInfo{Algorithm: pkix.AlgorithmIdentifier{Algorithm: d.oid, Parameters: asn1.NullRawValue}, Digest: m.Sum(nil)}, MacSalt: salt, Iterations: iter}

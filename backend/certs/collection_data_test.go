@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"dpgcerts/internal/pkcs12kdf"
 	"dpgcerts/internal/pkitest"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
@@ -71,7 +72,7 @@ func WriteCollection(t testing.TB, dir string) map[string]Expectation {
 		"pkcs12/empty-password-no-terminator.pfx": {buildP12(t, p12Spec{bmpPassword: []byte{}, mac: "sha1", certEnc: pkcs12TripleDES, keyEnc: pkcs12TripleDES, key: key, certs: chain}), valid},
 		"pkcs12/danish-password.p12":              {opensslP12(t, pki, "Blåbærgrød-æøå"), valid},
 		"pkcs12/danish-password-legacy.p12":       {opensslP12(t, pki, "Blåbærgrød-æøå", "-legacy"), valid},
-		"pkcs12/danish-password-openssl1.p12":     {buildP12(t, p12Spec{password: "Blåbærgrød-æøå", bmpPassword: bytewiseBMPPassword("Blåbærgrød-æøå"), mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, certs: chain}), valid},
+		"pkcs12/danish-password-openssl1.p12":     {buildP12(t, p12Spec{password: "Blåbærgrød-æøå", bmpPassword: pkcs12kdf.BytewiseBMP("Blåbærgrød-æøå"), mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, certs: chain}), valid},
 		"pkcs12/pbkdf2-sha1-aes128.p12":           {buildP12(t, p12Spec{password: pw, mac: "sha1", certEnc: pbes2SHA1AES128, keyEnc: pbes2SHA1AES128, key: key, certs: chain}), valid},
 		"pkcs12/pbkdf2-sha1-aes256.p12":           {buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA1AES256, keyEnc: pbes2SHA1AES256, key: key, certs: chain}), valid},
 		"pkcs12/pbmac1.p12":                       {goEnc(gopkcs12.Modern2026), valid},

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"dpgcerts/internal/pkcs12kdf"
 )
 
 var (
@@ -586,7 +588,7 @@ func parseMAC(m *macData) (*mac, error) {
 		cost:  m.Iterations,
 		forms: bmpForms,
 		compute: func(pw, content []byte) ([]byte, error) {
-			key := pkcs12KDF(d.new, kdfMAC, pw, m.MacSalt, m.Iterations, d.new().Size())
+			key := pkcs12kdf.Derive(d.new, pkcs12kdf.MAC, pw, m.MacSalt, m.Iterations, d.new().Size())
 			hm := hmac.New(d.new, key)
 			hm.Write(content)
 			return hm.Sum(nil), nil

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/internal/pkcs12kdf"
 	"dpgcerts/internal/pkitest"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
@@ -85,7 +86,7 @@ func TestReadVariants(t *testing.T) {
 		ok("root first (Azure Key Vault)", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: rootFirst}), []string{pw}, "AES-256"),
 		ok("key before certificates", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, keyFirst: true}), []string{pw}, "AES-256"),
 		ok("empty password without terminator", built(p12Spec{password: "", bmpPassword: []byte{}, mac: "sha1", certEnc: pkcs12TripleDES, keyEnc: pkcs12TripleDES, key: key}), nil, "3DES"),
-		ok("Danish password as OpenSSL 1.x bytes", built(p12Spec{password: "æøå-Åse", bmpPassword: bytewiseBMPPassword("æøå-Åse"), mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key}), []string{"æøå-Åse"}, "RC2-40"),
+		ok("Danish password as OpenSSL 1.x bytes", built(p12Spec{password: "æøå-Åse", bmpPassword: pkcs12kdf.BytewiseBMP("æøå-Åse"), mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key}), []string{"æøå-Åse"}, "RC2-40"),
 		ok("plain key bag", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, key: key}), []string{pw}, "AES-256"),
 		{name: "certificate-only store", data: built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256}), passwords: []string{pw},
 			status: StatusValid, format: FormatPKCS12, encryption: "AES-256", chainLen: 2},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/pkitest"
 )
 
 // The benchmarks read BENCH_DIR (made by scripts/bench.sh: .p12 files with
@@ -18,7 +19,7 @@ func benchFiles(b *testing.B) ([][]byte, string) {
 	b.Helper()
 	dir, password := os.Getenv("BENCH_DIR"), os.Getenv("BENCH_PASSWORD")
 	if dir == "" {
-		return [][]byte{opensslP12(b, defaultPKI(b), pw)}, pw
+		return [][]byte{pkitest.OpenSSLP12(b, pkitest.DefaultOrg(b), pw)}, pw
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.p12"))
 	if len(paths) == 0 {

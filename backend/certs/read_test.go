@@ -29,25 +29,25 @@ type readCase struct {
 const pw = "Hemmelig-12!"
 
 func TestReadVariants(t *testing.T) {
-	pki := defaultPKI(t)
-	leafDER := pki.leaf.Cert.Raw
-	chain := [][]byte{leafDER, pki.ca.Cert.Raw, pki.root.Cert.Raw}
-	rootFirst := [][]byte{pki.root.Cert.Raw, pki.ca.Cert.Raw, leafDER}
-	key := pkitest.PKCS8(t, pki.leaf.Key)
+	pki := pkitest.DefaultOrg(t)
+	leafDER := pki.Leaf.Cert.Raw
+	chain := [][]byte{leafDER, pki.CA.Cert.Raw, pki.Root.Cert.Raw}
+	rootFirst := [][]byte{pki.Root.Cert.Raw, pki.CA.Cert.Raw, leafDER}
+	key := pkitest.PKCS8(t, pki.Leaf.Key)
 	ossl := func(password string, args ...string) func(*testing.T, testPKI) []byte {
-		return func(t *testing.T, p testPKI) []byte { return opensslP12(t, p, password, args...) }
+		return func(t *testing.T, p testPKI) []byte { return pkitest.OpenSSLP12(t, p, password, args...) }
 	}
-	built := func(s p12Spec) func(*testing.T, testPKI) []byte {
+	built := func(s pkitest.P12Spec) func(*testing.T, testPKI) []byte {
 		return func(t *testing.T, _ testPKI) []byte {
-			if s.certs == nil {
-				s.certs = chain
+			if s.Certs == nil {
+				s.Certs = chain
 			}
-			return buildP12(t, s)
+			return pkitest.BuildP12(t, s)
 		}
 	}
 	goEnc := func(enc *gopkcs12.Encoder, password string) func(*testing.T, testPKI) []byte {
 		return func(t *testing.T, p testPKI) []byte {
-			b, err := enc.Encode(p.leaf.Key, p.leaf.Cert, []*x509.Certificate{p.ca.Cert, p.root.Cert}, password)
+			b, err := enc.Encode(p.Leaf.Key, p.Leaf.Cert, []*x509.Certificate{p.CA.Cert, p.Root.Cert}, password)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,17 +78,17 @@ func TestReadVariants(t *testing.T) {
 		ok("go-pkcs12 LegacyRC2", goEnc(gopkcs12.LegacyRC2, pw), []string{pw}, "RC2-40"),
 		ok("go-pkcs12 LegacyDES", goEnc(gopkcs12.LegacyDES, pw), []string{pw}, "3DES"),
 		ok("go-pkcs12 Modern2026 PBMAC1", goEnc(gopkcs12.Modern2026, pw), []string{pw}, "PBMAC1"),
-		ok("PBKDF2-SHA1 AES-128", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA1AES128, keyEnc: pbes2SHA1AES128, key: key}), []string{pw}, "PBES2 PBKDF2-HMAC-SHA1 AES-128-CBC"),
-		ok("PBKDF2-SHA1 AES-256", built(p12Spec{password: pw, mac: "sha1", certEnc: pbes2SHA1AES256, keyEnc: pbes2SHA1AES256, key: key}), []string{pw}, "PBKDF2-HMAC-SHA1 AES-256-CBC"),
-		ok("PBKDF2-SHA256 AES-192, MAC SHA-512", built(p12Spec{password: pw, mac: "sha512", certEnc: pbes2SHA256AES192, keyEnc: pbes2SHA256AES192, key: key}), []string{pw}, "AES-192-CBC; MAC HMAC-SHA512"),
-		ok("BER at every level (Windows)", built(p12Spec{password: pw, mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, ber: true}), []string{pw}, "RC2-40"),
-		ok("BER with AES", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, ber: true}), []string{pw}, "AES-256"),
-		ok("root first (Azure Key Vault)", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: rootFirst}), []string{pw}, "AES-256"),
-		ok("key before certificates", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, keyFirst: true}), []string{pw}, "AES-256"),
-		ok("empty password without terminator", built(p12Spec{password: "", bmpPassword: []byte{}, mac: "sha1", certEnc: pkcs12TripleDES, keyEnc: pkcs12TripleDES, key: key}), nil, "3DES"),
-		ok("Danish password as OpenSSL 1.x bytes", built(p12Spec{password: "æøå-Åse", bmpPassword: pkcs12kdf.BytewiseBMP("æøå-Åse"), mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key}), []string{"æøå-Åse"}, "RC2-40"),
-		ok("plain key bag", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, key: key}), []string{pw}, "AES-256"),
-		{name: "certificate-only store", data: built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256}), passwords: []string{pw},
+		ok("PBKDF2-SHA1 AES-128", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA1AES128, KeyEnc: pkitest.PBES2SHA1AES128, Key: key}), []string{pw}, "PBES2 PBKDF2-HMAC-SHA1 AES-128-CBC"),
+		ok("PBKDF2-SHA1 AES-256", built(pkitest.P12Spec{Password: pw, MAC: "sha1", CertEnc: pkitest.PBES2SHA1AES256, KeyEnc: pkitest.PBES2SHA1AES256, Key: key}), []string{pw}, "PBKDF2-HMAC-SHA1 AES-256-CBC"),
+		ok("PBKDF2-SHA256 AES-192, MAC SHA-512", built(pkitest.P12Spec{Password: pw, MAC: "sha512", CertEnc: pkitest.PBES2SHA256AES192, KeyEnc: pkitest.PBES2SHA256AES192, Key: key}), []string{pw}, "AES-192-CBC; MAC HMAC-SHA512"),
+		ok("BER at every level (Windows)", built(pkitest.P12Spec{Password: pw, MAC: "sha1", CertEnc: pkitest.PKCS12RC240, KeyEnc: pkitest.PKCS12TripleDES, Key: key, BER: true}), []string{pw}, "RC2-40"),
+		ok("BER with AES", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256, Key: key, BER: true}), []string{pw}, "AES-256"),
+		ok("root first (Azure Key Vault)", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256, Key: key, Certs: rootFirst}), []string{pw}, "AES-256"),
+		ok("key before certificates", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256, Key: key, KeyFirst: true}), []string{pw}, "AES-256"),
+		ok("empty password without terminator", built(pkitest.P12Spec{Password: "", BMPPassword: []byte{}, MAC: "sha1", CertEnc: pkitest.PKCS12TripleDES, KeyEnc: pkitest.PKCS12TripleDES, Key: key}), nil, "3DES"),
+		ok("Danish password as OpenSSL 1.x bytes", built(pkitest.P12Spec{Password: "æøå-Åse", BMPPassword: pkcs12kdf.BytewiseBMP("æøå-Åse"), MAC: "sha1", CertEnc: pkitest.PKCS12RC240, KeyEnc: pkitest.PKCS12TripleDES, Key: key}), []string{"æøå-Åse"}, "RC2-40"),
+		ok("plain key bag", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, Key: key}), []string{pw}, "AES-256"),
+		{name: "certificate-only store", data: built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256}), passwords: []string{pw},
 			status: StatusValid, format: FormatPKCS12, encryption: "AES-256", chainLen: 2},
 		{name: "wrong password", data: ossl(pw), passwords: []string{"nope"}, status: StatusLocked, code: CodePasswordRequired,
 			format: FormatPKCS12, encryption: "PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC", noLeaf: true},
@@ -97,13 +97,13 @@ func TestReadVariants(t *testing.T) {
 		{name: "locked, certificates readable", data: ossl(pw, "-certpbe", "NONE"), passwords: []string{"nope"}, status: StatusLocked,
 			code: CodePasswordRequired, format: FormatPKCS12, chainLen: 2},
 		{name: "key of another certificate", data: func(t *testing.T, p testPKI) []byte {
-			return buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256,
-				key: pkitest.PKCS8(t, pkitest.RSAKey(t, 3)), certs: [][]byte{leafDER}})
+			return pkitest.BuildP12(t, pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256,
+				Key: pkitest.PKCS8(t, pkitest.RSAKey(t, 3)), Certs: [][]byte{leafDER}})
 		}, passwords: []string{pw}, status: StatusInvalid, code: CodeKeyMismatch, format: FormatPKCS12},
 		{name: "key without certificate", data: func(t *testing.T, p testPKI) []byte {
-			return buildP12(t, p12Spec{password: pw, mac: "sha256", keyEnc: pbes2SHA256AES256, key: key, certs: [][]byte{}})
+			return pkitest.BuildP12(t, pkitest.P12Spec{Password: pw, MAC: "sha256", KeyEnc: pkitest.PBES2SHA256AES256, Key: key, Certs: [][]byte{}})
 		}, passwords: []string{pw}, status: StatusInvalid, code: CodeNoCertificate, format: FormatPKCS12, noLeaf: true},
-		{name: "truncated", data: func(t *testing.T, p testPKI) []byte { b := opensslP12(t, p, pw); return b[:len(b)/2] },
+		{name: "truncated", data: func(t *testing.T, p testPKI) []byte { b := pkitest.OpenSSLP12(t, p, pw); return b[:len(b)/2] },
 			passwords: []string{pw}, status: StatusUnreadable, code: CodeMalformed, noLeaf: true},
 		{name: "empty", data: func(*testing.T, testPKI) []byte { return nil }, status: StatusUnreadable, code: CodeEmptyFile, noLeaf: true},
 		{name: "too large", data: func(*testing.T, testPKI) []byte { return make([]byte, MaxFileSize+1) },
@@ -113,7 +113,7 @@ func TestReadVariants(t *testing.T) {
 		{name: "PEM certificate", data: func(t *testing.T, p testPKI) []byte { return pkitest.PEM("CERTIFICATE", leafDER) },
 			status: StatusValid, format: FormatPEM},
 		{name: "PEM chain with key, root first", data: func(t *testing.T, p testPKI) []byte {
-			return bytes.Join([][]byte{pkitest.PEM("CERTIFICATE", p.root.Cert.Raw), pkitest.PEM("CERTIFICATE", p.ca.Cert.Raw),
+			return bytes.Join([][]byte{pkitest.PEM("CERTIFICATE", p.Root.Cert.Raw), pkitest.PEM("CERTIFICATE", p.CA.Cert.Raw),
 				pkitest.PEM("PRIVATE KEY", key), []byte("junk between blocks\r\n"), pkitest.PEM("CERTIFICATE", leafDER)}, nil)
 		}, status: StatusValid, format: FormatPEM, keyMatch: true, chainLen: 2},
 		{name: "PEM key only", data: func(t *testing.T, p testPKI) []byte { return pkitest.PEM("PRIVATE KEY", key) },
@@ -149,7 +149,7 @@ func TestReadVariants(t *testing.T) {
 				if f.Certificate != nil {
 					t.Errorf("unexpected certificate %s", f.Certificate.Subject)
 				}
-			} else if f.Certificate == nil || f.Certificate.SHA256 != facts(pki.leaf.Cert, testNow).SHA256 {
+			} else if f.Certificate == nil || f.Certificate.SHA256 != facts(pki.Leaf.Cert, testNow).SHA256 {
 				t.Errorf("primary certificate is not the organisation certificate: %+v", f.Certificate)
 			}
 			if f.KeyMatchesCertificate != tc.keyMatch {
@@ -171,8 +171,8 @@ func TestReadVariants(t *testing.T) {
 }
 
 func TestReadOCESFacts(t *testing.T) {
-	pki := defaultPKI(t)
-	f := Read(pkitest.PEM("CERTIFICATE", pki.leaf.Cert.Raw), Options{Now: testNow, WarnDays: 30})
+	pki := pkitest.DefaultOrg(t)
+	f := Read(pkitest.PEM("CERTIFICATE", pki.Leaf.Cert.Raw), Options{Now: testNow, WarnDays: 30})
 	c := f.Certificate
 	want := map[string]string{
 		"cvr": c.CVR, "uuid": c.UUID, "email": c.Email, "oces": c.OCES, "org": c.Organization,
@@ -197,7 +197,7 @@ func TestReadOCESFacts(t *testing.T) {
 	if len(c.SHA1) != 40 || len(c.SHA256) != 64 || strings.ToLower(c.SHA1) != c.SHA1 {
 		t.Errorf("thumbprints %q %q", c.SHA1, c.SHA256)
 	}
-	if c.DaysLeft != daysLeft(pki.leaf.Cert.NotAfter, testNow) || c.DaysLeft < 700 {
+	if c.DaysLeft != daysLeft(pki.Leaf.Cert.NotAfter, testNow) || c.DaysLeft < 700 {
 		t.Errorf("daysLeft = %d", c.DaysLeft)
 	}
 }
@@ -216,8 +216,8 @@ func TestStatusByDate(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pki := newPKI(t, pkitest.RSAKey(t, 2+i%2), pkitest.Spec{CVR: "29189889", NotBefore: tt.nb, NotAfter: tt.na})
-			f := Read(pki.leaf.Cert.Raw, Options{Now: testNow, WarnDays: 30})
+			pki := pkitest.NewOrg(t, pkitest.RSAKey(t, 2+i%2), pkitest.Spec{CVR: "29189889", NotBefore: tt.nb, NotAfter: tt.na})
+			f := Read(pki.Leaf.Cert.Raw, Options{Now: testNow, WarnDays: 30})
 			if f.Status != tt.wantState {
 				t.Fatalf("status = %s, want %s", f.Status, tt.wantState)
 			}
@@ -243,11 +243,11 @@ func TestReadKeyTypes(t *testing.T) {
 		t.Run(kt, func(t *testing.T) {
 			var pki testPKI
 			if kt == "ecdsa" {
-				pki = newPKI(t, pkitest.NewECKey(t), pkitest.Spec{CVR: "29189889"})
+				pki = pkitest.NewOrg(t, pkitest.NewECKey(t), pkitest.Spec{CVR: "29189889"})
 			} else {
-				pki = newPKI(t, pkitest.NewEd25519Key(t), pkitest.Spec{CVR: "29189889"})
+				pki = pkitest.NewOrg(t, pkitest.NewEd25519Key(t), pkitest.Spec{CVR: "29189889"})
 			}
-			data := opensslP12(t, pki, pw)
+			data := pkitest.OpenSSLP12(t, pki, pw)
 			f := Read(data, Options{Passwords: []string{pw}, Now: testNow, WarnDays: 30})
 			if f.Status != StatusValid || !f.KeyMatchesCertificate {
 				t.Fatalf("status %s match %v err %v", f.Status, f.KeyMatchesCertificate, f.Error)
@@ -266,9 +266,9 @@ func TestReadWorkBudget(t *testing.T) {
 	old := workBudget
 	workBudget = 1 << 21
 	defer func() { workBudget = old }()
-	pki := defaultPKI(t)
-	data := buildP12(t, p12Spec{password: pw, mac: "sha256", macIter: 1 << 19, certEnc: pbes2SHA256AES256,
-		keyEnc: pbes2SHA256AES256, key: pkitest.PKCS8(t, pki.leaf.Key), certs: [][]byte{pki.leaf.Cert.Raw}})
+	pki := pkitest.DefaultOrg(t)
+	data := pkitest.BuildP12(t, pkitest.P12Spec{Password: pw, MAC: "sha256", MACIter: 1 << 19, CertEnc: pkitest.PBES2SHA256AES256,
+		KeyEnc: pkitest.PBES2SHA256AES256, Key: pkitest.PKCS8(t, pki.Leaf.Key), Certs: [][]byte{pki.Leaf.Cert.Raw}})
 	wrong := make([]string, 50)
 	for i := range wrong {
 		wrong[i] = "wrong-" + string(rune('a'+i%26)) + string(rune('a'+i/26))

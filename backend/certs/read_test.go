@@ -47,11 +47,7 @@ func TestReadVariants(t *testing.T) {
 	}
 	goEnc := func(enc *gopkcs12.Encoder, password string) func(*testing.T, testPKI) []byte {
 		return func(t *testing.T, p testPKI) []byte {
-			b, err := enc.Encode(p.Leaf.Key, p.Leaf.Cert, []*x509.Certificate{p.CA.Cert, p.Root.Cert}, password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
+			return pkitest.P12(t, enc, p.Leaf.Key, p.Leaf.Cert, []*x509.Certificate{p.CA.Cert, p.Root.Cert}, password)
 		}
 	}
 	ok := func(name string, data func(*testing.T, testPKI) []byte, passwords []string, enc string) readCase {

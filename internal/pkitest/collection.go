@@ -38,11 +38,7 @@ func WriteCollection(t testing.TB, dir string, maxFileSize int) map[string]Expec
 	chain := [][]byte{pki.Leaf.Cert.Raw, pki.CA.Cert.Raw, pki.Root.Cert.Raw}
 	rootFirst := [][]byte{pki.Root.Cert.Raw, pki.CA.Cert.Raw, pki.Leaf.Cert.Raw}
 	goEnc := func(enc *gopkcs12.Encoder) []byte {
-		b, err := enc.Encode(pki.Leaf.Key, pki.Leaf.Cert, []*x509.Certificate{pki.CA.Cert, pki.Root.Cert}, collectionPassword)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+		return P12(t, enc, pki.Leaf.Key, pki.Leaf.Cert, []*x509.Certificate{pki.CA.Cert, pki.Root.Cert}, collectionPassword)
 	}
 	dated := func(nb, na int, keyIndex int) Org {
 		return NewOrg(t, RSAKey(t, keyIndex), Spec{CN: "fornyet@testkommune.dk", CVR: "29189889",

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"dpgcerts/backend/config"
@@ -105,12 +106,34 @@ func TestWindowGeometry(t *testing.T) {
 
 func TestBindOnlyAdapters(t *testing.T) {
 	s := newTestServices(t, Options{})
+	app := reflect.TypeFor[Services]().PkgPath()
+	bound := map[any]bool{}
 	for _, b := range s.Bind() {
 		if _, ok := b.(*Services); ok {
 			t.Error("Services must not be bound: its Startup would reach the frontend")
 		}
+		rt := reflect.TypeOf(b)
+		if rt.Kind() != reflect.Pointer || rt.Elem().Kind() != reflect.Struct || rt.Elem().PkgPath() != app {
+			t.Errorf("%T is bound: only the adapters of package app may be", b)
+			continue
+		}
+		// Wails binds every exported method, so a lifecycle hook would be
+		// callable from the frontend.
+		for _, hook := range []string{"Startup", "Shutdown", "DomReady", "BeforeClose"} {
+			if _, ok := rt.MethodByName(hook); ok {
+				t.Errorf("%T exports %s, which the frontend could then call", b, hook)
+			}
+		}
+		if bound[b] {
+			t.Errorf("%T is bound twice", b)
+		}
+		bound[b] = true
 	}
-	if len(s.Bind()) != 4 {
-		t.Errorf("bound %d structs, want App, Certificates, Help and Portal", len(s.Bind()))
+	// Each adapter (an exported field of Services) is bound.
+	v := reflect.ValueOf(s).Elem()
+	for i := range v.NumField() {
+		if f := v.Type().Field(i); f.IsExported() && !bound[v.Field(i).Interface()] {
+			t.Errorf("Services.%s is not bound", f.Name)
+		}
 	}
 }

@@ -3,16 +3,15 @@ package app
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -26,54 +25,27 @@ import (
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/secrets"
+	"dpgcerts/internal/pkitest"
 )
 
-var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-
-var testKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
+var testNow = pkitest.Now
 
 // makeCert makes a self-signed certificate that expires days after testNow.
+// All of them share one RSA key.
 func makeCert(t *testing.T, cn string, days int) *x509.Certificate {
 	t.Helper()
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(int64(days + 1000)),
-		Subject:      pkix.Name{CommonName: cn, Organization: []string{"Ærø Kommune"}, Country: []string{"DK"}},
-		NotBefore:    testNow.AddDate(-1, 0, 0),
-		NotAfter:     testNow.AddDate(0, 0, days),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &testKey().PublicKey, testKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return pkitest.SelfSigned(t, pkitest.Spec{CN: cn, Org: "Ærø Kommune", Country: "DK", Key: pkitest.RSAKey(t, 0),
+		Serial: big.NewInt(int64(days + 1000)), NotBefore: testNow.AddDate(-1, 0, 0), NotAfter: testNow.AddDate(0, 0, days)}).Cert
 }
 
 func writeP12(t *testing.T, path string, c *x509.Certificate, password string) {
 	t.Helper()
-	data, err := pkcs12.Modern.Encode(testKey(), c, nil, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pkitest.WriteFile(t, filepath.Dir(path), filepath.Base(path), pkitest.P12(t, pkcs12.Modern, pkitest.RSAKey(t, 0), c, nil, password))
 }
 
 func writePEM(t *testing.T, path string, c *x509.Certificate) {
 	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pkitest.WriteFile(t, filepath.Dir(path), filepath.Base(path), pkitest.PEM("CERTIFICATE", c.Raw))
 }
 
 // recorder keeps the events a scan emits.
@@ -390,7 +362,8 @@ func TestWithin(t *testing.T) {
 }
 
 // TestEventShapes pins the JSON the frontend reads from the scan events and
-// from Unlock (frontend/src/api/types.ts).
+// from Unlock, and compares the Go types with their interfaces in
+// frontend/src/api/types.ts.
 func TestEventShapes(t *testing.T) {
 	tests := []struct {
 		v    any
@@ -410,5 +383,38 @@ func TestEventShapes(t *testing.T) {
 	u, _ := json.Marshal(UnlockResult{File: certs.File{Path: "/c", Status: certs.StatusValid}, Remembered: true})
 	if !strings.Contains(string(u), `"remembered":true`) || !strings.Contains(string(u), `"file":{"path":"/c"`) {
 		t.Errorf("UnlockResult = %s", u)
+	}
+
+	// The frontend's interfaces have the same fields, optional where Go
+	// leaves them out.
+	src, err := os.ReadFile(filepath.Join("..", "frontend", "src", "api", "types.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{ScanState{}, ScanResult{}, UnlockResult{}, Guide{}} {
+		rt := reflect.TypeOf(v)
+		m := regexp.MustCompile(`(?ms)^export interface ` + rt.Name() + ` \{\n(.*?)^\}`).FindSubmatch(src)
+		if m == nil {
+			t.Errorf("types.ts has no interface %s", rt.Name())
+			continue
+		}
+		var ts []string
+		for _, f := range regexp.MustCompile(`(?m)^\s*(\w+\??):`).FindAllSubmatch(m[1], -1) {
+			ts = append(ts, string(f[1]))
+		}
+		var goFields []string
+		for i := range rt.NumField() {
+			name, opts, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			if name == "-" || !rt.Field(i).IsExported() {
+				continue
+			}
+			if strings.Contains(opts, "omitempty") {
+				name += "?"
+			}
+			goFields = append(goFields, name)
+		}
+		if !slices.Equal(ts, goFields) {
+			t.Errorf("types.ts %s has %v, the Go struct %v", rt.Name(), ts, goFields)
+		}
 	}
 }

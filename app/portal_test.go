@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -24,6 +23,7 @@ import (
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
+	"dpgcerts/internal/pkitest"
 )
 
 const portalPassword = "Hemmelig-Kode-1!"
@@ -77,11 +77,7 @@ func newPortalFixture(t *testing.T) *portalFixture {
 			leaf.CVR = "11223344"
 		}
 		c := pki.Issue(t, leaf)
-		der, err := x509.MarshalPKCS8PrivateKey(c.Key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.keys = append(f.keys, der)
+		f.keys = append(f.keys, pkitest.PKCS8(t, c.Key))
 		f.files = append(f.files, portaltest.WriteFile(t, dir, fmt.Sprintf("cert%d.p12", i), pki.P12(t, c, portalPassword)))
 	}
 	f.s = newTestServices(t, Options{DBPath: f.db, Getenv: env(map[string]string{config.EnvKeychain: "off"})})

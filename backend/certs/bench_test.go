@@ -6,6 +6,9 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+
+	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/pkitest"
 )
 
 // The benchmarks read BENCH_DIR (made by scripts/bench.sh: .p12 files with
@@ -16,7 +19,7 @@ func benchFiles(b *testing.B) ([][]byte, string) {
 	b.Helper()
 	dir, password := os.Getenv("BENCH_DIR"), os.Getenv("BENCH_PASSWORD")
 	if dir == "" {
-		return [][]byte{opensslP12(b, defaultPKI(b), pw)}, pw
+		return [][]byte{pkitest.OpenSSLP12(b, pkitest.DefaultOrg(b), pw)}, pw
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.p12"))
 	if len(paths) == 0 {
@@ -43,8 +46,8 @@ func kdfWork(b *testing.B, data []byte, password string) []func() {
 	var work []func()
 	m := pfx.MacData
 	if d, ok := digests[m.Mac.Algorithm.Algorithm.String()]; ok {
-		bmp := bmpPassword(password)
-		work = append(work, func() { pkcs12KDF(d.new, kdfMAC, bmp, m.MacSalt, m.Iterations, d.new().Size()) })
+		bmp := pkcs12kdf.BMP(password)
+		work = append(work, func() { pkcs12kdf.Derive(d.new, pkcs12kdf.MAC, bmp, m.MacSalt, m.Iterations, d.new().Size()) })
 	}
 	r := &pfxReader{}
 	authSafe, _ := r.dataContent(pfx.AuthSafe.Content)

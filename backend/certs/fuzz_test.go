@@ -7,26 +7,28 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"dpgcerts/internal/pkitest"
 )
 
 // fuzzSeeds are real files of each kind, so the fuzzer starts from
 // structures worth mutating. They use ECDSA keys and no openssl, because
 // every fuzz worker makes them again when it starts.
 func fuzzSeeds(f *testing.F) [][]byte {
-	root := newRoot(f, ecKey(f), "Den Danske Stat OCES rod-CA")
-	ca := newLeaf(f, root, ecKey(f), leafSpec{cn: "Den Danske Stat OCES udstedende-CA 1", isCA: true})
-	leaf := newLeaf(f, ca, ecKey(f), leafSpec{cn: "postkasse@testkommune.dk", cvr: "29189889", uuid: "2b0a1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"})
-	pki := testPKI{root, ca, leaf}
-	key := pkcs8Of(f, pki.leaf.key)
-	chain := [][]byte{pki.leaf.cert.Raw, pki.ca.cert.Raw}
+	p := pkitest.NewPKI(f, pkitest.PKIOptions{Now: testNow})
+	leaf := p.Issue(f, pkitest.Spec{CN: "postkasse@testkommune.dk", Org: "Testkommune Nord", Country: "DK",
+		CVR: "29189889", UUID: "2b0a1d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"})
+	pki := testPKI{Root: p.Root, CA: p.CA, Leaf: leaf}
+	key := pkitest.PKCS8(f, pki.Leaf.Key)
+	chain := [][]byte{pki.Leaf.Cert.Raw, pki.CA.Cert.Raw}
 	return [][]byte{
-		buildP12(f, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: chain}),
-		buildP12(f, p12Spec{password: pw, mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, certs: chain}),
-		buildP12(f, p12Spec{password: pw, mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, certs: chain, ber: true}),
-		buildP12(f, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA1AES128, keyEnc: pbes2SHA1AES128, key: key, certs: chain}),
-		pemOf("CERTIFICATE", pki.leaf.cert.Raw),
-		append(pemOf("PRIVATE KEY", key), pemOf("CERTIFICATE", pki.leaf.cert.Raw)...),
-		pki.leaf.cert.Raw,
+		pkitest.BuildP12(f, pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256, Key: key, Certs: chain}),
+		pkitest.BuildP12(f, pkitest.P12Spec{Password: pw, MAC: "sha1", CertEnc: pkitest.PKCS12RC240, KeyEnc: pkitest.PKCS12TripleDES, Key: key, Certs: chain}),
+		pkitest.BuildP12(f, pkitest.P12Spec{Password: pw, MAC: "sha1", CertEnc: pkitest.PKCS12RC240, KeyEnc: pkitest.PKCS12TripleDES, Key: key, Certs: chain, BER: true}),
+		pkitest.BuildP12(f, pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA1AES128, KeyEnc: pkitest.PBES2SHA1AES128, Key: key, Certs: chain}),
+		pkitest.PEM("CERTIFICATE", pki.Leaf.Cert.Raw),
+		append(pkitest.PEM("PRIVATE KEY", key), pkitest.PEM("CERTIFICATE", pki.Leaf.Cert.Raw)...),
+		pki.Leaf.Cert.Raw,
 		[]byte("not a certificate"),
 	}
 }
@@ -67,7 +69,7 @@ func FuzzToDER(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 		if der, err := toDER(s); err == nil {
-			f.Add(derToBER(f, der))
+			f.Add(pkitest.DERToBER(f, der))
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

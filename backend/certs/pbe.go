@@ -17,6 +17,9 @@ import (
 	"hash"
 	"math/big"
 
+	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/rc2"
+
 	"golang.org/x/crypto/scrypt"
 )
 
@@ -116,12 +119,12 @@ type pbe struct {
 
 // bmpForms are the password encodings of the PKCS#12 PBE schemes and MAC.
 func bmpForms(password string) [][]byte {
-	forms := [][]byte{bmpPassword(password)}
+	forms := [][]byte{pkcs12kdf.BMP(password)}
 	if password == "" {
 		forms = append(forms, nil)
 	}
 	if !isASCII(password) {
-		forms = append(forms, bytewiseBMPPassword(password))
+		forms = append(forms, pkcs12kdf.BytewiseBMP(password))
 	}
 	return forms
 }
@@ -175,7 +178,7 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 		return nil, err
 	}
 	kdf := func(pw []byte, purpose byte, n int) []byte {
-		return pkcs12KDF(sha1.New, purpose, pw, p.Salt, p.Iterations, n)
+		return pkcs12kdf.Derive(sha1.New, purpose, pw, p.Salt, p.Iterations, n)
 	}
 	block := func(name string, keyLen int, newBlock func(key []byte) (cipher.Block, error)) *pbe {
 		return &pbe{
@@ -183,11 +186,11 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 			cost:  2 * p.Iterations,
 			forms: bmpForms,
 			decrypt: func(pw, ct []byte) ([]byte, error) {
-				b, err := newBlock(kdf(pw, kdfKey, keyLen))
+				b, err := newBlock(kdf(pw, pkcs12kdf.Key, keyLen))
 				if err != nil {
 					return nil, err
 				}
-				return cbcDecrypt(b, kdf(pw, kdfIV, b.BlockSize()), ct)
+				return cbcDecrypt(b, kdf(pw, pkcs12kdf.IV, b.BlockSize()), ct)
 			},
 		}
 	}
@@ -197,7 +200,7 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 			cost:  p.Iterations,
 			forms: bmpForms,
 			decrypt: func(pw, ct []byte) ([]byte, error) {
-				c, err := rc4.NewCipher(kdf(pw, kdfKey, keyLen))
+				c, err := rc4.NewCipher(kdf(pw, pkcs12kdf.Key, keyLen))
 				if err != nil {
 					return nil, err
 				}
@@ -219,9 +222,9 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 			return des.NewTripleDESCipher(append(k[:16:16], k[:8]...))
 		}), nil
 	case 5:
-		return block("RC2-128-CBC", 16, func(k []byte) (cipher.Block, error) { return newRC2(k, 128), nil }), nil
+		return block("RC2-128-CBC", 16, func(k []byte) (cipher.Block, error) { return rc2.New(k, 128), nil }), nil
 	case 6:
-		return block("RC2-40-CBC", 5, func(k []byte) (cipher.Block, error) { return newRC2(k, 40), nil }), nil
+		return block("RC2-40-CBC", 5, func(k []byte) (cipher.Block, error) { return rc2.New(k, 40), nil }), nil
 	}
 	return nil, &unsupportedError{"PKCS#12 PBE " + oidPKCS12PBE.String() + fmt.Sprintf(".%d", id)}
 }
@@ -240,7 +243,7 @@ func parsePBES1(id int, params []byte) (*pbe, error) {
 		newBloc func(k []byte) (cipher.Block, error)
 	)
 	desBlock := func(k []byte) (cipher.Block, error) { return des.NewCipher(k) }
-	rc2Block := func(k []byte) (cipher.Block, error) { return newRC2(k, 64), nil }
+	rc2Block := func(k []byte) (cipher.Block, error) { return rc2.New(k, 64), nil }
 	switch id {
 	case 3:
 		h, name, newBloc = md5.New, "PBES1 MD5 DES-CBC", desBlock
@@ -408,7 +411,7 @@ func parsePBES2(params []byte) (*pbe, error) {
 		}
 		iv = rp.IV
 		cipherName = fmt.Sprintf("RC2-%d-CBC", bits)
-		newBlock = func(k []byte) (cipher.Block, error) { return newRC2(k, bits), nil }
+		newBlock = func(k []byte) (cipher.Block, error) { return rc2.New(k, bits), nil }
 	default:
 		return nil, &unsupportedError{"PBES2 with " + schemeName(p.Encryption.Algorithm)}
 	}

@@ -4,14 +4,16 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"dpgcerts/internal/pkitest"
 )
 
 // TestReadOpenSSLKeyFormats covers the PEM and DER containers OpenSSL
 // writes besides PKCS#12: encrypted keys of several kinds, and PKCS#7.
 func TestReadOpenSSLKeyFormats(t *testing.T) {
-	pki := defaultPKI(t)
+	pki := pkitest.DefaultOrg(t)
 	dir := pkiDir(t, pki)
-	leaf := pemOf("CERTIFICATE", pki.leaf.cert.Raw)
+	leaf := pkitest.PEM("CERTIFICATE", pki.Leaf.Cert.Raw)
 	withLeaf := func(key []byte) []byte { return append(append([]byte{}, key...), leaf...) }
 	tests := []struct {
 		name       string
@@ -54,7 +56,7 @@ func TestReadOpenSSLKeyFormats(t *testing.T) {
 			if len(f.Chain) != tt.chain {
 				t.Errorf("chain %d, want %d", len(f.Chain), tt.chain)
 			}
-			if f.Certificate == nil || !bytes.Equal(f.Certificate.Raw, pki.leaf.cert.Raw) {
+			if f.Certificate == nil || !bytes.Equal(f.Certificate.Raw, pki.Leaf.Cert.Raw) {
 				t.Errorf("primary is not the leaf")
 			}
 		})

@@ -7,7 +7,10 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"dpgcerts/internal/pkcs12kdf"
 )
 
 var (
@@ -145,12 +148,9 @@ func readPKCS12(data []byte, passwords []string) (contents, *errs.Error) {
 }
 
 func (r *pfxReader) addScheme(name string) {
-	for _, s := range r.schemes {
-		if s == name {
-			return
-		}
+	if !slices.Contains(r.schemes, name) {
+		r.schemes = append(r.schemes, name)
 	}
-	r.schemes = append(r.schemes, name)
 }
 
 func (r *pfxReader) describe() string {
@@ -589,7 +589,7 @@ func parseMAC(m *macData) (*mac, error) {
 		cost:  m.Iterations,
 		forms: bmpForms,
 		compute: func(pw, content []byte) ([]byte, error) {
-			key := pkcs12KDF(d.new, kdfMAC, pw, m.MacSalt, m.Iterations, d.new().Size())
+			key := pkcs12kdf.Derive(d.new, pkcs12kdf.MAC, pw, m.MacSalt, m.Iterations, d.new().Size())
 			hm := hmac.New(d.new, key)
 			hm.Write(content)
 			return hm.Sum(nil), nil

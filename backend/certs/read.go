@@ -7,6 +7,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -30,7 +31,7 @@ func Read(data []byte, opts Options) (f File) {
 	}
 
 	passwords := opts.Passwords
-	implicitEmpty := !contains(passwords, "")
+	implicitEmpty := !slices.Contains(passwords, "")
 	if implicitEmpty {
 		passwords = append(passwords[:len(passwords):len(passwords)], "")
 	}
@@ -44,15 +45,6 @@ func Read(data []byte, opts Options) (f File) {
 		err = passwordRequired(len(opts.Passwords))
 	}
 	return assemble(f, c, err, opts.Now, opts.WarnDays)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func unreadable(f File, err *errs.Error) File {

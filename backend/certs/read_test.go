@@ -3,10 +3,13 @@ package certs
 import (
 	"bytes"
 	"crypto/x509"
-	"dpgcerts/backend/errs"
 	"strings"
 	"testing"
 	"time"
+
+	"dpgcerts/backend/errs"
+	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/pkitest"
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
@@ -27,29 +30,25 @@ type readCase struct {
 const pw = "Hemmelig-12!"
 
 func TestReadVariants(t *testing.T) {
-	pki := defaultPKI(t)
-	leafDER := pki.leaf.cert.Raw
-	chain := [][]byte{leafDER, pki.ca.cert.Raw, pki.root.cert.Raw}
-	rootFirst := [][]byte{pki.root.cert.Raw, pki.ca.cert.Raw, leafDER}
-	key := pkcs8Of(t, pki.leaf.key)
+	pki := pkitest.DefaultOrg(t)
+	leafDER := pki.Leaf.Cert.Raw
+	chain := [][]byte{leafDER, pki.CA.Cert.Raw, pki.Root.Cert.Raw}
+	rootFirst := [][]byte{pki.Root.Cert.Raw, pki.CA.Cert.Raw, leafDER}
+	key := pkitest.PKCS8(t, pki.Leaf.Key)
 	ossl := func(password string, args ...string) func(*testing.T, testPKI) []byte {
-		return func(t *testing.T, p testPKI) []byte { return opensslP12(t, p, password, args...) }
+		return func(t *testing.T, p testPKI) []byte { return pkitest.OpenSSLP12(t, p, password, args...) }
 	}
-	built := func(s p12Spec) func(*testing.T, testPKI) []byte {
+	built := func(s pkitest.P12Spec) func(*testing.T, testPKI) []byte {
 		return func(t *testing.T, _ testPKI) []byte {
-			if s.certs == nil {
-				s.certs = chain
+			if s.Certs == nil {
+				s.Certs = chain
 			}
-			return buildP12(t, s)
+			return pkitest.BuildP12(t, s)
 		}
 	}
 	goEnc := func(enc *gopkcs12.Encoder, password string) func(*testing.T, testPKI) []byte {
 		return func(t *testing.T, p testPKI) []byte {
-			b, err := enc.Encode(p.leaf.key, p.leaf.cert, []*x509.Certificate{p.ca.cert, p.root.cert}, password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
+			return pkitest.P12(t, enc, p.Leaf.Key, p.Leaf.Cert, []*x509.Certificate{p.CA.Cert, p.Root.Cert}, password)
 		}
 	}
 	ok := func(name string, data func(*testing.T, testPKI) []byte, passwords []string, enc string) readCase {
@@ -76,17 +75,17 @@ func TestReadVariants(t *testing.T) {
 		ok("go-pkcs12 LegacyRC2", goEnc(gopkcs12.LegacyRC2, pw), []string{pw}, "RC2-40"),
 		ok("go-pkcs12 LegacyDES", goEnc(gopkcs12.LegacyDES, pw), []string{pw}, "3DES"),
 		ok("go-pkcs12 Modern2026 PBMAC1", goEnc(gopkcs12.Modern2026, pw), []string{pw}, "PBMAC1"),
-		ok("PBKDF2-SHA1 AES-128", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA1AES128, keyEnc: pbes2SHA1AES128, key: key}), []string{pw}, "PBES2 PBKDF2-HMAC-SHA1 AES-128-CBC"),
-		ok("PBKDF2-SHA1 AES-256", built(p12Spec{password: pw, mac: "sha1", certEnc: pbes2SHA1AES256, keyEnc: pbes2SHA1AES256, key: key}), []string{pw}, "PBKDF2-HMAC-SHA1 AES-256-CBC"),
-		ok("PBKDF2-SHA256 AES-192, MAC SHA-512", built(p12Spec{password: pw, mac: "sha512", certEnc: pbes2SHA256AES192, keyEnc: pbes2SHA256AES192, key: key}), []string{pw}, "AES-192-CBC; MAC HMAC-SHA512"),
-		ok("BER at every level (Windows)", built(p12Spec{password: pw, mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key, ber: true}), []string{pw}, "RC2-40"),
-		ok("BER with AES", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, ber: true}), []string{pw}, "AES-256"),
-		ok("root first (Azure Key Vault)", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, certs: rootFirst}), []string{pw}, "AES-256"),
-		ok("key before certificates", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256, key: key, keyFirst: true}), []string{pw}, "AES-256"),
-		ok("empty password without terminator", built(p12Spec{password: "", bmpPassword: []byte{}, mac: "sha1", certEnc: pkcs12TripleDES, keyEnc: pkcs12TripleDES, key: key}), nil, "3DES"),
-		ok("Danish password as OpenSSL 1.x bytes", built(p12Spec{password: "æøå-Åse", bmpPassword: bytewiseBMPPassword("æøå-Åse"), mac: "sha1", certEnc: pkcs12RC240, keyEnc: pkcs12TripleDES, key: key}), []string{"æøå-Åse"}, "RC2-40"),
-		ok("plain key bag", built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, key: key}), []string{pw}, "AES-256"),
-		{name: "certificate-only store", data: built(p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256}), passwords: []string{pw},
+		ok("PBKDF2-SHA1 AES-128", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA1AES128, KeyEnc: pkitest.PBES2SHA1AES128, Key: key}), []string{pw}, "PBES2 PBKDF2-HMAC-SHA1 AES-128-CBC"),
+		ok("PBKDF2-SHA1 AES-256", built(pkitest.P12Spec{Password: pw, MAC: "sha1", CertEnc: pkitest.PBES2SHA1AES256, KeyEnc: pkitest.PBES2SHA1AES256, Key: key}), []string{pw}, "PBKDF2-HMAC-SHA1 AES-256-CBC"),
+		ok("PBKDF2-SHA256 AES-192, MAC SHA-512", built(pkitest.P12Spec{Password: pw, MAC: "sha512", CertEnc: pkitest.PBES2SHA256AES192, KeyEnc: pkitest.PBES2SHA256AES192, Key: key}), []string{pw}, "AES-192-CBC; MAC HMAC-SHA512"),
+		ok("BER at every level (Windows)", built(pkitest.P12Spec{Password: pw, MAC: "sha1", CertEnc: pkitest.PKCS12RC240, KeyEnc: pkitest.PKCS12TripleDES, Key: key, BER: true}), []string{pw}, "RC2-40"),
+		ok("BER with AES", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256, Key: key, BER: true}), []string{pw}, "AES-256"),
+		ok("root first (Azure Key Vault)", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256, Key: key, Certs: rootFirst}), []string{pw}, "AES-256"),
+		ok("key before certificates", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256, Key: key, KeyFirst: true}), []string{pw}, "AES-256"),
+		ok("empty password without terminator", built(pkitest.P12Spec{Password: "", BMPPassword: []byte{}, MAC: "sha1", CertEnc: pkitest.PKCS12TripleDES, KeyEnc: pkitest.PKCS12TripleDES, Key: key}), nil, "3DES"),
+		ok("Danish password as OpenSSL 1.x bytes", built(pkitest.P12Spec{Password: "æøå-Åse", BMPPassword: pkcs12kdf.BytewiseBMP("æøå-Åse"), MAC: "sha1", CertEnc: pkitest.PKCS12RC240, KeyEnc: pkitest.PKCS12TripleDES, Key: key}), []string{"æøå-Åse"}, "RC2-40"),
+		ok("plain key bag", built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, Key: key}), []string{pw}, "AES-256"),
+		{name: "certificate-only store", data: built(pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256}), passwords: []string{pw},
 			status: StatusValid, format: FormatPKCS12, encryption: "AES-256", chainLen: 2},
 		{name: "wrong password", data: ossl(pw), passwords: []string{"nope"}, status: StatusLocked, code: errs.PasswordRequired,
 			format: FormatPKCS12, encryption: "PBES2 PBKDF2-HMAC-SHA256 AES-256-CBC", noLeaf: true},
@@ -95,26 +94,26 @@ func TestReadVariants(t *testing.T) {
 		{name: "locked, certificates readable", data: ossl(pw, "-certpbe", "NONE"), passwords: []string{"nope"}, status: StatusLocked,
 			code: errs.PasswordRequired, format: FormatPKCS12, chainLen: 2},
 		{name: "key of another certificate", data: func(t *testing.T, p testPKI) []byte {
-			return buildP12(t, p12Spec{password: pw, mac: "sha256", certEnc: pbes2SHA256AES256, keyEnc: pbes2SHA256AES256,
-				key: pkcs8Of(t, testRSAKey(t, 3)), certs: [][]byte{leafDER}})
+			return pkitest.BuildP12(t, pkitest.P12Spec{Password: pw, MAC: "sha256", CertEnc: pkitest.PBES2SHA256AES256, KeyEnc: pkitest.PBES2SHA256AES256,
+				Key: pkitest.PKCS8(t, pkitest.RSAKey(t, 3)), Certs: [][]byte{leafDER}})
 		}, passwords: []string{pw}, status: StatusInvalid, code: errs.KeyMismatch, format: FormatPKCS12},
 		{name: "key without certificate", data: func(t *testing.T, p testPKI) []byte {
-			return buildP12(t, p12Spec{password: pw, mac: "sha256", keyEnc: pbes2SHA256AES256, key: key, certs: [][]byte{}})
+			return pkitest.BuildP12(t, pkitest.P12Spec{Password: pw, MAC: "sha256", KeyEnc: pkitest.PBES2SHA256AES256, Key: key, Certs: [][]byte{}})
 		}, passwords: []string{pw}, status: StatusInvalid, code: errs.NoCertificate, format: FormatPKCS12, noLeaf: true},
-		{name: "truncated", data: func(t *testing.T, p testPKI) []byte { b := opensslP12(t, p, pw); return b[:len(b)/2] },
+		{name: "truncated", data: func(t *testing.T, p testPKI) []byte { b := pkitest.OpenSSLP12(t, p, pw); return b[:len(b)/2] },
 			passwords: []string{pw}, status: StatusUnreadable, code: errs.Malformed, noLeaf: true},
 		{name: "empty", data: func(*testing.T, testPKI) []byte { return nil }, status: StatusUnreadable, code: errs.EmptyFile, noLeaf: true},
 		{name: "too large", data: func(*testing.T, testPKI) []byte { return make([]byte, MaxFileSize+1) },
 			status: StatusUnreadable, code: errs.TooLarge, noLeaf: true},
 		{name: "text", data: func(*testing.T, testPKI) []byte { return []byte("Husk at forny certifikatet i marts.\n") },
 			status: StatusUnreadable, code: errs.NotACertificate, noLeaf: true},
-		{name: "PEM certificate", data: func(t *testing.T, p testPKI) []byte { return pemOf("CERTIFICATE", leafDER) },
+		{name: "PEM certificate", data: func(t *testing.T, p testPKI) []byte { return pkitest.PEM("CERTIFICATE", leafDER) },
 			status: StatusValid, format: FormatPEM},
 		{name: "PEM chain with key, root first", data: func(t *testing.T, p testPKI) []byte {
-			return bytes.Join([][]byte{pemOf("CERTIFICATE", p.root.cert.Raw), pemOf("CERTIFICATE", p.ca.cert.Raw),
-				pemOf("PRIVATE KEY", key), []byte("junk between blocks\r\n"), pemOf("CERTIFICATE", leafDER)}, nil)
+			return bytes.Join([][]byte{pkitest.PEM("CERTIFICATE", p.Root.Cert.Raw), pkitest.PEM("CERTIFICATE", p.CA.Cert.Raw),
+				pkitest.PEM("PRIVATE KEY", key), []byte("junk between blocks\r\n"), pkitest.PEM("CERTIFICATE", leafDER)}, nil)
 		}, status: StatusValid, format: FormatPEM, keyMatch: true, chainLen: 2},
-		{name: "PEM key only", data: func(t *testing.T, p testPKI) []byte { return pemOf("PRIVATE KEY", key) },
+		{name: "PEM key only", data: func(t *testing.T, p testPKI) []byte { return pkitest.PEM("PRIVATE KEY", key) },
 			status: StatusInvalid, code: errs.NoCertificate, format: FormatPEM, noLeaf: true},
 		{name: "DER certificate", data: func(t *testing.T, p testPKI) []byte { return leafDER },
 			status: StatusValid, format: FormatDER},
@@ -147,7 +146,7 @@ func TestReadVariants(t *testing.T) {
 				if f.Certificate != nil {
 					t.Errorf("unexpected certificate %s", f.Certificate.Subject)
 				}
-			} else if f.Certificate == nil || f.Certificate.SHA256 != facts(pki.leaf.cert, testNow).SHA256 {
+			} else if f.Certificate == nil || f.Certificate.SHA256 != facts(pki.Leaf.Cert, testNow).SHA256 {
 				t.Errorf("primary certificate is not the organisation certificate: %+v", f.Certificate)
 			}
 			if f.KeyMatchesCertificate != tc.keyMatch {
@@ -169,8 +168,8 @@ func TestReadVariants(t *testing.T) {
 }
 
 func TestReadOCESFacts(t *testing.T) {
-	pki := defaultPKI(t)
-	f := Read(pemOf("CERTIFICATE", pki.leaf.cert.Raw), Options{Now: testNow, WarnDays: 30})
+	pki := pkitest.DefaultOrg(t)
+	f := Read(pkitest.PEM("CERTIFICATE", pki.Leaf.Cert.Raw), Options{Now: testNow, WarnDays: 30})
 	c := f.Certificate
 	want := map[string]string{
 		"cvr": c.CVR, "uuid": c.UUID, "email": c.Email, "oces": c.OCES, "org": c.Organization,
@@ -195,7 +194,7 @@ func TestReadOCESFacts(t *testing.T) {
 	if len(c.SHA1) != 40 || len(c.SHA256) != 64 || strings.ToLower(c.SHA1) != c.SHA1 {
 		t.Errorf("thumbprints %q %q", c.SHA1, c.SHA256)
 	}
-	if c.DaysLeft != daysLeft(pki.leaf.cert.NotAfter, testNow) || c.DaysLeft < 700 {
+	if c.DaysLeft != daysLeft(pki.Leaf.Cert.NotAfter, testNow) || c.DaysLeft < 700 {
 		t.Errorf("daysLeft = %d", c.DaysLeft)
 	}
 }
@@ -214,8 +213,8 @@ func TestStatusByDate(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pki := newPKI(t, testRSAKey(t, 2+i%2), leafSpec{cvr: "29189889", notBefore: tt.nb, notAfter: tt.na})
-			f := Read(pki.leaf.cert.Raw, Options{Now: testNow, WarnDays: 30})
+			pki := pkitest.NewOrg(t, pkitest.RSAKey(t, 2+i%2), pkitest.Spec{CVR: "29189889", NotBefore: tt.nb, NotAfter: tt.na})
+			f := Read(pki.Leaf.Cert.Raw, Options{Now: testNow, WarnDays: 30})
 			if f.Status != tt.wantState {
 				t.Fatalf("status = %s, want %s", f.Status, tt.wantState)
 			}
@@ -241,11 +240,11 @@ func TestReadKeyTypes(t *testing.T) {
 		t.Run(kt, func(t *testing.T) {
 			var pki testPKI
 			if kt == "ecdsa" {
-				pki = newPKI(t, ecKey(t), leafSpec{cvr: "29189889"})
+				pki = pkitest.NewOrg(t, pkitest.NewECKey(t), pkitest.Spec{CVR: "29189889"})
 			} else {
-				pki = newPKI(t, edKey(t), leafSpec{cvr: "29189889"})
+				pki = pkitest.NewOrg(t, pkitest.NewEd25519Key(t), pkitest.Spec{CVR: "29189889"})
 			}
-			data := opensslP12(t, pki, pw)
+			data := pkitest.OpenSSLP12(t, pki, pw)
 			f := Read(data, Options{Passwords: []string{pw}, Now: testNow, WarnDays: 30})
 			if f.Status != StatusValid || !f.KeyMatchesCertificate {
 				t.Fatalf("status %s match %v err %v", f.Status, f.KeyMatchesCertificate, f.Error)
@@ -264,9 +263,9 @@ func TestReadWorkBudget(t *testing.T) {
 	old := workBudget
 	workBudget = 1 << 21
 	defer func() { workBudget = old }()
-	pki := defaultPKI(t)
-	data := buildP12(t, p12Spec{password: pw, mac: "sha256", macIter: 1 << 19, certEnc: pbes2SHA256AES256,
-		keyEnc: pbes2SHA256AES256, key: pkcs8Of(t, pki.leaf.key), certs: [][]byte{pki.leaf.cert.Raw}})
+	pki := pkitest.DefaultOrg(t)
+	data := pkitest.BuildP12(t, pkitest.P12Spec{Password: pw, MAC: "sha256", MACIter: 1 << 19, CertEnc: pkitest.PBES2SHA256AES256,
+		KeyEnc: pkitest.PBES2SHA256AES256, Key: pkitest.PKCS8(t, pki.Leaf.Key), Certs: [][]byte{pki.Leaf.Cert.Raw}})
 	wrong := make([]string, 50)
 	for i := range wrong {
 		wrong[i] = "wrong-" + string(rune('a'+i%26)) + string(rune('a'+i/26))

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"crypto/x509"
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
@@ -29,6 +28,7 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
+	"dpgcerts/internal/pkitest"
 )
 
 const cliPassword = "Kode-æøå!2026"
@@ -113,11 +113,7 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 			leaf.CVR = "11223344"
 		}
 		c := pki.Issue(t, leaf)
-		der, err := x509.MarshalPKCS8PrivateKey(c.Key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, der)
+		keys = append(keys, pkitest.PKCS8(t, c.Key))
 		files = append(files, portaltest.WriteFile(t, dir, fmt.Sprintf("cert%d.p12", i), pki.P12(t, c, cliPassword)))
 		if i == 4 {
 			sum := sha256.Sum256(c.Cert.Raw)

@@ -1,12 +1,6 @@
 package scan
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -20,6 +14,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
+	"dpgcerts/internal/pkitest"
 
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -164,28 +159,7 @@ func outcomes(t testing.TB, dir string, files []certs.File) []outcome {
 // PKCS#12 file under password, and the certificate as PEM.
 func realP12(t testing.TB, password string, days int) (p12, pemCert []byte) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "Test Org - Scan", Organization: []string{"Test Org"}},
-		NotBefore:    t0.AddDate(-1, 0, 0),
-		NotAfter:     t0.AddDate(0, 0, days),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p12, err = pkcs12.Modern.Encode(key, cert, nil, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p12, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	c := pkitest.SelfSigned(t, pkitest.Spec{CN: "Test Org - Scan", Org: "Test Org", Serial: big.NewInt(1),
+		NotBefore: t0.AddDate(-1, 0, 0), NotAfter: t0.AddDate(0, 0, days)})
+	return pkitest.P12(t, pkcs12.Modern, c.Key, c.Cert, nil, password), pkitest.PEM("CERTIFICATE", c.Cert.Raw)
 }

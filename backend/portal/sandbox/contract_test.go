@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -348,6 +349,30 @@ func TestContractRaw(t *testing.T) {
 
 	t.Run("unknown", func(t *testing.T) {
 		wantError(t, c.do("GET", "/nothing", admin, nil, nil), 404, "not_found")
+		for _, p := range []string{"/me/", "//me", "/integrations//certificate", "/integrations/x/certificate/more", ""} {
+			wantError(t, c.do("GET", p, admin, nil, nil), 404, "not_found")
+		}
+	})
+
+	t.Run("wrong method", func(t *testing.T) {
+		for _, tt := range []struct{ method, path, allow string }{
+			{"DELETE", "/me", "GET"},
+			{"PATCH", "/certificates", "GET, POST"},
+			{"POST", "/integrations", "GET"},
+			{"GET", "/integrations/x/certificate", "PUT"},
+			{"POST", "/events", "GET"},
+		} {
+			r := c.do(tt.method, tt.path, admin, nil, nil)
+			wantError(t, r, 405, "bad_request")
+			for _, m := range strings.Split(tt.allow, ", ") {
+				if !slices.Contains(strings.Split(r.header.Get("Allow"), ", "), m) {
+					t.Errorf("%s %s: Allow %q, want %s in it", tt.method, tt.path, r.header.Get("Allow"), m)
+				}
+			}
+		}
+		// The token is checked before the route.
+		wantError(t, c.do("DELETE", "/me", "", nil, nil), 401, "unauthenticated")
+		wantError(t, c.do("GET", "/nothing", "", nil, nil), 401, "unauthenticated")
 	})
 }
 

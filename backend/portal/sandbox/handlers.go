@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 
@@ -61,18 +62,68 @@ func (a answer) write(w http.ResponseWriter, replayed bool) {
 
 // Handler serves the API under /api/v1, with the chaos options applied.
 func (s *Server) Handler() http.Handler {
-	return s.chaos(http.HandlerFunc(s.serve))
+	api := s.routes()
+	return s.chaos(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(api, w, r) }))
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+// userKey holds the authenticated user in a request's context.
+type userKey struct{}
+
+// routes are the API's, under /api/v1. They run after authentication, with
+// the user in the request's context.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	handle := func(method, path string, h func(w http.ResponseWriter, r *http.Request, u user)) {
+		mux.HandleFunc(method+" "+portal.APIPath+path, func(w http.ResponseWriter, r *http.Request) {
+			h(w, r, r.Context().Value(userKey{}).(user))
+		})
+	}
+	handle(http.MethodGet, "/me", func(w http.ResponseWriter, r *http.Request, u user) {
+		s.me(r.Context(), u).write(w, false)
+	})
+	handle(http.MethodGet, "/certificates", func(w http.ResponseWriter, r *http.Request, u user) {
+		s.certificates(r.Context()).write(w, false)
+	})
+	handle(http.MethodPost, "/certificates", func(w http.ResponseWriter, r *http.Request, u user) {
+		s.idempotent(w, r, u, s.install)
+	})
+	handle(http.MethodGet, "/integrations", func(w http.ResponseWriter, r *http.Request, u user) {
+		s.integrations(r.Context()).write(w, false)
+	})
+	handle(http.MethodPut, "/integrations/{id}/certificate", func(w http.ResponseWriter, r *http.Request, u user) {
+		id := r.PathValue("id")
+		s.idempotent(w, r, u, func(ctx context.Context, tx *sql.Tx, u user, req parsed) answer {
+			return s.activate(ctx, tx, u, id, req)
+		})
+	})
+	handle(http.MethodGet, "/events", func(w http.ResponseWriter, r *http.Request, u user) {
+		s.events(r.Context(), r).write(w, false)
+	})
+	return mux
+}
+
+// muxAnswer keeps the status and headers of ServeMux's own answer to an
+// unknown route (404) or a wrong method (405, with Allow), and drops its
+// plain-text body: the API answers in JSON.
+type muxAnswer struct {
+	header http.Header
+	status int
+}
+
+func (m *muxAnswer) Header() http.Header         { return m.header }
+func (m *muxAnswer) Write(b []byte) (int, error) { return len(b), nil }
+func (m *muxAnswer) WriteHeader(status int)      { m.status = status }
+
+// serve checks a request in the order API.md gives: a path outside the API,
+// the token, then the route.
+func (s *Server) serve(api *http.ServeMux, w http.ResponseWriter, r *http.Request) {
 	if page, ok := formPages[r.URL.Path]; ok && r.Method == http.MethodGet {
 		// The web forms the app links to (API.md, "Web forms").
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(page))
 		return
 	}
-	path, ok := strings.CutPrefix(r.URL.Path, portal.APIPath+"/")
-	if !ok {
+	if !strings.HasPrefix(r.URL.Path, portal.APIPath+"/") {
 		errAnswer(errs.NotFound, "no such resource: the API is under %s", portal.APIPath).write(w, false)
 		return
 	}
@@ -81,49 +132,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		a.write(w, false)
 		return
 	}
-	parts := strings.Split(path, "/")
-	method := func(m string) bool {
-		if r.Method == m {
-			return true
+	// An unclean path would be redirected to its clean form; the client
+	// follows no redirects, so it is an unknown route.
+	if h, pattern := api.Handler(r); pattern == "" || path.Clean(r.URL.Path) != r.URL.Path {
+		m := &muxAnswer{header: http.Header{}, status: http.StatusNotFound}
+		if pattern == "" {
+			h.ServeHTTP(m, r)
 		}
-		w.Header().Set("Allow", m)
-		a := errAnswer(errs.BadRequest, "method %s is not allowed here; use %s", r.Method, m)
-		a.status = http.StatusMethodNotAllowed
-		a.write(w, false)
-		return false
-	}
-	ctx := r.Context()
-	switch {
-	case path == "me":
-		if method(http.MethodGet) {
-			s.me(ctx, u).write(w, false)
+		if allow := m.header.Get("Allow"); m.status == http.StatusMethodNotAllowed && allow != "" {
+			w.Header().Set("Allow", allow)
+			a := errAnswer(errs.BadRequest, "method %s is not allowed here; use %s", r.Method, allow)
+			a.status = http.StatusMethodNotAllowed
+			a.write(w, false)
+			return
 		}
-	case path == "certificates":
-		switch r.Method {
-		case http.MethodGet:
-			s.certificates(ctx).write(w, false)
-		case http.MethodPost:
-			s.idempotent(w, r, u, s.install)
-		default:
-			method(http.MethodGet + ", " + http.MethodPost)
-		}
-	case path == "integrations":
-		if method(http.MethodGet) {
-			s.integrations(ctx).write(w, false)
-		}
-	case len(parts) == 3 && parts[0] == "integrations" && parts[2] == "certificate" && parts[1] != "":
-		if method(http.MethodPut) {
-			s.idempotent(w, r, u, func(ctx context.Context, tx *sql.Tx, u user, req parsed) answer {
-				return s.activate(ctx, tx, u, parts[1], req)
-			})
-		}
-	case path == "events":
-		if method(http.MethodGet) {
-			s.events(ctx, r).write(w, false)
-		}
-	default:
 		errAnswer(errs.NotFound, "no such resource").write(w, false)
+		return
 	}
+	api.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
 }
 
 // authenticate checks the bearer token.

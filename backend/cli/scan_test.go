@@ -1,58 +1,49 @@
-package certs_test
+package cli
 
 import (
 	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"dpgcerts/backend/certs"
-	"dpgcerts/backend/cli"
+	"dpgcerts/backend/report"
+	"dpgcerts/internal/pkitest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-type report struct {
-	ScannedAt time.Time    `json:"scannedAt"`
-	WarnDays  int          `json:"warnDays"`
-	Files     []certs.File `json:"files"`
-}
-
 func runCLI(t *testing.T, args ...string) (int, []byte, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Run(args, &out, &errb)
+	code := Run(args, &out, &errb)
 	return code, out.Bytes(), errb.String()
 }
 
-// TestScanCollection runs `dpgcerts scan --json --passwords FILE DIR` over a
-// varied folder tree and checks every file's verdict, then compares the whole
-// report with the golden file.
-func TestScanCollection(t *testing.T) {
-	dir := t.TempDir()
-	want := certs.WriteCollection(t, dir)
-	// A link out of the tree is not followed.
-	outside := filepath.Join(t.TempDir(), "outside.p12")
-	os.WriteFile(outside, []byte("outside"), 0o600)
-	if err := os.Symlink(outside, filepath.Join(dir, "pkcs12", "link.p12")); err != nil {
-		t.Fatal(err)
-	}
-	pwFile := filepath.Join(t.TempDir(), "passwords.txt")
-	os.WriteFile(pwFile, []byte(strings.Join(certs.CollectionPasswords, "\r\n")+"\r\n"), 0o600)
-	t.Setenv("DPGCERTS_NOW", certs.TestNow.Format(time.RFC3339))
+// writeCollection writes the test kit's collection of certificate files
+// (see pkitest.WriteCollection) into dir, and a passwords file with its
+// passwords, and returns what the reader must say of each file and the
+// passwords file's path.
+func writeCollection(t *testing.T, dir, passwords string) (map[string]pkitest.Expectation, string) {
+	t.Helper()
+	want := pkitest.WriteCollection(t, dir, certs.MaxFileSize)
+	pwFile := pkitest.WriteFile(t, t.TempDir(), "passwords.txt", []byte(passwords))
+	t.Setenv("DPGCERTS_NOW", pkitest.Now.Format(time.RFC3339))
 	t.Setenv("DPGCERTS_KEYCHAIN", "off")
+	return want, pwFile
+}
 
-	code, out, stderr := runCLI(t, "scan", "--json", "--passwords", pwFile, "--no-cache", dir)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var r report
+// checkReport checks each file's verdict in the scan's JSON report against
+// the collection's expectations, and that no file is missing or extra.
+func checkReport(t *testing.T, dir string, out []byte, want map[string]pkitest.Expectation) {
+	t.Helper()
+	var r report.Report
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
@@ -70,7 +61,7 @@ func TestScanCollection(t *testing.T) {
 		if f.Error != nil {
 			code = f.Error.Code
 		}
-		if f.Status != w.Status || code != w.Code {
+		if string(f.Status) != w.Status || code != w.Code {
 			t.Errorf("%s: %s/%s (%v), want %s/%s", rel, f.Status, code, f.Error, w.Status, w.Code)
 		}
 	}
@@ -79,7 +70,27 @@ func TestScanCollection(t *testing.T) {
 			t.Errorf("%s is missing from the report", rel)
 		}
 	}
-	for _, p := range certs.CollectionPasswords {
+}
+
+// TestScanCollection runs `dpgcerts scan --json --passwords FILE DIR` over a
+// varied folder tree and checks every file's verdict, then compares the whole
+// report with the golden file.
+func TestScanCollection(t *testing.T) {
+	dir := t.TempDir()
+	want, pwFile := writeCollection(t, dir, strings.Join(pkitest.CollectionPasswords, "\r\n")+"\r\n")
+	// A link out of the tree is not followed.
+	outside := filepath.Join(t.TempDir(), "outside.p12")
+	os.WriteFile(outside, []byte("outside"), 0o600)
+	if err := os.Symlink(outside, filepath.Join(dir, "pkcs12", "link.p12")); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, stderr := runCLI(t, "scan", "--json", "--passwords", pwFile, "--no-cache", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	checkReport(t, dir, out, want)
+	for _, p := range pkitest.CollectionPasswords {
 		if p != "" && bytes.Contains(out, []byte(p)) {
 			t.Errorf("the report holds a password")
 		}
@@ -99,17 +110,21 @@ func TestScanCollection(t *testing.T) {
 	}
 }
 
-// TestScanCachedAgrees checks that a rescan from the cache reports the same.
+// TestScanCachedAgrees checks that a rescan from the cache reports the same
+// as the first scan, and that both scans succeed and report every file.
 func TestScanCachedAgrees(t *testing.T) {
 	dir := t.TempDir()
-	certs.WriteCollection(t, dir)
-	pwFile := filepath.Join(t.TempDir(), "passwords.txt")
-	os.WriteFile(pwFile, []byte(strings.Join(certs.CollectionPasswords, "\n")), 0o600)
+	want, pwFile := writeCollection(t, dir, strings.Join(pkitest.CollectionPasswords, "\n"))
 	db := filepath.Join(t.TempDir(), "cache.db")
-	t.Setenv("DPGCERTS_NOW", certs.TestNow.Format(time.RFC3339))
-	t.Setenv("DPGCERTS_KEYCHAIN", "off")
-	_, first, _ := runCLI(t, "scan", "--json", "--passwords", pwFile, "--db", db, dir)
-	_, second, _ := runCLI(t, "scan", "--json", "--passwords", pwFile, "--db", db, dir)
+	code, first, stderr := runCLI(t, "scan", "--json", "--passwords", pwFile, "--db", db, dir)
+	if code != 0 {
+		t.Fatalf("first scan: exit %d: %s", code, stderr)
+	}
+	checkReport(t, dir, first, want)
+	code, second, stderr := runCLI(t, "scan", "--json", "--passwords", pwFile, "--db", db, dir)
+	if code != 0 {
+		t.Fatalf("cached rescan: exit %d: %s", code, stderr)
+	}
 	if !bytes.Equal(first, second) {
 		t.Fatalf("cached rescan differs from the first scan")
 	}
@@ -118,24 +133,9 @@ func TestScanCachedAgrees(t *testing.T) {
 		t.Errorf("cache file mode %v (%v), want 0600", info.Mode().Perm(), err)
 	}
 	raw, _ := os.ReadFile(db)
-	for _, p := range certs.CollectionPasswords {
+	for _, p := range pkitest.CollectionPasswords {
 		if p != "" && bytes.Contains(raw, []byte(p)) {
 			t.Errorf("the cache holds a password")
-		}
-	}
-}
-
-// TestOpenSSLReadsBER makes sure the BER test files are real: OpenSSL
-// accepts them too.
-func TestOpenSSLReadsBER(t *testing.T) {
-	openssl := certs.RequireOpenSSL(t)
-	dir := t.TempDir()
-	certs.WriteCollection(t, dir)
-	for _, name := range []string{"windows-ber.pfx", "java-ber-aes.p12", "pbkdf2-sha1-aes128.p12", "azure-root-first.pfx"} {
-		cmd := exec.Command(openssl, "pkcs12", "-legacy", "-in", filepath.Join(dir, "pkcs12", name), "-passin", "env:PW", "-noout")
-		cmd.Env = append(os.Environ(), "PW="+certs.CollectionPasswords[0])
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("openssl refuses %s: %v\n%s", name, err, b)
 		}
 	}
 }
@@ -203,5 +203,53 @@ func compareGolden(t *testing.T, path string, got []byte) {
 			}
 		}
 		t.Fatalf("report differs from %s in length (%d vs %d lines)", path, len(gl), len(wl))
+	}
+}
+
+// TestReportFieldsMatchCLI checks that the window's JSON export
+// (report.JSON) is the object `dpgcerts scan --json` prints: the CLI's
+// report, read into a report.Report with no field left over and written
+// again by report.JSON, is the same JSON value.
+func TestReportFieldsMatchCLI(t *testing.T) {
+	dir := t.TempDir()
+	_, pwFile := writeCollection(t, dir, strings.Join(pkitest.CollectionPasswords, "\n"))
+	code, out, stderr := runCLI(t, "scan", "--json", "--passwords", pwFile, "--no-cache", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	dec.DisallowUnknownFields()
+	var r report.Report
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("the CLI prints what report.Report has not: %v", err)
+	}
+	var export bytes.Buffer
+	if err := report.JSON(&export, r); err != nil {
+		t.Fatal(err)
+	}
+	var fromCLI, fromExport map[string]any
+	if err := json.Unmarshal(out, &fromCLI); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(export.Bytes(), &fromExport); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := fromCLI["files"].([]any)
+	if len(files) < 40 {
+		t.Fatalf("the CLI reported %d files", len(files))
+	}
+	for k := range fromExport {
+		if _, ok := fromCLI[k]; !ok {
+			t.Errorf("the export has %q, the CLI not", k)
+		}
+	}
+	if !reflect.DeepEqual(fromCLI, fromExport) {
+		exported, _ := fromExport["files"].([]any)
+		for i := range min(len(files), len(exported)) {
+			if !reflect.DeepEqual(files[i], exported[i]) {
+				t.Fatalf("file %d differs:\n   CLI: %v\nexport: %v", i, files[i], exported[i])
+			}
+		}
+		t.Fatalf("the export differs from the CLI's report")
 	}
 }

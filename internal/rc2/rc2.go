@@ -1,4 +1,8 @@
-package certs
+// Package rc2 is the RC2 block cipher (RFC 2268). The standard library has
+// none, and legacy PKCS#12 files (older OpenSSL, many Windows exports) still
+// encrypt their certificates with RC2-40: backend/certs decrypts them, and
+// the test kit writes them.
+package rc2
 
 import (
 	"crypto/cipher"
@@ -6,26 +10,24 @@ import (
 	"math/bits"
 )
 
-// rc2Cipher is RC2 (RFC 2268). The standard library has no RC2, and legacy
-// PKCS#12 files (older OpenSSL, many Windows exports) still encrypt their
-// certificates with RC2-40, so the reader carries its own decryption.
+// rc2Cipher is RC2 with an expanded key.
 type rc2Cipher struct {
 	k [64]uint16
 }
 
-// newRC2 expands key with the given effective key length in bits.
-func newRC2(key []byte, effectiveBits int) cipher.Block {
+// New expands key with the given effective key length in bits.
+func New(key []byte, effectiveBits int) cipher.Block {
 	var l [128]byte
 	t := len(key)
 	copy(l[:], key)
 	for i := t; i < 128; i++ {
-		l[i] = rc2PiTable[l[i-1]+l[i-t]]
+		l[i] = piTable[l[i-1]+l[i-t]]
 	}
 	t8 := (effectiveBits + 7) / 8
 	tm := byte(0xff >> uint(8*t8-effectiveBits))
-	l[128-t8] = rc2PiTable[l[128-t8]&tm]
+	l[128-t8] = piTable[l[128-t8]&tm]
 	for i := 127 - t8; i >= 0; i-- {
-		l[i] = rc2PiTable[l[i+1]^l[i+t8]]
+		l[i] = piTable[l[i+1]^l[i+t8]]
 	}
 	c := &rc2Cipher{}
 	for i := range c.k {
@@ -36,7 +38,7 @@ func newRC2(key []byte, effectiveBits int) cipher.Block {
 
 func (c *rc2Cipher) BlockSize() int { return 8 }
 
-var rc2Shifts = [4]int{1, 2, 3, 5}
+var shifts = [4]int{1, 2, 3, 5}
 
 func (c *rc2Cipher) Encrypt(dst, src []byte) {
 	var r [4]uint16
@@ -48,7 +50,7 @@ func (c *rc2Cipher) Encrypt(dst, src []byte) {
 		for i := 0; i < 4; i++ {
 			r[i] += c.k[j] + (r[(i+3)%4] & r[(i+2)%4]) + (^r[(i+3)%4] & r[(i+1)%4])
 			j++
-			r[i] = bits.RotateLeft16(r[i], rc2Shifts[i])
+			r[i] = bits.RotateLeft16(r[i], shifts[i])
 		}
 	}
 	mash := func() {
@@ -78,7 +80,7 @@ func (c *rc2Cipher) Decrypt(dst, src []byte) {
 	j := 63
 	rmix := func() {
 		for i := 3; i >= 0; i-- {
-			r[i] = bits.RotateLeft16(r[i], -rc2Shifts[i])
+			r[i] = bits.RotateLeft16(r[i], -shifts[i])
 			r[i] -= c.k[j] + (r[(i+3)%4] & r[(i+2)%4]) + (^r[(i+3)%4] & r[(i+1)%4])
 			j--
 		}

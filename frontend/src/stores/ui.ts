@@ -13,6 +13,7 @@ export interface UseFor {
 // stores open dialogs here; App.vue shows them.
 export const useUiStore = defineStore('ui', () => {
   const aboutOpen = ref(false)
+  const helpOpen = ref(false)
   const foldersOpen = ref(false)
   const signInOpen = ref(false)
   /** The installs that wait for their file's password. */
@@ -44,6 +45,7 @@ export const useUiStore = defineStore('ui', () => {
 
   return {
     aboutOpen,
+    helpOpen,
     foldersOpen,
     signInOpen,
     passwordsOpen,

@@ -80,7 +80,7 @@ describe('portal store', () => {
     fake.portal.status.mockResolvedValue(signedIn as never)
     await portal.init()
     portal.installRows = [
-      { path: '/a.p12', result: 'sending' },
+      { path: '/a.p12', result: 'sending', code: 'password_required' },
       { path: '/b.p12', result: 'sending' },
       { path: '/c.p12', result: 'sending' },
     ]

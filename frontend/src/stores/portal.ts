@@ -43,7 +43,7 @@ export interface History {
  * mapping stays for the rows' live progress.
  */
 export function endedInstall(op: PortalOperation): { result: InstallOutcome; code?: string } | null {
-  if (op.state === 'done') return { result: op.alreadyInstalled ? 'already' : 'installed' }
+  if (op.state === 'done') return { result: op.alreadyInstalled ? 'already' : 'installed', code: undefined }
   if (op.state === 'failed') return { result: 'failed', code: op.errorCode || 'internal' }
   return null
 }

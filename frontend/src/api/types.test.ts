@@ -11,7 +11,7 @@
 //
 // Optionality is not compared: Wails marks a pointer optional although Go
 // sends null, and ignores omitzero, so its `?` says little about the JSON.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath, URL } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
@@ -197,6 +197,38 @@ describe('types.ts mirrors the Go types (wailsjs/go/models.ts)', () => {
       if (!goFields.has(field)) problems.push(`${m.name}.${field} is not a field of Go ${m.go} (mark a field the frontend adds @frontend)`)
     }
     expect(problems).toEqual([])
+  })
+})
+
+describe('the event payloads in types.ts', () => {
+  // Each event the stores listen to names its payload's interface, tagged
+  // `@event <name> <pkg.Type>`, so that app's TestEventShapes can read it.
+  const file = parse(TYPES)
+  const tagged = new Map<string, { iface: string; go: string }>()
+  for (const st of file.statements) {
+    if (!ts.isInterfaceDeclaration(st)) continue
+    for (const tag of tags(st, 'event')) {
+      const [name, go] = tag.split(/\s+/)
+      tagged.set(name, { iface: st.name.text, go })
+    }
+  }
+  const stores = fileURLToPath(new URL('../stores/', import.meta.url))
+  const listened = readdirSync(stores)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .flatMap((f) => [...readFileSync(stores + f, 'utf8').matchAll(/onEvent<(\w+)>\('([a-z]+:[a-z]+)'/g)].map((m) => ({ iface: m[1], name: m[2] })))
+
+  it('are tagged well', () => {
+    for (const [name, { go }] of tagged) {
+      expect(name, 'an event is named <area>:<event>').toMatch(/^[a-z]+:[a-z]+$/)
+      expect(go, `@event ${name} names its Go type`).toMatch(/^[a-z]+\.[A-Z]\w*$/)
+    }
+  })
+
+  it('describe every event the stores listen to, with the interface they read it as', () => {
+    expect(listened.length).toBeGreaterThanOrEqual(5)
+    for (const { iface, name } of listened) {
+      expect(tagged.get(name)?.iface, `@event ${name} in types.ts`).toBe(iface)
+    }
   })
 })
 

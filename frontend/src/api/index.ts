@@ -1,4 +1,5 @@
-// The one door to the Go side. Components never import frontend/wailsjs.
+// The one door to the Go side, for stores and composables. Components
+// import only its types: they call stores (components/imports.test.ts).
 export { app } from './app'
 export { certificates } from './certificates'
 export { help } from './help'

@@ -91,6 +91,29 @@ describe('App', () => {
     w.unmount()
   })
 
+  it('selects rows for an install: one by one, all shown, and clears them', async () => {
+    fake.files = [file('/c/a.p12', 'valid'), file('/c/b.p12', 'valid'), file('/c/c.p12', 'expiring')]
+    fake.portal.status.mockResolvedValue({
+      portal: 'https://portal.example', pending: 0, needsPassword: 0, failed: 0, done: 0, syncing: false,
+      signedIn: true, sandbox: false, registerUrl: '', migrateUrl: '',
+    })
+    const w = await mountApp()
+    const install = () => w.get('[data-testid=install-selected]')
+    expect(install().text()).toBe('Install in DPG (0)')
+    expect(install().attributes('disabled')).toBeDefined()
+
+    await w.get('[data-testid=select-all]').setValue(true)
+    expect(install().text()).toBe('Install in DPG (3)')
+    await w.findAll('[data-testid=row-select]')[0].setValue(false)
+    expect(install().text()).toBe('Install in DPG (2)')
+    expect((w.get('[data-testid=select-all]').element as HTMLInputElement).checked).toBe(false)
+
+    await w.get('[data-testid=clear-selection]').trigger('click')
+    expect(install().text()).toBe('Install in DPG (0)')
+    expect(w.findAll('[data-testid=row-select]').map((c) => (c.element as HTMLInputElement).checked)).toEqual([false, false, false])
+    w.unmount()
+  })
+
   it('shows the version in About', async () => {
     const w = await mountApp()
     await w.get('[data-testid=about]').trigger('click')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, call, errorKey, INTERNAL, toApiError } from './call'
+import { ApiError, call, codeKey, errorKey, INTERNAL, toApiError } from './call'
 
 describe('toApiError', () => {
   const cases: Array<[string, unknown, string, string]> = [
@@ -54,5 +54,11 @@ describe('errorKey', () => {
   })
   it('falls back to errors.internal for an unknown code', () => {
     expect(errorKey({ code: 'brand_new', message: '' }, known)).toBe('errors.internal')
+  })
+  it('does the same for a bare code, as an install result carries', () => {
+    expect(codeKey('locked_out', known)).toBe('errors.locked_out')
+    expect(codeKey('brand_new', known)).toBe('errors.internal')
+    expect(codeKey('', known)).toBe('errors.internal')
+    expect(codeKey('locked_out.x', () => true)).toBe('errors.internal') // not a code: no other message id
   })
 })

@@ -71,8 +71,13 @@ export async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The translation id of an error: errors.<code>, or errors.internal for a code not known to the translations. */
+/** The translation id of an error code: errors.<code>, or errors.internal for a code not known to the translations. */
+export function codeKey(code: string, known: (key: string) => boolean): string {
+  const key = `errors.${code}`
+  return CODE.test(code) && known(key) ? key : `errors.${INTERNAL}`
+}
+
+/** The translation id of an error: that of its code (see codeKey). */
 export function errorKey(err: unknown, known: (key: string) => boolean): string {
-  const key = `errors.${toApiError(err).code}`
-  return known(key) ? key : `errors.${INTERNAL}`
+  return codeKey(toApiError(err).code, known)
 }

@@ -1,17 +1,28 @@
 // The shapes the Go side sends, as JSON. They mirror backend/certs,
-// backend/report, backend/store and app: written by hand so that components
-// never depend on the generated bindings.
+// backend/report, backend/store, backend/portal and app: written by hand so
+// that components never depend on the generated bindings, and so that they
+// can say more than the generated classes (string unions, null, times as
+// strings).
+//
+// They can't drift from Go: each interface that mirrors a generated class
+// names it with `@go pkg.Type`, and types.test.ts compares its fields with
+// frontend/wailsjs/go/models.ts (made by `make bindings`). A field the
+// frontend adds itself is marked `@frontend`. The payloads of Go events,
+// which models.ts doesn't describe when no bound method returns them, are
+// marked `@event <name> <pkg.Type>`, for app's TestEventShapes to read.
 
 /** A file's status, as decided by backend/certs. */
 export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'invalid' | 'locked' | 'unreadable'
 
 export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'invalid', 'locked', 'unreadable']
 
+/** @go certs.Error */
 export interface CodedError {
   code: string
   message: string
 }
 
+/** @go certs.Certificate */
 export interface Certificate {
   subject: string
   commonName: string
@@ -32,6 +43,7 @@ export interface Certificate {
   oces: string
 }
 
+/** @go certs.File */
 export interface CertFile {
   path: string
   format?: string
@@ -43,17 +55,28 @@ export interface CertFile {
   certificate?: Certificate
   /** Only filled by details(); the overview leaves the chains out. */
   chain: Certificate[] | null
-  /** Where the certificate is in use; the portal fills it. */
+  /**
+   * Where the certificate is in use, from the portal's usages.
+   * @frontend
+   */
   usage?: string[]
 }
 
-/** The overview, in the shape of `dpgcerts scan --json`. */
+/**
+ * The overview, in the shape of `dpgcerts scan --json`.
+ * @go report.Report
+ */
 export interface Overview {
   scannedAt: string
   warnDays: number
   files: CertFile[]
 }
 
+/**
+ * @go app.ScanState
+ * @event scan:started app.ScanState
+ * @event scan:progress app.ScanState
+ */
 export interface ScanState {
   running: boolean
   done: number
@@ -61,6 +84,7 @@ export interface ScanState {
   path: string
 }
 
+/** @event scan:done app.ScanResult */
 export interface ScanResult {
   /** A scan the user asked for; false for the rescan at start. */
   requested: boolean
@@ -70,23 +94,30 @@ export interface ScanResult {
   locked: string[] | null
 }
 
+/** @go app.UnlockResult */
 export interface UnlockResult {
   file: CertFile
   remembered: boolean
 }
 
+/** @go store.Folder */
 export interface Folder {
   path: string
   addedAt: string
 }
 
+/** @go app.Guide */
 export interface Guide {
   id: string
   title: string
   available: boolean
 }
 
-/** The portal's sign-in, outbox counts and sync times (app.PortalStatus). */
+/**
+ * The portal's sign-in, outbox counts and sync times.
+ * @go app.PortalStatus
+ * @event sync:status app.PortalStatus
+ */
 export interface PortalStatus {
   portal: string
   pending: number
@@ -112,6 +143,7 @@ export interface PortalStatus {
 
 export type InstallOutcome = 'installed' | 'already' | 'failed' | 'needs_password' | 'pending'
 
+/** @go app.InstallResult */
 export interface InstallResult {
   path: string
   result: InstallOutcome
@@ -119,6 +151,7 @@ export interface InstallResult {
   operationId?: number
 }
 
+/** @go portal.Operation */
 export interface PortalOperation {
   id: number
   kind: 'install' | 'activate'
@@ -127,15 +160,25 @@ export interface PortalOperation {
   path?: string
   certificateSha256?: string
   integrationId?: string
+  /** The integration's version the activation was asked against. */
+  ifMatch?: string
   certificateId?: string
   previousCertificateId?: string
   alreadyInstalled?: boolean
   attempts: number
+  nextAttemptAt?: string
   errorCode?: string
+  errorMessage?: string
   createdAt: string
+  finishedAt?: string
+  /** Install or Activate found this operation already asked for. */
+  duplicate?: boolean
 }
 
-/** A sync:status step or portal:operation event. */
+/**
+ * A step of the outbox: queued, sent, done, failed...
+ * @event portal:operation portal.Progress
+ */
 export interface PortalProgress {
   event: string
   operation: PortalOperation
@@ -143,6 +186,7 @@ export interface PortalProgress {
   total: number
 }
 
+/** @go app.CertFacts */
 export interface CertFacts {
   id?: string
   commonName: string
@@ -152,6 +196,7 @@ export interface CertFacts {
   sha256: string
 }
 
+/** @go portal.Integration */
 export interface Integration {
   id: string
   kind: string
@@ -160,12 +205,16 @@ export interface Integration {
   activeCertificateId: string | null
   activatedAt: string | null
   activatedBy: string | null
+  /** Only in the answer to an activation. */
+  previousCertificateId?: string
 }
 
+/** @go app.IntegrationView */
 export interface IntegrationView extends Integration {
   active?: CertFacts
 }
 
+/** @go app.ActivationPlan */
 export interface ActivationPlan {
   integration: Integration
   old?: CertFacts
@@ -174,11 +223,23 @@ export interface ActivationPlan {
   path: string
 }
 
-export interface Successor {
-  predecessor: CertFacts
-  integration: { integrationId: string; kind: string; name: string }
+/**
+ * An integration that uses a certificate.
+ * @go portal.Usage
+ */
+export interface Usage {
+  integrationId: string
+  kind: string
+  name: string
 }
 
+/** @go app.Successor */
+export interface Successor {
+  predecessor: CertFacts
+  integration: Usage
+}
+
+/** @go portal.Event */
 export interface PortalEvent {
   id: string
   at: string

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { certificates as api, portal, type CertFile } from '@/api'
+import { useLocaleStore } from './locale'
 import { useToastStore } from './toast'
 import {
   countTiles,
@@ -15,6 +16,9 @@ import {
 } from '@/utils/overview'
 
 export type { Status } from '@/api'
+
+/** The overview's export formats. */
+export type ExportFormat = 'csv' | 'json' | 'ics'
 
 // The overview: every cached file, the tile filter, the search and the
 // sort. The tiles count all files; the list shows the filtered ones.
@@ -84,6 +88,48 @@ export const useCertificatesStore = defineStore('certificates', () => {
     selectedPath.value = path
   }
 
+  /** One file with its chain; null (and a toast) when it can't be read. */
+  async function details(path: string): Promise<CertFile | null> {
+    try {
+      return await api.details(path)
+    } catch (err) {
+      useToastStore().error(err)
+      return null
+    }
+  }
+
+  /** Runs a save dialog's call and says where the file went; "" means cancelled. */
+  async function saved(fn: () => Promise<string>) {
+    const toast = useToastStore()
+    try {
+      const file = await fn()
+      if (file) toast.info('export.saved', { file })
+    } catch (err) {
+      toast.error(err)
+    }
+  }
+
+  /** Exports the overview in the window's language. */
+  async function exportAs(format: ExportFormat) {
+    if (files.value.length === 0) {
+      useToastStore().info('export.empty')
+      return
+    }
+    const lang = useLocaleStore().lang
+    await saved(() => (format === 'csv' ? api.exportCsv(lang) : format === 'ics' ? api.exportIcs(lang) : api.exportJson()))
+  }
+
+  /** Saves a file's public certificate (.cer). */
+  const exportCer = (path: string) => saved(() => api.exportCer(path))
+
+  async function openLocation(path: string) {
+    try {
+      await api.openFileLocation(path)
+    } catch (err) {
+      useToastStore().error(err)
+    }
+  }
+
   return {
     files,
     warnDays,
@@ -102,5 +148,9 @@ export const useCertificatesStore = defineStore('certificates', () => {
     sortBy,
     clearFilters,
     select,
+    details,
+    exportAs,
+    exportCer,
+    openLocation,
   }
 })

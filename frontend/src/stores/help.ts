@@ -2,13 +2,15 @@ import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 import { help as api, toApiError, type Guide } from '@/api'
 import { useLocaleStore } from './locale'
+import { useUiStore } from './ui'
 
 /** The guides, in the panel's order; the ids are the Markdown files' names. */
 export const GUIDE_IDS = ['create-certificate', 'renew-certificate', 'attention', 'exchange-online', 'overview', 'digital-post'] as const
 
-// The help panel: which guide is open, in the current language.
+// The help panel: which guide is open, in the current language. Whether
+// the panel is open is the UI store's helpOpen.
 export const useHelpStore = defineStore('help', () => {
-  const open = ref(false)
+  const ui = useUiStore()
   const guides = ref<Guide[]>([])
   const current = ref<string | null>(null)
   const markdown = ref('')
@@ -47,24 +49,24 @@ export const useHelpStore = defineStore('help', () => {
 
   /** Opens the panel, at a guide if one is given. */
   async function openPanel(id?: string) {
-    open.value = true
+    ui.helpOpen = true
     await loadGuides()
     if (id) await show(id)
   }
 
   function close() {
-    open.value = false
+    ui.helpOpen = false
   }
 
   // A language switch reloads the titles and the open guide.
   watch(
     () => useLocaleStore().lang,
     () => {
-      if (!open.value) return
+      if (!ui.helpOpen) return
       void loadGuides()
       if (current.value) void show(current.value)
     },
   )
 
-  return { open, guides, current, markdown, missing, loading, openPanel, show, close, loadGuides }
+  return { guides, current, markdown, missing, loading, openPanel, show, close, loadGuides }
 })

@@ -4,12 +4,16 @@ import {
   onEvent,
   portal as api,
   toApiError,
-  type InstallResult,
+  type InstallOutcome,
+  type PortalEvent,
+  type PortalOperation,
   type PortalProgress,
   type PortalStatus,
+  type Successor,
 } from '@/api'
 import { useCertificatesStore } from './certificates'
 import { useToastStore } from './toast'
+import { useUiStore } from './ui'
 
 /** The full-window screens for account answers. */
 export type AccountScreen = 'access-denied' | 'migration-required' | null
@@ -17,25 +21,47 @@ export type AccountScreen = 'access-denied' | 'migration-required' | null
 /** A file of an install dialog: its result once known. */
 export interface InstallRow {
   path: string
-  result: InstallResult['result'] | 'sending'
+  result: InstallOutcome | 'sending'
   code?: string
   operationId?: number
 }
 
-// The portal: sign-in, the outbox counts, multi-select installs and the
-// account screens. Activations live in their dialog (UseForDialog).
+/** The portal's side of one file, for its details. */
+export interface History {
+  events: PortalEvent[]
+  successors: Successor[]
+  /** Integration id to kind, to name the integrations of the events. */
+  kinds: Record<string, string>
+}
+
+/**
+ * What a portal:operation event means for an install row: the outcome once
+ * the operation has ended, null while it goes on.
+ *
+ * Go maps Install's and InstallWithPassword's results itself (app's
+ * installResult); the event carries only the operation, so this one small
+ * mapping stays for the rows' live progress.
+ */
+export function endedInstall(op: PortalOperation): { result: InstallOutcome; code?: string } | null {
+  if (op.state === 'done') return { result: op.alreadyInstalled ? 'already' : 'installed', code: undefined }
+  if (op.state === 'failed') return { result: 'failed', code: op.errorCode || 'internal' }
+  return null
+}
+
+// The portal: sign-in, the outbox, multi-select installs, the account
+// screens and the offline copy's answers. The activation flow is
+// composables/useActivation; the dialogs' flags are in the UI store.
 export const usePortalStore = defineStore('portal', () => {
+  const ui = useUiStore()
   const status = ref<PortalStatus | null>(null)
-  const signInOpen = ref(false)
   const screen = ref<AccountScreen>(null)
-  const selection = ref<string[]>([])
+  /** The list rows picked for an install, by path. */
+  const selection = ref(new Set<string>())
   const installRows = ref<InstallRow[] | null>(null)
   const installing = ref(false)
-  const dropOffer = ref<string[] | null>(null)
-  const useForPath = ref<string | null>(null)
-  const passwordsOpen = ref(false)
-  const opsOpen = ref(false)
   const missing = ref<string[]>([])
+  /** The outbox, as last loaded. */
+  const operations = ref<PortalOperation[]>([])
   let stops: Array<() => void> = []
   let lastCertSync = ''
 
@@ -85,12 +111,8 @@ export const usePortalStore = defineStore('portal', () => {
         const op = p.operation
         if (!rows || op.kind !== 'install' || !op.path) return
         const row = rows.find((r) => r.path === op.path)
-        if (!row) return
-        if (op.state === 'done') row.result = op.alreadyInstalled ? 'already' : 'installed'
-        else if (op.state === 'failed') {
-          row.result = 'failed'
-          row.code = op.errorCode
-        }
+        const ended = endedInstall(op)
+        if (row && ended) Object.assign(row, ended)
       }),
     )
     await refresh()
@@ -110,14 +132,14 @@ export const usePortalStore = defineStore('portal', () => {
       const st = await api.signIn(url, token, remember)
       screen.value = null
       apply(st)
-      signInOpen.value = false
+      ui.signInOpen = false
       void refreshMissing()
       return true
     } catch (err) {
       const code = toApiError(err).code
       if (code === 'not_registered' || code === 'migration_required') {
         screen.value = code === 'not_registered' ? 'access-denied' : 'migration-required'
-        signInOpen.value = false
+        ui.signInOpen = false
         await refresh()
         return false
       }
@@ -135,7 +157,7 @@ export const usePortalStore = defineStore('portal', () => {
 
   function openSignIn() {
     screen.value = null
-    signInOpen.value = true
+    ui.signInOpen = true
   }
 
   /** An account error from any call: its screen or the sign-in. */
@@ -143,20 +165,33 @@ export const usePortalStore = defineStore('portal', () => {
     const code = toApiError(err).code
     if (code === 'not_registered') screen.value = 'access-denied'
     else if (code === 'migration_required') screen.value = 'migration-required'
-    else if (code === 'unauthenticated' || code === 'no_token') signInOpen.value = true
+    else if (code === 'unauthenticated' || code === 'no_token') ui.signInOpen = true
     else return false
     void refresh()
     return true
   }
 
   function toggle(path: string) {
-    const i = selection.value.indexOf(path)
-    if (i >= 0) selection.value.splice(i, 1)
-    else selection.value.push(path)
+    if (!selection.value.delete(path)) selection.value.add(path)
   }
 
-  function clearSelection() {
-    selection.value = []
+  function selectAll(paths: string[]) {
+    for (const p of paths) selection.value.add(p)
+  }
+
+  /** Unselects paths, or everything without them. */
+  function clear(paths?: string[]) {
+    if (!paths) selection.value.clear()
+    else for (const p of paths) selection.value.delete(p)
+  }
+
+  /** Asks the background sync to run now. */
+  async function sync() {
+    try {
+      await api.sync()
+    } catch (err) {
+      if (!handle(err)) useToastStore().error(err)
+    }
   }
 
   /** Installs the files and shows each one's progress and result. */
@@ -171,7 +206,7 @@ export const usePortalStore = defineStore('portal', () => {
     try {
       const results = await api.install(paths)
       installRows.value = results.map((r) => ({ path: r.path, result: r.result, code: r.code, operationId: r.operationId }))
-      clearSelection()
+      clear()
     } catch (err) {
       installRows.value = null
       if (!handle(err)) useToastStore().error(err)
@@ -223,18 +258,54 @@ export const usePortalStore = defineStore('portal', () => {
     if (!installing.value) installRows.value = null
   }
 
+  /** Loads the outbox; toasts the error and keeps the last list when it can't. */
+  async function loadOperations() {
+    try {
+      operations.value = await api.operations()
+    } catch (err) {
+      useToastStore().error(err)
+    }
+  }
+
+  /** Dismisses a failed operation. */
+  async function dismiss(id: number) {
+    try {
+      await api.dismiss(id)
+      await loadOperations()
+      await refresh()
+    } catch (err) {
+      useToastStore().error(err)
+    }
+  }
+
+  /** Gives one waiting install its password; rejects (with wrong_password...) for the form to show. */
+  async function supplyPassword(id: number, password: string) {
+    await api.supplyPassword(id, password)
+    useToastStore().info('portal.passwordAccepted')
+    await loadOperations()
+    await refresh()
+    if (!operations.value.some((o) => o.state === 'needs_password')) ui.passwordsOpen = false
+  }
+
+  /** The file's audit trail and renewal offers, from the offline copy; empty when they can't be read. */
+  async function history(path: string): Promise<History> {
+    try {
+      const [events, successors, ints] = await Promise.all([api.events(path), api.successors(path), api.integrations(false)])
+      return { events, successors, kinds: Object.fromEntries(ints.map((i) => [i.id, i.kind])) }
+    } catch (err) {
+      console.error(err)
+      return { events: [], successors: [], kinds: {} }
+    }
+  }
+
   return {
     status,
-    signInOpen,
     screen,
     selection,
     installRows,
     installing,
-    dropOffer,
-    useForPath,
-    passwordsOpen,
-    opsOpen,
     missing,
+    operations,
     signedIn,
     ready,
     sessionExpired,
@@ -247,10 +318,16 @@ export const usePortalStore = defineStore('portal', () => {
     openSignIn,
     handle,
     toggle,
-    clearSelection,
+    selectAll,
+    clear,
+    sync,
     install,
     installWithPassword,
     uploadExisting,
     closeInstall,
+    loadOperations,
+    dismiss,
+    supplyPassword,
+    history,
   }
 })

@@ -1,18 +1,24 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { certificates as api, onEvent, type ScanResult, type ScanState } from '@/api'
+import { certificates as api, onEvent, onFileDrop, type Folder, type ScanResult, type ScanState } from '@/api'
 import { useCertificatesStore } from './certificates'
 import { usePasswordStore } from './password'
+import { usePortalStore } from './portal'
 import { useToastStore } from './toast'
+import { useUiStore } from './ui'
 
-// Adding files and folders. The scan runs in Go and reports through the
-// events scan:started, scan:progress and scan:done.
+/** The files a signed-in drop offers to install. */
+const CERT_FILE = /\.(p12|pfx)$/i
+
+// Adding files and folders, and the remembered folders. The scan runs in Go
+// and reports through the events scan:started, scan:progress and scan:done.
 export const useScanStore = defineStore('scan', () => {
   const running = ref(false)
   const done = ref(0)
   const total = ref(0)
   const path = ref('')
   const cancelling = ref(false)
+  const folders = ref<Folder[]>([])
   let stop: Array<() => void> = []
 
   function apply(s: ScanState) {
@@ -75,5 +81,48 @@ export const useScanStore = defineStore('scan', () => {
     await guard(() => api.cancelScan())
   }
 
-  return { running, done, total, path, cancelling, init, dispose, addFiles, scanFolder, addPaths, rescan, cancel, apply, finished }
+  /**
+   * Reads the files dropped onto the window (Go reports the drop) and,
+   * signed in, offers to install the certificate files among them.
+   * dropped is told of each drop first. Returns the function that stops.
+   */
+  function listenForDrops(dropped: () => void = () => {}): () => void {
+    return onFileDrop((paths) => {
+      dropped()
+      void addPaths(paths)
+      const files = paths.filter((p) => CERT_FILE.test(p))
+      if (usePortalStore().ready && files.length) useUiStore().dropOffer = files
+    })
+  }
+
+  const loadFolders = () => guard(async () => (folders.value = await api.folders()))
+
+  async function removeFolder(path: string) {
+    await guard(async () => {
+      await api.removeFolder(path)
+      useToastStore().info('folders.removed')
+      await Promise.all([loadFolders(), useCertificatesStore().load()])
+    })
+  }
+
+  return {
+    running,
+    done,
+    total,
+    path,
+    cancelling,
+    folders,
+    init,
+    dispose,
+    addFiles,
+    scanFolder,
+    addPaths,
+    rescan,
+    cancel,
+    apply,
+    finished,
+    listenForDrops,
+    loadFolders,
+    removeFolder,
+  }
 })

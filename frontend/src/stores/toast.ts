@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { errorKey } from '@/api'
-import { i18n } from '@/i18n'
+import { errorMessageId } from '@/i18n/errors'
 
 export interface Toast {
   id: number
@@ -36,8 +35,7 @@ export const useToastStore = defineStore('toast', () => {
 
   /** Shows the translation of an error's code, with a guide to read when one helps. */
   function error(err: unknown, guide = 'attention') {
-    const key = errorKey(err, (k) => i18n.global.te(k, 'en'))
-    return show({ kind: 'error', key, guide })
+    return show({ kind: 'error', key: errorMessageId(err), guide })
   }
 
   return { toasts, show, info, error, dismiss }

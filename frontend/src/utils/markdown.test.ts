@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath, URL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { escapeHtml, inline, renderMarkdown } from './markdown'
 
@@ -9,19 +11,25 @@ describe('renderMarkdown', () => {
     expect(html).toBe(
       [
         '<h2>Renew</h2>',
-        '<p>Intro text wraps here.</p>',
-        '<ol><li>One</li><li><strong>Two</strong></li></ol>',
-        '<ul><li>a <code>code</code></li><li>b</li></ul>',
+        '<p>Intro text\nwraps here.</p>',
+        '<ol>\n<li>One</li>\n<li><strong>Two</strong></li>\n</ol>',
+        '<ul>\n<li>a <code>code</code></li>\n<li>b</li>\n</ul>',
         '<h3>Next</h3>',
-        '<blockquote><p>Note</p></blockquote>',
+        '<blockquote>\n<p>Note</p>\n</blockquote>',
         '<hr>',
-        '<pre><code>x &lt; y</code></pre>',
+        '<pre><code>x &lt; y\n</code></pre>',
+        '',
       ].join('\n'),
     )
   })
 
   it('keeps the number a list starts at', () => {
-    expect(renderMarkdown('3. Three\n4. Four')).toBe('<ol start="3"><li>Three</li><li>Four</li></ol>')
+    expect(renderMarkdown('3. Three\n4. Four')).toBe('<ol start="3">\n<li>Three</li>\n<li>Four</li>\n</ol>\n')
+  })
+
+  it('nests a list inside a numbered step and keeps counting after it', () => {
+    const html = renderMarkdown('1. One\n2. Two:\n   - a\n   - b\n3. Three')
+    expect(html).toBe('<ol>\n<li>One</li>\n<li>Two:\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n</li>\n<li>Three</li>\n</ol>\n')
   })
 
   it('never lets HTML through', () => {
@@ -40,6 +48,10 @@ describe('renderMarkdown', () => {
     expect(inline('[renew](#renew-certificate)')).toBe('<a href="#" data-guide="renew-certificate">renew</a>')
     expect(inline('[bad](javascript:alert(1))')).not.toContain('<a')
     expect(inline('[bad]("onmouseover="x)')).not.toContain('<a')
+    // An unsafe link keeps its text, formatting included.
+    expect(inline('[**mail**](mailto:a@b.dk) and [x](file:///etc/passwd)')).toBe('<strong>mail</strong> and x')
+    expect(inline('<https://example.org/x>')).toBe('<a href="https://example.org/x" data-external="true" rel="noopener">https://example.org/x</a>')
+    expect(inline('![logo](https://example.org/x.png)')).not.toContain('<img')
   })
 
   it('formats emphasis but not inside code or words', () => {
@@ -47,5 +59,26 @@ describe('renderMarkdown', () => {
       '<em>a</em> and <em>b</em> and snake_case_name and <code>**c**</code>',
     )
     expect(escapeHtml(`"'&`)).toBe('&quot;&#39;&amp;')
+  })
+})
+
+describe('the guides', () => {
+  const root = fileURLToPath(new URL('../../../locales/guides/', import.meta.url))
+  const guides = readdirSync(root).flatMap((lang) => readdirSync(root + lang).map((f) => `${lang}/${f}`))
+  const ALLOWED = new Set(['h2', 'h3', 'h4', 'h5', 'h6', 'p', 'ol', 'ul', 'li', 'strong', 'em', 'code', 'pre', 'a', 'blockquote', 'hr'])
+
+  it('are all found', () => {
+    expect(guides.length).toBeGreaterThanOrEqual(12)
+  })
+
+  it.each(guides)('%s renders with the guides’ tags only', (name) => {
+    const html = renderMarkdown(readFileSync(root + name, 'utf8'))
+    const tags = [...html.matchAll(/<\/?([a-z0-9]+)/g)].map((m) => m[1])
+    expect(tags.filter((t) => !ALLOWED.has(t))).toEqual([])
+    expect(tags).toContain('h2')
+    expect(tags).toContain('p')
+    // No Markdown is left over as text, such as an unclosed bold.
+    expect(html).not.toMatch(/\*\*|^#/m)
+    for (const a of html.match(/<a [^>]*>/g) ?? []) expect(a).toMatch(/ data-(external|guide)="/)
   })
 })

@@ -1,0 +1,112 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
+
+import { ApiError } from '@/api'
+import { usePortalStore } from '@/stores/portal'
+import { useToastStore } from '@/stores/toast'
+import { useUiStore } from '@/stores/ui'
+import { fake } from '@/test/api'
+import { useActivation } from './useActivation'
+
+const facts = (name: string, sha: string) => ({ commonName: name, notAfter: '2029-11-24T10:00:00Z', sha1: sha.repeat(40), sha256: sha.repeat(64) })
+const plan = (kind: string, version: string, old: string) => ({
+  integration: { id: `int-${kind}`, kind, name: kind, version, activeCertificateId: 'c1', activatedAt: null, activatedBy: null },
+  old: facts(old, 'a'),
+  new: facts('new@x.dk', 'b'),
+  needsInstall: false,
+  path: '/new.p12',
+})
+const op = (state: string) => ({ id: 1, kind: 'activate', state, attempts: 1, createdAt: '' })
+
+describe('useActivation', () => {
+  let closed: number
+  const start = () => useActivation('/new.p12', (k) => `<${k}>`, () => closed++)
+
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    fake.reset()
+    closed = 0
+  })
+
+  it('lists the integrations, then plans the one picked', async () => {
+    fake.portal.integrations.mockResolvedValueOnce([plan('digital_post', 'v1', 'old@x.dk').integration] as never)
+    fake.portal.prepareActivation.mockResolvedValueOnce(plan('digital_post', 'v1', 'old@x.dk') as never)
+    const a = start()
+    await a.start()
+    expect(fake.portal.integrations).toHaveBeenCalledWith(true)
+    expect(a.step.value).toBe('pick')
+    expect(a.integrations.value).toHaveLength(1)
+    await a.choose('int-digital_post')
+    expect(fake.portal.prepareActivation).toHaveBeenCalledWith('int-digital_post', '/new.p12')
+    expect(a.step.value).toBe('confirm')
+  })
+
+  it('reloads after a 412 and asks again with the new version, then reminds of Entra after Exchange Online', async () => {
+    fake.portal.prepareActivation
+      .mockResolvedValueOnce(plan('exchange_online', 'v1', 'old@x.dk') as never)
+      .mockResolvedValueOnce(plan('exchange_online', 'v2', 'other@x.dk') as never)
+    fake.portal.activate.mockRejectedValueOnce(new ApiError('precondition_failed', '')).mockResolvedValueOnce(op('done') as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    expect(a.step.value).toBe('confirm')
+
+    await a.activate()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', '/new.p12', 'v1')
+    expect(a.changed.value).toBe(true)
+    expect(a.plan.value?.old?.commonName).toBe('other@x.dk')
+    expect(a.step.value).toBe('confirm')
+    expect(a.error.value).toBeNull()
+
+    await a.activate()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', '/new.p12', 'v2')
+    expect(a.changed.value).toBe(false)
+    expect(a.step.value).toBe('entra')
+    expect(closed).toBe(0)
+    expect(useToastStore().toasts.map((t) => [t.key, t.params])).toEqual([
+      ['portal.activated', { integration: '<exchange_online>', name: 'new@x.dk' }],
+    ])
+    await a.exportCer()
+    expect(fake.certificates.exportCer).toHaveBeenCalledWith('/new.p12')
+  })
+
+  it('closes after another integration, and says so when the activation waits for the sync', async () => {
+    fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
+    fake.portal.activate.mockResolvedValueOnce(op('done') as never).mockResolvedValueOnce(op('pending') as never)
+    const a = start()
+    await a.start('int-digital_post')
+    await a.activate()
+    expect(closed).toBe(1)
+    await a.start('int-digital_post')
+    await a.activate()
+    expect(closed).toBe(2)
+    expect(useToastStore().toasts.map((t) => t.key)).toEqual(['portal.activated', 'portal.activationQueued'])
+  })
+
+  it('asks for the new file’s password first, and hands account errors to the portal', async () => {
+    fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
+    fake.portal.activate.mockRejectedValueOnce(new ApiError('password_required', '')).mockRejectedValueOnce(new ApiError('not_registered', ''))
+    const a = start()
+    await a.start('int-digital_post')
+    await a.activate()
+    expect(useUiStore().passwordsOpen).toBe(true)
+    expect(closed).toBe(1)
+    await a.activate()
+    expect(usePortalStore().screen).toBe('access-denied')
+    expect(closed).toBe(2)
+  })
+
+  it('shows any other error in the dialog as errors.<code>, unknown codes as errors.internal', async () => {
+    fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
+    fake.portal.activate.mockRejectedValueOnce(new ApiError('cvr_mismatch', '')).mockRejectedValueOnce(new ApiError('brand_new', ''))
+    const a = start()
+    await a.start('int-digital_post')
+    await a.activate()
+    expect(a.error.value).toBe('errors.cvr_mismatch')
+    await a.activate()
+    expect(a.error.value).toBe('errors.internal')
+    expect(closed).toBe(0)
+    expect(a.busy.value).toBe(false)
+  })
+})

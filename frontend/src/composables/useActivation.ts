@@ -1,0 +1,118 @@
+import { ref } from 'vue'
+import { portal as api, toApiError, type ActivationPlan, type IntegrationView } from '@/api'
+import { errorMessageId } from '@/i18n/errors'
+import { useCertificatesStore } from '@/stores/certificates'
+import { usePortalStore } from '@/stores/portal'
+import { useToastStore } from '@/stores/toast'
+import { useUiStore } from '@/stores/ui'
+
+/** The steps of "Use for…": pick an integration, confirm, then the Entra reminder after Exchange Online. */
+export type ActivationStep = 'pick' | 'confirm' | 'entra'
+
+/**
+ * The activation of one file, for the "Use for…" dialog: pick an
+ * integration, confirm with the old and the new certificate side by side,
+ * activate. A 412 (precondition_failed: someone changed the integration
+ * meanwhile) reloads the plan and asks again. After Exchange Online, a
+ * reminder to register the .cer in Entra ID.
+ *
+ * kindName names an integration kind in the toasts. done is called when
+ * the dialog should close.
+ */
+export function useActivation(path: string, kindName: (kind: string) => string, done: () => void) {
+  const portal = usePortalStore()
+  const toast = useToastStore()
+  const certificates = useCertificatesStore()
+  const ui = useUiStore()
+
+  const step = ref<ActivationStep>('pick')
+  const integrations = ref<IntegrationView[]>([])
+  const plan = ref<ActivationPlan | null>(null)
+  const busy = ref(false)
+  /** The plan was reloaded after a 412: the confirmation says so. */
+  const changed = ref(false)
+  /** The message id of the error to show in the dialog. */
+  const error = ref<string | null>(null)
+
+  /** Starts at the integration when one is given, else at the list to pick from. */
+  async function start(integrationId?: string) {
+    if (integrationId) await choose(integrationId)
+    else await loadIntegrations()
+  }
+
+  async function loadIntegrations() {
+    busy.value = true
+    try {
+      integrations.value = await api.integrations(true)
+    } catch (err) {
+      if (!portal.handle(err)) toast.error(err)
+      done()
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function choose(id: string) {
+    busy.value = true
+    error.value = null
+    try {
+      plan.value = await api.prepareActivation(id, path)
+      step.value = 'confirm'
+    } catch (err) {
+      if (portal.handle(err)) done()
+      else error.value = errorMessageId(err)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function activate() {
+    const p = plan.value
+    if (!p || busy.value) return
+    busy.value = true
+    error.value = null
+    changed.value = false
+    try {
+      const op = await api.activate(p.integration.id, path, p.integration.version)
+      if (op.state !== 'done') {
+        // Sent later by the background sync (the portal can't be reached now).
+        toast.info('portal.activationQueued', { integration: kindName(p.integration.kind) })
+        void portal.refresh()
+        done()
+        return
+      }
+      toast.info('portal.activated', { integration: kindName(p.integration.kind), name: p.new.commonName })
+      void certificates.load()
+      void portal.refresh()
+      if (p.integration.kind === 'exchange_online') step.value = 'entra'
+      else done()
+    } catch (err) {
+      const code = toApiError(err).code
+      if (code === 'precondition_failed') {
+        // Someone changed it meanwhile: show the new state and ask again.
+        try {
+          plan.value = await api.prepareActivation(p.integration.id, path)
+          changed.value = true
+        } catch (e2) {
+          error.value = errorMessageId(e2)
+        }
+      } else if (portal.handle(err)) {
+        done()
+      } else if (code === 'password_required') {
+        // The new file's password is needed first: ask for it.
+        void portal.refresh()
+        ui.passwordsOpen = true
+        done()
+      } else {
+        error.value = errorMessageId(err)
+      }
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Saves the public certificate, for Entra. */
+  const exportCer = () => certificates.exportCer(path)
+
+  return { step, integrations, plan, busy, changed, error, start, choose, activate, exportCer }
+}

@@ -1,0 +1,61 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { app, copyText, openUrl as open } from '@/api'
+
+/** The "Use for…" dialog: the file to activate, and the integration when the offer named one. */
+export interface UseFor {
+  path: string
+  integrationId?: string
+}
+
+// The window itself: which dialogs are open, and what the window does for
+// the others (the system browser, the clipboard, the version). The areas'
+// stores open dialogs here; App.vue shows them.
+export const useUiStore = defineStore('ui', () => {
+  const aboutOpen = ref(false)
+  const helpOpen = ref(false)
+  const foldersOpen = ref(false)
+  const signInOpen = ref(false)
+  /** The installs that wait for their file's password. */
+  const passwordsOpen = ref(false)
+  /** The outbox: pending and failed operations. */
+  const operationsOpen = ref(false)
+  const useFor = ref<UseFor | null>(null)
+  /** Dropped certificate files offered for install, while signed in. */
+  const dropOffer = ref<string[] | null>(null)
+  const version = ref('')
+
+  function openUseFor(path: string, integrationId?: string) {
+    useFor.value = { path, integrationId }
+  }
+
+  async function loadVersion() {
+    version.value = await app.version().catch(() => 'dev')
+  }
+
+  /** Opens an http(s) link in the system's browser. */
+  function openUrl(url: string) {
+    open(url)
+  }
+
+  /** Puts text on the clipboard; false when it couldn't. */
+  function copy(text: string): Promise<boolean> {
+    return copyText(text)
+  }
+
+  return {
+    aboutOpen,
+    helpOpen,
+    foldersOpen,
+    signInOpen,
+    passwordsOpen,
+    operationsOpen,
+    useFor,
+    dropOffer,
+    version,
+    openUseFor,
+    loadVersion,
+    openUrl,
+    copy,
+  }
+})

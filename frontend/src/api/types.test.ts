@@ -239,7 +239,7 @@ describe('the comparison itself', () => {
     expect(agrees('string', 'number')).toBe(false)
     expect(agrees('Go:certs.Certificate[]', 'Go:certs.Certificate[]')).toBe(true)
     expect(agrees('Go:certs.Certificate[]', 'Go:certs.Certificate')).toBe(false)
-    expect(agrees('Go:app.CertFacts', 'Go:portal.Usage')).toBe(false)
+    expect(agrees('Go:session.CertFacts', 'Go:portal.Usage')).toBe(false)
     expect(agrees('any', 'record')).toBe(true)
   })
 
@@ -251,6 +251,6 @@ describe('the comparison itself', () => {
     expect(file.fields.has('usage')).toBe(false) // @frontend
     const view = mirrors.find((m) => m.name === 'IntegrationView')!
     expect(view.fields.get('kind')).toBe('string') // from extends Integration
-    expect(view.fields.get('active')).toBe('Go:app.CertFacts')
+    expect(view.fields.get('active')).toBe('Go:session.CertFacts')
   })
 })

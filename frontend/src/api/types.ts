@@ -16,7 +16,7 @@ export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'inval
 
 export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'invalid', 'locked', 'unreadable']
 
-/** @go certs.Error */
+/** @go errs.Error */
 export interface CodedError {
   code: string
   message: string
@@ -115,8 +115,8 @@ export interface Guide {
 
 /**
  * The portal's sign-in, outbox counts and sync times.
- * @go app.PortalStatus
- * @event sync:status app.PortalStatus
+ * @go session.Status
+ * @event sync:status session.Status
  */
 export interface PortalStatus {
   portal: string
@@ -143,7 +143,7 @@ export interface PortalStatus {
 
 export type InstallOutcome = 'installed' | 'already' | 'failed' | 'needs_password' | 'pending'
 
-/** @go app.InstallResult */
+/** @go session.InstallResult */
 export interface InstallResult {
   path: string
   result: InstallOutcome
@@ -186,7 +186,7 @@ export interface PortalProgress {
   total: number
 }
 
-/** @go app.CertFacts */
+/** @go session.CertFacts */
 export interface CertFacts {
   id?: string
   commonName: string
@@ -209,12 +209,12 @@ export interface Integration {
   previousCertificateId?: string
 }
 
-/** @go app.IntegrationView */
+/** @go session.IntegrationView */
 export interface IntegrationView extends Integration {
   active?: CertFacts
 }
 
-/** @go app.ActivationPlan */
+/** @go session.ActivationPlan */
 export interface ActivationPlan {
   integration: Integration
   old?: CertFacts
@@ -233,7 +233,7 @@ export interface Usage {
   name: string
 }
 
-/** @go app.Successor */
+/** @go session.Successor */
 export interface Successor {
   predecessor: CertFacts
   integration: Usage

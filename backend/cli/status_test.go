@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
+	"dpgcerts/backend/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// statusNow is the fixed clock of the golden tests.
+var statusNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+
+func runStatusCmd(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := runStatus(args, &stdout, &stderr, func(k string) string { return env[k] })
+	return code, stdout.String(), stderr.String()
+}
+
+func compareStatusGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestStatusGolden -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(go test -update if the change is intended)", path, i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("%s differs in length (%d vs %d lines)", path, len(gl), len(wl))
+	}
+}
+
+// goldenCert is a certificate with fixed facts; sha is repeated into a
+// thumbprint, days are days left at statusNow.
+func goldenCert(sha, cn, uuid string, days int) certs.Certificate {
+	return certs.Certificate{Subject: "CN=" + cn + ",O=Testkommune Nord,C=DK", CommonName: cn, Organization: "Testkommune Nord",
+		CVR: "29189889", UUID: uuid, Issuer: "CN=Den Danske Stat OCES udstedende-CA 1,O=Den Danske Stat,C=DK",
+		NotBefore: statusNow.AddDate(-2, 0, 0), NotAfter: statusNow.AddDate(0, 0, days).Add(time.Hour),
+		SHA1: strings.Repeat(sha, 40/len(sha)), SHA256: strings.Repeat(sha, 64/len(sha)), OCES: "oces3",
+		KeyAlgorithm: "RSA 3072", SignatureAlgorithm: "RSASSA-PSS", Raw: []byte("DER of " + sha)}
+}
+
+// goldenRecord is the portal's JSON record of a certificate.
+func goldenRecord(id string, c certs.Certificate, usedBy ...[3]string) store.CachedCertificate {
+	type usage struct {
+		IntegrationID string `json:"integrationId"`
+		Kind          string `json:"kind"`
+		Name          string `json:"name"`
+	}
+	rec := map[string]any{"id": id, "sha256": c.SHA256, "sha1": c.SHA1, "subject": c.Subject, "commonName": c.CommonName,
+		"email": c.Email, "cvr": c.CVR, "uuid": c.UUID, "notBefore": c.NotBefore, "notAfter": c.NotAfter,
+		"installedAt": statusNow.AddDate(-1, 0, 0), "installedBy": "admin@testkommune-nord.dk", "certificate": c.Raw, "usages": []usage{}}
+	out := store.CachedCertificate{ID: id, SHA256: c.SHA256}
+	var us []usage
+	for _, u := range usedBy {
+		us = append(us, usage{u[0], u[1], u[2]})
+		out.Usages = append(out.Usages, store.CachedUsage{CertificateID: id, IntegrationID: u[0], Kind: u[1], Name: u[2]})
+	}
+	if us != nil {
+		rec["usages"] = us
+	}
+	out.Data, _ = json.Marshal(rec)
+	return out
+}
+
+func goldenIntegration(id, kind, name, active string) store.CachedRecord {
+	rec := map[string]any{"id": id, "kind": kind, "name": name, "version": id + "-v3",
+		"activeCertificateId": nil, "activatedAt": nil, "activatedBy": nil}
+	if active != "" {
+		rec["activeCertificateId"], rec["activatedAt"], rec["activatedBy"] = active, statusNow.AddDate(-1, 0, 0), "admin@testkommune-nord.dk"
+	}
+	data, _ := json.Marshal(rec)
+	return store.CachedRecord{ID: id, Kind: kind, Data: data}
+}
+
+// fillGolden fills an app database as a scan and a sync would: files on
+// disk, the portal's copy and the outbox. One integration for each state
+// and next step.
+func fillGolden(t *testing.T, db, portalURL string) {
+	t.Helper()
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	exoOld := goldenCert("a1", "postkasse@testkommune-nord.dk", "U-EXO", 10)
+	exoNew := goldenCert("b2", "postkasse@testkommune-nord.dk", "U-EXO", 3*365)
+	dp := goldenCert("c3", "Digital Post NgDP", "U-DP", 400)
+	mit := goldenCert("d4", "mit.dk", "U-MIT", 20)
+	mitNew := goldenCert("e5", "mit.dk", "U-MIT", 3*365)
+	sm := goldenCert("f6", "sikkerpost@testkommune-nord.dk", "U-SM", -3)
+	sm2 := goldenCert("a7", "sikkerpost2@testkommune-nord.dk", "U-SM2", 200)
+	sm2New := goldenCert("b8", "sikkerpost2@testkommune-nord.dk", "U-SM2", 3*365)
+
+	file := func(path string, c certs.Certificate, withKey bool) store.Entry {
+		f := certs.File{Path: path, Format: certs.FormatDER, Status: certs.StatusValid, Certificate: &c}
+		if withKey {
+			f.Format, f.HasPrivateKey, f.KeyMatchesCertificate, f.Encryption = certs.FormatPKCS12, true, true, "PBES2 AES-256-CBC"
+		}
+		return store.Entry{Path: path, Size: 1, MtimeNS: 1, SHA256: strings.Repeat("0", 63) + "1", Reader: "golden", File: f, ReadAt: statusNow}
+	}
+	if err := st.PutFiles(ctx, []store.Entry{
+		file("/certs/exchange-online-2029.p12", exoNew, true),
+		file("/certs/exchange-online-2029.cer", exoNew, false),
+		file("/certs/digital-post.p12", dp, true),
+		{Path: "/certs/locked.p12", Size: 1, MtimeNS: 1, Reader: "golden", ReadAt: statusNow, File: certs.File{
+			Format: certs.FormatPKCS12, Status: certs.StatusLocked, HasPrivateKey: true,
+			Error: &errs.Error{Code: errs.PasswordRequired, Message: "None of the known passwords opens the file."}}},
+		{Path: "/certs/notes.txt.p12", Size: 1, MtimeNS: 1, Reader: "golden", ReadAt: statusNow, File: certs.File{
+			Status: certs.StatusUnreadable, Error: &errs.Error{Code: errs.NotACertificate, Message: "The file is not a certificate file."}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	at := statusNow.Add(-5 * time.Minute)
+	me, _ := json.Marshal(map[string]any{"user": map[string]string{"email": "admin@testkommune-nord.dk", "name": "Anna Admin"},
+		"organization": map[string]string{"cvr": "29189889", "name": "Testkommune Nord"}})
+	if err := st.SetPortalMe(ctx, portalURL, me, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReplacePortalCertificates(ctx, portalURL, []store.CachedCertificate{
+		goldenRecord("id-exo", exoOld, [3]string{"int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com"}),
+		goldenRecord("id-dp", dp, [3]string{"int-digital-post", "digital_post", "Digital Post (NgDP)"}),
+		goldenRecord("id-mit", mit, [3]string{"int-mit-dk", "mit_dk", "mit.dk"}),
+		goldenRecord("id-mit-new", mitNew),
+		goldenRecord("id-sm", sm, [3]string{"int-secure-mail-1", "secure_mail", "sikkerpost@testkommune-nord.dk"}),
+		goldenRecord("id-sm2", sm2, [3]string{"int-secure-mail-2", "secure_mail", "sikkerpost2@testkommune-nord.dk"}),
+		goldenRecord("id-sm2-new", sm2New),
+	}, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReplacePortalIntegrations(ctx, portalURL, []store.CachedRecord{
+		goldenIntegration("int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com", "id-exo"),
+		goldenIntegration("int-digital-post", "digital_post", "Digital Post (NgDP)", "id-dp"),
+		goldenIntegration("int-mit-dk", "mit_dk", "mit.dk", "id-mit"),
+		goldenIntegration("int-secure-mail-1", "secure_mail", "sikkerpost@testkommune-nord.dk", "id-sm"),
+		goldenIntegration("int-secure-mail-2", "secure_mail", "sikkerpost2@testkommune-nord.dk", "id-sm2"),
+		goldenIntegration("int-secure-mail-3", "secure_mail", "sikkerpost3@testkommune-nord.dk", ""),
+	}, at); err != nil {
+		t.Fatal(err)
+	}
+	// A refused activation of sm2's renewal, and an activation waiting for
+	// the install of a certificate this computer doesn't have.
+	if _, _, err := st.AddOps(ctx, []store.Op{
+		{Portal: portalURL, Kind: store.OpActivate, Key: "k1", State: store.OpFailed, IntegrationID: "int-secure-mail-2",
+			CertificateID: "id-sm2-new", IfMatch: "int-secure-mail-2-v2", ErrorCode: errs.PreconditionFailed,
+			ErrorMessage: "the integration has changed"},
+		{Portal: portalURL, Kind: store.OpActivate, Key: "k2", State: store.OpPending, IntegrationID: "int-secure-mail-3",
+			CertificateID: "sha256:" + strings.Repeat("9", 64), IfMatch: "int-secure-mail-3-v3"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStatusGolden prints `status` and `status --json` of a database with
+// every integration state and next step, offline, at a fixed clock.
+func TestStatusGolden(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "app.db")
+	const portalURL = "http://127.0.0.1:8787"
+	fillGolden(t, db, portalURL)
+	env := map[string]string{envNow: statusNow.Format(time.RFC3339), envKeychain: "off"}
+
+	code, out, errOut := runStatusCmd(t, env, "--json", "--db", db)
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, []byte(out), "", "  "); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	compareStatusGolden(t, "status.golden.json", pretty.Bytes())
+
+	code, out, errOut = runStatusCmd(t, env, "--db", db)
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	compareStatusGolden(t, "status.golden.txt", []byte(out))
+
+	// --fail-on, judged on the integrations: one has expired.
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--fail-on", "expiring"}, ExitFailOn},
+		{[]string{"--fail-on", "expired"}, ExitFailOn},
+		{[]string{"--fail-on", "locked"}, ExitUsage},
+		{[]string{"--warn-days", "400"}, ExitUsage},
+		{[]string{"extra"}, ExitUsage},
+	} {
+		if code, _, errOut := runStatusCmd(t, env, append([]string{"--db", db}, tt.args...)...); code != tt.want {
+			t.Errorf("%v: exit %d, want %d (%s)", tt.args, code, tt.want, errOut)
+		}
+	}
+	// Two days before, the secure mail certificate hadn't expired: expiring, not expired.
+	early := map[string]string{envNow: statusNow.AddDate(0, 0, -4).Format(time.RFC3339), envKeychain: "off"}
+	if code, _, _ := runStatusCmd(t, early, "--db", db, "--fail-on", "expired"); code != ExitOK {
+		t.Errorf("--fail-on expired before anything expired: exit %d", code)
+	}
+	if code, _, _ := runStatusCmd(t, early, "--db", db, "--fail-on", "expiring"); code != ExitFailOn {
+		t.Errorf("--fail-on expiring: exit %d", code)
+	}
+}

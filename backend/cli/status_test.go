@@ -3,16 +3,25 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/overview"
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/portal/portaltest"
+	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/store"
 )
 
@@ -222,4 +231,161 @@ func TestStatusGolden(t *testing.T) {
 	if code, _, _ := runStatusCmd(t, early, "--db", db, "--fail-on", "expiring"); code != ExitFailOn {
 		t.Errorf("--fail-on expiring: exit %d", code)
 	}
+}
+
+// TestStatusAgainstSandbox runs `status --json` from a fresh database
+// against the real sandbox over HTTP: before anything is installed, after
+// another client installed and activated a certificate, after a scan finds
+// its renewal, after installing it and after activating it.
+func TestStatusAgainstSandbox(t *testing.T) {
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	dir := t.TempDir()
+	db := filepath.Join(dir, "app.db")
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, envKeychain: "off"}
+	ctx := context.Background()
+	status := func(args ...string) overview.Overview {
+		t.Helper()
+		code, out, errOut := runStatusCmd(t, env, append([]string{"--json", "--db", db}, args...)...)
+		if code != ExitOK {
+			t.Fatalf("status %v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+		var ov overview.Overview
+		if err := json.Unmarshal([]byte(out), &ov); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return ov
+	}
+	exoOf := func(ov overview.Overview) overview.Integration {
+		t.Helper()
+		for _, i := range ov.Integrations {
+			if i.ID == sandbox.IntegrationExchangeOnline {
+				return i
+			}
+		}
+		t.Fatalf("no Exchange Online integration in %+v", ov.Integrations)
+		return overview.Integration{}
+	}
+	certOf := func(ov overview.Overview, sha string) overview.Certificate {
+		t.Helper()
+		for _, c := range ov.Certificates {
+			if c.SHA256 == sha {
+				return c
+			}
+		}
+		t.Fatalf("no certificate %s in %+v", sha[:8], ov.Certificates)
+		return overview.Certificate{}
+	}
+
+	// A fresh database and an empty DPG solution.
+	ov := status("--portal", url)
+	if ov.SyncedAt == nil || ov.Organization == nil || ov.Organization.CVR != sandbox.OrgCVR ||
+		len(ov.Integrations) != 4 || len(ov.Certificates) != 0 {
+		t.Fatalf("empty solution: %+v", ov)
+	}
+	for _, i := range ov.Integrations {
+		if i.State != overview.StateNoCertificate || i.NextStep != overview.StepNone || i.Certificate != nil {
+			t.Fatalf("integration without a certificate: %+v", i)
+		}
+	}
+
+	// Another client installs the Exchange Online certificate (10 days
+	// left) and activates it.
+	pki := portaltest.NewPKI(t)
+	mailbox := uuid.NewString()
+	old := pki.Issue(t, portaltest.Leaf{UUID: mailbox, NotAfter: time.Now().AddDate(0, 0, 10)})
+	renewal := pki.Issue(t, portaltest.Leaf{UUID: mailbox, NotAfter: time.Now().AddDate(3, 0, 0)})
+	oldSHA, newSHA := shaHex(old.Cert.Raw), shaHex(renewal.Cert.Raw)
+	other, _ := portal.NewClient(url, sandbox.TokenAdmin)
+	rec, _, err := other.Install(ctx, uuid.NewString(), portal.InstallRequest{Filename: "exo.p12",
+		PKCS12: pki.P12(t, old, cliPassword), Password: &[]string{cliPassword}[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := other.Integrations(ctx)
+	if _, err := other.Activate(ctx, uuid.NewString(), sandbox.IntegrationExchangeOnline, rec.ID, ins[0].Version); err != nil {
+		t.Fatal(err)
+	}
+	ov = status("--portal", url)
+	exo := exoOf(ov)
+	if exo.State != overview.StateExpiring || exo.NextStep != overview.StepRenew || exo.Certificate == nil ||
+		exo.Certificate.SHA256 != oldSHA || exo.Certificate.DaysLeft != 9 || exo.Successor != nil {
+		t.Fatalf("after another client's activation: %+v", exo)
+	}
+	c := certOf(ov, oldSHA)
+	if !c.InPortal || c.PortalID == nil || *c.PortalID != rec.ID || len(c.Files) != 0 || len(c.Usages) != 1 ||
+		c.Usages[0].Kind != portal.KindExchangeOnline || !slices.Equal(c.Attention, []overview.Reason{overview.ReasonNoSuccessor}) {
+		t.Fatalf("the certificate only in DPG: %+v", c)
+	}
+	if ov.Integrations[0].ID != sandbox.IntegrationExchangeOnline {
+		t.Fatalf("Exchange Online stops first: %v", ov.Integrations[0].ID)
+	}
+	if code, _, _ := runStatusCmd(t, env, "--db", db, "--fail-on", "expiring"); code != ExitFailOn {
+		t.Fatalf("--fail-on expiring: exit %d", code)
+	}
+	if code, _, _ := runStatusCmd(t, env, "--db", db, "--fail-on", "expired"); code != ExitOK {
+		t.Fatalf("--fail-on expired: exit %d", code)
+	}
+
+	// The renewal is downloaded (.p12 and .cer) and scanned.
+	downloads := t.TempDir()
+	p12 := portaltest.WriteFile(t, downloads, "exo-2029.p12", pki.P12(t, renewal, cliPassword))
+	portaltest.WriteFile(t, downloads, "exo-2029.cer", renewal.Cert.Raw)
+	pwFile := portaltest.WriteFile(t, dir, "passwords.txt", []byte(cliPassword+"\n"))
+	var scanOut, scanErr bytes.Buffer
+	if code := runScan([]string{"--db", db, "--passwords", pwFile, downloads}, &scanOut, &scanErr, func(k string) string { return env[k] }); code != ExitOK {
+		t.Fatalf("scan: exit %d\n%s", code, scanErr.String())
+	}
+	ov = status() // offline
+	exo = exoOf(ov)
+	if exo.NextStep != overview.StepInstallAndActivate || exo.Successor == nil || exo.Successor.SHA256 != newSHA ||
+		exo.Successor.InPortal || len(exo.Successor.Files) != 2 {
+		t.Fatalf("renewal on disk: %+v %+v", exo, exo.Successor)
+	}
+	if c := certOf(ov, newSHA); c.InPortal || len(c.Files) != 2 || !slices.Equal(c.Attention, []overview.Reason{overview.ReasonNotInstalled}) {
+		t.Fatalf("the renewal: %+v", c)
+	}
+	if len(ov.Certificates) != 2 || ov.Tiles != (overview.Tiles{Valid: 1, Expiring: 1, Attention: 1}) {
+		t.Fatalf("%d certificates, tiles %+v", len(ov.Certificates), ov.Tiles)
+	}
+
+	// Installed: the next step is one activation.
+	if code, out, errOut := run(t, env, "install", "--portal", url, "--db", db, "--passwords", pwFile, p12); code != ExitOK {
+		t.Fatalf("install: exit %d\n%s\n%s", code, out, errOut)
+	}
+	ov = status()
+	exo = exoOf(ov)
+	if exo.NextStep != overview.StepActivate || exo.Successor == nil || !exo.Successor.InPortal || exo.Successor.PortalID == nil {
+		t.Fatalf("renewal installed: %+v %+v", exo, exo.Successor)
+	}
+	if c := certOf(ov, newSHA); !c.InPortal || len(c.Files) != 2 || len(c.Attention) != 0 || c.Operation != nil {
+		t.Fatalf("the installed renewal: %+v", c)
+	}
+
+	// Activated: Exchange Online is fine again.
+	if code, out, errOut := run(t, env, "activate", "--portal", url, "--db", db, "--integration", "exchange_online", "--certificate", newSHA); code != ExitOK {
+		t.Fatalf("activate: exit %d\n%s\n%s", code, out, errOut)
+	}
+	ov = status("--portal", url)
+	exo = exoOf(ov)
+	if exo.State != overview.StateOK || exo.NextStep != overview.StepNone || exo.Certificate.SHA256 != newSHA || exo.Successor != nil {
+		t.Fatalf("after the activation: %+v", exo)
+	}
+	if c := certOf(ov, oldSHA); len(c.Usages) != 0 || len(c.Attention) != 0 {
+		t.Fatalf("the old certificate: %+v", c)
+	}
+	if c := certOf(ov, newSHA); len(c.Usages) != 1 || c.Usages[0].IntegrationID != sandbox.IntegrationExchangeOnline {
+		t.Fatalf("the new certificate's usages: %+v", c.Usages)
+	}
+	if code, _, _ := runStatusCmd(t, env, "--db", db, "--fail-on", "expiring"); code != ExitOK {
+		t.Fatalf("--fail-on expiring after the renewal: exit %d", code)
+	}
+	// The readable form names the certificate in DPG and on this PC.
+	if _, out, _ := runStatusCmd(t, env, "--db", db); !strings.Contains(out, "DPG, this PC (2 files)") || !strings.Contains(out, "exchange_online") {
+		t.Fatalf("readable form:\n%s", out)
+	}
+}
+
+func shaHex(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
 }

@@ -261,6 +261,7 @@ func Build(in Input) Overview {
 		ov.Organization = &o
 	}
 
+	ops := indexOps(in.Operations)
 	byKey := map[string]*entry{}
 	var order []string
 	get := func(sha string) *entry {
@@ -325,7 +326,7 @@ func Build(in Input) Overview {
 		if c.OCES == "oces2" {
 			c.Attention = append(c.Attention, ReasonOCES2)
 		}
-		c.Operation = certificateOperation(in.Operations, sha, c.PortalID)
+		c.Operation = ops.certificateOperation(sha, c.PortalID)
 		e.out = c
 	}
 
@@ -373,7 +374,7 @@ func Build(in Input) Overview {
 			out.Successor = &Successor{SHA256: s.SHA256, InPortal: s.InPortal, Files: s.Files, PortalID: s.PortalID,
 				CommonName: s.CommonName, NotAfter: s.NotAfter, DaysLeft: s.DaysLeft}
 		}
-		out.NextStep = nextStep(i, out, succ, in.Operations)
+		out.NextStep = nextStep(i, out, succ, ops)
 		if succ == nil && (out.State == StateExpiring || out.State == StateExpired) {
 			if !slices.Contains(active.out.Attention, ReasonNoSuccessor) {
 				active.out.Attention = append(active.out.Attention, ReasonNoSuccessor)
@@ -474,17 +475,39 @@ func newestFirst(ops []portal.Operation) []portal.Operation {
 	return ops
 }
 
+// opIndex finds the operations of a certificate or an integration without
+// a pass over the whole outbox for each (bulk installs leave thousands).
+type opIndex struct {
+	installs    map[string][]portal.Operation // by the certificate's SHA-256
+	activations map[string][]portal.Operation // by the certificate's id, or its SHA256Ref
+	integration map[string][]portal.Operation // activations, by integration id
+}
+
+func indexOps(ops []portal.Operation) opIndex {
+	x := opIndex{installs: map[string][]portal.Operation{}, activations: map[string][]portal.Operation{},
+		integration: map[string][]portal.Operation{}}
+	for _, o := range ops {
+		switch o.Kind {
+		case "install":
+			if o.CertificateSHA256 != "" {
+				sha := strings.ToLower(o.CertificateSHA256)
+				x.installs[sha] = append(x.installs[sha], o)
+			}
+		case "activate":
+			x.activations[o.CertificateID] = append(x.activations[o.CertificateID], o)
+			x.integration[o.IntegrationID] = append(x.integration[o.IntegrationID], o)
+		}
+	}
+	return x
+}
+
 // certificateOperation is the certificate's operation under way, else its
 // newest one when that failed: installs of it, activations of it (by id, or
 // by SHA-256 while its install is in the outbox).
-func certificateOperation(ops []portal.Operation, sha string, portalID *string) *Operation {
-	var mine []portal.Operation
-	for _, o := range ops {
-		switch {
-		case o.Kind == "install" && strings.EqualFold(o.CertificateSHA256, sha),
-			o.Kind == "activate" && (o.CertificateID == portal.SHA256Ref(sha) || (portalID != nil && o.CertificateID == *portalID)):
-			mine = append(mine, o)
-		}
+func (x opIndex) certificateOperation(sha string, portalID *string) *Operation {
+	mine := slices.Concat(x.installs[sha], x.activations[portal.SHA256Ref(sha)])
+	if portalID != nil {
+		mine = append(mine, x.activations[*portalID]...)
 	}
 	o, ok := pick(mine, time.Time{})
 	if !ok {
@@ -515,14 +538,10 @@ func pick(ops []portal.Operation, since time.Time) (portal.Operation, bool) {
 }
 
 // nextStep applies the order of Step.
-func nextStep(i portal.Integration, out Integration, succ *entry, ops []portal.Operation) Step {
-	var mine []portal.Operation
-	for _, o := range ops {
-		switch {
-		case o.Kind == "activate" && o.IntegrationID == i.ID,
-			o.Kind == "install" && succ != nil && strings.EqualFold(o.CertificateSHA256, succ.out.SHA256):
-			mine = append(mine, o)
-		}
+func nextStep(i portal.Integration, out Integration, succ *entry, ops opIndex) Step {
+	mine := ops.integration[i.ID]
+	if succ != nil {
+		mine = slices.Concat(mine, ops.installs[succ.out.SHA256])
 	}
 	var since time.Time
 	if i.ActivatedAt != nil {

@@ -482,3 +482,32 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("empty overview:\n got %s\nwant %s", data, want)
 	}
 }
+
+// BenchmarkBuild: 10,000 files (5,000 certificates), 1,000 in DPG and an
+// outbox of 5,000 installs, as after a bulk install.
+func BenchmarkBuild(b *testing.B) {
+	in := base(nil, []portal.Certificate{recA, recD})
+	for i := range 5000 {
+		c := cert("a", "U-EXO", 400)
+		c.SHA256 = strings.Repeat("0", 56) + hex8(i)
+		in.Files = append(in.Files, p12("/c/"+hex8(i)+".p12", c), cer("/c/"+hex8(i)+".cer", c))
+		if i < 1000 {
+			in.Certificates = append(in.Certificates, record("id-"+hex8(i), c))
+		}
+		in.Operations = append(in.Operations, op(int64(i+1), "install", portal.StateDone, func(o *portal.Operation) { o.CertificateSHA256 = c.SHA256 }))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		overview.Build(in)
+	}
+}
+
+func hex8(i int) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 8)
+	for k := 7; k >= 0; k-- {
+		out[k] = digits[i&15]
+		i >>= 4
+	}
+	return string(out)
+}

@@ -367,7 +367,7 @@ func Build(in Input) Overview {
 			default: // expired; not yet valid can't be activated, and works no better
 				out.State = StateExpired
 			}
-			succ = successor(active, byKey, order)
+			succ = successor(i, active, byKey, order)
 		}
 		if succ != nil {
 			s := succ.out
@@ -426,14 +426,16 @@ func urgency(s State) int {
 // successor finds the renewal of an integration's active certificate:
 // portal.Renews (same OCES UUID, e-mail or name, a later notAfter), valid
 // now, of the same organisation, and either in DPG or in a file the portal
-// would take. The strongest match wins, then one already in DPG (one step
-// less), then the latest notAfter.
-func successor(active *entry, byKey map[string]*entry, order []string) *entry {
+// would take. A certificate that another integration of the same kind
+// uses is that one's, not a renewal (one certificate per Digital Post
+// environment, often with the same name). The strongest match wins, then
+// one already in DPG (one step less), then the latest notAfter.
+func successor(in portal.Integration, active *entry, byKey map[string]*entry, order []string) *entry {
 	var best *entry
 	bestRank := 0
 	for _, sha := range order {
 		e := byKey[sha]
-		if e == active || !e.usable() || (e.record == nil && !e.installable()) {
+		if e == active || !e.usable() || (e.record == nil && !e.installable()) || usedByOther(e, in) {
 			continue
 		}
 		rank, ok := renews(e, active)
@@ -446,6 +448,19 @@ func successor(active *entry, byKey map[string]*entry, order []string) *entry {
 		}
 	}
 	return best
+}
+
+// usedByOther says whether another integration of in's kind uses e.
+func usedByOther(e *entry, in portal.Integration) bool {
+	if e.record == nil {
+		return false
+	}
+	for _, u := range e.record.Usages {
+		if u.IntegrationID != in.ID && u.Kind == in.Kind {
+			return true
+		}
+	}
+	return false
 }
 
 // renews applies portal.Renews to the certificate in use (old, in DPG),

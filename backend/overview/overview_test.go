@@ -120,20 +120,24 @@ func base(files []certs.File, recs []portal.Certificate, ops ...portal.Operation
 		Now: now, WarnDays: warnDays}
 }
 
+// want is what a case expects of the Exchange Online integration.
+type want struct {
+	state     overview.State
+	step      overview.Step
+	successor string // sha, "" for none
+	inPortal  bool
+}
+
+type buildCase struct {
+	name  string
+	in    overview.Input
+	exo   want
+	tiles overview.Tiles
+	check func(t *testing.T, ov overview.Overview)
+}
+
 func TestBuild(t *testing.T) {
-	type want struct {
-		state     overview.State
-		step      overview.Step
-		successor string // sha, "" for none
-		inPortal  bool
-	}
-	tests := []struct {
-		name  string
-		in    overview.Input
-		exo   want
-		tiles overview.Tiles
-		check func(t *testing.T, ov overview.Overview)
-	}{
+	tests := []buildCase{
 		{
 			name: "one certificate in three files",
 			in: base([]certs.File{p12("/c/exo.p12", certB), cer("/c/exo.cer", certB), p12("/b/copy/exo.pfx", certB)},
@@ -367,6 +371,24 @@ func TestBuild(t *testing.T) {
 				}
 				if c := find(ov, cert("8", "", 0).SHA256); !slices.Equal(c.Attention, []overview.Reason{overview.ReasonOCES2}) {
 					t.Fatalf("OCES2: %v", c.Attention)
+				}
+			},
+		},
+		{
+			// Two Exchange Online integrations (test and production), each with
+			// its own certificate of the same name: neither is the other's renewal.
+			name: "another integration's certificate of the same kind is no successor",
+			in: func() overview.Input {
+				prod := integration("int-exo-prod", portal.KindExchangeOnline, "id-p")
+				in := base(nil, []portal.Certificate{recA, recD, record("id-p", cert("c", "U-EXO", 2*365), prod)})
+				in.Integrations = append(in.Integrations, prod)
+				return in
+			}(),
+			exo:   want{overview.StateExpiring, overview.StepRenew, "", false},
+			tiles: overview.Tiles{Valid: 2, Expiring: 1, Attention: 1},
+			check: func(t *testing.T, ov overview.Overview) {
+				if p := integ(ov, "int-exo-prod"); p.State != overview.StateOK || p.NextStep != overview.StepNone || p.Successor != nil {
+					t.Fatalf("production: %+v", p)
 				}
 			},
 		},

@@ -220,8 +220,13 @@ func printStatus(w io.Writer, ov overview.Overview, portalURL string) {
 	}
 
 	fmt.Fprintln(w)
+	if len(ov.Certificates) == 0 {
+		fmt.Fprintln(w, "No certificates, in DPG or in the files scanned on this computer (dpgcerts scan PATH).")
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tWHERE\tUSED BY\tNOTE")
+	if len(ov.Certificates) > 0 {
+		fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tWHERE\tUSED BY\tNOTE")
+	}
 	for _, c := range ov.Certificates {
 		cvr := c.CVR
 		if cvr == "" {

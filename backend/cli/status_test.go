@@ -188,7 +188,8 @@ func fillGolden(t *testing.T, db, portalURL string) {
 // every integration state and next step, offline, at a fixed clock.
 func TestStatusGolden(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "app.db")
-	const portalURL = "http://127.0.0.1:8787"
+	// Nothing listens on port 1: the test of --portal below finds the portal down.
+	const portalURL = "http://127.0.0.1:1"
 	fillGolden(t, db, portalURL)
 	env := map[string]string{envNow: statusNow.Format(time.RFC3339), envKeychain: "off"}
 
@@ -223,6 +224,15 @@ func TestStatusGolden(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d (%s)", tt.args, code, tt.want, errOut)
 		}
 	}
+	// The portal can't be reached: the offline copy, and exit 3.
+	code, out, errOut = runStatusCmd(t, map[string]string{envNow: statusNow.Format(time.RFC3339), envKeychain: "off",
+		portal.EnvToken: sandbox.TokenAdmin}, "--db", db, "--json", "--portal", portalURL, "--timeout", "0")
+	if code != ExitPending || !strings.Contains(errOut, "offline copy") {
+		t.Fatalf("portal down: exit %d, %s", code, errOut)
+	}
+	pretty.Reset()
+	json.Indent(&pretty, []byte(out), "", "  ")
+	compareStatusGolden(t, "status.golden.json", pretty.Bytes())
 	// Two days before, the secure mail certificate hadn't expired: expiring, not expired.
 	early := map[string]string{envNow: statusNow.AddDate(0, 0, -4).Format(time.RFC3339), envKeychain: "off"}
 	if code, _, _ := runStatusCmd(t, early, "--db", db, "--fail-on", "expired"); code != ExitOK {
@@ -378,6 +388,11 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	}
 	if code, _, _ := runStatusCmd(t, env, "--db", db, "--fail-on", "expiring"); code != ExitOK {
 		t.Fatalf("--fail-on expiring after the renewal: exit %d", code)
+	}
+	// A user the portal refuses: exit 5, nothing printed.
+	refused := map[string]string{portal.EnvToken: sandbox.TokenUnregistered, envKeychain: "off"}
+	if code, out, errOut := runStatusCmd(t, refused, "--db", db, "--portal", url); code != ExitRefused || out != "" || !strings.Contains(errOut, "not_registered") {
+		t.Fatalf("refused: exit %d\n%s\n%s", code, out, errOut)
 	}
 	// The readable form names the certificate in DPG and on this PC.
 	if _, out, _ := runStatusCmd(t, env, "--db", db); !strings.Contains(out, "DPG, this PC (2 files)") || !strings.Contains(out, "exchange_online") {

@@ -453,6 +453,14 @@ func Judge(f *File, now time.Time, warnDays int) {
 	}
 }
 
+// JudgeDates is the verdict on a certificate known only by its dates, such
+// as one the portal holds: the status Judge gives a file with it, and the
+// days left. The overview judges portal and local certificates alike with it.
+func JudgeDates(notBefore, notAfter, now time.Time, warnDays int) (Status, int) {
+	c := Certificate{NotBefore: notBefore, NotAfter: notAfter}
+	return dateStatus(&c, now, warnDays), daysLeft(notAfter, now)
+}
+
 // Severity orders the statuses for --fail-on: higher is worse.
 func Severity(s Status) int {
 	switch s {

@@ -218,6 +218,10 @@ func TestStatusByDate(t *testing.T) {
 			if f.Status != tt.wantState {
 				t.Fatalf("status = %s, want %s", f.Status, tt.wantState)
 			}
+			// A certificate known by its dates only is judged the same.
+			if st, days := JudgeDates(tt.nb, tt.na, testNow, 30); st != f.Status || days != f.Certificate.DaysLeft {
+				t.Errorf("JudgeDates = %s, %d; Read gave %s, %d", st, days, f.Status, f.Certificate.DaysLeft)
+			}
 			// Judge agrees with Read at another time.
 			later := testNow.AddDate(5, 0, 0)
 			Judge(&f, later, 30)

@@ -167,6 +167,13 @@ func TestClientInstall(t *testing.T) {
 	if first.SHA256 != strings.ToLower(first.SHA256) {
 		t.Fatalf("sha256 not lower-case: %s", first.SHA256)
 	}
+	// The record carries the public certificate, and only that.
+	if !bytes.Equal(first.Certificate, good.Cert.Raw) {
+		t.Fatalf("record's certificate is %d bytes, not the uploaded certificate", len(first.Certificate))
+	}
+	if list, err := c.Certificates(ctx); err != nil || len(list) != 1 || !bytes.Equal(list[0].Certificate, good.Cert.Raw) {
+		t.Fatalf("GET /certificates: %v, %+v", err, list)
+	}
 
 	t.Run("replay", func(t *testing.T) {
 		again, created, err := c.Install(ctx, key, portal.InstallRequest{Filename: "good.p12", PKCS12: goodP12, Password: pw(testPassword)})

@@ -27,6 +27,28 @@ func Predecessors(newCert certs.Certificate, installed []Certificate) []Certific
 	return out
 }
 
+// Renews says whether n renews old: the pairing rules of Predecessors
+// (the same OCES UUID, e-mail or common name; rank 0, 1 or 2, strongest
+// first), not old itself, and a later notAfter, so an older certificate of
+// the same mailbox is never offered as the successor. Unlike Predecessors
+// it doesn't ask whether old is in use: the overview asks it of the
+// certificate an integration uses.
+func Renews(n certs.Certificate, old Certificate) (rank int, ok bool) {
+	if strings.EqualFold(n.SHA256, old.SHA256) || !n.NotAfter.After(old.NotAfter) {
+		return -1, false
+	}
+	r := matchRank(n, old)
+	return r, r >= 0
+}
+
+// Facts are the record's facts as the certificate reader names them, so a
+// certificate in DPG can be paired like one read from a file.
+func (c Certificate) Facts() certs.Certificate {
+	return certs.Certificate{Subject: c.Subject, CommonName: c.CommonName, CVR: c.CVR, UUID: c.UUID, Email: c.Email,
+		NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA1: strings.ToLower(c.SHA1), SHA256: strings.ToLower(c.SHA256),
+		Raw: c.Certificate}
+}
+
 // matchRank is 0 for the same UUID, 1 for the same e-mail, 2 for the same
 // common name, -1 for none.
 func matchRank(n certs.Certificate, c Certificate) int {

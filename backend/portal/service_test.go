@@ -2,6 +2,8 @@ package portal_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -163,6 +165,12 @@ func TestOutboxInstall(t *testing.T) {
 	certs, at, err := e.svc.Certificates(ctx)
 	if err != nil || len(certs) != 3 || at.IsZero() {
 		t.Fatalf("cached certificates: %d, %v, %v", len(certs), at, err)
+	}
+	for _, c := range certs {
+		// The public certificate is kept offline, for export.
+		if sum := sha256.Sum256(c.Certificate); hex.EncodeToString(sum[:]) != c.SHA256 {
+			t.Fatalf("cached certificate %s has no DER of its own (%d bytes)", c.ID, len(c.Certificate))
+		}
 	}
 	evs, _, _ := e.svc.Events(ctx, portal.EventQuery{CertificateID: certs[0].ID})
 	if len(evs) != 1 || evs[0].Action != portal.ActionCertificateInstalled {

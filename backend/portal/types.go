@@ -67,7 +67,10 @@ type Certificate struct {
 	NotAfter    time.Time `json:"notAfter"`
 	InstalledAt time.Time `json:"installedAt"`
 	InstalledBy string    `json:"installedBy"`
-	Usages      []Usage   `json:"usages"`
+	// Certificate is the public certificate's DER (base64 in JSON), never a
+	// key; empty from a portal that doesn't send it.
+	Certificate []byte  `json:"certificate,omitempty"`
+	Usages      []Usage `json:"usages"`
 }
 
 // Integration is one integration of the organisation's DPG solution.

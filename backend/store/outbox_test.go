@@ -187,6 +187,19 @@ func TestPortalCache(t *testing.T) {
 	if other, _ := s.PortalCertificates(ctx, "https://other"); len(other) != 0 {
 		t.Fatal("portals mix")
 	}
+	// The portal synced last; one only tried (no certificates yet) doesn't count.
+	if err := s.ReplacePortalCertificates(ctx, "https://older", nil, at.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPortalSyncResult(ctx, "https://tried", "network", at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.LastSyncedPortal(ctx); p != portal || err != nil {
+		t.Fatalf("last synced portal %q, %v", p, err)
+	}
+	if p, err := openTemp(t).LastSyncedPortal(ctx); p != "" || err != nil {
+		t.Fatalf("never synced: %q, %v", p, err)
+	}
 }
 
 // TestUpdateOpNeverReopens: a stale copy of an operation that has ended in

@@ -354,3 +354,18 @@ func (s *Store) SetPortalSyncResult(ctx context.Context, portal, errorCode strin
 		return err
 	})
 }
+
+// LastSyncedPortal is the portal whose copy was synced last, or "" when
+// none was: the one `dpgcerts status` shows when no portal is named.
+func (s *Store) LastSyncedPortal(ctx context.Context) (string, error) {
+	var p string
+	err := s.db.QueryRowContext(ctx, `SELECT portal FROM portal_sync WHERE certificates_at > 0
+		ORDER BY certificates_at DESC, portal LIMIT 1`).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: last synced portal: %w", err)
+	}
+	return p, nil
+}

@@ -6,7 +6,10 @@ package sandbox_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -130,7 +133,7 @@ func wantTime(t *testing.T, what string, v any) {
 func checkCertificate(t *testing.T, c map[string]any) {
 	t.Helper()
 	wantFields(t, "certificate", c, "id", "sha256", "sha1", "subject", "commonName", "email", "cvr", "uuid",
-		"notBefore", "notAfter", "installedAt", "installedBy", "usages")
+		"notBefore", "notAfter", "installedAt", "installedBy", "certificate", "usages")
 	for _, f := range []string{"sha256", "sha1"} {
 		if s, _ := c[f].(string); !hexRe.MatchString(s) {
 			t.Fatalf("%s = %v, want lower-case hex", f, c[f])
@@ -141,6 +144,18 @@ func checkCertificate(t *testing.T, c map[string]any) {
 	}
 	if _, ok := c["usages"].([]any); !ok {
 		t.Fatalf("usages = %v, want a list", c["usages"])
+	}
+	// The public certificate: base64 DER whose SHA-256 is the thumbprint.
+	b64, _ := c["certificate"].(string)
+	der, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(der) == 0 {
+		t.Fatalf("certificate = %.40q, want base64 DER (%v)", b64, err)
+	}
+	if _, err := x509.ParseCertificate(der); err != nil {
+		t.Fatalf("certificate is not a DER certificate: %v", err)
+	}
+	if sum := sha256.Sum256(der); hex.EncodeToString(sum[:]) != c["sha256"] {
+		t.Fatalf("the certificate's SHA-256 is not %v", c["sha256"])
 	}
 }
 

@@ -196,13 +196,16 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-const certColumns = `id, sha256, sha1, subject, common_name, email, cvr, uuid, not_before, not_after, installed_at, installed_by`
+const certColumns = `id, sha256, sha1, subject, common_name, email, cvr, uuid, not_before, not_after, installed_at, installed_by, der`
 
 func scanCert(sc interface{ Scan(...any) error }) (portal.Certificate, error) {
 	var c portal.Certificate
 	var nb, na, ia string
-	err := sc.Scan(&c.ID, &c.SHA256, &c.SHA1, &c.Subject, &c.CommonName, &c.Email, &c.CVR, &c.UUID, &nb, &na, &ia, &c.InstalledBy)
+	err := sc.Scan(&c.ID, &c.SHA256, &c.SHA1, &c.Subject, &c.CommonName, &c.Email, &c.CVR, &c.UUID, &nb, &na, &ia, &c.InstalledBy, &c.Certificate)
 	c.NotBefore, c.NotAfter, c.InstalledAt = parseTime(nb), parseTime(na), parseTime(ia)
+	if len(c.Certificate) == 0 {
+		c.Certificate = nil // installed before the column existed
+	}
 	c.Usages = []portal.Usage{}
 	return c, err
 }
@@ -639,10 +642,10 @@ func (s *Server) install(ctx context.Context, tx *sql.Tx, u user, req parsed) an
 	id := uuid.NewString()
 	now := s.opts.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO certificates (id, organization_id, sha256, sha1, subject, common_name,
-		email, cvr, uuid, not_before, not_after, has_private_key, filename, installed_at, installed_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		email, cvr, uuid, not_before, not_after, has_private_key, filename, installed_at, installed_by, der)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
 		id, s.orgID, c.SHA256, c.SHA1, c.Subject, c.CommonName, c.Email, c.CVR, c.UUID,
-		formatTime(c.NotBefore), formatTime(c.NotAfter), in.filename, formatTime(now), u.email); err != nil {
+		formatTime(c.NotBefore), formatTime(c.NotAfter), in.filename, formatTime(now), u.email, c.Raw); err != nil {
 		return errAnswer(errs.Internal, "the certificate could not be saved")
 	}
 	if err := s.addEvent(ctx, tx, u, portal.ActionCertificateInstalled, id, "",

@@ -1,0 +1,387 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/overview"
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/store"
+)
+
+// statusPortalSetting is the window's portal of the last sign-in (the key
+// app/ keeps it under): status shows that portal when none is named.
+var statusPortalSetting = store.StringSetting{Key: "portal_url"}
+
+// statusFailLevels are the integration states --fail-on accepts, with the
+// states that meet each. no_certificate meets neither: an integration that
+// has no certificate has nothing that can stop, and a new DPG solution
+// lists integrations the organisation may never use. (Revoked will rank
+// with expired.)
+var statusFailLevels = map[string][]overview.State{
+	"expiring": {overview.StateExpiring, overview.StateExpired},
+	"expired":  {overview.StateExpired},
+}
+
+func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	p := newPortalFlags("status", "", "", stderr, false)
+	warnDays := p.fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
+	failOn := p.fs.String("fail-on", "", "exit 1 when an integration is at or past `LEVEL`: expiring or expired")
+	p.fs.Lookup("portal").Usage = "sync with the portal at `URL` first (default: show the offline copy of the portal synced last, with no network)"
+	p.fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: dpgcerts status [--json] [--db FILE] [--warn-days N] [--portal URL] [--fail-on LEVEL]")
+		fmt.Fprintln(stderr, "\nThe DPG solution at a glance: its integrations (which stops first, and what to do),")
+		fmt.Fprintln(stderr, "then every certificate, in DPG and in the files scanned on this computer, merged.")
+		fmt.Fprintln(stderr, "Without --portal it reads the offline copy and the scan cache only.")
+		fmt.Fprintln(stderr, "Exit status: 0, 1 when --fail-on is met (or the database can't be read), 2 wrong usage,")
+		fmt.Fprintln(stderr, "3 the portal could not be reached (the offline copy is shown), 5 refused by the portal.")
+		p.fs.PrintDefaults()
+	}
+	rest, code, ok := p.parse(args)
+	if !ok {
+		return code
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "dpgcerts status: "+format+"\n", a...)
+		p.fs.Usage()
+		return ExitUsage
+	}
+	if len(rest) > 0 {
+		return usageErr("unexpected argument %q", rest[0])
+	}
+	failStates, failing := statusFailLevels[*failOn]
+	if *failOn != "" && !failing {
+		return usageErr("--fail-on must be expiring or expired")
+	}
+	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
+		return usageErr("--warn-days must be between 1 and %d", store.WarnDays.Max)
+	}
+	now := time.Now().UTC()
+	if v := getenv(envNow); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return usageErr("%s must be an RFC 3339 time", envNow)
+		}
+		now = t.UTC()
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "dpgcerts status: "+format+"\n", a...)
+		return ExitFailed
+	}
+
+	var st *store.Store
+	var svc *portal.Service
+	exit := ExitOK
+	if *p.portalURL != "" {
+		ses, code := openSession("status", p, stderr, getenv)
+		if ses == nil {
+			return code
+		}
+		defer ses.Close()
+		res, code := ses.sync(ctx, "status", *p.timeout, stderr, "interrupted")
+		if code != ExitOK {
+			return code
+		}
+		if res.RefreshError != "" {
+			fmt.Fprintf(stderr, "dpgcerts status: the portal could not be reached (%s); showing the offline copy\n", res.RefreshError)
+			exit = ExitPending
+		}
+		st, svc = ses.st, ses.svc
+	} else {
+		var err error
+		if st, err = openCache(*p.dbPath); err != nil {
+			return fail("%v", err)
+		}
+		defer st.Close()
+		url, err := st.String(ctx, statusPortalSetting)
+		if err == nil && url == "" {
+			url, err = st.LastSyncedPortal(ctx)
+		}
+		if err != nil {
+			return fail("%v", err)
+		}
+		if url != "" {
+			if svc, err = portal.NewService(st, url, nil, portal.Options{}); err != nil {
+				return fail("%s", errMessage(err))
+			}
+		}
+	}
+
+	in, err := statusInput(ctx, st, svc, now, *warnDays)
+	if err != nil {
+		return fail("%v", err)
+	}
+	ov := overview.Build(in)
+	if *p.asJSON {
+		writeJSON(stdout, ov)
+	} else {
+		portalURL := ""
+		if svc != nil {
+			portalURL = svc.Portal()
+		}
+		printStatus(stdout, ov, portalURL)
+	}
+	for _, i := range ov.Integrations {
+		for _, s := range failStates {
+			if i.State == s {
+				return ExitFailOn
+			}
+		}
+	}
+	return exit
+}
+
+// statusInput reads what the overview is built from: the scan cache
+// judged at now, and the portal's offline copy and outbox when svc is set.
+func statusInput(ctx context.Context, st *store.Store, svc *portal.Service, now time.Time, warnDays int) (overview.Input, error) {
+	if warnDays == 0 {
+		warnDays, _ = st.Int(ctx, store.WarnDays)
+	}
+	in := overview.Input{Now: now, WarnDays: warnDays}
+	entries, err := st.LoadFiles(ctx)
+	if err != nil {
+		return in, err
+	}
+	for p, e := range entries {
+		f := e.File
+		f.Path = p
+		certs.Judge(&f, now, warnDays)
+		in.Files = append(in.Files, f)
+	}
+	if svc == nil {
+		return in, nil
+	}
+	if in.Certificates, in.SyncedAt, err = svc.Certificates(ctx); err != nil {
+		return in, err
+	}
+	if in.Integrations, _, err = svc.Integrations(ctx); err != nil {
+		return in, err
+	}
+	if in.Operations, err = svc.Operations(ctx); err != nil {
+		return in, err
+	}
+	in.Me, _, err = svc.Me(ctx)
+	return in, err
+}
+
+// printStatus prints the integrations first (the one that stops first
+// first, with what to do), then the certificates.
+func printStatus(w io.Writer, ov overview.Overview, portalURL string) {
+	byID := map[string]overview.Certificate{}
+	for _, c := range ov.Certificates {
+		byID[c.SHA256] = c
+	}
+	if ov.SyncedAt == nil {
+		fmt.Fprintln(w, "No copy of the DPG solution yet: run dpgcerts status --portal URL to fetch it.")
+		fmt.Fprintln(w, "The certificates below are those found on this computer only.")
+	} else {
+		org := ""
+		if o := ov.Organization; o != nil {
+			org = fmt.Sprintf(" of %s (CVR %s)", o.Name, o.CVR)
+		}
+		fmt.Fprintf(w, "The DPG solution%s at %s, as synced %s:\n\n", org, portalURL, ov.SyncedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "STATE\tDAYS\tINTEGRATION\tCERTIFICATE\tNEXT STEP")
+		for _, i := range ov.Integrations {
+			days, name := "-", "-"
+			if c := i.Certificate; c != nil {
+				days, name = fmt.Sprint(c.DaysLeft), c.CommonName
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s (%s)\t%s\t%s\n", i.State, days, i.Kind, i.Name, name, strings.ReplaceAll(string(i.NextStep), "_", " "))
+		}
+		tw.Flush()
+		if len(ov.Integrations) > 0 {
+			if first := ov.Integrations[0]; first.Certificate != nil {
+				fmt.Fprintf(w, "\nFirst to stop: %s (%s): %s.\n", first.Kind, first.Name, stateWords(first))
+			}
+		}
+		todo := false
+		for _, i := range ov.Integrations {
+			lines := stepLines(i, byID, portalURL)
+			if len(lines) == 0 {
+				continue
+			}
+			if !todo {
+				fmt.Fprintln(w, "\nWhat to do:")
+				todo = true
+			}
+			fmt.Fprintf(w, "  %s (%s): %s.\n", i.Kind, i.Name, stateWords(i))
+			for _, l := range lines {
+				fmt.Fprintf(w, "    %s\n", l)
+			}
+		}
+	}
+
+	fmt.Fprintln(w)
+	if len(ov.Certificates) == 0 {
+		fmt.Fprintln(w, "No certificates, in DPG or in the files scanned on this computer (dpgcerts scan PATH).")
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if len(ov.Certificates) > 0 {
+		fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tWHERE\tUSED BY\tNOTE")
+	}
+	for _, c := range ov.Certificates {
+		cvr := c.CVR
+		if cvr == "" {
+			cvr = "-"
+		}
+		var used []string
+		for _, u := range c.Usages {
+			used = append(used, u.Kind)
+		}
+		usedBy := strings.Join(used, ", ")
+		if usedBy == "" {
+			usedBy = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Status, c.DaysLeft, c.NotAfter.Format("2006-01-02"),
+			c.CommonName, cvr, where(c), usedBy, note(c))
+	}
+	tw.Flush()
+	if len(ov.Files) > 0 {
+		fmt.Fprintln(w, "\nFiles whose certificate is not known:")
+		for _, f := range ov.Files {
+			msg := string(f.Status)
+			if f.Error != nil {
+				msg += ": " + f.Error.Message + " (" + f.Error.Code + ")"
+			}
+			fmt.Fprintf(w, "  %s: %s\n", f.Path, msg)
+		}
+	}
+	t := ov.Tiles
+	noun := "certificates"
+	if len(ov.Certificates) == 1 {
+		noun = "certificate"
+	}
+	need := "need"
+	if t.Attention == 1 {
+		need = "needs"
+	}
+	fmt.Fprintf(w, "\n%d %s: %d valid, %d expiring, %d expired or invalid; %d %s attention.\n",
+		len(ov.Certificates), noun, t.Valid, t.Expiring, t.Invalid, t.Attention, need)
+}
+
+// stateWords says how an integration stands, in a few words.
+func stateWords(i overview.Integration) string {
+	c := i.Certificate
+	switch {
+	case c == nil:
+		return "no certificate"
+	case i.State == overview.StateExpired:
+		return "its certificate expired on " + c.NotAfter.Format("2006-01-02") + ": it has stopped"
+	case c.DaysLeft == 1:
+		return "its certificate expires in 1 day, on " + c.NotAfter.Format("2006-01-02")
+	}
+	return fmt.Sprintf("its certificate expires in %d days, on %s", c.DaysLeft, c.NotAfter.Format("2006-01-02"))
+}
+
+// stepLines says how to do an integration's next step from the command
+// line; nothing for none.
+func stepLines(i overview.Integration, byID map[string]overview.Certificate, portalURL string) []string {
+	if portalURL == "" {
+		portalURL = "URL"
+	}
+	activate := func(sha string) string {
+		return fmt.Sprintf("dpgcerts activate --portal %s --integration %s --certificate %s", portalURL, i.ID, sha)
+	}
+	s := i.Successor
+	switch i.NextStep {
+	case overview.StepActivate:
+		return []string{"The renewal " + s.CommonName + " is in DPG but not active. Activate it:", activate(s.SHA256)}
+	case overview.StepInstallAndActivate:
+		file := installableFile(byID[s.SHA256])
+		return []string{"The renewal " + s.CommonName + " is on this computer, not in DPG. Install and activate it:",
+			fmt.Sprintf("dpgcerts install --portal %s %s", portalURL, shellQuote(file)), activate(s.SHA256)}
+	case overview.StepRenew:
+		return []string{"No renewal is in DPG or on this computer. Renew the certificate in MitID Erhverv",
+			"(the help guide \"How to renew an organisation certificate\"), then install and activate it."}
+	case overview.StepWait:
+		return []string{"An install or activation for it is in the outbox: dpgcerts sync --portal " + portalURL + " sends it",
+			"(an install that waits for its password: add --passwords FILE)."}
+	case overview.StepFix:
+		why := ""
+		if s != nil {
+			if o := byID[s.SHA256].Operation; o != nil && o.ErrorCode != "" {
+				why = " (" + o.ErrorCode + ")"
+			}
+		}
+		return []string{"Its last install or activation failed" + why + ". See dpgcerts sync --portal " + portalURL + " --json, then try again."}
+	}
+	return nil
+}
+
+// installableFile is the certificate's .p12/.pfx when one is known by name,
+// else its first file.
+func installableFile(c overview.Certificate) string {
+	for _, f := range c.Files {
+		l := strings.ToLower(f)
+		if strings.HasSuffix(l, ".p12") || strings.HasSuffix(l, ".pfx") {
+			return f
+		}
+	}
+	if len(c.Files) > 0 {
+		return c.Files[0]
+	}
+	return "FILE"
+}
+
+// shellQuote quotes a path with spaces or quotes for a shell.
+func shellQuote(s string) string {
+	if !strings.ContainsAny(s, " '\"$`\\") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// where says where a certificate is.
+func where(c overview.Certificate) string {
+	files := ""
+	switch n := len(c.Files); n {
+	case 0:
+	case 1:
+		files = "this PC (1 file)"
+	default:
+		files = fmt.Sprintf("this PC (%d files)", n)
+	}
+	switch {
+	case c.InPortal && files != "":
+		return "DPG, " + files
+	case c.InPortal:
+		return "DPG"
+	}
+	return files
+}
+
+// note is why a certificate needs attention and its operation.
+func note(c overview.Certificate) string {
+	var parts []string
+	for _, r := range c.Attention {
+		switch r {
+		case overview.ReasonNoSuccessor:
+			parts = append(parts, "in use, no renewal found")
+		case overview.ReasonNotInstalled:
+			parts = append(parts, "renewal not installed in DPG")
+		case overview.ReasonOCES2:
+			parts = append(parts, "OCES2: replace it")
+		default:
+			parts = append(parts, string(r))
+		}
+	}
+	if o := c.Operation; o != nil {
+		s := o.Kind + " " + strings.ReplaceAll(o.State, "_", " ")
+		if o.State == portal.StateFailed && o.ErrorCode != "" {
+			s += " (" + o.ErrorCode + ")"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,22 +1,17 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"dpgcerts/backend/certs"
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
+	"dpgcerts/backend/session"
 	"dpgcerts/backend/store"
 )
-
-// statusPortalSetting is the window's portal of the last sign-in (the key
-// app/ keeps it under): status shows that portal when none is named.
-var statusPortalSetting = store.StringSetting{Key: "portal_url"}
 
 // statusFailLevels are the integration states --fail-on accepts, with the
 // states that meet each. no_certificate meets neither: an integration that
@@ -61,14 +56,6 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
 		return usageErr("--warn-days must be between 1 and %d", store.WarnDays.Max)
 	}
-	now := time.Now().UTC()
-	if v := getenv(envNow); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return usageErr("%s must be an RFC 3339 time", envNow)
-		}
-		now = t.UTC()
-	}
 	ctx, stop := signalContext()
 	defer stop()
 	fail := func(format string, a ...any) int {
@@ -76,16 +63,15 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		return ExitFailed
 	}
 
-	var st *store.Store
-	var svc *portal.Service
+	var ses *session.Session
 	exit := ExitOK
 	if *p.portalURL != "" {
-		ses, code := openSession("status", p, stderr, getenv)
-		if ses == nil {
+		ps, code := openSession("status", p, stderr, getenv)
+		if ps == nil {
 			return code
 		}
-		defer ses.Close()
-		res, code := ses.sync(ctx, "status", *p.timeout, stderr, "interrupted")
+		defer ps.Close()
+		res, code := ps.sync(ctx, "status", *p.timeout, stderr, "interrupted")
 		if code != ExitOK {
 			return code
 		}
@@ -93,40 +79,28 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 			fmt.Fprintf(stderr, "dpgcerts status: the portal could not be reached (%s); showing the offline copy\n", res.RefreshError)
 			exit = ExitPending
 		}
-		st, svc = ses.st, ses.svc
+		ses = ps.ses
 	} else {
-		var err error
-		if st, err = openCache(*p.dbPath); err != nil {
-			return fail("%v", err)
+		// No network: the offline copy of the portal signed in or synced last.
+		rt, err := config.FromEnv(getenv)
+		if err != nil {
+			return usageErr("%v", err)
 		}
-		defer st.Close()
-		url, err := st.String(ctx, statusPortalSetting)
-		if err == nil && url == "" {
-			url, err = st.LastSyncedPortal(ctx)
-		}
+		st, err := rt.OpenStore(*p.dbPath)
 		if err != nil {
 			return fail("%v", err)
 		}
-		if url != "" {
-			if svc, err = portal.NewService(st, url, nil, portal.Options{}); err != nil {
-				return fail("%s", errMessage(err))
-			}
-		}
+		defer st.Close()
+		ses = session.New(session.Options{Store: st, Runtime: rt})
 	}
-
-	in, err := statusInput(ctx, st, svc, now, *warnDays)
+	ov, err := ses.Overview(ctx, *warnDays)
 	if err != nil {
 		return fail("%v", err)
 	}
-	ov := overview.Build(in)
 	if *p.asJSON {
 		writeJSON(stdout, ov)
 	} else {
-		portalURL := ""
-		if svc != nil {
-			portalURL = svc.Portal()
-		}
-		printStatus(stdout, ov, portalURL)
+		printStatus(stdout, ov, ses.Address())
 	}
 	for _, i := range ov.Integrations {
 		for _, s := range failStates {
@@ -140,37 +114,6 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 
 // statusInput reads what the overview is built from: the scan cache
 // judged at now, and the portal's offline copy and outbox when svc is set.
-func statusInput(ctx context.Context, st *store.Store, svc *portal.Service, now time.Time, warnDays int) (overview.Input, error) {
-	if warnDays == 0 {
-		warnDays, _ = st.Int(ctx, store.WarnDays)
-	}
-	in := overview.Input{Now: now, WarnDays: warnDays}
-	entries, err := st.LoadFiles(ctx)
-	if err != nil {
-		return in, err
-	}
-	for p, e := range entries {
-		f := e.File
-		f.Path = p
-		certs.Judge(&f, now, warnDays)
-		in.Files = append(in.Files, f)
-	}
-	if svc == nil {
-		return in, nil
-	}
-	if in.Certificates, in.SyncedAt, err = svc.Certificates(ctx); err != nil {
-		return in, err
-	}
-	if in.Integrations, _, err = svc.Integrations(ctx); err != nil {
-		return in, err
-	}
-	if in.Operations, err = svc.Operations(ctx); err != nil {
-		return in, err
-	}
-	in.Me, _, err = svc.Me(ctx)
-	return in, err
-}
-
 // printStatus prints the integrations first (the one that stops first
 // first, with what to do), then the certificates.
 func printStatus(w io.Writer, ov overview.Overview, portalURL string) {

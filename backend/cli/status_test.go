@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
@@ -24,8 +24,6 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // statusNow is the fixed clock of the golden tests.
 var statusNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
@@ -191,7 +189,7 @@ func TestStatusGolden(t *testing.T) {
 	// Nothing listens on port 1: the test of --portal below finds the portal down.
 	const portalURL = "http://127.0.0.1:1"
 	fillGolden(t, db, portalURL)
-	env := map[string]string{envNow: statusNow.Format(time.RFC3339), envKeychain: "off"}
+	env := map[string]string{config.EnvNow: statusNow.Format(time.RFC3339), config.EnvKeychain: "off"}
 
 	code, out, errOut := runStatusCmd(t, env, "--json", "--db", db)
 	if code != ExitOK || errOut != "" {
@@ -225,7 +223,7 @@ func TestStatusGolden(t *testing.T) {
 		}
 	}
 	// The portal can't be reached: the offline copy, and exit 3.
-	code, out, errOut = runStatusCmd(t, map[string]string{envNow: statusNow.Format(time.RFC3339), envKeychain: "off",
+	code, out, errOut = runStatusCmd(t, map[string]string{config.EnvNow: statusNow.Format(time.RFC3339), config.EnvKeychain: "off",
 		portal.EnvToken: sandbox.TokenAdmin}, "--db", db, "--json", "--portal", portalURL, "--timeout", "0")
 	if code != ExitPending || !strings.Contains(errOut, "offline copy") {
 		t.Fatalf("portal down: exit %d, %s", code, errOut)
@@ -234,7 +232,7 @@ func TestStatusGolden(t *testing.T) {
 	json.Indent(&pretty, []byte(out), "", "  ")
 	compareStatusGolden(t, "status.golden.json", pretty.Bytes())
 	// Two days before, the secure mail certificate hadn't expired: expiring, not expired.
-	early := map[string]string{envNow: statusNow.AddDate(0, 0, -4).Format(time.RFC3339), envKeychain: "off"}
+	early := map[string]string{config.EnvNow: statusNow.AddDate(0, 0, -4).Format(time.RFC3339), config.EnvKeychain: "off"}
 	if code, _, _ := runStatusCmd(t, early, "--db", db, "--fail-on", "expired"); code != ExitOK {
 		t.Errorf("--fail-on expired before anything expired: exit %d", code)
 	}
@@ -251,7 +249,7 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	url, _ := portaltest.Sandbox(t, sandbox.Options{})
 	dir := t.TempDir()
 	db := filepath.Join(dir, "app.db")
-	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, envKeychain: "off"}
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, config.EnvKeychain: "off"}
 	ctx := context.Background()
 	status := func(args ...string) overview.Overview {
 		t.Helper()
@@ -390,7 +388,7 @@ func TestStatusAgainstSandbox(t *testing.T) {
 		t.Fatalf("--fail-on expiring after the renewal: exit %d", code)
 	}
 	// A user the portal refuses: exit 5, nothing printed.
-	refused := map[string]string{portal.EnvToken: sandbox.TokenUnregistered, envKeychain: "off"}
+	refused := map[string]string{portal.EnvToken: sandbox.TokenUnregistered, config.EnvKeychain: "off"}
 	if code, out, errOut := runStatusCmd(t, refused, "--db", db, "--portal", url); code != ExitRefused || out != "" || !strings.Contains(errOut, "not_registered") {
 		t.Fatalf("refused: exit %d\n%s\n%s", code, out, errOut)
 	}

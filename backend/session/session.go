@@ -16,6 +16,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/overview"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/secrets"
@@ -24,9 +25,6 @@ import (
 
 // DefaultPortalURL is the Customer Portal's address.
 const DefaultPortalURL = "https://portal.timengodpg.com"
-
-// portalURLSetting is the portal address of the last sign-in.
-var portalURLSetting = store.StringSetting{Key: "portal_url", Default: ""}
 
 // Files is the overview of local certificate files the flows start from:
 // the window's in-memory overview, or the cache for the CLI.
@@ -105,7 +103,8 @@ func New(opts Options) *Session {
 }
 
 // Address is the portal's address: the pinned one, else the last sign-in
-// attempt's, else the last signed-in one, else the default.
+// attempt's, else the last signed-in one, else the last synced one, else
+// the default.
 func (s *Session) Address() string {
 	if s.opts.Pinned != "" {
 		return s.opts.Pinned
@@ -116,7 +115,11 @@ func (s *Session) Address() string {
 	if tried != "" {
 		return tried
 	}
-	if u, err := s.opts.Store.String(context.Background(), portalURLSetting); err == nil && u != "" {
+	ctx := context.Background()
+	if u, err := s.opts.Store.String(ctx, store.PortalURL); err == nil && u != "" {
+		return u
+	}
+	if u, err := s.opts.Store.LastSyncedPortal(ctx); err == nil && u != "" {
 		return u
 	}
 	return DefaultPortalURL
@@ -249,7 +252,7 @@ func (s *Session) SignIn(ctx context.Context, url, token string, remember bool) 
 		return err
 	}
 	if s.opts.Pinned == "" {
-		if err := s.opts.Store.SetString(ctx, portalURLSetting, client.URL()); err != nil {
+		if err := s.opts.Store.SetString(ctx, store.PortalURL, client.URL()); err != nil {
 			log.Printf("dpgcerts: the portal address was not kept: %v", err)
 		}
 	}
@@ -461,3 +464,38 @@ func (f *storeFiles) File(path string) (certs.File, error) {
 
 // isAccount says whether err refuses the whole session.
 func isAccount(err error) bool { return err != nil && portal.Classify(err) == portal.Account }
+
+// Overview is the overview of the organisation's certificates and
+// integrations: the local files merged with the portal's offline copy,
+// judged now with the warning window warnDays (the setting when 0).
+func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview, error) {
+	if warnDays == 0 {
+		warnDays, _ = s.opts.Store.Int(ctx, store.WarnDays)
+	}
+	in := overview.Input{Now: s.opts.Runtime.Now(), WarnDays: warnDays}
+	files, err := s.opts.Files.Files()
+	if err != nil {
+		return overview.Overview{}, err
+	}
+	for _, f := range files {
+		certs.Judge(&f, in.Now, warnDays)
+		in.Files = append(in.Files, f)
+	}
+	svc, err := s.offline()
+	if err != nil {
+		return overview.Overview{}, err
+	}
+	if in.Certificates, in.SyncedAt, err = svc.Certificates(ctx); err != nil {
+		return overview.Overview{}, err
+	}
+	if in.Integrations, _, err = svc.Integrations(ctx); err != nil {
+		return overview.Overview{}, err
+	}
+	if in.Operations, err = svc.Operations(ctx); err != nil {
+		return overview.Overview{}, err
+	}
+	if in.Me, _, err = svc.Me(ctx); err != nil {
+		return overview.Overview{}, err
+	}
+	return overview.Build(in), nil
+}

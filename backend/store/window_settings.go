@@ -6,6 +6,8 @@ var (
 	// Language is the language chosen with the flag in the window; "" means
 	// none yet, so the window follows the OS.
 	Language = StringSetting{Key: "language", Default: "", Allowed: []string{"", "da", "en"}}
+	// PortalURL is the portal address of the last sign-in.
+	PortalURL = StringSetting{Key: "portal_url", Default: ""}
 
 	WindowWidth  = IntSetting{Key: "window_width", Default: 1180, Min: 800, Max: 10000}
 	WindowHeight = IntSetting{Key: "window_height", Default: 760, Min: 560, Max: 10000}

@@ -219,8 +219,10 @@ func (c *Checker) Check(ctx context.Context, leaf *x509.Certificate, chain []*x5
 	}
 	var first *failure
 	firstSource := ""
+	// The answer tells the first failure, but one that says something about
+	// the CA's answer (forged, out of date) wins over an address that was down.
 	note := func(source string, f *failure) {
-		if first == nil {
+		if first == nil || (first.code == CodeUnreachable && f.code != CodeUnreachable) {
 			first, firstSource = f, source
 		}
 	}

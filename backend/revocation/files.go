@@ -151,7 +151,7 @@ feed:
 
 	for i := range files {
 		f := &files[i]
-		if f.Certificate == nil {
+		if f.Certificate == nil || f.Status == certs.StatusExpired {
 			continue
 		}
 		if r, ok := results[f.Certificate.SHA256]; ok {

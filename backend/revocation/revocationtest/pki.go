@@ -18,6 +18,8 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,6 +70,8 @@ type PKI struct {
 	indexGen   int
 	paths      map[string][]byte
 	redirects  map[string]string
+	proxies    map[string]*httputil.ReverseProxy
+	requests   map[string]int
 	index      []string
 	serial     int64
 }
@@ -80,7 +84,8 @@ var (
 // New makes the CA and the HTTP server; both are gone when the test ends.
 func New(t testing.TB) *PKI {
 	t.Helper()
-	p := &PKI{t: t, openssl: RequireOpenSSL(t), Dir: t.TempDir(), paths: map[string][]byte{}, redirects: map[string]string{}, serial: 0x1000}
+	p := &PKI{t: t, openssl: RequireOpenSSL(t), Dir: t.TempDir(), paths: map[string][]byte{}, redirects: map[string]string{},
+		proxies: map[string]*httputil.ReverseProxy{}, requests: map[string]int{}, serial: 0x1000}
 	p.HTTP = httptest.NewServer(http.HandlerFunc(p.serveHTTP))
 	t.Cleanup(p.HTTP.Close)
 	caName := func(cn string) pkix.Name {
@@ -125,6 +130,36 @@ func (p *PKI) Serve(path string, body []byte) {
 	p.paths[path] = body
 }
 
+// Proxy makes the HTTP server pass requests under path on to target (a
+// responder), or stop answering (404) when target is "".
+func (p *PKI) Proxy(path, target string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if target == "" {
+		delete(p.proxies, path)
+		return
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	inner := rp.Director
+	rp.Director = func(r *http.Request) {
+		r.URL.Path = strings.TrimPrefix(r.URL.Path, path)
+		r.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, path)
+		inner(r)
+	}
+	p.proxies[path] = rp
+}
+
+// Requests counts the requests to a path given to Serve or Proxy.
+func (p *PKI) Requests(path string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.requests[path]
+}
+
 // Redirect makes the HTTP server answer path with a 302 to location.
 func (p *PKI) Redirect(path, location string) {
 	p.mu.Lock()
@@ -139,14 +174,25 @@ func (p *PKI) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, to, http.StatusFound)
 		return
 	}
+	for path, rp := range p.proxies {
+		if r.URL.Path == path || strings.HasPrefix(r.URL.Path, path+"/") {
+			p.requests[path]++
+			p.mu.Unlock()
+			rp.ServeHTTP(w, r)
+			return
+		}
+	}
 	body, ok := p.paths[r.URL.Path]
 	if !ok {
 		// An OCSP GET appends the request to the responder's path.
 		for path, b := range p.paths {
 			if strings.HasPrefix(r.URL.Path, path+"/") {
 				body, ok = b, true
+				p.requests[path]++
 			}
 		}
+	} else {
+		p.requests[r.URL.Path]++
 	}
 	p.mu.Unlock()
 	if !ok {

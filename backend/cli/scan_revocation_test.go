@@ -138,4 +138,3 @@ func TestScanRevocation(t *testing.T) {
 		t.Errorf("revocation without --revocation: %s", out)
 	}
 }
-

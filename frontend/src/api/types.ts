@@ -3,13 +3,29 @@
 // never depend on the generated bindings.
 
 /** A file's status, as decided by backend/certs. */
-export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'invalid' | 'locked' | 'unreadable'
+export type Status = 'valid' | 'expiring' | 'expired' | 'revoked' | 'not_yet_valid' | 'invalid' | 'locked' | 'unreadable'
 
-export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'invalid', 'locked', 'unreadable']
+export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'revoked', 'not_yet_valid', 'invalid', 'locked', 'unreadable']
 
 export interface CodedError {
   code: string
   message: string
+}
+
+/** What the CA answered when asked whether a certificate is revoked (backend/revocation). */
+export type RevocationStatus = 'good' | 'revoked' | 'unknown' | 'not_checked'
+
+export interface Revocation {
+  status: RevocationStatus
+  checkedAt?: string
+  source?: 'ocsp' | 'crl'
+  revokedAt?: string
+  /** An RFC 5280 reason word: keyCompromise, cessationOfOperation... */
+  reason?: string
+  error?: CodedError
+  nextUpdate?: string
+  /** The CA could not be reached: this is the last answer, as old as checkedAt. */
+  stale?: boolean
 }
 
 export interface Certificate {
@@ -30,6 +46,8 @@ export interface Certificate {
   signatureAlgorithm: string
   isCA: boolean
   oces: string
+  /** Set once the CA was asked; absent when nobody asked. */
+  revocation?: Revocation
 }
 
 export interface CertFile {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -179,4 +180,33 @@ func Apply(f *certs.File, r certs.Revocation) {
 	case certs.StatusValid, certs.StatusExpiring, certs.StatusExpired, certs.StatusNotYetValid:
 		f.Status = certs.StatusRevoked
 	}
+}
+
+// Checkable says whether CheckFiles would ask anybody about f: it has a
+// certificate, not expired and not a CA's, that names an http(s) OCSP
+// responder or CRL. The window starts no background check without one.
+func Checkable(f certs.File) bool {
+	if f.Certificate == nil || f.Certificate.IsCA || f.Status == certs.StatusExpired {
+		return false
+	}
+	leaf, err := x509.ParseCertificate(f.Certificate.Raw)
+	if err != nil {
+		return false
+	}
+	for _, u := range append(slices.Clone(leaf.OCSPServer), leaf.CRLDistributionPoints...) {
+		if httpURL(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// Aged is a cached answer as shown at now: a good or revoked answer that is
+// no longer fresh is marked Stale, so it shows with its age until a check
+// succeeds.
+func Aged(r certs.Revocation, now time.Time) certs.Revocation {
+	if lastAnswer(r) && !Fresh(r, now, DefaultMaxAge) {
+		r.Stale = true
+	}
+	return r
 }

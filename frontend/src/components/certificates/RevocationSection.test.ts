@@ -55,6 +55,16 @@ describe('RevocationSection', () => {
     expect(w.get('[data-testid=revocation-stale]').text()).toContain('last answer')
   })
 
+  it('turns the background checks off and on', async () => {
+    const w = mountIt('en', revoked)
+    await flushPromises()
+    const box = w.get<HTMLInputElement>('[data-testid=revocation-auto]')
+    expect(box.element.checked).toBe(true)
+    await box.setValue(false)
+    await flushPromises()
+    expect(fake.certificates.setRevocationCheck).toHaveBeenCalledWith(false)
+  })
+
   it('asks the CA on demand and hands on the updated file', async () => {
     fake.files = [file('/c/x.p12', 'revoked', { certificate: cert({ revocation: revoked }) })]
     const w = mountIt('en')

@@ -129,7 +129,11 @@ func (c *Checker) askOCSP(ctx context.Context, u string, leaf, issuer *x509.Cert
 	var f *failure
 	enc := url.PathEscape(base64.StdEncoding.EncodeToString(reqDER))
 	if len(u)+1+len(enc) <= maxGETRequest {
-		data, f = c.fetch(ctx, http.MethodGet, strings.TrimSuffix(u, "/")+"/"+enc, "", nil, maxOCSPSize)
+		get := strings.TrimSuffix(u, "/") + "/" + enc
+		data, f = c.fetch(ctx, http.MethodGet, get, "", nil, maxOCSPSize)
+		if f != nil {
+			f.msg = strings.ReplaceAll(f.msg, get, u) // the responder, not the encoded request
+		}
 	} else {
 		data, f = c.fetch(ctx, http.MethodPost, u, "application/ocsp-request", reqDER, maxOCSPSize)
 	}

@@ -240,7 +240,13 @@ func TestBadAnswers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			wantStatus(t, check(t, checker(tc.clock), tc.leaf, p.CA.Cert), certs.RevocationUnknown, tc.code)
+			r := check(t, checker(tc.clock), tc.leaf, p.CA.Cert)
+			wantStatus(t, r, certs.RevocationUnknown, tc.code)
+			// The message names the responder, not the encoded request.
+			if len(r.Error.Message) > 300 {
+				t.Errorf("a long message: %s", r.Error.Message)
+			}
+			t.Log(r.Error.Message)
 		})
 	}
 	// The honest responder is fine for the same certificates.

@@ -71,4 +71,3 @@ func FuzzVerifyOCSP(f *testing.F) {
 		t.Fatalf("%s for bytes the CA did not sign", r.Status)
 	})
 }
-

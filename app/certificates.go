@@ -74,6 +74,7 @@ type Certificates struct {
 	scanCtx  context.Context
 	cancel   context.CancelFunc
 	scanMu   sync.Mutex     // one scan at a time
+	revMu    sync.Mutex     // one background revocation check at a time
 	scans    sync.WaitGroup // for Shutdown and tests
 }
 
@@ -124,6 +125,7 @@ func (c *Certificates) load() error {
 		certs.Judge(&f, now, warn)
 		ov[p] = f
 	}
+	c.applyRevocations(ov)
 	c.overview = ov
 	return nil
 }
@@ -361,6 +363,7 @@ func (c *Certificates) runScan(ctx context.Context, paths []string, interactive 
 		res.Error = &fe
 	default:
 		res.Files = len(files)
+		c.checkInBackground(ctx, files)
 		if interactive {
 			for _, f := range files {
 				if f.Status == certs.StatusLocked {

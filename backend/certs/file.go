@@ -19,6 +19,9 @@ const (
 	StatusInvalid     Status = "invalid"
 	StatusLocked      Status = "locked"
 	StatusUnreadable  Status = "unreadable"
+	// StatusRevoked is never the reader's verdict (it does no I/O): package
+	// revocation sets it when the CA says the certificate is revoked.
+	StatusRevoked Status = "revoked"
 )
 
 // Format is how the file was encoded, decided by content.
@@ -61,6 +64,9 @@ type Certificate struct {
 	IsCA               bool      `json:"isCA"`
 	// OCES is the OCES generation ("oces3", "oces2") or "" for other certificates.
 	OCES string `json:"oces"`
+	// Revocation is what the CA said when asked; nil when nobody asked.
+	// The reader never sets it: package revocation does.
+	Revocation *Revocation `json:"revocation,omitempty"`
 	// Raw is the DER encoding, kept for export (.cer) and not printed.
 	Raw []byte `json:"-"`
 }
@@ -86,4 +92,37 @@ type Options struct {
 	Passwords []string
 	Now       time.Time
 	WarnDays  int
+}
+
+// RevocationStatus is the answer of a revocation check. The values are part
+// of the CLI contract.
+type RevocationStatus string
+
+const (
+	RevocationGood       RevocationStatus = "good"
+	RevocationRevoked    RevocationStatus = "revoked"
+	RevocationUnknown    RevocationStatus = "unknown"
+	RevocationNotChecked RevocationStatus = "not_checked"
+)
+
+// Revocation is the outcome of asking the CA (OCSP, or the CRL) whether a
+// certificate is revoked. It is plain data, so the reader's types carry it
+// without the reader doing I/O.
+type Revocation struct {
+	Status    RevocationStatus `json:"status"`
+	CheckedAt time.Time        `json:"checkedAt,omitzero"`
+	// Source is "ocsp" or "crl": where the answer came from.
+	Source    string     `json:"source,omitempty"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	// Reason is the RFC 5280 CRLReason name (keyCompromise, superseded,
+	// cessationOfOperation...) of a revoked certificate.
+	Reason string `json:"reason,omitempty"`
+	// Error says why the status is unknown or not_checked.
+	Error *errs.Error `json:"error,omitempty"`
+	// NextUpdate is when the CA promises newer information; zero if it
+	// didn't say.
+	NextUpdate time.Time `json:"nextUpdate,omitzero"`
+	// Stale: a fresh check failed (offline, responder down), so this is the
+	// last answer, as old as CheckedAt says.
+	Stale bool `json:"stale,omitempty"`
 }

@@ -468,7 +468,7 @@ func Severity(s Status) int {
 		return 0
 	case StatusExpiring:
 		return 1
-	case StatusNotYetValid, StatusExpired:
+	case StatusNotYetValid, StatusExpired, StatusRevoked:
 		return 2
 	case StatusLocked:
 		return 3

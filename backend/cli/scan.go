@@ -20,12 +20,13 @@ import (
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/report"
+	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/scan"
 	"dpgcerts/backend/store"
 )
 
-// failLevels are the statuses --fail-on accepts.
-var failLevels = []certs.Status{certs.StatusExpiring, certs.StatusExpired, certs.StatusLocked, certs.StatusUnreadable}
+// failLevels are the statuses --fail-on accepts. revoked ranks with expired.
+var failLevels = []certs.Status{certs.StatusExpiring, certs.StatusExpired, certs.StatusRevoked, certs.StatusLocked, certs.StatusUnreadable}
 
 func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("dpgcerts scan", flag.ContinueOnError)
@@ -35,9 +36,10 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	warnDays := fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
 	dbPath := fs.String("db", "", "the cache `FILE` (default: dpgcerts/dpgcerts.db in the user's config dir)")
 	noCache := fs.Bool("no-cache", false, "read every file, and keep nothing")
-	failOn := fs.String("fail-on", "", "exit 1 when a file is at or past `LEVEL`: expiring, expired, locked or unreadable")
+	failOn := fs.String("fail-on", "", "exit 1 when a file is at or past `LEVEL`: expiring, expired (or revoked, the same level), locked or unreadable")
+	checkRevocation := fs.Bool("revocation", false, "ask each certificate's CA (OCSP, else the CRL) whether it is revoked; answers are cached in the --db")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dpgcerts scan [--json] [--passwords FILE] [--warn-days N] [--db FILE | --no-cache] [--fail-on LEVEL] PATH...")
+		fmt.Fprintln(stderr, "usage: dpgcerts scan [--json] [--passwords FILE] [--warn-days N] [--db FILE | --no-cache] [--fail-on LEVEL] [--revocation] PATH...")
 		fmt.Fprintln(stderr, "\nReads certificate files (PKCS#12, PEM, DER); folders are walked recursively.")
 		fmt.Fprintln(stderr, "Exit status: 0, 1 when --fail-on is met, 2 for wrong usage.")
 		fs.PrintDefaults()
@@ -76,7 +78,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 			}
 		}
 		if threshold < 0 {
-			return usageErr("--fail-on must be one of expiring, expired, locked, unreadable")
+			return usageErr("--fail-on must be one of expiring, expired, revoked, locked, unreadable")
 		}
 	}
 	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
@@ -103,8 +105,10 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	defer stop()
 
 	opts := scan.Options{Passwords: candidates, Now: now, WarnDays: *warnDays}
+	var st *store.Store
 	if !*noCache {
-		st, err := rt.OpenStore(*dbPath)
+		var err error
+		st, err = rt.OpenStore(*dbPath)
 		if err != nil {
 			fmt.Fprintf(stderr, "dpgcerts scan: the cache can't be used, reading every file: %v\n", err)
 		} else {
@@ -136,6 +140,14 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		fmt.Fprintf(stderr, "dpgcerts scan: %v\n", err)
 		return ExitUsage
 	}
+	if *checkRevocation {
+		// Asked for explicitly, so it runs even when the window's setting has
+		// the background checks off.
+		if err := checkFiles(ctx, files, st, now, getenv(config.EnvNow) != "", stderr); err != nil {
+			fmt.Fprintln(stderr, "dpgcerts scan: cancelled")
+			return ExitInterrupted
+		}
+	}
 
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -147,7 +159,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 			fmt.Fprintf(stderr, "dpgcerts scan: %v\n", err)
 		}
 	} else {
-		printTable(stdout, files)
+		printTable(stdout, files, *checkRevocation)
 	}
 	if threshold >= 0 {
 		for _, f := range files {
@@ -157,6 +169,35 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		}
 	}
 	return ExitOK
+}
+
+// checkFiles asks the CAs about the files' certificates, with the cache
+// when there is one. With a fixed "now" the answers are judged at that time
+// too, so a report can be made as of another day.
+func checkFiles(ctx context.Context, files []certs.File, st *store.Store, now time.Time, fixed bool, stderr io.Writer) error {
+	o := revocation.Options{}
+	if st != nil {
+		o.Cache = st
+	}
+	if fixed {
+		o.Now = func() time.Time { return now }
+	}
+	var progress func(revocation.Progress)
+	if isTerminal(stderr) {
+		var last time.Time
+		progress = func(p revocation.Progress) {
+			if time.Since(last) < 100*time.Millisecond && p.Done != p.Total {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(stderr, "\r\033[KChecking revocation: %d of %d certificates", p.Done, p.Total)
+		}
+	}
+	err := revocation.New(o).CheckFiles(ctx, files, false, progress)
+	if progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	return err
 }
 
 // isTerminal says whether w is a console a person reads (not /dev/null,
@@ -178,10 +219,16 @@ func progressPrinter(w io.Writer) func(scan.Progress) {
 	}
 }
 
-// printTable prints a readable overview, then a summary line.
-func printTable(w io.Writer, files []certs.File) {
+// printTable prints a readable overview, then a summary line. With
+// revocation, a REVOCATION column says what the CA answered.
+func printTable(w io.Writer, files []certs.File, withRevocation bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tFILE")
+	if withRevocation {
+		fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tREVOCATION\tNAME\tCVR\tFILE")
+	} else {
+		fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tFILE")
+	}
+	var unsure []certs.File
 	counts := map[certs.Status]int{}
 	var problems []certs.File
 	for _, f := range files {
@@ -195,7 +242,18 @@ func printTable(w io.Writer, files []certs.File) {
 				cvr = c.CVR
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Status, days, expires, name, cvr, f.Path)
+		if withRevocation {
+			rev := "-"
+			if c := f.Certificate; c != nil && c.Revocation != nil {
+				rev = revocationCell(*c.Revocation)
+				if c.Revocation.Status == certs.RevocationUnknown && c.Revocation.Error != nil {
+					unsure = append(unsure, f)
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Status, days, expires, rev, name, cvr, f.Path)
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", f.Status, days, expires, name, cvr, f.Path)
+		}
 		if f.Error != nil {
 			problems = append(problems, f)
 		}
@@ -207,8 +265,15 @@ func printTable(w io.Writer, files []certs.File) {
 			fmt.Fprintf(w, "%s: %s (%s)\n", f.Path, f.Error.Message, f.Error.Code)
 		}
 	}
+	if len(unsure) > 0 {
+		fmt.Fprintln(w)
+		for _, f := range unsure {
+			e := f.Certificate.Revocation.Error
+			fmt.Fprintf(w, "%s: revocation unknown: %s (%s)\n", f.Path, e.Message, e.Code)
+		}
+	}
 	var parts []string
-	for _, s := range []certs.Status{certs.StatusValid, certs.StatusExpiring, certs.StatusExpired, certs.StatusNotYetValid,
+	for _, s := range []certs.Status{certs.StatusValid, certs.StatusExpiring, certs.StatusExpired, certs.StatusRevoked, certs.StatusNotYetValid,
 		certs.StatusInvalid, certs.StatusLocked, certs.StatusUnreadable} {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ReplaceAll(string(s), "_", " ")))
@@ -219,4 +284,20 @@ func printTable(w io.Writer, files []certs.File) {
 		noun = "file"
 	}
 	fmt.Fprintf(w, "\n%d %s: %s\n", len(files), noun, strings.Join(parts, ", "))
+}
+
+// revocationCell is the REVOCATION column: "good", "revoked 2026-11-30
+// (keyCompromise)", "unknown", "not checked"; a stale answer says its date.
+func revocationCell(r certs.Revocation) string {
+	out := strings.ReplaceAll(string(r.Status), "_", " ")
+	if r.Status == certs.RevocationRevoked && r.RevokedAt != nil {
+		out += " " + r.RevokedAt.Format("2006-01-02")
+		if r.Reason != "" {
+			out += " (" + r.Reason + ")"
+		}
+	}
+	if r.Stale {
+		out += ", as of " + r.CheckedAt.Format("2006-01-02 15:04")
+	}
+	return out
 }

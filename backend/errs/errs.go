@@ -58,6 +58,36 @@ const (
 	// The keychain (backend/secrets).
 	KeychainUnavailable = "keychain_unavailable"
 
+	// Revocation checks (backend/revocation): why an answer is unknown or
+	// not_checked.
+	// RevocationNoAddress: the certificate names no OCSP responder and no CRL.
+	RevocationNoAddress = "revocation_no_address"
+	// RevocationNoIssuer: the issuer is neither in the file nor at its AIA address.
+	RevocationNoIssuer = "revocation_no_issuer"
+	// RevocationUnreachable: the responder or the CRL could not be fetched.
+	RevocationUnreachable = "revocation_unreachable"
+	// RevocationMalformed: the answer is not an OCSP response or a CRL.
+	RevocationMalformed = "revocation_malformed"
+	// RevocationResponderError: the responder answered with an error status.
+	RevocationResponderError = "revocation_responder_error"
+	// RevocationBadSignature: the answer is not signed by the issuer or by a
+	// responder the issuer delegated.
+	RevocationBadSignature = "revocation_bad_signature"
+	// RevocationWrongCertificate: the answer is about another certificate.
+	RevocationWrongCertificate = "revocation_wrong_certificate"
+	// RevocationNotCurrent: the answer is out of date, or dated in the future.
+	RevocationNotCurrent = "revocation_not_current"
+	// RevocationNonceMismatch: the responder echoed another nonce than the one sent
+	// (a replayed answer).
+	RevocationNonceMismatch = "revocation_nonce_mismatch"
+	// RevocationUnknownToCA: the responder doesn't know the certificate.
+	RevocationUnknownToCA = "revocation_unknown_to_ca"
+	// RevocationDisabled: revocation checking is turned off in the settings.
+	RevocationDisabled = "revocation_disabled"
+	// RevocationExpired: an expired certificate is not checked; CAs stop
+	// answering for them.
+	RevocationExpired = "revocation_expired"
+
 	// The window's own.
 	NotInOverview       = "not_in_overview"
 	GuideMissing        = "guide_missing"
@@ -74,6 +104,7 @@ var All = []string{
 	NoPrivateKey, CertificateExpired, CertificateNotYetValid, CVRMismatch, NotFound, PreconditionFailed, RateLimited, Unavailable,
 	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable,
 	KeychainUnavailable,
+	RevocationNoAddress, RevocationNoIssuer, RevocationUnreachable, RevocationMalformed, RevocationResponderError, RevocationBadSignature, RevocationWrongCertificate, RevocationNotCurrent, RevocationNonceMismatch, RevocationUnknownToCA, RevocationDisabled, RevocationExpired,
 	NotInOverview, GuideMissing, WriteFailed, UnsupportedLanguage,
 }
 

@@ -52,7 +52,7 @@ func TestLocaleParity(t *testing.T) {
 // TestRequiredMessages pins the ids the code and the frontend rely on.
 func TestRequiredMessages(t *testing.T) {
 	var ids []string
-	for _, s := range []string{"valid", "expiring", "expired", "not_yet_valid", "invalid", "locked", "unreadable"} {
+	for _, s := range []string{"valid", "expiring", "expired", "revoked", "not_yet_valid", "invalid", "locked", "unreadable"} {
 		ids = append(ids, "status."+s)
 	}
 	for _, c := range []string{"password_required", "unsupported_encryption", "malformed", "not_a_certificate",

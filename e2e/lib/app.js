@@ -40,7 +40,7 @@ export const fixture = (rel) => path.join(env.dir, ...rel.split('/'));
 export const tileStatuses = {
   valid: ['valid'],
   expiring: ['expiring'],
-  invalid: ['expired', 'not_yet_valid', 'invalid'],
+  invalid: ['expired', 'revoked', 'not_yet_valid', 'invalid'],
   attention: ['locked', 'unreadable'],
 };
 export const tileNames = Object.keys(tileStatuses);

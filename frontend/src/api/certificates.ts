@@ -30,4 +30,10 @@ export const certificates = {
   exportIcs: (lang: string): Promise<string> => call(() => Certificates.ExportICS(lang)),
   exportCer: (path: string): Promise<string> => call(() => Certificates.ExportCer(path)),
   openFileLocation: (path: string): Promise<void> => call(() => Certificates.OpenFileLocation(path)),
+  /** Asks the CA now whether the file's certificate is revoked; returns the file as details() does. */
+  checkRevocation: (path: string): Promise<CertFile> =>
+    call(() => Certificates.CheckRevocation(path) as Promise<unknown> as Promise<CertFile>),
+  /** Whether revocation is checked in the background after a scan (the setting). */
+  revocationCheck: (): Promise<boolean> => call(() => Certificates.RevocationCheck()),
+  setRevocationCheck: (on: boolean): Promise<void> => call(() => Certificates.SetRevocationCheck(on)),
 }

@@ -12,14 +12,31 @@
 // marked `@event <name> <pkg.Type>`, for app's TestEventShapes to read.
 
 /** A file's status, as decided by backend/certs. */
-export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'invalid' | 'locked' | 'unreadable'
+export type Status = 'valid' | 'expiring' | 'expired' | 'revoked' | 'not_yet_valid' | 'invalid' | 'locked' | 'unreadable'
 
-export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'invalid', 'locked', 'unreadable']
+export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'revoked', 'not_yet_valid', 'invalid', 'locked', 'unreadable']
 
 /** @go errs.Error */
 export interface CodedError {
   code: string
   message: string
+}
+
+/** What the CA answered when asked whether a certificate is revoked (backend/revocation). */
+export type RevocationStatus = 'good' | 'revoked' | 'unknown' | 'not_checked'
+
+/** @go certs.Revocation */
+export interface Revocation {
+  status: RevocationStatus
+  checkedAt?: string
+  source?: 'ocsp' | 'crl'
+  revokedAt?: string
+  /** An RFC 5280 reason word: keyCompromise, cessationOfOperation... */
+  reason?: string
+  error?: CodedError
+  nextUpdate?: string
+  /** The CA could not be reached: this is the last answer, as old as checkedAt. */
+  stale?: boolean
 }
 
 /** @go certs.Certificate */
@@ -41,6 +58,8 @@ export interface Certificate {
   signatureAlgorithm: string
   isCA: boolean
   oces: string
+  /** Set once the CA was asked; absent when nobody asked. */
+  revocation?: Revocation
 }
 
 /** @go certs.File */

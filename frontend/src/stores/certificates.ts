@@ -130,6 +130,37 @@ export const useCertificatesStore = defineStore('certificates', () => {
     }
   }
 
+  /** Asks the CA again about the file's certificate; null when it failed (the toast says why). */
+  async function checkRevocation(path: string): Promise<CertFile | null> {
+    try {
+      const f = await api.checkRevocation(path)
+      await load()
+      return f
+    } catch (err) {
+      useToastStore().error(err)
+      return null
+    }
+  }
+
+  /** The setting for the background revocation checks; null when unknown. */
+  async function revocationCheck(): Promise<boolean | null> {
+    try {
+      return await api.revocationCheck()
+    } catch {
+      return null
+    }
+  }
+
+  async function setRevocationCheck(on: boolean): Promise<boolean> {
+    try {
+      await api.setRevocationCheck(on)
+      return true
+    } catch (err) {
+      useToastStore().error(err)
+      return false
+    }
+  }
+
   return {
     files,
     warnDays,
@@ -152,5 +183,8 @@ export const useCertificatesStore = defineStore('certificates', () => {
     exportAs,
     exportCer,
     openLocation,
+    checkRevocation,
+    revocationCheck,
+    setRevocationCheck,
   }
 })

@@ -35,6 +35,9 @@ export const fake = {
     exportIcs: vi.fn(async (_l: string) => '/save/x.ics'),
     exportCer: vi.fn(async (_p: string) => '/save/x.cer'),
     openFileLocation: vi.fn(async (_p: string) => {}),
+    checkRevocation: vi.fn(async (path: string) => ({ ...fake.files.find((f) => f.path === path)!, chain: [] })),
+    revocationCheck: vi.fn(async () => true),
+    setRevocationCheck: vi.fn(async (_on: boolean) => {}),
   },
   help: {
     guides: vi.fn(async (_lang: string) => [] as Api.Guide[]),

@@ -13,6 +13,14 @@ describe('tiles', () => {
     expect(c).toEqual({ valid: 1, expiring: 1, invalid: 3, attention: 2 })
     expect(Object.values(c).reduce((a, b) => a + b)).toBe(everyStatus().length)
   })
+
+  it('count a revoked certificate as invalid or expired, and send it to the guide for a new one', () => {
+    const revoked = file('/c/revoked.p12', 'revoked', {
+      certificate: cert({ revocation: { status: 'revoked', revokedAt: '2026-11-30T10:00:00Z', reason: 'keyCompromise' } }),
+    })
+    expect(countTiles([revoked])).toEqual({ valid: 0, expiring: 0, invalid: 1, attention: 0 })
+    expect(guideFor('revoked')).toBe('create-certificate')
+  })
 })
 
 describe('matches', () => {

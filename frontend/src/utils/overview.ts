@@ -11,6 +11,7 @@ export const TILE_OF: Record<Status, Tile> = {
   valid: 'valid',
   expiring: 'expiring',
   expired: 'invalid',
+  revoked: 'invalid',
   not_yet_valid: 'invalid',
   invalid: 'invalid',
   locked: 'attention',
@@ -31,6 +32,7 @@ const SEVERITY: Record<Status, number> = {
   invalid: 1,
   locked: 2,
   expired: 3,
+  revoked: 3,
   not_yet_valid: 4,
   expiring: 5,
   valid: 6,
@@ -116,6 +118,8 @@ export function guideFor(status: Status, code?: string): string {
     case 'expiring':
     case 'expired':
       return 'renew-certificate'
+    case 'revoked':
+      return 'create-certificate'
     case 'valid':
       return 'overview'
     case 'invalid':

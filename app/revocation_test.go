@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
+	"dpgcerts/backend/revocation/revocationtest"
+)
+
+// events keeps the scan and revocation events.
+type events struct {
+	mu    sync.Mutex
+	names []string
+	scans chan ScanResult
+	revs  chan RevocationResult
+}
+
+func (e *events) emit(_ context.Context, name string, data any) {
+	e.mu.Lock()
+	e.names = append(e.names, name)
+	e.mu.Unlock()
+	switch d := data.(type) {
+	case ScanResult:
+		e.scans <- d
+	case RevocationResult:
+		e.revs <- d
+	}
+}
+
+func waitFor[T any](t *testing.T, ch chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no %s", what)
+	}
+	var zero T
+	return zero
+}
+
+// TestRevocationInTheWindow: after a scan the certificates are checked in
+// the background; the overview shows the revoked one as revoked, with its
+// time and reason; "Check revocation" asks again; the setting turns the
+// background checks off.
+func TestRevocationInTheWindow(t *testing.T) {
+	p := revocationtest.New(t)
+	url := p.StartOCSP(revocationtest.OCSPOptions{NextUpdateMinutes: 60})
+	good := p.Leaf(revocationtest.LeafOptions{Name: "post@aeroe.dk", OCSP: url})
+	revoked := p.Leaf(revocationtest.LeafOptions{Name: "exchange@aeroe.dk", OCSP: url})
+	at := time.Now().Add(-48 * time.Hour).Truncate(time.Second).UTC()
+	p.Revoke(revoked, at, "cessationOfOperation")
+	dir := t.TempDir()
+	goodPath, revokedPath := filepath.Join(dir, "good.pem"), filepath.Join(dir, "revoked.pem")
+	os.WriteFile(goodPath, append(good.PEM(true), p.CA.PEM(false)...), 0o600)
+	os.WriteFile(revokedPath, append(revoked.PEM(true), p.CA.PEM(false)...), 0o600)
+
+	// The real clock: the responder dates its answers now.
+	s := newTestServices(t, Options{})
+	ev := &events{scans: make(chan ScanResult, 10), revs: make(chan RevocationResult, 10)}
+	s.core.emit = ev.emit
+	s.Startup(context.Background())
+	c := s.Certificates
+	if !c.RevocationCheck() {
+		t.Fatal("the background checks are off by default")
+	}
+
+	c.AddPaths([]string{goodPath, revokedPath})
+	waitFor(t, ev.scans, "scan:done")
+	if res := waitFor(t, ev.revs, "revocation:done"); res.Checked != 2 || res.Cancelled {
+		t.Errorf("revocation:done = %+v", res)
+	}
+	ov, err := c.Overview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]certs.File{}
+	for _, f := range ov.Files {
+		byName[filepath.Base(f.Path)] = f
+	}
+	if f := byName["good.pem"]; f.Status != certs.StatusValid || f.Certificate.Revocation == nil || f.Certificate.Revocation.Status != certs.RevocationGood {
+		t.Errorf("good.pem: %s, %+v", f.Status, f.Certificate.Revocation)
+	}
+	r := byName["revoked.pem"]
+	if r.Status != certs.StatusRevoked || r.Certificate.Revocation == nil || r.Certificate.Revocation.Reason != "cessationOfOperation" ||
+		r.Certificate.Revocation.RevokedAt == nil || !r.Certificate.Revocation.RevokedAt.Equal(at) {
+		t.Errorf("revoked.pem: %s, %+v", r.Status, r.Certificate.Revocation)
+	}
+
+	// On demand: asked again, even when fresh.
+	before := byName["good.pem"].Certificate.Revocation.CheckedAt
+	time.Sleep(10 * time.Millisecond)
+	f, err := c.CheckRevocation(goodPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Certificate.Revocation == nil || f.Certificate.Revocation.Status != certs.RevocationGood || !f.Certificate.Revocation.CheckedAt.After(before) {
+		t.Errorf("CheckRevocation: %+v", f.Certificate.Revocation)
+	}
+	if _, err := c.CheckRevocation(filepath.Join(dir, "nothing.pem")); codeOf(err) != errs.NotInOverview {
+		t.Errorf("an unknown path: %v", err)
+	}
+
+	// Off: a scan starts no check.
+	if err := c.SetRevocationCheck(false); err != nil || c.RevocationCheck() {
+		t.Fatalf("SetRevocationCheck(false): %v", err)
+	}
+	c.AddPaths([]string{goodPath})
+	waitFor(t, ev.scans, "scan:done")
+	c.scans.Wait()
+	select {
+	case res := <-ev.revs:
+		t.Errorf("a revocation check with the setting off: %+v", res)
+	default:
+	}
+}

@@ -169,8 +169,8 @@ func (c *Certificates) Overview() (report.Report, error) {
 // File is one file of the overview with its chain (session.Files).
 func (c *Certificates) File(path string) (certs.File, error) { return c.Details(path) }
 
-// Files is the overview without chains (session.Files).
-func (c *Certificates) Files() ([]certs.File, error) { return c.sorted(true) }
+// Files is the overview with the chains (session.Files).
+func (c *Certificates) Files() ([]certs.File, error) { return c.sorted(false) }
 
 // Details returns one file with its chain.
 func (c *Certificates) Details(path string) (certs.File, error) {
@@ -304,15 +304,21 @@ func (c *Certificates) CancelScan() {
 	}
 }
 
-// startScan reads paths in the background. Scans run one at a time, in the
-// order asked; CancelScan stops the running one and those waiting.
-func (c *Certificates) startScan(paths []string, interactive bool) {
+// workContext is the context of the scans and the revocation checks, which
+// CancelScan and Shutdown end.
+func (c *Certificates) workContext() context.Context {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.scanCtx == nil || c.scanCtx.Err() != nil {
 		c.scanCtx, c.cancel = context.WithCancel(context.WithoutCancel(c.context()))
 	}
-	ctx := c.scanCtx
-	c.mu.Unlock()
+	return c.scanCtx
+}
+
+// startScan reads paths in the background. Scans run one at a time, in the
+// order asked; CancelScan stops the running one and those waiting.
+func (c *Certificates) startScan(paths []string, interactive bool) {
+	ctx := c.workContext()
 	c.scans.Add(1)
 	go func() {
 		defer c.scans.Done()

@@ -32,12 +32,18 @@ type Portal struct {
 	sandboxStop func()
 }
 
-func newPortal(c *core, files session.Files, useSandbox bool) *Portal {
+func newPortal(c *core, files *Certificates, useSandbox bool) *Portal {
 	p := &Portal{core: c, sandbox: useSandbox}
 	opts := session.Options{
 		Store: c.st, Runtime: c.rt, Passwords: c.passwords, Files: files, Log: log.Writer(),
 		OnProgress: func(pr portal.Progress) { c.emit(p.ctx, EventPortalOperation, pr) },
 		OnChange:   p.emitStatus,
+		// After a sync, the CAs are asked about DPG's certificates too.
+		OnSynced: func() {
+			if targets, err := p.ses.RevocationTargets(context.Background()); err == nil {
+				files.checkInBackground(files.workContext(), targets)
+			}
+		},
 	}
 	if useSandbox {
 		url, stop, err := startSandbox()

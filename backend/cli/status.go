@@ -16,20 +16,21 @@ import (
 // statusFailLevels are the integration states --fail-on accepts, with the
 // states that meet each. no_certificate meets neither: an integration that
 // has no certificate has nothing that can stop, and a new DPG solution
-// lists integrations the organisation may never use. (Revoked will rank
-// with expired.)
+// lists integrations the organisation may never use. Revoked ranks with
+// expired.
 var statusFailLevels = map[string][]overview.State{
-	"expiring": {overview.StateExpiring, overview.StateExpired},
-	"expired":  {overview.StateExpired},
+	"expiring": {overview.StateExpiring, overview.StateExpired, overview.StateRevoked},
+	"expired":  {overview.StateExpired, overview.StateRevoked},
 }
 
 func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	p := newPortalFlags("status", "", "", stderr, false)
 	warnDays := p.fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
-	failOn := p.fs.String("fail-on", "", "exit 1 when an integration is at or past `LEVEL`: expiring or expired")
+	failOn := p.fs.String("fail-on", "", "exit 1 when an integration is at or past `LEVEL`: expiring or expired (revoked counts as expired)")
+	checkRevocation := p.fs.Bool("revocation", false, "ask the CAs (OCSP, else the CRL) whether the certificates are revoked; this tells them which certificates were asked about")
 	p.fs.Lookup("portal").Usage = "sync with the portal at `URL` first (default: show the offline copy of the portal synced last, with no network)"
 	p.fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dpgcerts status [--json] [--db FILE] [--warn-days N] [--portal URL] [--fail-on LEVEL]")
+		fmt.Fprintln(stderr, "usage: dpgcerts status [--json] [--db FILE] [--warn-days N] [--portal URL] [--revocation] [--fail-on LEVEL]")
 		fmt.Fprintln(stderr, "\nThe DPG solution at a glance: its integrations (which stops first, and what to do),")
 		fmt.Fprintln(stderr, "then every certificate, in DPG and in the files scanned on this computer, merged.")
 		fmt.Fprintln(stderr, "Without --portal it reads the offline copy and the scan cache only.")
@@ -63,7 +64,12 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		return ExitFailed
 	}
 
+	rt, err := config.FromEnv(getenv)
+	if err != nil {
+		return usageErr("%v", err)
+	}
 	var ses *session.Session
+	var st *store.Store
 	exit := ExitOK
 	if *p.portalURL != "" {
 		ps, code := openSession("status", p, stderr, getenv)
@@ -79,19 +85,26 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 			fmt.Fprintf(stderr, "dpgcerts status: the portal could not be reached (%s); showing the offline copy\n", res.RefreshError)
 			exit = ExitPending
 		}
-		ses = ps.ses
+		ses, st = ps.ses, ps.st
 	} else {
 		// No network: the offline copy of the portal signed in or synced last.
-		rt, err := config.FromEnv(getenv)
-		if err != nil {
-			return usageErr("%v", err)
-		}
-		st, err := rt.OpenStore(*p.dbPath)
-		if err != nil {
+		var err error
+		if st, err = rt.OpenStore(*p.dbPath); err != nil {
 			return fail("%v", err)
 		}
 		defer st.Close()
 		ses = session.New(session.Options{Store: st, Runtime: rt})
+	}
+	if *checkRevocation {
+		targets, err := ses.RevocationTargets(ctx)
+		if err != nil {
+			return fail("%v", err)
+		}
+		// The answers go to the cache, where the overview finds them.
+		if err := checkFiles(ctx, targets, st, rt.Now(), getenv(config.EnvNow) != "", stderr); err != nil {
+			fmt.Fprintln(stderr, "dpgcerts status: revocation check cancelled")
+			return ExitInterrupted
+		}
 	}
 	ov, err := ses.Overview(ctx, *warnDays)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"software.sslmate.com/src/go-pkcs12"
 
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
@@ -22,6 +23,7 @@ import (
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
+	"dpgcerts/backend/revocation/revocationtest"
 	"dpgcerts/backend/store"
 )
 
@@ -401,4 +403,58 @@ func TestStatusAgainstSandbox(t *testing.T) {
 func shaHex(der []byte) string {
 	sum := sha256.Sum256(der)
 	return hex.EncodeToString(sum[:])
+}
+
+// TestStatusRevocation: a certificate that is only in DPG, revoked at its
+// CA, makes its integration revoked. The issuer and a real `openssl ocsp`
+// are on loopback; the certificate comes from the portal's record and its
+// issuer from AIA caIssuers.
+func TestStatusRevocation(t *testing.T) {
+	p := revocationtest.New(t)
+	ocspURL := p.StartOCSP(revocationtest.OCSPOptions{NextUpdateMinutes: 30, PSS: true})
+	leaf := p.Leaf(revocationtest.LeafOptions{Name: "exchange@testkommune-nord.dk", CVR: sandbox.OrgCVR, OCSP: ocspURL, CAIssuers: p.URL("/issuing.cer")})
+	revokedAt := time.Now().Add(-26 * time.Hour).Truncate(time.Second).UTC()
+	p.Revoke(leaf, revokedAt, "keyCompromise")
+
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	ctx := context.Background()
+	other, _ := portal.NewClient(url, sandbox.TokenAdmin)
+	pfx, err := pkcs12.Modern2023.Encode(leaf.Key, leaf.Cert, nil, cliPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := other.Install(ctx, uuid.NewString(), portal.InstallRequest{Filename: "exo.p12", PKCS12: pfx, Password: &[]string{cliPassword}[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := other.Integrations(ctx)
+	if _, err := other.Activate(ctx, uuid.NewString(), sandbox.IntegrationExchangeOnline, rec.ID, ins[0].Version); err != nil {
+		t.Fatal(err)
+	}
+
+	db := filepath.Join(t.TempDir(), "app.db")
+	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, config.EnvKeychain: "off"}
+	code, out, errOut := runStatusCmd(t, env, "--json", "--db", db, "--portal", url, "--revocation", "--fail-on", "expired")
+	if code != ExitFailOn {
+		t.Fatalf("status --revocation --fail-on expired: exit %d, want %d\n%s\n%s", code, ExitFailOn, out, errOut)
+	}
+	var ov overview.Overview
+	if err := json.Unmarshal([]byte(out), &ov); err != nil {
+		t.Fatal(err)
+	}
+	exo := ov.Integrations[0]
+	if exo.ID != sandbox.IntegrationExchangeOnline || exo.State != overview.StateRevoked || exo.NextStep != overview.StepRenew {
+		t.Fatalf("the integration of a revoked certificate: %+v", exo)
+	}
+	c := ov.Certificates[0]
+	if c.Status != certs.StatusRevoked || c.Revocation.Status != certs.RevocationRevoked || c.Revocation.RevokedAt == nil ||
+		!c.Revocation.RevokedAt.Equal(revokedAt) || c.Revocation.Reason != "keyCompromise" || ov.Tiles.Invalid != 1 {
+		t.Fatalf("the revoked certificate: %+v (tiles %+v)", c, ov.Tiles)
+	}
+	// The answer is cached: offline, status shows it without asking again.
+	before := p.Requests("/issuing.cer")
+	code, out, _ = runStatusCmd(t, env, "--json", "--db", db)
+	if code != ExitOK || !strings.Contains(out, `"state":"revoked"`) || p.Requests("/issuing.cer") != before {
+		t.Fatalf("offline status: exit %d, %s", code, out)
+	}
 }

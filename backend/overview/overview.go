@@ -27,6 +27,9 @@ const (
 	StateExpiring      State = "expiring"
 	StateExpired       State = "expired"
 	StateNoCertificate State = "no_certificate"
+	// StateRevoked: the active certificate is revoked (blocked in MitID
+	// Erhverv); the integration stops as surely as with an expired one.
+	StateRevoked State = "revoked"
 )
 
 // Step is what to do next for an integration.
@@ -50,7 +53,8 @@ const (
 	// StepInstallAndActivate: the successor is on this computer only.
 	StepInstallAndActivate Step = "install_and_activate"
 	// StepRenew: the certificate expires within the warning window (or has
-	// expired) and there is no successor anywhere: the renewal guide.
+	// expired, or is revoked) and there is no successor anywhere: the
+	// renewal guide.
 	StepRenew Step = "renew"
 	// StepWait: an activation for the integration, or the install of its
 	// successor, is in the outbox (pending, or waiting for a password).
@@ -90,6 +94,9 @@ type Input struct {
 	// Now and WarnDays judge every certificate, local or in DPG.
 	Now      time.Time
 	WarnDays int
+	// Revocations are the CAs' last answers, by lower-case SHA-256; a
+	// certificate without one is not_checked.
+	Revocations map[string]certs.Revocation
 }
 
 // Overview is the model of the window's overview and of `dpgcerts status
@@ -178,6 +185,8 @@ type Certificate struct {
 	// Operation is its operation under way, else its last one if that
 	// failed; nil otherwise.
 	Operation *Operation `json:"operation"`
+	// Revocation is the CA's last answer: not_checked when nobody asked.
+	Revocation certs.Revocation `json:"revocation"`
 
 	// Also: more facts, the portal's record, and why it needs attention.
 	SHA1        string     `json:"sha1"`
@@ -303,6 +312,7 @@ func Build(in Input) Overview {
 		c.CommonName, c.CVR, c.NotAfter, c.NotBefore = f.CommonName, f.CVR, f.NotAfter, f.NotBefore
 		c.SHA1, c.Email, c.UUID, c.OCES, c.Raw = strings.ToLower(f.SHA1), f.Email, f.UUID, f.OCES, f.Raw
 		c.Status, c.DaysLeft = certs.JudgeDates(f.NotBefore, f.NotAfter, in.Now, in.WarnDays)
+		c.Revocation = revocationOf(sha, f, in.Revocations)
 		allInvalid := len(e.files) > 0
 		for _, file := range e.files {
 			c.Files = append(c.Files, file.Path)
@@ -322,6 +332,9 @@ func Build(in Input) Overview {
 			}
 		} else if allInvalid {
 			c.Status = certs.StatusInvalid
+		}
+		if c.Revocation.Status == certs.RevocationRevoked && c.Status != certs.StatusInvalid {
+			c.Status = certs.StatusRevoked
 		}
 		if c.OCES == "oces2" {
 			c.Attention = append(c.Attention, ReasonOCES2)
@@ -364,6 +377,8 @@ func Build(in Input) Overview {
 				out.State = StateOK
 			case certs.StatusExpiring:
 				out.State = StateExpiring
+			case certs.StatusRevoked:
+				out.State = StateRevoked
 			default: // expired; not yet valid can't be activated, and works no better
 				out.State = StateExpired
 			}
@@ -375,7 +390,7 @@ func Build(in Input) Overview {
 				CommonName: s.CommonName, NotAfter: s.NotAfter, DaysLeft: s.DaysLeft}
 		}
 		out.NextStep = nextStep(i, out, succ, ops)
-		if succ == nil && (out.State == StateExpiring || out.State == StateExpired) {
+		if succ == nil && stops(out.State) {
 			if !slices.Contains(active.out.Attention, ReasonNoSuccessor) {
 				active.out.Attention = append(active.out.Attention, ReasonNoSuccessor)
 			}
@@ -411,9 +426,27 @@ func Build(in Input) Overview {
 	return ov
 }
 
+// stops says whether an integration in state s stops within the warning
+// window, or has stopped.
+func stops(s State) bool {
+	return s == StateExpiring || s == StateExpired || s == StateRevoked
+}
+
+// revocationOf is the CA's answer for the certificate sha: the cache's,
+// else the one a file carries, else not_checked.
+func revocationOf(sha string, f certs.Certificate, cached map[string]certs.Revocation) certs.Revocation {
+	if r, ok := cached[sha]; ok {
+		return r
+	}
+	if f.Revocation != nil {
+		return *f.Revocation
+	}
+	return certs.Revocation{Status: certs.RevocationNotChecked}
+}
+
 func urgency(s State) int {
 	switch s {
-	case StateExpired:
+	case StateExpired, StateRevoked:
 		return 0
 	case StateExpiring:
 		return 1
@@ -573,7 +606,7 @@ func nextStep(i portal.Integration, out Integration, succ *entry, ops opIndex) S
 		return StepActivate
 	case succ != nil:
 		return StepInstallAndActivate
-	case out.State == StateExpiring || out.State == StateExpired:
+	case stops(out.State):
 		return StepRenew
 	}
 	return StepNone

@@ -263,6 +263,54 @@ func TestBuild(t *testing.T) {
 			},
 		},
 		{
+			name: "a revoked certificate in use",
+			in: func() overview.Input {
+				in := base(nil, []portal.Certificate{recA, recD})
+				at := now.AddDate(0, 0, -2)
+				in.Revocations = map[string]certs.Revocation{certA.SHA256: {Status: certs.RevocationRevoked, RevokedAt: &at, Reason: "keyCompromise", Source: "ocsp"}}
+				return in
+			}(),
+			exo:   want{overview.StateRevoked, overview.StepRenew, "", false},
+			tiles: overview.Tiles{Valid: 1, Invalid: 1, Attention: 1},
+			check: func(t *testing.T, ov overview.Overview) {
+				a := find(ov, certA.SHA256)
+				if a.Status != certs.StatusRevoked || a.Revocation.Reason != "keyCompromise" || !slices.Equal(a.Attention, []overview.Reason{overview.ReasonNoSuccessor}) {
+					t.Fatalf("revoked certificate: %+v", a)
+				}
+				if d := find(ov, certD.SHA256); d.Revocation.Status != certs.RevocationNotChecked {
+					t.Fatalf("a certificate nobody asked about: %+v", d.Revocation)
+				}
+				if ov.Integrations[0].ID != exo.ID {
+					t.Fatalf("the revoked integration comes first: %v", ov.Integrations[0].ID)
+				}
+			},
+		},
+		{
+			name: "a revoked certificate with its renewal in DPG",
+			in: func() overview.Input {
+				in := base(nil, []portal.Certificate{recA, record("id-b", certB), recD})
+				in.Revocations = map[string]certs.Revocation{certA.SHA256: {Status: certs.RevocationRevoked}}
+				return in
+			}(),
+			exo:   want{overview.StateRevoked, overview.StepActivate, certB.SHA256, true},
+			tiles: overview.Tiles{Valid: 2, Invalid: 1},
+		},
+		{
+			name: "a good answer changes nothing, and a file's own answer counts",
+			in: func() overview.Input {
+				a := p12("/c/a.p12", certA)
+				a.Certificate.Revocation = &certs.Revocation{Status: certs.RevocationGood, Source: "crl"}
+				return base([]certs.File{a}, []portal.Certificate{recA, recD})
+			}(),
+			exo:   want{overview.StateExpiring, overview.StepRenew, "", false},
+			tiles: overview.Tiles{Valid: 1, Expiring: 1, Attention: 1},
+			check: func(t *testing.T, ov overview.Overview) {
+				if a := find(ov, certA.SHA256); a.Revocation.Status != certs.RevocationGood || a.Status != certs.StatusExpiring {
+					t.Fatalf("good answer: %+v", a)
+				}
+			},
+		},
+		{
 			name: "a pending operation",
 			in: base([]certs.File{p12("/c/renewed.p12", certB)}, []portal.Certificate{recA, recD},
 				op(6, "install", portal.StatePending, func(o *portal.Operation) { o.CertificateSHA256 = certB.SHA256; o.Path = "/c/renewed.p12" }),

@@ -19,6 +19,7 @@ import (
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/portal"
+	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 )
@@ -31,7 +32,7 @@ const DefaultPortalURL = "https://portal.timengodpg.com"
 type Files interface {
 	// File is one file of the overview, judged now.
 	File(path string) (certs.File, error)
-	// Files is every file of the overview, judged now, without chains.
+	// Files is every file of the overview, judged now, with its chain.
 	Files() ([]certs.File, error)
 }
 
@@ -55,6 +56,9 @@ type Options struct {
 	// have changed (the window turns both into events).
 	OnProgress func(portal.Progress)
 	OnChange   func()
+	// OnSynced hears about each background sync that refreshed the offline
+	// copy (the window then asks the CAs about the certificates).
+	OnSynced func()
 }
 
 // Session is the app's side of the Customer Portal for one user. Its
@@ -98,6 +102,9 @@ func New(opts Options) *Session {
 	}
 	if opts.OnChange == nil {
 		opts.OnChange = func() {}
+	}
+	if opts.OnSynced == nil {
+		opts.OnSynced = func() {}
 	}
 	return &Session{opts: opts}
 }
@@ -315,6 +322,9 @@ func (s *Session) start() {
 			After: func(_ portal.Status, err error) {
 				s.noteAccount(err)
 				s.opts.OnChange()
+				if err == nil {
+					s.opts.OnSynced()
+				}
 			},
 		})
 	}()
@@ -442,7 +452,7 @@ func (f *storeFiles) Files() ([]certs.File, error) {
 	out := make([]certs.File, 0, len(entries))
 	for p, e := range entries {
 		file := e.File
-		file.Path, file.Chain = p, nil
+		file.Path = p
 		certs.Judge(&file, f.now(), warn)
 		out = append(out, file)
 	}
@@ -472,10 +482,17 @@ func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview
 	if warnDays == 0 {
 		warnDays, _ = s.opts.Store.Int(ctx, store.WarnDays)
 	}
-	in := overview.Input{Now: s.opts.Runtime.Now(), WarnDays: warnDays}
+	in := overview.Input{Now: s.opts.Runtime.Now(), WarnDays: warnDays, Revocations: map[string]certs.Revocation{}}
 	files, err := s.opts.Files.Files()
 	if err != nil {
 		return overview.Overview{}, err
+	}
+	revs, err := s.opts.Store.Revocations(ctx)
+	if err != nil {
+		return overview.Overview{}, err
+	}
+	for sha, r := range revs {
+		in.Revocations[strings.ToLower(sha)] = revocation.Aged(r, in.Now)
 	}
 	for _, f := range files {
 		certs.Judge(&f, in.Now, warnDays)
@@ -498,4 +515,40 @@ func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview
 		return overview.Overview{}, err
 	}
 	return overview.Build(in), nil
+}
+
+// RevocationTargets are the certificates to ask the CAs about: the local
+// files (with their chains), and, from the public certificate in the
+// portal's record, those only in DPG (their issuers come from AIA).
+func (s *Session) RevocationTargets(ctx context.Context) ([]certs.File, error) {
+	files, err := s.opts.Files.Files()
+	if err != nil {
+		return nil, err
+	}
+	local := map[string]bool{}
+	for _, f := range files {
+		if f.Certificate != nil {
+			local[strings.ToLower(f.Certificate.SHA256)] = true
+		}
+	}
+	svc, err := s.offline()
+	if err != nil {
+		return nil, err
+	}
+	list, _, err := svc.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.opts.Runtime.Now()
+	for _, c := range list {
+		if local[strings.ToLower(c.SHA256)] || len(c.Certificate) == 0 {
+			continue
+		}
+		f := certs.Read(c.Certificate, certs.Options{Now: now})
+		if f.Certificate != nil && strings.EqualFold(f.Certificate.SHA256, c.SHA256) {
+			f.Path = ""
+			files = append(files, f)
+		}
+	}
+	return files, nil
 }

@@ -110,9 +110,9 @@ func New(opts Options) *Services {
 	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.language})
 	a := &App{opts: opts, core: c}
 	c.lang = a.initialLanguage()
-	certs := &Certificates{core: c}
+	certs := newCertificates(c)
 	help := &Help{core: c}
-	p := newPortal(c, certs, opts.Sandbox)
+	p := newPortal(c, certs.lib, opts.Sandbox)
 	return &Services{App: a, Certificates: certs, Help: help, Portal: p, core: c, opts: opts,
 		all: []service{a, certs, help, p}}
 }

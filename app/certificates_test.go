@@ -23,6 +23,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/internal/pkitest"
@@ -52,26 +53,26 @@ func writePEM(t *testing.T, path string, c *x509.Certificate) {
 type recorder struct {
 	mu     sync.Mutex
 	events []string
-	done   chan ScanResult
+	done   chan local.ScanResult
 }
 
 func (r *recorder) emit(_ context.Context, name string, data any) {
 	r.mu.Lock()
 	r.events = append(r.events, name)
 	r.mu.Unlock()
-	if res, ok := data.(ScanResult); ok {
+	if res, ok := data.(local.ScanResult); ok {
 		r.done <- res
 	}
 }
 
-func (r *recorder) wait(t *testing.T) ScanResult {
+func (r *recorder) wait(t *testing.T) local.ScanResult {
 	t.Helper()
 	select {
 	case res := <-r.done:
 		return res
 	case <-time.After(30 * time.Second):
 		t.Fatal("no scan:done")
-		return ScanResult{}
+		return local.ScanResult{}
 	}
 }
 
@@ -90,7 +91,7 @@ func newFixture(t *testing.T) *fixture {
 	s := newTestServices(t, Options{Getenv: env(map[string]string{
 		config.EnvNow: testNow.Format(time.RFC3339), config.EnvKeychain: "off",
 	})})
-	f := &fixture{s: s, c: s.Certificates, dialogs: &fakeDialogs{}, rec: &recorder{done: make(chan ScanResult, 10)}, dir: dir}
+	f := &fixture{s: s, c: s.Certificates, dialogs: &fakeDialogs{}, rec: &recorder{done: make(chan local.ScanResult, 10)}, dir: dir}
 	s.core.dialogs = f.dialogs
 	s.core.emit = f.rec.emit
 	s.Startup(context.Background())
@@ -201,6 +202,7 @@ func TestUnlockRemembers(t *testing.T) {
 	f := newFixture(t)
 	f.c.core.rt.Keychain = true
 	f.c.core.passwords = passwords.New(true)
+	f.c.lib = newCertificates(f.c.core).lib
 	locked := filepath.Join(f.dir, "locked.p12")
 	f.c.AddPaths([]string{locked})
 	f.rec.wait(t)
@@ -256,31 +258,6 @@ func TestStartupRescansFolders(t *testing.T) {
 	f.c.startup(context.Background())
 	if res := f.rec.wait(t); res.Files != 4 || len(res.Locked) != 0 || res.Requested {
 		t.Errorf("background rescan: %+v (it must not ask for passwords)", res)
-	}
-}
-
-func TestCancelScan(t *testing.T) {
-	f := newFixture(t)
-	f.c.CancelScan() // nothing running: no effect
-	// Cancel before the scan gets going: the scan and the one queued behind
-	// it end as cancelled.
-	f.c.scanMu.Lock()
-	f.c.AddPaths([]string{f.dir})
-	f.c.AddPaths([]string{f.dir})
-	f.c.CancelScan()
-	f.c.scanMu.Unlock()
-	for range 2 {
-		if res := f.rec.wait(t); !res.Cancelled {
-			t.Errorf("scan:done = %+v, want cancelled", res)
-		}
-	}
-	// A new scan after a cancel runs.
-	f.c.AddPaths([]string{f.dir})
-	if res := f.rec.wait(t); res.Cancelled || res.Files != 4 {
-		t.Errorf("scan after cancel: %+v", res)
-	}
-	if st := f.c.ScanState(); st.Running {
-		t.Errorf("state after the scan: %+v", st)
 	}
 }
 
@@ -343,24 +320,6 @@ func TestExports(t *testing.T) {
 	}
 }
 
-func TestWithin(t *testing.T) {
-	sep := string(filepath.Separator)
-	tests := []struct {
-		path, dir string
-		want      bool
-	}{
-		{sep + "a" + sep + "b", sep + "a", true},
-		{sep + "a", sep + "a", true},
-		{sep + "ab", sep + "a", false},
-		{sep + "b", sep + "a", false},
-	}
-	for _, tt := range tests {
-		if got := within(tt.path, tt.dir); got != tt.want {
-			t.Errorf("within(%q, %q) = %v", tt.path, tt.dir, got)
-		}
-	}
-}
-
 // TestEventShapes pins the JSON the frontend reads from the scan events and
 // from Unlock, and compares the Go types with their interfaces in
 // frontend/src/api/types.ts.
@@ -369,9 +328,9 @@ func TestEventShapes(t *testing.T) {
 		v    any
 		want string
 	}{
-		{ScanState{Running: true, Done: 1, Total: 2, Path: "/a"}, `{"running":true,"done":1,"total":2,"path":"/a"}`},
-		{ScanResult{Requested: true, Files: 3, Locked: []string{"/b"}}, `{"requested":true,"files":3,"cancelled":false,"locked":["/b"]}`},
-		{ScanResult{Cancelled: true, Error: &errs.Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
+		{local.ScanState{Running: true, Done: 1, Total: 2, Path: "/a"}, `{"running":true,"done":1,"total":2,"path":"/a"}`},
+		{local.ScanResult{Requested: true, Files: 3, Locked: []string{"/b"}}, `{"requested":true,"files":3,"cancelled":false,"locked":["/b"]}`},
+		{local.ScanResult{Cancelled: true, Error: &errs.Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
 		{Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},
 	}
 	for _, tt := range tests {
@@ -380,7 +339,7 @@ func TestEventShapes(t *testing.T) {
 			t.Errorf("%T = %s, want %s", tt.v, got, tt.want)
 		}
 	}
-	u, _ := json.Marshal(UnlockResult{File: certs.File{Path: "/c", Status: certs.StatusValid}, Remembered: true})
+	u, _ := json.Marshal(local.UnlockResult{File: certs.File{Path: "/c", Status: certs.StatusValid}, Remembered: true})
 	if !strings.Contains(string(u), `"remembered":true`) || !strings.Contains(string(u), `"file":{"path":"/c"`) {
 		t.Errorf("UnlockResult = %s", u)
 	}
@@ -391,7 +350,7 @@ func TestEventShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []any{ScanState{}, ScanResult{}, UnlockResult{}, Guide{}} {
+	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, Guide{}} {
 		rt := reflect.TypeOf(v)
 		m := regexp.MustCompile(`(?ms)^export interface ` + rt.Name() + ` \{\n(.*?)^\}`).FindSubmatch(src)
 		if m == nil {

@@ -17,8 +17,8 @@ func TestFormatError(t *testing.T) {
 		{"certs error", &errs.Error{Code: errs.PasswordRequired, Message: "Locked."}, errs.Error{Code: "password_required", Message: "Locked."}},
 		{"wrapped certs error", fmt.Errorf("reading a.p12: %w", &errs.Error{Code: errs.TooLarge, Message: "Too big."}), errs.Error{Code: "too_large", Message: "Too big."}},
 		{"wrapped portal error", fmt.Errorf("sync: %w", errs.New(errs.NotRegistered, "not registered")), errs.Error{Code: "not_registered", Message: "not registered"}},
-		{"a client defect is internal", errs.New(errs.BadRequest, "bad cursor"), errs.Error{Code: errs.Internal, Message: internalMessage}},
-		{"plain error hides its details", errors.New("disk on fire at /home/x"), errs.Error{Code: errs.Internal, Message: internalMessage}},
+		{"a client defect is internal", errs.New(errs.BadRequest, "bad cursor"), errs.Error{Code: errs.Internal, Message: errs.InternalMessage}},
+		{"plain error hides its details", errors.New("disk on fire at /home/x"), errs.Error{Code: errs.Internal, Message: errs.InternalMessage}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

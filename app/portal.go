@@ -5,6 +5,7 @@ import (
 	"log"
 	"time"
 
+	"dpgcerts/backend/local"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
@@ -32,7 +33,7 @@ type Portal struct {
 	sandboxStop func()
 }
 
-func newPortal(c *core, files *Certificates, useSandbox bool) *Portal {
+func newPortal(c *core, files *local.Collection, useSandbox bool) *Portal {
 	p := &Portal{core: c, sandbox: useSandbox}
 	opts := session.Options{
 		Store: c.st, Runtime: c.rt, Passwords: c.passwords, Files: files, Log: log.Writer(),
@@ -41,7 +42,7 @@ func newPortal(c *core, files *Certificates, useSandbox bool) *Portal {
 		// After a sync, the CAs are asked about DPG's certificates too.
 		OnSynced: func() {
 			if targets, err := p.ses.RevocationTargets(context.Background()); err == nil {
-				files.checkInBackground(files.workContext(), targets)
+				files.CheckInBackground(files.WorkContext(), targets)
 			}
 		},
 	}

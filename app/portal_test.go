@@ -19,6 +19,7 @@ import (
 
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/local"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
@@ -82,13 +83,11 @@ func newPortalFixture(t *testing.T) *portalFixture {
 	}
 	f.s = newTestServices(t, Options{DBPath: f.db, Getenv: env(map[string]string{config.EnvKeychain: "off"})})
 	f.p = f.s.Portal
-	rec := &recorder{done: make(chan ScanResult, 10)}
+	rec := &recorder{done: make(chan local.ScanResult, 10)}
 	f.rec, f.pki = rec, pki
 	f.s.core.emit = rec.emit
 	f.s.Startup(context.Background())
-	f.s.Certificates.mu.Lock()
 	f.s.core.passwords.Reset(portalPassword)
-	f.s.Certificates.mu.Unlock()
 	f.s.Certificates.AddPaths(f.files)
 	if res := rec.wait(t); res.Files != 5 {
 		t.Fatalf("scanned %d files, want 5", res.Files)

@@ -10,6 +10,7 @@ import (
 
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/local"
 	"dpgcerts/backend/revocation/revocationtest"
 )
 
@@ -17,8 +18,8 @@ import (
 type events struct {
 	mu    sync.Mutex
 	names []string
-	scans chan ScanResult
-	revs  chan RevocationResult
+	scans chan local.ScanResult
+	revs  chan local.RevocationResult
 }
 
 func (e *events) emit(_ context.Context, name string, data any) {
@@ -26,9 +27,9 @@ func (e *events) emit(_ context.Context, name string, data any) {
 	e.names = append(e.names, name)
 	e.mu.Unlock()
 	switch d := data.(type) {
-	case ScanResult:
+	case local.ScanResult:
 		e.scans <- d
-	case RevocationResult:
+	case local.RevocationResult:
 		e.revs <- d
 	}
 }
@@ -63,7 +64,7 @@ func TestRevocationInTheWindow(t *testing.T) {
 
 	// The real clock: the responder dates its answers now.
 	s := newTestServices(t, Options{})
-	ev := &events{scans: make(chan ScanResult, 10), revs: make(chan RevocationResult, 10)}
+	ev := &events{scans: make(chan local.ScanResult, 10), revs: make(chan local.RevocationResult, 10)}
 	s.core.emit = ev.emit
 	s.Startup(context.Background())
 	c := s.Certificates
@@ -113,7 +114,7 @@ func TestRevocationInTheWindow(t *testing.T) {
 	}
 	c.AddPaths([]string{goodPath})
 	waitFor(t, ev.scans, "scan:done")
-	c.scans.Wait()
+	c.lib.Wait()
 	select {
 	case res := <-ev.revs:
 		t.Errorf("a revocation check with the setting off: %+v", res)

@@ -153,3 +153,17 @@ func Code(err error) string {
 	}
 	return Internal
 }
+
+// InternalMessage is what a person is told about anything unexpected; the
+// details go to the log.
+const InternalMessage = "Something unexpected went wrong. The details are in the log."
+
+// Shown is err as a person sees it: its code and message, or internal with
+// InternalMessage for an error without a code.
+func Shown(err error) Error {
+	var e *Error
+	if errors.As(err, &e) && e.Code != Internal {
+		return Error{Code: e.Code, Message: e.Message}
+	}
+	return Error{Code: Internal, Message: InternalMessage}
+}

@@ -92,9 +92,9 @@ export interface Overview {
 }
 
 /**
- * @go app.ScanState
- * @event scan:started app.ScanState
- * @event scan:progress app.ScanState
+ * @go local.ScanState
+ * @event scan:started local.ScanState
+ * @event scan:progress local.ScanState
  */
 export interface ScanState {
   running: boolean
@@ -103,7 +103,7 @@ export interface ScanState {
   path: string
 }
 
-/** @event scan:done app.ScanResult */
+/** @event scan:done local.ScanResult */
 export interface ScanResult {
   /** A scan the user asked for; false for the rescan at start. */
   requested: boolean
@@ -113,7 +113,7 @@ export interface ScanResult {
   locked: string[] | null
 }
 
-/** @go app.UnlockResult */
+/** @go local.UnlockResult */
 export interface UnlockResult {
   file: CertFile
   remembered: boolean

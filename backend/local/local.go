@@ -1,0 +1,609 @@
+// Package local is the collection of certificate files on this computer:
+// the scan cache judged now, the scans (one at a time, with progress and
+// Cancel), the remembered folders, unlocking a locked file, and the
+// background revocation checks. The window adapts it to Wails; nothing
+// here knows about a window.
+package local
+
+import (
+	"context"
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/config"
+	"dpgcerts/backend/errs"
+	"dpgcerts/backend/passwords"
+	"dpgcerts/backend/report"
+	"dpgcerts/backend/revocation"
+	"dpgcerts/backend/scan"
+	"dpgcerts/backend/secrets"
+	"dpgcerts/backend/store"
+	"io"
+	"log"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Events of a scan. Each carries one JSON object.
+const (
+	EventScanStarted  = "scan:started"  // ScanState
+	EventScanProgress = "scan:progress" // ScanState
+	EventScanDone     = "scan:done"     // ScanResult
+)
+
+// progressEvery keeps a scan of thousands of files from flooding the
+// frontend with events; the last one is always sent.
+const progressEvery = 50 * time.Millisecond
+
+// ScanState is where the scan stands.
+type ScanState struct {
+	Running bool   `json:"running"`
+	Done    int    `json:"done"`
+	Total   int    `json:"total"`
+	Path    string `json:"path"`
+}
+
+// ScanResult ends every scan that was started (event scan:done).
+type ScanResult struct {
+	// Requested is true for a scan the user asked for (files, a drop, a
+	// folder), false for the rescan at start.
+	Requested bool        `json:"requested"`
+	Files     int         `json:"files"`
+	Cancelled bool        `json:"cancelled"`
+	Error     *errs.Error `json:"error,omitempty"`
+	// Locked are the files the user added in this scan that no known
+	// password opens: the window asks for their passwords. Background
+	// rescans leave it empty.
+	Locked []string `json:"locked"`
+}
+
+// UnlockResult is a file opened with the password the user typed.
+type UnlockResult struct {
+	File certs.File `json:"file"`
+	// Remembered is true when the password went into the keychain.
+	Remembered bool `json:"remembered"`
+}
+
+// Collection is the overview of the certificate files on this computer. Its
+// methods are safe for concurrent use.
+type Collection struct {
+	ctx       context.Context
+	st        *store.Store
+	now       func() time.Time
+	passwords *passwords.Source
+	keychain  bool
+	emit      func(event string, data any)
+
+	mu       sync.Mutex
+	overview map[string]certs.File // judged, with Raw; nil until loaded
+	state    ScanState
+	scanCtx  context.Context
+	cancel   context.CancelFunc
+	scanMu   sync.Mutex     // one scan at a time
+	revMu    sync.Mutex     // one background revocation check at a time
+	scans    sync.WaitGroup // for Shutdown and tests
+}
+
+// Options configure a Collection.
+type Options struct {
+	Store     *store.Store
+	Runtime   config.Runtime
+	Passwords *passwords.Source
+	// Emit receives the events of scans and checks (scan:*, revocation:*),
+	// each with one JSON-ready value.
+	Emit func(event string, data any)
+}
+
+// New is the collection of the files in the cache.
+func New(o Options) *Collection {
+	if o.Emit == nil {
+		o.Emit = func(string, any) {}
+	}
+	if o.Passwords == nil {
+		o.Passwords = passwords.New(o.Runtime.Keychain)
+	}
+	return &Collection{st: o.Store, now: o.Runtime.Now, passwords: o.Passwords, keychain: o.Runtime.Keychain, emit: o.Emit}
+}
+
+// Start rescans the remembered folders in the background (the cached
+// overview shows meanwhile). ctx is the parent of every scan and check.
+func (c *Collection) Start(ctx context.Context) {
+	c.mu.Lock()
+	c.ctx = ctx
+	c.mu.Unlock()
+	if err := c.Rescan(); err != nil {
+		slog.Warn("local: the folders were not rescanned", "err", err)
+	}
+}
+
+// Close stops the running scan and checks and waits for them.
+func (c *Collection) Close() {
+	c.CancelScan()
+	c.Wait()
+}
+
+// Wait waits for the scans and checks under way.
+func (c *Collection) Wait() { c.scans.Wait() }
+
+func (c *Collection) context() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
+}
+
+// WarnDays is the warning window, the setting.
+func (c *Collection) WarnDays() int {
+	d, _ := c.st.Int(context.Background(), store.WarnDays)
+	return d
+}
+
+// load reads the overview from the cache, judged for now. The caller holds c.mu.
+func (c *Collection) load() error {
+	if c.overview != nil {
+		return nil
+	}
+	entries, err := c.st.LoadFiles(context.Background())
+	if err != nil {
+		return err
+	}
+	now, warn := c.now(), c.WarnDays()
+	ov := make(map[string]certs.File, len(entries))
+	for p, e := range entries {
+		f := e.File
+		f.Path = p
+		certs.Judge(&f, now, warn)
+		ov[p] = f
+	}
+	c.applyRevocations(ov)
+	c.overview = ov
+	return nil
+}
+
+func (c *Collection) invalidate() {
+	c.mu.Lock()
+	c.overview = nil
+	c.mu.Unlock()
+}
+
+// sorted returns the overview by path; light drops the chains, which only
+// the details need.
+func (c *Collection) sorted(light bool) ([]certs.File, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.load(); err != nil {
+		return nil, err
+	}
+	files := make([]certs.File, 0, len(c.overview))
+	for _, f := range c.overview {
+		if light {
+			f.Chain = nil
+		}
+		files = append(files, f)
+	}
+	slices.SortFunc(files, func(a, b certs.File) int { return strings.Compare(a.Path, b.Path) })
+	return files, nil
+}
+
+// Report returns every file in the cache, judged now, in the shape of
+// `dpgcerts scan --json`; light leaves the chains out (see Details), so
+// that 10,000 files stay quick to send.
+func (c *Collection) Report(light bool) (report.Report, error) {
+	files, err := c.sorted(light)
+	if err != nil {
+		return report.Report{}, err
+	}
+	return report.Report{ScannedAt: c.now(), WarnDays: c.WarnDays(), Files: files}, nil
+}
+
+// File is one file of the overview with its chain (session.Files).
+func (c *Collection) File(path string) (certs.File, error) { return c.Details(path) }
+
+// Files is the overview with the chains (session.Files).
+func (c *Collection) Files() ([]certs.File, error) { return c.sorted(false) }
+
+// Details returns one file with its chain.
+func (c *Collection) Details(path string) (certs.File, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.load(); err != nil {
+		return certs.File{}, err
+	}
+	f, ok := c.overview[path]
+	if !ok {
+		return certs.File{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
+	}
+	if f.Chain == nil {
+		f.Chain = []certs.Certificate{}
+	}
+	return f, nil
+}
+
+// ScanState tells a window that opens during a scan where it stands.
+func (c *Collection) ScanState() ScanState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state
+}
+
+// AddFolder remembers a folder (it is rescanned at each start) and scans it
+// in the background. It returns the folder's absolute path.
+func (c *Collection) AddFolder(dir string) (string, error) {
+	folder, err := c.st.AddFolder(context.Background(), dir)
+	if err != nil {
+		return "", err
+	}
+	c.startScan([]string{folder.Path}, true)
+	return folder.Path, nil
+}
+
+// AddPaths reads files the user added (a dialog, a drop), in the background.
+func (c *Collection) AddPaths(paths []string) bool {
+	if len(paths) == 0 {
+		return false
+	}
+	c.startScan(paths, true)
+	return true
+}
+
+// Rescan scans every remembered folder again, in the background.
+func (c *Collection) Rescan() error {
+	folders, err := c.st.Folders(context.Background())
+	if err != nil {
+		return err
+	}
+	paths := make([]string, len(folders))
+	for i, f := range folders {
+		paths[i] = f.Path
+	}
+	if len(paths) > 0 {
+		c.startScan(paths, false)
+	}
+	return nil
+}
+
+// Folders lists the remembered folders.
+func (c *Collection) Folders() ([]store.Folder, error) {
+	return c.st.Folders(context.Background())
+}
+
+// RemoveFolder forgets a folder and takes its files out of the overview,
+// except those another remembered folder still covers. Nothing on disk is
+// touched.
+func (c *Collection) RemoveFolder(path string) error {
+	ctx := context.Background()
+	if err := c.st.RemoveFolder(ctx, path); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	folders, err := c.st.Folders(ctx)
+	if err != nil {
+		return err
+	}
+	files, err := c.sorted(true)
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, f := range files {
+		for _, other := range folders {
+			if within(f.Path, other.Path) {
+				keep[f.Path] = true
+			}
+		}
+	}
+	if _, err := c.st.DeleteMissing(ctx, abs, keep); err != nil {
+		return err
+	}
+	c.invalidate()
+	return nil
+}
+
+// within says whether path is dir or under it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// CancelScan stops the running scan and any waiting behind it. The files
+// read so far are kept.
+func (c *Collection) CancelScan() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// WorkContext is the context of the scans and the revocation checks, which
+// CancelScan and Close end.
+func (c *Collection) WorkContext() context.Context {
+	parent := c.context()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.scanCtx == nil || c.scanCtx.Err() != nil {
+		c.scanCtx, c.cancel = context.WithCancel(context.WithoutCancel(parent))
+	}
+	return c.scanCtx
+}
+
+// startScan reads paths in the background. Scans run one at a time, in the
+// order asked; CancelScan stops the running one and those waiting.
+func (c *Collection) startScan(paths []string, interactive bool) {
+	ctx := c.WorkContext()
+	c.scans.Add(1)
+	go func() {
+		defer c.scans.Done()
+		c.scanMu.Lock()
+		defer c.scanMu.Unlock()
+		c.runScan(ctx, paths, interactive)
+	}()
+}
+
+func (c *Collection) setState(s ScanState) {
+	c.mu.Lock()
+	c.state = s
+	c.mu.Unlock()
+}
+
+func (c *Collection) runScan(ctx context.Context, paths []string, interactive bool) {
+	res := ScanResult{Requested: interactive, Locked: []string{}}
+	if ctx.Err() != nil {
+		res.Cancelled = true
+		c.emit(EventScanDone, res)
+		return
+	}
+	c.setState(ScanState{Running: true})
+	c.emit(EventScanStarted, ScanState{Running: true})
+	var last time.Time
+	opts := scan.Options{
+		Passwords: c.passwords.List(),
+		Now:       c.now(),
+		WarnDays:  c.WarnDays(),
+		Cache:     c.st,
+		Progress: func(p scan.Progress) {
+			s := ScanState{Running: true, Done: p.Done, Total: p.Total, Path: p.Path}
+			c.setState(s)
+			if time.Since(last) >= progressEvery || p.Done == p.Total {
+				last = time.Now()
+				c.emit(EventScanProgress, s)
+			}
+		},
+	}
+	files, err := scan.Scan(ctx, paths, opts)
+	c.invalidate()
+	c.setState(ScanState{})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		res.Cancelled = true
+	case err != nil:
+		shown := errs.Shown(err)
+		if shown.Code == errs.Internal {
+			slog.Error("local: scan", "err", err)
+		}
+		res.Error = &shown
+	default:
+		res.Files = len(files)
+		c.CheckInBackground(ctx, files)
+		if interactive {
+			for _, f := range files {
+				if f.Status == certs.StatusLocked {
+					res.Locked = append(res.Locked, f.Path)
+				}
+			}
+		}
+	}
+	c.emit(EventScanDone, res)
+}
+
+// Unlock reads a locked file again with password. A password that does not
+// open it is the error wrong_password. With remember, a password that does
+// goes into the keychain; either way it is tried on the other files of this
+// session.
+func (c *Collection) Unlock(path, password string, remember bool) (UnlockResult, error) {
+	files, err := scan.Scan(context.Background(), []string{path}, scan.Options{
+		Passwords: []string{password},
+		Now:       c.now(),
+		WarnDays:  c.WarnDays(),
+		Cache:     c.st,
+	})
+	c.invalidate()
+	if err != nil {
+		return UnlockResult{}, err
+	}
+	if len(files) != 1 {
+		return UnlockResult{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
+	}
+	f := files[0]
+	if f.Status == certs.StatusLocked {
+		return UnlockResult{}, errs.New(errs.WrongPassword, "The password does not open the file.")
+	}
+	if f.Status == certs.StatusUnreadable && f.Error != nil {
+		// Gone, or changed into something else since it was listed.
+		return UnlockResult{}, errs.New(f.Error.Code, f.Error.Message)
+	}
+	c.passwords.Add(password)
+	res := UnlockResult{File: f}
+	if remember && c.keychain {
+		if err := secrets.RememberPassword(password); err != nil {
+			log.Printf("dpgcerts: password not remembered: %v", err)
+		} else {
+			res.Remembered = true
+		}
+	}
+	if res.File.Chain == nil {
+		res.File.Chain = []certs.Certificate{}
+	}
+	return res, nil
+}
+
+// Cer is the file's certificate as DER (.cer, for the Entra app
+// registration) and a name to save it under.
+func (c *Collection) Cer(path string) (name string, der []byte, err error) {
+	c.mu.Lock()
+	err = c.load()
+	f, ok := c.overview[path]
+	c.mu.Unlock()
+	if err != nil {
+		return "", nil, err
+	}
+	if !ok {
+		return "", nil, errs.New(errs.NotInOverview, "The file is not in the overview.")
+	}
+	if f.Certificate == nil || len(f.Certificate.Raw) == 0 {
+		return "", nil, errs.New(errs.NoCertificate, "The file holds no certificate to export.")
+	}
+	return cerName(f), f.Certificate.Raw, nil
+}
+
+// ExportName is the name an export of the overview is offered under.
+func (c *Collection) ExportName(ext string) string {
+	return "dpg-certificates-" + c.now().Local().Format("2006-01-02") + "." + ext
+}
+
+// WriteCSV writes the overview as CSV for Excel in lang (semicolons and
+// 26.11.2026 dates in Danish).
+func (c *Collection) WriteCSV(w io.Writer, lang string) error {
+	files, err := c.sorted(true)
+	if err != nil {
+		return err
+	}
+	return report.CSV(w, files, lang, time.Local)
+}
+
+// WriteJSON writes the overview in the shape of `dpgcerts scan --json`.
+func (c *Collection) WriteJSON(w io.Writer) error {
+	rep, err := c.Report(false)
+	if err != nil {
+		return err
+	}
+	return report.JSON(w, rep)
+}
+
+// WriteICS writes a calendar with each expiry and a reminder the warning
+// window before it.
+func (c *Collection) WriteICS(w io.Writer, lang string) error {
+	files, err := c.sorted(true)
+	if err != nil {
+		return err
+	}
+	return report.ICS(w, files, report.ICSOptions{Lang: lang, Now: c.now(), WarnDays: c.WarnDays(), Location: time.Local})
+}
+
+// cerName is the .cer file name: the file's name with .cer.
+func cerName(f certs.File) string {
+	base := strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path))
+	if base == "" || base == "." {
+		base = "certificate"
+	}
+	return base + ".cer"
+}
+
+// Events of the background revocation check after a scan.
+const (
+	EventRevocationProgress = "revocation:progress" // revocation.Progress
+	EventRevocationDone     = "revocation:done"     // RevocationResult
+)
+
+// RevocationResult ends every background revocation check (event
+// revocation:done); the window reloads the overview.
+type RevocationResult struct {
+	Checked   int  `json:"checked"`
+	Cancelled bool `json:"cancelled"`
+}
+
+func (c *Collection) checker() *revocation.Checker {
+	return revocation.New(revocation.Options{Cache: c.st, Now: c.now})
+}
+
+// applyRevocations puts the cached answers on the overview's files. The
+// caller holds c.mu.
+func (c *Collection) applyRevocations(ov map[string]certs.File) {
+	revs, err := c.st.Revocations(context.Background())
+	if err != nil || len(revs) == 0 {
+		return
+	}
+	now := c.now()
+	for p, f := range ov {
+		if f.Certificate == nil || f.Status == certs.StatusExpired {
+			continue
+		}
+		if r, ok := revs[f.Certificate.SHA256]; ok {
+			revocation.Apply(&f, revocation.Aged(r, now))
+			ov[p] = f
+		}
+	}
+}
+
+// CheckInBackground asks the CAs about the scanned certificates, unless the
+// setting has it off. CancelScan stops it too (ctx is the scan's).
+func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) {
+	if !c.st.RevocationEnabled(ctx) {
+		return
+	}
+	var todo []certs.File
+	for _, f := range files {
+		if revocation.Checkable(f) {
+			todo = append(todo, f)
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	c.scans.Add(1)
+	go func() {
+		defer c.scans.Done()
+		c.revMu.Lock()
+		defer c.revMu.Unlock()
+		var last time.Time
+		err := c.checker().CheckFiles(ctx, todo, false, func(p revocation.Progress) {
+			if time.Since(last) >= progressEvery || p.Done == p.Total {
+				last = time.Now()
+				c.emit(EventRevocationProgress, p)
+			}
+		})
+		c.invalidate()
+		c.emit(EventRevocationDone, RevocationResult{Checked: len(todo), Cancelled: err != nil})
+	}()
+}
+
+// CheckRevocation asks the CA now about the certificate in path ("Check
+// revocation" in the details), even with the background checks off: the
+// user asked. It returns the file as Details does.
+func (c *Collection) CheckRevocation(path string) (certs.File, error) {
+	f, err := c.Details(path)
+	if err != nil {
+		return certs.File{}, err
+	}
+	if f.Certificate == nil {
+		return certs.File{}, errs.New(errs.NoCertificate, "The file holds no certificate to check.")
+	}
+	r := c.checker().Lookup(c.context(), *f.Certificate, f.Chain, true)
+	c.invalidate()
+	if f, err = c.Details(path); err != nil {
+		return certs.File{}, err
+	}
+	revocation.Apply(&f, r)
+	return f, nil
+}
+
+// RevocationCheck says whether the background checks are on.
+func (c *Collection) RevocationCheck() bool {
+	return c.st.RevocationEnabled(context.Background())
+}
+
+// SetRevocationCheck turns the background checks on or off.
+func (c *Collection) SetRevocationCheck(on bool) error {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	return c.st.SetString(context.Background(), store.RevocationCheck, v)
+}

@@ -111,7 +111,7 @@ func New(opts Options) *Services {
 	a := &App{opts: opts, core: c}
 	c.lang = a.initialLanguage()
 	certs := newCertificates(c)
-	help := &Help{core: c}
+	help := newHelp(c)
 	p := newPortal(c, certs.lib, opts.Sandbox)
 	return &Services{App: a, Certificates: certs, Help: help, Portal: p, core: c, opts: opts,
 		all: []service{a, certs, help, p}}

@@ -23,6 +23,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/secrets"
@@ -331,7 +332,7 @@ func TestEventShapes(t *testing.T) {
 		{local.ScanState{Running: true, Done: 1, Total: 2, Path: "/a"}, `{"running":true,"done":1,"total":2,"path":"/a"}`},
 		{local.ScanResult{Requested: true, Files: 3, Locked: []string{"/b"}}, `{"requested":true,"files":3,"cancelled":false,"locked":["/b"]}`},
 		{local.ScanResult{Cancelled: true, Error: &errs.Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
-		{Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},
+		{i18n.Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},
 	}
 	for _, tt := range tests {
 		got, err := json.Marshal(tt.v)
@@ -350,7 +351,7 @@ func TestEventShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, Guide{}} {
+	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, i18n.Guide{}} {
 		rt := reflect.TypeOf(v)
 		m := regexp.MustCompile(`(?ms)^export interface ` + rt.Name() + ` \{\n(.*?)^\}`).FindSubmatch(src)
 		if m == nil {

@@ -2,102 +2,25 @@ package app
 
 import (
 	"context"
-	"io/fs"
-	"path"
-	"strings"
 
-	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/locales"
 )
 
-// GuideIDs are the help guides, in the order the help panel lists them.
-// Each is locales/guides/<lang>/<id>.md.
-var GuideIDs = []string{"create-certificate", "renew-certificate", "attention", "exchange-online", "overview", "digital-post"}
-
-// Guide is one entry of the help panel.
-type Guide struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	// Available is false while the guide's file is missing in this language.
-	Available bool `json:"available"`
-}
-
 // Help serves the help guides from the embedded locales.
 type Help struct {
 	core   *core
-	guides fs.FS
+	guides i18n.Guides
 }
+
+func newHelp(c *core) *Help { return &Help{core: c, guides: i18n.Guides{FS: locales.FS}} }
 
 func (h *Help) startup(context.Context)  {}
 func (h *Help) shutdown(context.Context) {}
 
-func (h *Help) fsys() fs.FS {
-	if h.guides == nil {
-		return locales.FS
-	}
-	return h.guides
-}
-
-// titleKey is the message id of a guide's fallback title: guides.<camelCase id>.
-func titleKey(id string) string {
-	parts := strings.Split(id, "-")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return "guides." + strings.Join(parts, "")
-}
-
-// Guides lists the guides in lang. The title is the guide's first heading,
-// or the translated title while the file is missing.
-func (h *Help) Guides(lang string) []Guide {
-	out := make([]Guide, 0, len(GuideIDs))
-	for _, id := range GuideIDs {
-		g := Guide{ID: id, Title: i18n.T(lang, titleKey(id))}
-		if md, err := h.read(lang, id); err == nil {
-			g.Available = true
-			if t := firstHeading(md); t != "" {
-				g.Title = t
-			}
-		}
-		out = append(out, g)
-	}
-	return out
-}
+// Guides lists the guides in lang, in the help panel's order.
+func (h *Help) Guides(lang string) []i18n.Guide { return h.guides.List(lang) }
 
 // Guide returns the Markdown of guide id in lang; a missing guide is the
 // error guide_missing.
-func (h *Help) Guide(lang, id string) (string, error) {
-	return h.read(lang, id)
-}
-
-func (h *Help) read(lang, id string) (string, error) {
-	known := false
-	for _, g := range GuideIDs {
-		known = known || g == id
-	}
-	supported := false
-	for _, l := range i18n.Supported() {
-		supported = supported || l == lang
-	}
-	if !known || !supported {
-		return "", errs.New(errs.GuideMissing, "There is no such guide.")
-	}
-	data, err := fs.ReadFile(h.fsys(), path.Join("guides", lang, id+".md"))
-	if err != nil || len(strings.TrimSpace(string(data))) == 0 {
-		return "", errs.New(errs.GuideMissing, "The guide is not available yet.")
-	}
-	return string(data), nil
-}
-
-// firstHeading is the text of the first "# " line.
-func firstHeading(md string) string {
-	for _, line := range strings.Split(md, "\n") {
-		if t, ok := strings.CutPrefix(strings.TrimSpace(line), "# "); ok {
-			return strings.TrimSpace(t)
-		}
-	}
-	return ""
-}
+func (h *Help) Guide(lang, id string) (string, error) { return h.guides.Read(lang, id) }

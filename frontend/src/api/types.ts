@@ -125,7 +125,7 @@ export interface Folder {
   addedAt: string
 }
 
-/** @go app.Guide */
+/** @go i18n.Guide */
 export interface Guide {
   id: string
   title: string

@@ -1,4 +1,4 @@
-package app
+package i18n
 
 import (
 	"dpgcerts/backend/errs"
@@ -7,12 +7,12 @@ import (
 )
 
 func TestHelp(t *testing.T) {
-	h := &Help{guides: fstest.MapFS{
+	h := Guides{FS: fstest.MapFS{
 		"guides/en/renew-certificate.md": {Data: []byte("Intro\n\n# Renew a certificate\n\nSteps.")},
 		"guides/da/renew-certificate.md": {Data: []byte("# Forny et certifikat\n")},
 		"guides/en/attention.md":         {Data: []byte("  \n")},
 	}}
-	guides := h.Guides("en")
+	guides := h.List("en")
 	if len(guides) != len(GuideIDs) {
 		t.Fatalf("%d guides, want %d", len(guides), len(GuideIDs))
 	}
@@ -29,15 +29,15 @@ func TestHelp(t *testing.T) {
 	if g := byID["attention"]; g.Available {
 		t.Error("an empty guide counts as available")
 	}
-	if g := h.Guides("da")[1]; g.Title != "Forny et certifikat" {
+	if g := h.List("da")[1]; g.Title != "Forny et certifikat" {
 		t.Errorf("da = %+v", g)
 	}
 
-	if md, err := h.Guide("da", "renew-certificate"); err != nil || md != "# Forny et certifikat\n" {
+	if md, err := h.Read("da", "renew-certificate"); err != nil || md != "# Forny et certifikat\n" {
 		t.Errorf("Guide = %q, %v", md, err)
 	}
 	for _, c := range [][2]string{{"en", "create-certificate"}, {"en", "../da"}, {"sv", "attention"}, {"en", "attention"}} {
-		if _, err := h.Guide(c[0], c[1]); codeOf(err) != errs.GuideMissing {
+		if _, err := h.Read(c[0], c[1]); errs.Code(err) != errs.GuideMissing {
 			t.Errorf("Guide(%s, %s): %v, want %s", c[0], c[1], err, errs.GuideMissing)
 		}
 	}
@@ -45,9 +45,8 @@ func TestHelp(t *testing.T) {
 
 // TestGuideTitlesTranslated: every guide has a fallback title in each language.
 func TestGuideTitlesTranslated(t *testing.T) {
-	s := newTestServices(t, Options{})
-	for _, lang := range []string{"en", "da"} {
-		msgs := s.App.Messages(lang)
+	for _, lang := range Supported() {
+		msgs := Messages(lang)
 		for _, id := range GuideIDs {
 			if msgs[titleKey(id)] == "" {
 				t.Errorf("%s: no %s", lang, titleKey(id))

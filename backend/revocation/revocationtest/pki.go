@@ -12,6 +12,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"dpgcerts/internal/pkitest"
 	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
@@ -29,16 +30,6 @@ import (
 	"testing"
 	"time"
 )
-
-// RequireOpenSSL skips the test when openssl is not installed (CI has it).
-func RequireOpenSSL(t testing.TB) string {
-	t.Helper()
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		t.Skip("openssl is not installed")
-	}
-	return p
-}
 
 // Cert is a certificate with its key.
 type Cert struct {
@@ -84,7 +75,7 @@ var (
 // New makes the CA and the HTTP server; both are gone when the test ends.
 func New(t testing.TB) *PKI {
 	t.Helper()
-	p := &PKI{t: t, openssl: RequireOpenSSL(t), Dir: t.TempDir(), paths: map[string][]byte{}, redirects: map[string]string{},
+	p := &PKI{t: t, openssl: pkitest.RequireOpenSSL(t), Dir: t.TempDir(), paths: map[string][]byte{}, redirects: map[string]string{},
 		proxies: map[string]*httputil.ReverseProxy{}, requests: map[string]int{}, serial: 0x1000}
 	p.HTTP = httptest.NewServer(http.HandlerFunc(p.serveHTTP))
 	t.Cleanup(p.HTTP.Close)

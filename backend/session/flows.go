@@ -85,11 +85,23 @@ func (s *Session) Install(ctx context.Context, paths []string, opts SendOptions)
 	var files []portal.InstallFile
 	var at []int
 	candidates := s.opts.Passwords.List()
+	orgCVR := ""
+	if me, _, err := svc.Me(ctx); err == nil && me != nil {
+		orgCVR = me.Organization.CVR
+	}
 	for i, path := range paths {
 		results[i] = InstallResult{Path: path}
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			abs = path
+		}
+		// What the overview already knows the portal would refuse is refused
+		// here, before a password is asked for.
+		if f, err := s.opts.Files.File(abs); err == nil && f.Certificate != nil {
+			if e := refusal(*f.Certificate, s.opts.Runtime.Now(), orgCVR); e != nil {
+				results[i].Result, results[i].Code, results[i].Message = ResultFailed, e.Code, e.Message
+				continue
+			}
 		}
 		data, err := scan.ReadFile(abs)
 		if err != nil {
@@ -123,6 +135,20 @@ func (s *Session) Install(ctx context.Context, paths []string, opts SendOptions)
 		results[at[j]] = resultOf(paths[at[j]], cur)
 	}
 	return results, res, nil
+}
+
+// refusal is why the portal would refuse to install c (API.md): expired,
+// not yet valid, or another organisation's; nil when it wouldn't.
+func refusal(c certs.Certificate, now time.Time, orgCVR string) *errs.Error {
+	switch {
+	case now.After(c.NotAfter):
+		return errs.New(errs.CertificateExpired, "The certificate has expired; DPG takes only valid certificates.")
+	case now.Before(c.NotBefore):
+		return errs.New(errs.CertificateNotYetValid, "The certificate is not valid yet.")
+	case orgCVR != "" && c.CVR != "" && c.CVR != orgCVR:
+		return errs.Newf(errs.CVRMismatch, "The certificate belongs to CVR %s, not to the organisation's CVR %s.", c.CVR, orgCVR)
+	}
+	return nil
 }
 
 func errMessage(err error) string {

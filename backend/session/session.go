@@ -436,38 +436,50 @@ func (s *Session) Refresh(ctx context.Context) error {
 	return err
 }
 
-// storeFiles is the cache's overview, for the CLI.
+// storeFiles is the cache's overview, for the CLI: read once, since a
+// command is short-lived.
 type storeFiles struct {
 	st  *store.Store
 	now func() time.Time
+
+	once   sync.Once
+	byPath map[string]certs.File
+	err    error
 }
 
-func (f *storeFiles) Files() ([]certs.File, error) {
+func (f *storeFiles) load() {
 	ctx := context.Background()
 	entries, err := f.st.LoadFiles(ctx)
 	if err != nil {
-		return nil, err
+		f.err = err
+		return
 	}
 	warn, _ := f.st.Int(ctx, store.WarnDays)
-	out := make([]certs.File, 0, len(entries))
+	f.byPath = make(map[string]certs.File, len(entries))
 	for p, e := range entries {
 		file := e.File
 		file.Path = p
 		certs.Judge(&file, f.now(), warn)
+		f.byPath[p] = file
+	}
+}
+
+func (f *storeFiles) Files() ([]certs.File, error) {
+	f.once.Do(f.load)
+	out := make([]certs.File, 0, len(f.byPath))
+	for _, file := range f.byPath {
 		out = append(out, file)
 	}
-	return out, nil
+	return out, f.err
 }
 
 func (f *storeFiles) File(path string) (certs.File, error) {
-	files, err := f.Files()
-	if err != nil {
-		return certs.File{}, err
+	f.once.Do(f.load)
+	if f.err != nil {
+		return certs.File{}, f.err
 	}
-	for _, file := range files {
-		if file.Path == path {
-			return file, nil
-		}
+	if file, ok := f.byPath[path]; ok {
+		return file, nil
 	}
 	return certs.File{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
 }

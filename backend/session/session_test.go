@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
@@ -125,5 +126,76 @@ func TestResultOf(t *testing.T) {
 		if got := session.ResultOf(tt.op); got != tt.want {
 			t.Errorf("ResultOf(%s %s) = %s, want %s", tt.op.Kind, tt.op.State, got, tt.want)
 		}
+	}
+}
+
+// fakeFiles is an overview that knows some certificates.
+type fakeFiles map[string]certs.File
+
+func (f fakeFiles) File(path string) (certs.File, error) {
+	if file, ok := f[path]; ok {
+		return file, nil
+	}
+	return certs.File{}, errs.New(errs.NotInOverview, "not in the overview")
+}
+
+func (f fakeFiles) Files() ([]certs.File, error) {
+	var out []certs.File
+	for _, file := range f {
+		out = append(out, file)
+	}
+	return out, nil
+}
+
+// What the overview knows the portal refuses is refused before the file's
+// password is asked for: the files below are locked to every known
+// password, and none waits for one.
+func TestInstallRefusesWhatThePortalWould(t *testing.T) {
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now().UTC()
+	dir := t.TempDir()
+	pki := portaltest.NewPKI(t)
+	files := fakeFiles{}
+	cases := []struct {
+		name string
+		leaf portaltest.Leaf
+		code string
+	}{
+		{"expired.p12", portaltest.Leaf{NotBefore: now.AddDate(-3, 0, 0), NotAfter: now.AddDate(0, 0, -1)}, errs.CertificateExpired},
+		{"future.p12", portaltest.Leaf{NotBefore: now.AddDate(0, 0, 2), NotAfter: now.AddDate(3, 0, 0)}, errs.CertificateNotYetValid},
+		{"other-cvr.p12", portaltest.Leaf{CVR: "11223344"}, errs.CVRMismatch},
+	}
+	var paths []string
+	for _, c := range cases {
+		issued := pki.Issue(t, c.leaf)
+		path := portaltest.WriteFile(t, dir, c.name, pki.P12(t, issued, "Ukendt-Kode-1"))
+		f := certs.Read(pki.P12(t, issued, "Ukendt-Kode-1"), certs.Options{Passwords: []string{"Ukendt-Kode-1"}, Now: now})
+		f.Path = path
+		files[path] = f
+		paths = append(paths, path)
+	}
+	rt, _ := config.FromEnv(func(string) string { return "" })
+	rt.Keychain = false
+	ses := session.New(session.Options{Store: st, Runtime: rt, Files: files})
+	if err := ses.SignIn(context.Background(), url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	defer ses.Stop()
+	res, _, err := ses.Install(context.Background(), paths, session.SendOptions{GiveUpAfter: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		if r := res[i]; r.Result != session.ResultFailed || r.Code != c.code || r.Operation != nil || r.Message == "" {
+			t.Errorf("%s: %+v, want failed with %s and nothing recorded", c.name, r, c.code)
+		}
+	}
+	if ops, _ := ses.Operations(context.Background()); len(ops) != 0 {
+		t.Errorf("the outbox holds %d operations", len(ops))
 	}
 }

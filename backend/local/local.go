@@ -64,6 +64,9 @@ type UnlockResult struct {
 	File certs.File `json:"file"`
 	// Remembered is true when the password went into the keychain.
 	Remembered bool `json:"remembered"`
+	// Others is how many other locked files the password is now tried on,
+	// in the background (events unlock:progress and unlock:done).
+	Others int `json:"others"`
 }
 
 // Collection is the overview of the certificate files on this computer. Its
@@ -441,7 +444,74 @@ func (c *Collection) Unlock(path, password string, remember bool) (UnlockResult,
 	if res.File.Chain == nil {
 		res.File.Chain = []certs.Certificate{}
 	}
+	res.Others = c.tryOnLocked(password, path)
 	return res, nil
+}
+
+// Events of trying a password that opened one file on the other locked files.
+const (
+	EventUnlockProgress = "unlock:progress" // ScanState
+	EventUnlockDone     = "unlock:done"     // UnlockDone
+)
+
+// UnlockDone ends the try of a password on the other locked files (event
+// unlock:done).
+type UnlockDone struct {
+	// Opened is how many of them the password opened; Locked how many stay
+	// locked.
+	Opened    int  `json:"opened"`
+	Locked    int  `json:"locked"`
+	Cancelled bool `json:"cancelled"`
+}
+
+// tryOnLocked tries password, which just opened except, on every other
+// locked file, in the background (often a whole folder shares one
+// password). It returns how many files it tries; CancelScan stops it.
+func (c *Collection) tryOnLocked(password, except string) int {
+	files, err := c.sorted(true)
+	if err != nil {
+		return 0
+	}
+	var locked []string
+	for _, f := range files {
+		if f.Status == certs.StatusLocked && f.Path != except {
+			locked = append(locked, f.Path)
+		}
+	}
+	if len(locked) == 0 {
+		return 0
+	}
+	ctx := c.WorkContext()
+	c.scans.Add(1)
+	go func() {
+		defer c.scans.Done()
+		c.scanMu.Lock() // after the scan under way, not alongside it
+		defer c.scanMu.Unlock()
+		var last time.Time
+		res, err := scan.Scan(ctx, locked, scan.Options{
+			Passwords: []string{password}, Now: c.now(), WarnDays: c.WarnDays(), Cache: c.st,
+			Progress: func(p scan.Progress) {
+				if time.Since(last) >= progressEvery || p.Done == p.Total {
+					last = time.Now()
+					c.emit(EventUnlockProgress, ScanState{Running: true, Done: p.Done, Total: len(locked), Path: p.Path})
+				}
+			},
+		})
+		c.invalidate()
+		done := UnlockDone{Cancelled: err != nil}
+		for _, f := range res {
+			if f.Status == certs.StatusLocked {
+				done.Locked++
+			} else {
+				done.Opened++
+			}
+		}
+		if done.Cancelled {
+			done.Locked = len(locked) - done.Opened
+		}
+		c.emit(EventUnlockDone, done)
+	}()
+	return len(locked)
 }
 
 // Cer is the file's certificate as DER (.cer, for the Entra app

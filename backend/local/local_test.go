@@ -1,12 +1,15 @@
 package local
 
 import (
+	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/store"
 	"dpgcerts/internal/pkitest"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 func TestWithin(t *testing.T) {
@@ -85,5 +88,50 @@ func TestCancelScan(t *testing.T) {
 	}
 	if st := c.ScanState(); st.Running {
 		t.Errorf("state after the scan: %+v", st)
+	}
+}
+
+// A password that opens one file is tried at once on the other locked
+// files: those that share it open too, the others stay locked.
+func TestUnlockTriesThePasswordOnTheOthers(t *testing.T) {
+	c, done := newCollection(t)
+	unlocked := make(chan UnlockDone, 1)
+	emit := c.emit
+	c.emit = func(event string, data any) {
+		if d, ok := data.(UnlockDone); ok {
+			unlocked <- d
+		}
+		emit(event, data)
+	}
+	dir := t.TempDir()
+	p12 := func(name, password string) string {
+		leaf := pkitest.SelfSigned(t, pkitest.Spec{CN: name})
+		return pkitest.WriteFile(t, dir, name, pkitest.P12(t, pkcs12.Modern2023.WithIterations(1000), leaf.Key, leaf.Cert, nil, password))
+	}
+	first := p12("a.p12", "Fælles-Kode-1")
+	p12("b.p12", "Fælles-Kode-1")
+	p12("c.p12", "Fælles-Kode-1")
+	other := p12("d.p12", "Anden-Kode-2")
+	c.AddPaths([]string{dir})
+	if res := waitScan(t, done); len(res.Locked) != 4 {
+		t.Fatalf("locked at first: %+v", res)
+	}
+	res, err := c.Unlock(first, "Fælles-Kode-1", false)
+	if err != nil || res.Others != 3 {
+		t.Fatalf("Unlock = %+v, %v; want 3 others tried", res, err)
+	}
+	select {
+	case d := <-unlocked:
+		if d != (UnlockDone{Opened: 2, Locked: 1}) {
+			t.Errorf("unlock:done %+v, want 2 opened and 1 locked", d)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no unlock:done")
+	}
+	files, _ := c.Files()
+	for _, f := range files {
+		if want := f.Path == other; (f.Status == certs.StatusLocked) != want {
+			t.Errorf("%s is %s", filepath.Base(f.Path), f.Status)
+		}
 	}
 }

@@ -95,6 +95,7 @@ export interface Overview {
  * @go local.ScanState
  * @event scan:started local.ScanState
  * @event scan:progress local.ScanState
+ * @event unlock:progress local.ScanState
  */
 export interface ScanState {
   running: boolean
@@ -117,6 +118,18 @@ export interface ScanResult {
 export interface UnlockResult {
   file: CertFile
   remembered: boolean
+  /** How many other locked files the password is now tried on (events unlock:progress, unlock:done). */
+  others: number
+}
+
+/**
+ * The end of trying a password on the other locked files.
+ * @event unlock:done local.UnlockDone
+ */
+export interface UnlockDone {
+  opened: number
+  locked: number
+  cancelled: boolean
 }
 
 /** @go store.Folder */

@@ -25,6 +25,32 @@ describe('password store', () => {
     expect(store.current).toBe('/b.p12')
   })
 
+  it('drops the files the password also opened, and says how many', async () => {
+    const store = usePasswordStore()
+    store.ask(['/a.p12', '/b.p12', '/c.p12', '/d.p12'])
+    fake.certificates.unlock.mockResolvedValueOnce({ file: file('/a.p12', 'valid'), remembered: false, others: 3 })
+    expect(await store.submit('shared', false)).toBe(true)
+    expect(store.trying).toEqual({ done: 0, total: 3 })
+    store.tryingProgress({ running: true, done: 2, total: 3, path: '/c.p12' })
+    expect(store.trying).toEqual({ done: 2, total: 3 })
+    fake.certificates.overview.mockResolvedValueOnce({
+      scannedAt: '2026-11-26T12:00:00Z',
+      warnDays: 30,
+      files: [file('/a.p12', 'valid'), file('/b.p12', 'valid'), file('/c.p12', 'locked'), file('/d.p12', 'valid')],
+    })
+    await store.othersDone({ opened: 2, locked: 1, cancelled: false })
+    expect(store.trying).toBeNull()
+    expect(store.queue).toEqual(['/c.p12'])
+    expect(useToastStore().toasts.at(-1)).toMatchObject({ key: 'password.alsoOpened' })
+  })
+
+  it('skips every waiting file at once', () => {
+    const store = usePasswordStore()
+    store.ask(['/a.p12', '/b.p12', '/c.p12'])
+    store.skipAll()
+    expect(store.current).toBeNull()
+  })
+
   it('asks again after a wrong password, and moves on after the right one', async () => {
     const store = usePasswordStore()
     store.ask(['/a.p12', '/b.p12'])

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { certificates as api, toApiError } from '@/api'
+import { certificates as api, toApiError, type ScanState, type UnlockDone } from '@/api'
 import { useCertificatesStore } from './certificates'
 import { useToastStore } from './toast'
 
@@ -11,6 +11,8 @@ export const usePasswordStore = defineStore('password', () => {
   const busy = ref(false)
 
   const current = computed(() => queue.value[0] ?? null)
+  // The try of a password that opened one file on the other locked files.
+  const trying = ref<{ done: number; total: number } | null>(null)
 
   function ask(paths: string[]) {
     const fresh = paths.filter((p) => !queue.value.includes(p))
@@ -22,6 +24,26 @@ export const usePasswordStore = defineStore('password', () => {
     wrong.value = false
   }
 
+  /** Leaves every waiting file locked. */
+  function skipAll() {
+    queue.value = []
+    wrong.value = false
+  }
+
+  function tryingProgress(s: ScanState) {
+    trying.value = { done: s.done, total: s.total }
+  }
+
+  /** The password was tried on the other locked files: those it opened leave the queue. */
+  async function othersDone(d: UnlockDone) {
+    trying.value = null
+    const certificates = useCertificatesStore()
+    await certificates.load()
+    const locked = new Set(certificates.files.filter((f) => f.status === 'locked').map((f) => f.path))
+    queue.value = queue.value.filter((p) => locked.has(p))
+    if (d.opened > 0) useToastStore().info(d.opened === 1 ? 'password.alsoOpenedOne' : 'password.alsoOpened', { n: d.opened })
+  }
+
   /** Tries password on the current file. False (and wrong=true) when it doesn't open it. */
   async function submit(password: string, remember: boolean): Promise<boolean> {
     const path = current.value
@@ -30,6 +52,7 @@ export const usePasswordStore = defineStore('password', () => {
     try {
       const res = await api.unlock(path, password, remember)
       if (remember && !res.remembered) useToastStore().info('password.notRemembered')
+      if (res.others > 0) trying.value = { done: 0, total: res.others }
       next()
       await useCertificatesStore().load()
       return true
@@ -46,5 +69,5 @@ export const usePasswordStore = defineStore('password', () => {
     }
   }
 
-  return { queue, current, wrong, busy, ask, next, submit }
+  return { queue, current, wrong, busy, trying, ask, next, skipAll, tryingProgress, othersDone, submit }
 })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { certificates as api, onEvent, onFileDrop, type Folder, type ScanResult, type ScanState } from '@/api'
+import { certificates as api, onEvent, onFileDrop, type Folder, type ScanResult, type ScanState, type UnlockDone } from '@/api'
 import { useCertificatesStore } from './certificates'
 import { usePasswordStore } from './password'
 import { usePortalStore } from './portal'
@@ -49,6 +49,9 @@ export const useScanStore = defineStore('scan', () => {
         if (!cancelling.value) apply({ ...s, running: true })
       }),
       onEvent<ScanResult>('scan:done', (r) => void finished(r)),
+      // A password that opened one file, tried on the other locked files.
+      onEvent<ScanState>('unlock:progress', (s) => usePasswordStore().tryingProgress(s)),
+      onEvent<UnlockDone>('unlock:done', (d) => void usePasswordStore().othersDone(d)),
       // The background revocation check after a scan: its answers are in the overview now.
       onEvent('revocation:done', () => void useCertificatesStore().load()),
     ]

@@ -75,6 +75,11 @@ rm -f "$dir/cache.db"*
 t_fill=$(seconds "${scan[@]}" --db "$dir/cache.db" "$dir/files")
 t_cached=$(best "${scan[@]}" --db "$dir/cache.db" "$dir/files")
 
+echo "measuring: the window's scan into a fresh cache (backend/local, events as JSON; best of 3)" >&2
+r_window=$(BENCH_DIR="$dir/files" BENCH_PASSWORD="$password" \
+  go test ./backend/local -run '^$' -bench '^BenchmarkWindowScan$' -benchtime=1x -count 3 |
+  awk '/files\/s/ { for (i = 1; i < NF; i++) if ($(i+1) == "files/s" && $i > best) best = $i } END { printf "%.0f", best }')
+
 echo "measuring: openssl pkcs12 in a loop" >&2
 openssl_loop() { for f in "$dir"/files/*.p12; do openssl pkcs12 -in "$f" -passin env:PW -noout; done; }
 t_openssl=$(seconds openssl_loop)
@@ -109,6 +114,7 @@ Measured $(date -u +%Y-%m-%d) on $cores cores ($(grep -m1 'model name' /proc/cpu
 | key-derivation floor (PBKDF2 and MAC key only, all cores) | $floor | the least work any reader must do |
 | \`dpgcerts scan --no-cache\` | $r_first | $(awk -v a="$r_first" -v b="$floor" 'BEGIN { printf "%.0f%% of the floor", 100 * a / b }') |
 | \`dpgcerts scan\`, first scan into the cache | $r_fill | |
+| the window's scan, first scan into the cache | $r_window | $(awk -v a="$r_window" -v b="$r_fill" 'BEGIN { printf "%.2f× the CLI's first scan", a / b }') |
 | \`dpgcerts scan\`, cached rescan | $r_cached | $(awk -v a="$r_cached" -v b="$r_first" 'BEGIN { printf "%.0f× the first scan", a / b }') |
 | \`openssl pkcs12 -noout\` in a loop | $r_openssl | one process per file, as a script would |
 | \`openssl pkcs12 -noout\` via \`xargs -P $cores\` | $r_openssl_par | |

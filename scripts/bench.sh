@@ -114,7 +114,7 @@ Measured $(date -u +%Y-%m-%d) on $cores cores ($(grep -m1 'model name' /proc/cpu
 | key-derivation floor (PBKDF2 and MAC key only, all cores) | $floor | the least work any reader must do |
 | \`dpgcerts scan --no-cache\` | $r_first | $(awk -v a="$r_first" -v b="$floor" 'BEGIN { printf "%.0f%% of the floor", 100 * a / b }') |
 | \`dpgcerts scan\`, first scan into the cache | $r_fill | |
-| the window's scan, first scan into the cache | $r_window | $(awk -v a="$r_window" -v b="$r_fill" 'BEGIN { printf "%.2f× the CLI's first scan", a / b }') |
+| the window's scan, first scan into the cache | $r_window | $(awk -v a="$r_window" -v b="$r_fill" 'BEGIN { printf "%.2f× dpgcerts scan, first scan", a / b }') |
 | \`dpgcerts scan\`, cached rescan | $r_cached | $(awk -v a="$r_cached" -v b="$r_first" 'BEGIN { printf "%.0f× the first scan", a / b }') |
 | \`openssl pkcs12 -noout\` in a loop | $r_openssl | one process per file, as a script would |
 | \`openssl pkcs12 -noout\` via \`xargs -P $cores\` | $r_openssl_par | |

@@ -74,6 +74,7 @@ func main() {
 		Bind:             services.Bind(),
 		ErrorFormatter:   app.FormatError,
 		Linux:            &linux.Options{Icon: icon, ProgramName: "dpgcerts"},
+		Windows:          windowsOptions(opts.Lang),
 		// Files dropped on the window reach the frontend as paths. The
 		// webview stays a drop target (on Linux, disabling it unsets the GTK
 		// drop target and no drop arrives); the runtime stops the browser
@@ -81,7 +82,7 @@ func main() {
 		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
 	})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "dpgcerts:", err)
+		startFailed(opts.Lang, err)
 		os.Exit(1)
 	}
 }

@@ -276,7 +276,34 @@ check "cmd.exe gets dpgcerts.com's status 0 ($out)" grep -qx 'rc=0' <<<"$out"
 sandbox_stop() { [ -z "$sandbox_pid" ] || kill "$sandbox_pid" 2>/dev/null || true; sandbox_pid=; }
 sandbox_stop
 
-# GUI_CHECK
+step "the window's start without WebView2"
+# Wails offers to download the runtime (OK/Cancel, in the window's
+# language); Cancel, as offline, must end in our message box, a line in the
+# log and a non-zero exit. xdotool answers both boxes under Xvfb. Before the
+# installer, which marks WebView2 present.
+mkdir -p artifacts
+press() { # press TITLE KEY: find the window titled TITLE, give it KEY
+  local id
+  id=$(timeout 60 xdotool search --sync --name "^$1\$" 2>/dev/null | head -1) || true
+  [ -n "$id" ] || return 1
+  xdotool windowfocus "$id" 2>/dev/null || true
+  sleep 0.5
+  [ -z "${3:-}" ] || import -window root "$3" 2>/dev/null || true
+  xdotool key "$2"
+}
+start_fails() { # start_fails LANG ASK_TITLE FAILED_TITLE REASON
+  local lang=$1 logfile=$local_data/dpgcerts.log before=0 pid
+  [ ! -f "$logfile" ] || before=$(wc -l <"$logfile")
+  win 120 build/bin/dpgcerts.exe --lang "$lang" >"$work/window-$lang.txt" 2>&1 &
+  pid=$!
+  check "$lang: Wails asks for WebView2 in a box titled '$2'" press "$2" Escape
+  check "$lang: then the box '$3'" press "$3" Return "artifacts/windows-start-failed-$lang.png"
+  run wait "$pid"
+  check "$lang: the window's start exits non-zero, not a hang (rc $rc)" bash -c '[ "$1" != 0 ] && [ "$1" != 124 ] && [ "$1" != 137 ]' _ "$rc"
+  check "$lang: the log says why" bash -c 'tail -n +"$(($2 + 1))" "$1" | grep -qF "the window could not start: $3"' _ "$logfile" "$before" "$4"
+}
+start_fails en "Missing requirements" "DPG Certificates could not start" "the WebView2 runtime is not installed"
+start_fails da "Manglende forudsætninger" "DPG Certificates kunne ikke starte" "WebView2-runtimen er ikke installeret"
 
 step "the installer"
 # WebView2 marked present, or the installer runs Microsoft's bootstrapper

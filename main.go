@@ -98,7 +98,7 @@ func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
 		fmt.Fprintln(stderr, "       dpgcerts --version                    print the version")
 		fs.PrintDefaults()
 	}
-	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts/ in the user's config dir)")
+	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts.db in %LOCALAPPDATA%\\dpgcerts on Windows, the user config dir elsewhere)")
 	useSandbox := fs.Bool("sandbox", false, "try the portal safely: open the window against an in-process sandbox portal (in memory, loopback)")
 	lang := fs.String("lang", "", "the window's `language`, da or en (default: the one chosen last in the window, else the system's)")
 	if err := fs.Parse(args); err != nil {

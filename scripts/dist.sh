@@ -152,6 +152,43 @@ EOF
     # command line without the window, for scripts that need its exit
     # status. Built and signed first, as project.nsi packs it. Stripped
     # (-s -w) as wails strips dpgcerts.exe.
+    # Its version resource and icon, as wails gives dpgcerts.exe, from a
+    # resource script compiled by mingw's windres into a .syso that go build
+    # links in (the snapshot only, never the working tree).
+    com_numbers=${numbers//./,}
+    node -e '
+      const p = JSON.parse(require("fs").readFileSync("wails.json", "utf8")).info;
+      const q = (s) => JSON.stringify(s);
+      const [version, numbers] = process.argv.slice(1);
+      console.log(`1 ICON "../../build/windows/icon.ico"
+1 VERSIONINFO
+FILEVERSION ${numbers}
+PRODUCTVERSION ${numbers}
+FILEOS 0x40004
+FILETYPE 0x1
+BEGIN
+  BLOCK "StringFileInfo"
+  BEGIN
+    BLOCK "000004b0"
+    BEGIN
+      VALUE "CompanyName", ${q(p.companyName)}
+      VALUE "FileDescription", ${q(p.productName + " (command line)")}
+      VALUE "FileVersion", ${q(version)}
+      VALUE "InternalName", "dpgcerts"
+      VALUE "LegalCopyright", ${q(p.copyright)}
+      VALUE "OriginalFilename", "dpgcerts.com"
+      VALUE "ProductName", ${q(p.productName)}
+      VALUE "ProductVersion", ${q(version)}
+    END
+  END
+  BLOCK "VarFileInfo"
+  BEGIN
+    VALUE "Translation", 0x0, 1200
+  END
+END`);
+    ' "$version" "$com_numbers" >"$stage/cmd/dpgcerts-console/console.rc"
+    (cd "$stage/cmd/dpgcerts-console" && ${WINDRES:-x86_64-w64-mingw32-windres} -c 65001 \
+      -O coff -o rsrc_windows_amd64.syso console.rc)
     (cd "$stage" && GOOS=windows GOARCH=amd64 CGO_ENABLED=1 \
       go build -trimpath -ldflags "-s -w $ldflags" -o build/bin/dpgcerts.com ./cmd/dpgcerts-console)
     bash scripts/sign-windows.sh "$stage/build/bin/dpgcerts.com"

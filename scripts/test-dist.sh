@@ -119,7 +119,7 @@ has_fixed_version() {
 }
 
 numbers=$(dist_numeric "$VERSION")
-for f in "$exe" "$installer"; do
+for f in "$exe" "$com" "$installer"; do
   check "$f: ProductVersion is $VERSION" has_string "$f" ProductVersion "$VERSION"
   check "$f: FileVersion is $VERSION" has_string "$f" FileVersion "$VERSION"
   check "$f: fixed file version is $numbers" has_fixed_version "$f" "$numbers"
@@ -130,6 +130,8 @@ for f in "$exe" "$installer"; do
 done
 check "$exe: FileDescription is DPG Certificates" has_string "$exe" FileDescription "DPG Certificates"
 check "$exe: OriginalFilename is dpgcerts.exe" has_string "$exe" OriginalFilename "dpgcerts.exe"
+check "$com: OriginalFilename is dpgcerts.com" has_string "$com" OriginalFilename "dpgcerts.com"
+check "$com: FileDescription is DPG Certificates (command line)" has_string "$com" FileDescription "DPG Certificates (command line)"
 
 if [ "$failures" -gt 0 ]; then
   echo "packaging check: $failures failed" >&2

@@ -78,6 +78,8 @@ else
     --exclude=./build/windows/installer/wails_tools.nsh \
     --exclude=./build/windows/installer/tmp -cf - . |
     tar -xf - -C "$stage"
+  # The placeholder that keeps go:embed working before the frontend is built.
+  mkdir -p "$stage/frontend/dist" && touch "$stage/frontend/dist/.gitkeep"
 fi
 [ -d frontend/node_modules ] || { echo "dist: frontend/node_modules is missing: run make deps" >&2; exit 1; }
 cp -al frontend/node_modules "$stage/frontend/" 2>/dev/null ||

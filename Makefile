@@ -132,8 +132,9 @@ test-dist:
 ## test-windows: the release of make dist run under Wine: the CLI against the
 ## sandbox, Credential Manager, Windows paths, dpgcerts.com in cmd.exe, the
 ## window's start without WebView2, the silent installer and uninstaller
+# (bounded as a whole too: each Wine call has its own timeout)
 test-windows:
-	bash scripts/test-windows.sh
+	timeout -k 30 900 bash scripts/test-windows.sh
 
 ## vet-cross: go vet as Windows (cgo with mingw, as the release) and as macOS
 ## (cgo off: no macOS SDK here; every package of ours is vetted, the cgo parts

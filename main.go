@@ -58,6 +58,9 @@ func main() {
 	closeLog := openLog()
 	defer closeLog()
 	services := app.New(opts)
+	if services.CacheError != nil {
+		cacheFailed(opts.Lang, services.CacheError)
+	}
 	width, height := services.WindowSize()
 
 	err = wails.Run(&options.App{

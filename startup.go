@@ -30,10 +30,21 @@ func windowsOptions(lang string) *windows.Options {
 // before the window exists the box and the log are all the user gets.
 func startFailed(lang string, err error) {
 	log.Printf("dpgcerts: the window could not start: %v", err)
-	logPath := "dpgcerts.log"
-	if db, derr := store.DefaultPath(); derr == nil {
-		logPath = filepath.Join(filepath.Dir(db), "dpgcerts.log")
-	}
 	showError(i18n.T(lang, "startup.failedTitle"),
-		i18n.Format(lang, "startup.failedBody", map[string]any{"error": err, "log": logPath}))
+		i18n.Format(lang, "startup.failedBody", map[string]any{"error": err, "log": logPath()}))
+}
+
+// cacheFailed says that the window opens on an in-memory cache this time
+// (app.New logged why): it works, but keeps nothing it finds.
+func cacheFailed(lang string, err error) {
+	showInfo(i18n.T(lang, "startup.cacheTitle"),
+		i18n.Format(lang, "startup.cacheBody", map[string]any{"error": err, "log": logPath()}))
+}
+
+// logPath is where openLog writes.
+func logPath() string {
+	if db, err := store.DefaultPath(); err == nil {
+		return filepath.Join(filepath.Dir(db), "dpgcerts.log")
+	}
+	return "dpgcerts.log"
 }

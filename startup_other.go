@@ -13,3 +13,6 @@ import (
 func showError(title, text string) {
 	fmt.Fprintf(os.Stderr, "%s: %s\n", title, text)
 }
+
+// showInfo prints to stderr, as showError.
+func showInfo(title, text string) { showError(title, text) }

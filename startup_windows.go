@@ -6,3 +6,8 @@ import "github.com/sqweek/dialog"
 func showError(title, text string) {
 	dialog.Message("%s", text).Title(title).Error()
 }
+
+// showInfo is showError with the information icon.
+func showInfo(title, text string) {
+	dialog.Message("%s", text).Title(title).Info()
+}

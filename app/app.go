@@ -78,6 +78,9 @@ type Services struct {
 	Certificates *Certificates
 	Help         *Help
 	Portal       *Portal
+	// CacheError is why the cache could not be opened (the window then runs
+	// on an in-memory one), for main to tell the user; nil when it opened.
+	CacheError error
 
 	core *core
 	opts Options
@@ -101,6 +104,7 @@ func New(opts Options) *Services {
 		}
 	}
 	st, err := store.Open(path)
+	cacheErr := err
 	if err != nil {
 		log.Printf("dpgcerts: the cache can't be opened, keeping nothing: %v", err)
 		st, err = store.Open(store.Memory)
@@ -120,7 +124,7 @@ func New(opts Options) *Services {
 	certs := &Certificates{core: c}
 	help := &Help{core: c}
 	p := newPortal(c, certs, getenv, opts.Sandbox)
-	return &Services{App: a, Certificates: certs, Help: help, Portal: p, core: c, opts: opts,
+	return &Services{App: a, Certificates: certs, Help: help, Portal: p, CacheError: cacheErr, core: c, opts: opts,
 		all: []service{a, certs, help, p}}
 }
 

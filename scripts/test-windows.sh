@@ -335,6 +335,19 @@ start_fails() { # start_fails PROGRAM LANG ASK_TITLE FAILED_TITLE REASON
 start_fails dpgcerts.exe en "Missing requirements" "DPG Certificates could not start" "the WebView2 runtime is not installed"
 start_fails dpgcerts.com da "Manglende forudsætninger" "DPG Certificates kunne ikke starte" "WebView2-runtimen er ikke installeret"
 
+# An unusable cache (--db names a folder): a box says the window runs
+# without one this time, then the start goes on (and fails as above).
+before=$(wc -l <"$local_data/dpgcerts.log")
+win 120 build/bin/dpgcerts.exe --db 'D:\certs' --lang en >"$work/window-cache.txt" 2>&1 &
+pid=$!
+check "an unusable cache: a box titled 'DPG Certificates can't use its cache'" \
+  press "DPG Certificates can't use its cache" Return artifacts/windows-cache-failed-en.png
+check "... then the start goes on to Wails' WebView2 box" press "Missing requirements" Escape
+check "... and to the failed start's box" press "DPG Certificates could not start" Return
+run wait "$pid"
+check "... and exits 1 (rc $rc)" [ "$rc" = 1 ]
+check "... and the log says why" bash -c 'tail -n +"$(($2 + 1))" "$1" | grep -qF "the cache can'"'"'t be opened"' _ "$local_data/dpgcerts.log" "$before"
+
 step "the installer"
 # WebView2 marked present, or the installer runs Microsoft's bootstrapper
 # (which needs the internet).

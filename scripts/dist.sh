@@ -146,8 +146,10 @@ case "$platform" in
 !define DIST_CONSOLE_BINARY "$console_binary"
 EOF
 
+    windres=windres # MSYS2's mingw on Windows
     if [ "$(go env GOHOSTOS)" != windows ]; then
       export CC=${CC:-x86_64-w64-mingw32-gcc} CXX=${CXX:-x86_64-w64-mingw32-g++}
+      windres=x86_64-w64-mingw32-windres
     fi
 
     # dpgcerts.com, the console companion (cmd/dpgcerts-console): the
@@ -189,7 +191,7 @@ BEGIN
   END
 END`);
     ' "$version" "$com_numbers" >"$stage/cmd/dpgcerts-console/console.rc"
-    (cd "$stage/cmd/dpgcerts-console" && ${WINDRES:-x86_64-w64-mingw32-windres} -c 65001 \
+    (cd "$stage/cmd/dpgcerts-console" && ${WINDRES:-$windres} -c 65001 \
       -O coff -o rsrc_windows_amd64.syso console.rc)
     (cd "$stage" && GOOS=windows GOARCH=amd64 CGO_ENABLED=1 \
       go build -trimpath -ldflags "-s -w $ldflags" -o build/bin/dpgcerts.com ./cmd/dpgcerts-console)

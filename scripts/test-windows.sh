@@ -145,20 +145,25 @@ GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/keychain.exe" ./scrip
 # expect_statuses JSON_FILE ROOT_WIN EXPECTED_JSON SUBDIR: each file in the
 # scan's JSON has the status expected.json gives it, at its Windows path.
 expect_statuses() {
-  python3 - "$@" <<'EOF'
-import json, sys
-got_file, root, expected_file, sub = sys.argv[1:]
-got = {f["path"]: f["status"] for f in json.load(open(got_file, encoding="utf-8"))["files"]}
-want = {}
-for f in json.load(open(expected_file, encoding="utf-8"))["files"]:
-    if f["path"].startswith(sub + "/"):
-        want[root + "\\" + f["path"][len(sub) + 1:].replace("/", "\\")] = f["status"]
-bad = [f"{p}: got {got.get(p)}, want {s}" for p, s in sorted(want.items()) if got.get(p) != s]
-bad += [f"{p}: not expected" for p in sorted(set(got) - set(want))]
-if bad:
-    print("\n".join(bad), file=sys.stderr)
-    sys.exit(1)
-EOF
+  node -e '
+    const fs = require("fs");
+    const [gotFile, root, expectedFile, sub] = process.argv.slice(1);
+    const got = new Map(JSON.parse(fs.readFileSync(gotFile, "utf8")).files.map((f) => [f.path, f.status]));
+    const want = new Map();
+    for (const f of JSON.parse(fs.readFileSync(expectedFile, "utf8")).files) {
+      if (f.path.startsWith(sub + "/")) {
+        want.set(root + "\\" + f.path.slice(sub.length + 1).replaceAll("/", "\\"), f.status);
+      }
+    }
+    const bad = [];
+    for (const [p, s] of want) if (got.get(p) !== s) bad.push(`${p}: got ${got.get(p)}, want ${s}`);
+    for (const p of got.keys()) if (!want.has(p)) bad.push(`${p}: not expected`);
+    if (bad.length) { console.error(bad.join("\n")); process.exit(1); }
+  ' "$@"
+}
+# free_port: a free TCP port on loopback.
+free_port() {
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
 }
 
 step "scan"
@@ -220,7 +225,7 @@ check "passwords remembered in Credential Manager open the files" \
   expect_statuses "$work/scan-keychain.json" "$certs_win" "$work/fixtures/expected.json" certs
 
 step "install, activate, sync against the sandbox"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 portal=http://127.0.0.1:$port
 start_sandbox() {
   "$work/dpgcerts-linux" sandbox --addr "127.0.0.1:$port" --db "$work/sandbox.db" --quiet >"$work/sandbox.log" 2>&1 &
@@ -256,7 +261,7 @@ run win 120 build/bin/dpgcerts.exe install --portal "$portal" \
 check "install of another organisation's file exits 1 (rc $rc)" [ "$rc" = 1 ]
 check "... with cvr_mismatch" grep -q cvr_mismatch "$work/install-other.txt"
 
-sha=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1], encoding="utf-8"))["files"][0]["certificate"]["sha256"])' \
+sha=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).files[0].certificate.sha256)' \
   <(win 60 build/bin/dpgcerts.exe scan --json --no-cache --passwords "$passwords_win" "$portal_win\\exchange-fornyet.p12" 2>/dev/null))
 run win 120 build/bin/dpgcerts.exe activate --portal "$portal" --integration exchange_online \
   --certificate "${sha:0:12}" >"$work/activate.txt" 2>&1
@@ -279,7 +284,7 @@ sandbox_stop
 
 step "the sandbox under Wine"
 # The last command: dpgcerts.exe sandbox, with the Linux build as its client.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 # timeout itself in the background (not the win function's subshell), so
 # that killing it ends the program.
 timeout -k 10 120 "$WINE" build/bin/dpgcerts.exe sandbox --addr "127.0.0.1:$port" --quiet >"$work/sandbox-wine.log" 2>&1 &

@@ -363,7 +363,7 @@ startmenu=$profile/AppData/Roaming/Microsoft/Windows/Start\ Menu/Programs/DPG\ C
 user_path() { win 60 reg query 'HKCU\Environment' /v Path 2>/dev/null | tr -d '\r' | sed -n 's/.*REG_[A-Z_]*SZ[[:space:]]*//p'; }
 uninstall_key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\dk.timengodpg.dpgcerts'
 
-install() {
+install() { # install [--path-untouched]
   local rc
   run win 300 build/bin/dpgcerts-amd64-installer.exe /S
   wait_wine
@@ -374,7 +374,9 @@ install() {
   check "installed dpgcerts.exe is the release" cmp -s "$install_dir/dpgcerts.exe" build/bin/dpgcerts.exe
   check "Start-menu shortcuts" bash -c '[ -f "$1/DPG Certificates.lnk" ] && [ -f "$1/Uninstall DPG Certificates.lnk" ]' _ "$startmenu"
   check "the Settings > Apps entry" has_key "$uninstall_key"
-  check "the install folder is on the user's PATH" grep -qiF 'Programs\DPG Certificates' <<<"$(user_path)"
+  if [ "${1:-}" != --path-untouched ]; then
+    check "the install folder is on the user's PATH" grep -qiF 'Programs\DPG Certificates' <<<"$(user_path)"
+  fi
 }
 uninstall() { # uninstall ARGS...
   local rc
@@ -397,11 +399,26 @@ uninstall /S
 check "uninstall.exe /S keeps the data" [ -s "$local_data/dpgcerts.db" ]
 check "the user's own PATH entries are kept" [ "$(user_path)" = 'C:\Tools;%USERPROFILE%\bin' ]
 
-install
+# A PATH longer than NSIS's 1024-character strings can't even be read: it
+# must be left exactly as it was, not cut.
+long_path='C:\Tools'
+while [ ${#long_path} -lt 2000 ]; do long_path+=';C:\Program Files\Vendor Tool\bin'; done
+win 60 reg add 'HKCU\Environment' /v Path /t REG_EXPAND_SZ /d "$long_path" /f >/dev/null 2>&1
+install --path-untouched
+check "a 2000-character PATH is left as it was by the installer" [ "$(user_path)" = "$long_path" ]
 mkdir -p "$roaming_data" && echo old >"$roaming_data/dpgcerts.db"
 uninstall /S /REMOVEDATA
+check "... and by the uninstaller" [ "$(user_path)" = "$long_path" ]
 check "uninstall.exe /S /REMOVEDATA removes the data" [ ! -e "$local_data" ]
 check "... and an old cache in Roaming" [ ! -e "$roaming_data" ]
+
+# One that can be read, but not grown by the install folder within 1024.
+long_path=${long_path:0:1000}
+win 60 reg add 'HKCU\Environment' /v Path /t REG_EXPAND_SZ /d "$long_path" /f >/dev/null 2>&1
+install --path-untouched
+check "a 1000-character PATH is left as it was by the installer" [ "$(user_path)" = "$long_path" ]
+uninstall /S
+check "... and by the uninstaller" [ "$(user_path)" = "$long_path" ]
 
 echo "test-windows: done in $((SECONDS - started))s"
 if [ "$failures" -gt 0 ]; then

@@ -152,7 +152,12 @@ FunctionEnd
         ${Loop}
     ${EndIf}
     ${If} $R8 == "ok"
-        StrLen $R7 "$R9;$INSTDIR;"
+        # Counted apart: a joined string would be cut at NSIS_MAX_STRLEN
+        # itself, and so never look too long.
+        StrLen $R7 $R9
+        StrLen $R6 $INSTDIR
+        IntOp $R7 $R7 + $R6
+        IntOp $R7 $R7 + 2
         ${If} $R7 >= ${NSIS_MAX_STRLEN}
             StrCpy $R8 "skip"
         ${EndIf}

@@ -9,19 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 )
 
 // Names of the files kept in the default folder.
 const (
 	dbName  = "dpgcerts.db"
 	logName = "dpgcerts.log"
-)
-
-var (
-	defaultOnce sync.Once
-	defaultPath string
-	defaultErr  error
 )
 
 // DefaultPath is where the window and the CLI keep the database unless told
@@ -32,15 +25,14 @@ var (
 //     mode is unsafe, and this is a cache of this machine's files.
 //   - macOS and Linux: dpgcerts/dpgcerts.db in os.UserConfigDir().
 //
-// On Windows the first call in a process moves a cache that an earlier
-// version left in %APPDATA%\dpgcerts (the database with its -wal and -shm
-// files, and the log). If it can't be moved (say, an old window still has it
-// open), that place is used this time and the move is tried again next time.
+// On Windows it first moves a cache that an earlier version left in
+// %APPDATA%\dpgcerts (the database with its -wal and -shm files, and the
+// log), once: after that the new place has a database and nothing moves. If
+// it can't be moved (say, an old window still has it open), the old place
+// is returned and the move is tried again on the next call. It reads the
+// environment on every call, so tests may move the folders.
 func DefaultPath() (string, error) {
-	defaultOnce.Do(func() {
-		defaultPath, defaultErr = resolveDefault(runtime.GOOS, os.UserConfigDir, os.UserCacheDir)
-	})
-	return defaultPath, defaultErr
+	return resolveDefault(runtime.GOOS, os.UserConfigDir, os.UserCacheDir)
 }
 
 // resolveDefault is DefaultPath for an OS and its per-user folders.

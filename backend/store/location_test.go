@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -109,4 +110,17 @@ func TestMoveCache(t *testing.T) {
 			t.Error("the -wal moved without its database")
 		}
 	})
+}
+
+func TestDefaultPathFollowsTheEnvironment(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("XDG_CONFIG_HOME moves the config directory on Linux only")
+	}
+	for _, dir := range []string{t.TempDir(), t.TempDir()} {
+		t.Setenv("XDG_CONFIG_HOME", dir)
+		got, err := DefaultPath()
+		if want := filepath.Join(dir, "dpgcerts", "dpgcerts.db"); err != nil || got != want {
+			t.Errorf("got %q, %v; want %q", got, err, want)
+		}
+	}
 }

@@ -26,7 +26,7 @@ TAGS_FLAG := $(if $(strip $(WAILS_TAGS)),-tags "$(WAILS_TAGS)")
 
 NODE_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: all deps deps-apt deps-wails deps-node deps-npm bindings build run test test-go test-frontend fuzz bench fmt lint clean build-windows dist test-dist vet-cross
+.PHONY: all deps deps-apt deps-wails deps-node deps-npm bindings build run test test-go test-frontend fuzz bench fmt lint clean build-windows dist test-dist test-windows vet-cross
 
 all: build
 
@@ -69,9 +69,9 @@ build: deps
 run: build
 	./build/bin/dpgcerts $(ARGS)
 
-## test: vet (also for Windows and macOS), Go tests with -race, frontend tests and type check, the Windows release and its packaging check, then every fuzz target for FUZZTIME
+## test: vet (also for Windows and macOS), Go tests with -race, frontend tests and type check, the Windows release, its packaging check and its run under Wine, then every fuzz target for FUZZTIME
 test: deps
-	$(MAKE) --no-print-directory test-go vet-cross test-frontend dist test-dist fuzz test-e2e test-window
+	$(MAKE) --no-print-directory test-go vet-cross test-frontend dist test-dist test-windows fuzz test-e2e test-window
 
 test-go:
 	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
@@ -128,6 +128,13 @@ dist: deps
 ## test-dist: the packaging check of what make dist built
 test-dist:
 	bash scripts/test-dist.sh
+
+## test-windows: the release of make dist run under Wine: the CLI against the
+## sandbox, Credential Manager, Windows paths, dpgcerts.com in cmd.exe, the
+## window's start without WebView2, the silent installer and uninstaller
+# (bounded as a whole too: each Wine call has its own timeout)
+test-windows:
+	timeout -k 30 900 bash scripts/test-windows.sh
 
 ## vet-cross: go vet as Windows (cgo with mingw, as the release) and as macOS
 ## (cgo off: no macOS SDK here; every package of ours is vetted, the cgo parts

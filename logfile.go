@@ -5,6 +5,8 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+
+	"dpgcerts/backend/store"
 )
 
 // maxLogSize is the size past which the log starts afresh when the window
@@ -12,18 +14,18 @@ import (
 const maxLogSize = 1 << 20
 
 // openLog sends the window's log (the standard logger, and slog through it)
-// to dpgcerts.log in the user's config directory, next to the cache:
-// %APPDATA%\dpgcerts on Windows, ~/Library/Application Support/dpgcerts on
-// macOS, ~/.config/dpgcerts on Linux. A window started from the Start menu or
-// the Dock has no terminal to log to. Lines still go to stderr when there is
-// one. If the file can't be opened, the log stays on stderr. The returned
+// to dpgcerts.log next to the default cache (store.DefaultPath):
+// %LOCALAPPDATA%\dpgcerts on Windows, ~/Library/Application Support/dpgcerts
+// on macOS, ~/.config/dpgcerts on Linux. A window started from the Start menu
+// or the Dock has no terminal to log to. Lines still go to stderr when there
+// is one. If the file can't be opened, the log stays on stderr. The returned
 // function closes the file.
 func openLog() (closeLog func()) {
-	dir, err := os.UserConfigDir()
+	db, err := store.DefaultPath()
 	if err != nil {
 		return func() {}
 	}
-	dir = filepath.Join(dir, "dpgcerts")
+	dir := filepath.Dir(db)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return func() {}
 	}

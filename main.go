@@ -58,6 +58,9 @@ func main() {
 	closeLog := openLog()
 	defer closeLog()
 	services := app.New(opts)
+	if services.CacheError() != nil {
+		cacheFailed(opts.Lang, services.CacheError())
+	}
 	width, height := services.WindowSize()
 
 	err = wails.Run(&options.App{
@@ -74,6 +77,7 @@ func main() {
 		Bind:             services.Bind(),
 		ErrorFormatter:   app.FormatError,
 		Linux:            &linux.Options{Icon: icon, ProgramName: "dpgcerts"},
+		Windows:          windowsOptions(opts.Lang),
 		// Files dropped on the window reach the frontend as paths. The
 		// webview stays a drop target (on Linux, disabling it unsets the GTK
 		// drop target and no drop arrives); the runtime stops the browser
@@ -81,7 +85,7 @@ func main() {
 		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
 	})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "dpgcerts:", err)
+		startFailed(opts.Lang, err)
 		os.Exit(1)
 	}
 }
@@ -97,7 +101,7 @@ func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
 		fmt.Fprintln(stderr, "       dpgcerts --version                    print the version")
 		fs.PrintDefaults()
 	}
-	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts/ in the user's config dir)")
+	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts.db in %LOCALAPPDATA%\\dpgcerts on Windows, the user config dir elsewhere)")
 	useSandbox := fs.Bool("sandbox", false, "try the portal safely: open the window against an in-process sandbox portal (in memory, loopback)")
 	lang := fs.String("lang", "", "the window's `language`, da or en (default: the one chosen last in the window, else the system's)")
 	if err := fs.Parse(args); err != nil {

@@ -79,7 +79,13 @@ type Services struct {
 	core *core
 	opts Options
 	all  []service
+	// cacheErr is why the cache could not be opened (the window then runs
+	// on an in-memory one); nil when it opened.
+	cacheErr error
 }
+
+// CacheError is why the cache could not be opened, nil when it opened.
+func (s *Services) CacheError() error { return s.cacheErr }
 
 // New builds the bound structs and opens the cache. A cache that can't be
 // opened is logged and replaced by an in-memory one: the window still opens.
@@ -93,6 +99,7 @@ func New(opts Options) *Services {
 		log.Printf("dpgcerts: %v; using the real clock", err)
 	}
 	st, err := rt.OpenStore(opts.DBPath)
+	cacheErr := err
 	if err != nil {
 		log.Printf("dpgcerts: the cache can't be opened, keeping nothing: %v", err)
 		st, err = store.Open(store.Memory)
@@ -113,7 +120,7 @@ func New(opts Options) *Services {
 	certs := newCertificates(c)
 	help := newHelp(c)
 	p := newPortal(c, certs.lib, opts.Sandbox)
-	return &Services{App: a, Certificates: certs, Help: help, Portal: p, core: c, opts: opts,
+	return &Services{App: a, Certificates: certs, Help: help, Portal: p, cacheErr: cacheErr, core: c, opts: opts,
 		all: []service{a, certs, help, p}}
 }
 

@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick dbus-daemon gnome-keyring time chromium)
 # make dist: the Windows cross build, the installer, signing, the packaging check.
 packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file p7zip-full)
+# make test-windows: the release under Wine, and xdotool to answer its
+# message boxes under Xvfb.
+packages+=(wine64 xdotool)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

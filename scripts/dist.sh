@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a release of dpgcerts with its version.
 #
-#   scripts/dist.sh windows   build/bin/dpgcerts.exe and
+#   scripts/dist.sh windows   build/bin/dpgcerts.exe, its console companion
+#                             build/bin/dpgcerts.com and
 #                             build/bin/dpgcerts-amd64-installer.exe, signed
 #                             (cross-built with mingw on Linux, or built on
 #                             Windows in an MSYS2 shell)
@@ -59,13 +60,27 @@ started=$SECONDS
 # the working tree.
 rm -rf "$stage"
 mkdir -p "$stage"
-git ls-files -z --cached --others --exclude-standard |
-  while IFS= read -r -d '' f; do
-    # Skip files deleted from the working tree but not yet from the index.
-    if [ -e "$f" ]; then printf '%s\0' "$f"; fi
-  done |
-  tar --null -T - -cf - |
-  tar -xf - -C "$stage"
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
+  git ls-files -z --cached --others --exclude-standard |
+    while IFS= read -r -d '' f; do
+      # Skip files deleted from the working tree but not yet from the index.
+      if [ -e "$f" ]; then printf '%s\0' "$f"; fi
+    done |
+    tar --null -T - -cf - |
+    tar -xf - -C "$stage"
+else
+  # A source archive, not a checkout: everything but what .gitignore keeps
+  # out of the repository.
+  echo "dist: not a git checkout: copying the source tree"
+  tar --exclude=./.git --exclude=./build/bin --exclude=./frontend/node_modules \
+    --exclude='./frontend/dist/*' --exclude=./frontend/wailsjs \
+    --exclude=./e2e/node_modules --exclude=./artifacts \
+    --exclude=./build/windows/installer/wails_tools.nsh \
+    --exclude=./build/windows/installer/tmp -cf - . |
+    tar -xf - -C "$stage"
+  # The placeholder that keeps go:embed working before the frontend is built.
+  mkdir -p "$stage/frontend/dist" && touch "$stage/frontend/dist/.gitkeep"
+fi
 [ -d frontend/node_modules ] || { echo "dist: frontend/node_modules is missing: run make deps" >&2; exit 1; }
 cp -al frontend/node_modules "$stage/frontend/" 2>/dev/null ||
   cp -a frontend/node_modules "$stage/frontend/"
@@ -117,29 +132,79 @@ case "$platform" in
     # uninstaller and on the installer.
     bash_path=$(command -v bash)
     sign_script=$root/scripts/sign-windows.sh
+    console_binary=$stage/build/bin/dpgcerts.com
     if command -v cygpath >/dev/null; then
       bash_path=$(cygpath -w "$bash_path")
       sign_script=$(cygpath -m "$sign_script")
+      console_binary=$(cygpath -m "$console_binary")
     fi
     # bash's path goes unquoted: cmd.exe (makensis on Windows) would strip
     # the quotes of a command line that starts with one. It has no spaces.
     cat >"$stage/build/windows/installer/dist.nsh" <<EOF
 !define DIST_VERSION_NUMBERS "$numbers"
 !define DIST_SIGN '$bash_path "$sign_script"'
+!define DIST_CONSOLE_BINARY "$console_binary"
 EOF
 
+    windres=windres # MSYS2's mingw on Windows
     if [ "$(go env GOHOSTOS)" != windows ]; then
       export CC=${CC:-x86_64-w64-mingw32-gcc} CXX=${CXX:-x86_64-w64-mingw32-g++}
+      windres=x86_64-w64-mingw32-windres
     fi
+
+    # dpgcerts.com, the console companion (cmd/dpgcerts-console): the
+    # command line without the window, for scripts that need its exit
+    # status. Built and signed first, as project.nsi packs it. Stripped
+    # (-s -w) as wails strips dpgcerts.exe.
+    # Its version resource and icon, as wails gives dpgcerts.exe, from a
+    # resource script compiled by mingw's windres into a .syso that go build
+    # links in (the snapshot only, never the working tree).
+    com_numbers=${numbers//./,}
+    node -e '
+      const p = JSON.parse(require("fs").readFileSync("wails.json", "utf8")).info;
+      const q = (s) => JSON.stringify(s);
+      const [version, numbers] = process.argv.slice(1);
+      console.log(`1 ICON "../../build/windows/icon.ico"
+1 VERSIONINFO
+FILEVERSION ${numbers}
+PRODUCTVERSION ${numbers}
+FILEOS 0x40004
+FILETYPE 0x1
+BEGIN
+  BLOCK "StringFileInfo"
+  BEGIN
+    BLOCK "000004b0"
+    BEGIN
+      VALUE "CompanyName", ${q(p.companyName)}
+      VALUE "FileDescription", ${q(p.productName + " (command line)")}
+      VALUE "FileVersion", ${q(version)}
+      VALUE "InternalName", "dpgcerts"
+      VALUE "LegalCopyright", ${q(p.copyright)}
+      VALUE "OriginalFilename", "dpgcerts.com"
+      VALUE "ProductName", ${q(p.productName)}
+      VALUE "ProductVersion", ${q(version)}
+    END
+  END
+  BLOCK "VarFileInfo"
+  BEGIN
+    VALUE "Translation", 0x0, 1200
+  END
+END`);
+    ' "$version" "$com_numbers" >"$stage/cmd/dpgcerts-console/console.rc"
+    (cd "$stage/cmd/dpgcerts-console" && ${WINDRES:-$windres} -c 65001 \
+      -O coff -o rsrc_windows_amd64.syso console.rc)
+    (cd "$stage" && GOOS=windows GOARCH=amd64 CGO_ENABLED=1 \
+      go build -trimpath -ldflags "-s -w $ldflags" -o build/bin/dpgcerts.com ./cmd/dpgcerts-console)
+    bash scripts/sign-windows.sh "$stage/build/bin/dpgcerts.com"
     # cgo on: without it the .exe builds, but SQLite fails when it runs.
     (cd "$stage" && CGO_ENABLED=1 wails build -platform windows/amd64 -nsis \
       -installscope user -o dpgcerts.exe "${wails_flags[@]}")
 
     mkdir -p build/bin
-    for f in dpgcerts.exe dpgcerts-amd64-installer.exe; do
+    for f in dpgcerts.exe dpgcerts.com dpgcerts-amd64-installer.exe; do
       cp -f "$stage/build/bin/$f" "build/bin/$f"
     done
-    bash scripts/sign-windows.sh --verify build/bin/dpgcerts.exe build/bin/dpgcerts-amd64-installer.exe
+    bash scripts/sign-windows.sh --verify build/bin/dpgcerts.exe build/bin/dpgcerts.com build/bin/dpgcerts-amd64-installer.exe
     # The version the packaging check expects, and the certificate to check
     # the signature against (empty: the system's roots).
     printf 'VERSION=%q\nSIGN_CAFILE=%q\n' "$version" "${SIGN_CAFILE:-}" >build/bin/dist-windows.env

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The packaging check, run after `make dist` (scripts/dist.sh windows):
 # - the program and the installer exist and are 64-bit Windows GUI programs
-#   (PE32+);
-# - the program was built with cgo (SQLite needs it) and with the version;
-# - both carry an Authenticode signature that osslsigncode verifies;
-# - the installer holds that signed program, the WebView2 bootstrapper and a
-#   signed uninstaller, and asks for no administrator rights;
+#   (PE32+), and the console companion dpgcerts.com a 64-bit console program;
+# - the program and the companion were built with cgo (SQLite needs it) and
+#   with the version, and the companion without the WebView;
+# - all three carry an Authenticode signature that osslsigncode verifies;
+# - the installer holds that signed program and companion, the WebView2
+#   bootstrapper and a signed uninstaller, and asks for no administrator
+#   rights;
 # - the version resources hold the version: the strings in full, the fixed
 #   numbers as scripts/dist-version.sh derives them;
 # - the product name, company and copyright are there.
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 . scripts/dist-version.sh
 
 exe=build/bin/dpgcerts.exe
+com=build/bin/dpgcerts.com
 installer=build/bin/dpgcerts-amd64-installer.exe
 failures=0
 
@@ -41,7 +44,7 @@ for c in "${numeric_cases[@]}"; do
   check "dist_numeric ${c%%=*} = ${c#*=}" [ "$got" = "${c#*=}" ]
 done
 
-for f in "$exe" "$installer"; do
+for f in "$exe" "$com" "$installer"; do
   if [ ! -f "$f" ]; then
     fail "$f exists (run make dist first)"
     exit 1
@@ -55,6 +58,7 @@ echo "checking the build of $VERSION"
 is_pe64_gui() { file -b "$1" | grep -q '^PE32+ executable (GUI) x86-64'; }
 check "$exe is a PE32+ GUI program" is_pe64_gui "$exe"
 check "$installer is a PE32+ GUI program" is_pe64_gui "$installer"
+check "$com is a PE32+ console program" bash -c "file -b '$com' | grep -q '^PE32+ executable (console) x86-64'"
 check "$installer is an NSIS installer" bash -c "LC_ALL=C grep -qaF NullsoftInst '$installer'"
 
 buildinfo=$(go version -m "$exe")
@@ -62,17 +66,23 @@ check "$exe was built with CGO_ENABLED=1" grep -q $'^\tbuild\tCGO_ENABLED=1$' <<
 check "$exe was built for windows/amd64" grep -q $'^\tbuild\tGOOS=windows$' <<<"$buildinfo"
 # -trimpath keeps -ldflags out of the build info: look for the string itself.
 check "$exe holds main.version $VERSION" bash -c "LC_ALL=C grep -qaF -- '$VERSION' '$exe'"
+cominfo=$(go version -m "$com")
+check "$com was built with CGO_ENABLED=1" grep -q $'^\tbuild\tCGO_ENABLED=1$' <<<"$cominfo"
+check "$com is the console companion (cmd/dpgcerts-console)" grep -q $'^\tpath\tdpgcerts/cmd/dpgcerts-console$' <<<"$cominfo"
+check "$com links no WebView (no wailsapp module)" bash -c '! grep -q wailsapp <<<"$1"' _ "$cominfo"
+check "$com holds main.version $VERSION" bash -c "LC_ALL=C grep -qaF -- '$VERSION' '$com'"
 
 check "both files carry a signature that verifies" \
-  env SIGN_CAFILE="${SIGN_CAFILE:-}" bash scripts/sign-windows.sh --verify "$exe" "$installer"
+  env SIGN_CAFILE="${SIGN_CAFILE:-}" bash scripts/sign-windows.sh --verify "$exe" "$com" "$installer"
 
 # Inside the installer (7-Zip reads NSIS installers): the signed program,
 # byte for byte; the WebView2 bootstrapper; a signed uninstaller.
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
-if 7z x -y -o"$unpacked" "$installer" dpgcerts.exe uninstall.exe \
+if 7z x -y -o"$unpacked" "$installer" dpgcerts.exe dpgcerts.com uninstall.exe \
   '$PLUGINSDIR/webview2bootstrapper/MicrosoftEdgeWebview2Setup.exe' >/dev/null; then
   check "the installer holds the signed $exe" cmp -s "$unpacked/dpgcerts.exe" "$exe"
+  check "the installer holds the signed $com" cmp -s "$unpacked/dpgcerts.com" "$com"
   check "the installer holds the WebView2 bootstrapper" \
     test -s "$unpacked/\$PLUGINSDIR/webview2bootstrapper/MicrosoftEdgeWebview2Setup.exe"
   check "the installer's uninstaller is signed" \
@@ -109,7 +119,7 @@ has_fixed_version() {
 }
 
 numbers=$(dist_numeric "$VERSION")
-for f in "$exe" "$installer"; do
+for f in "$exe" "$com" "$installer"; do
   check "$f: ProductVersion is $VERSION" has_string "$f" ProductVersion "$VERSION"
   check "$f: FileVersion is $VERSION" has_string "$f" FileVersion "$VERSION"
   check "$f: fixed file version is $numbers" has_fixed_version "$f" "$numbers"
@@ -120,6 +130,8 @@ for f in "$exe" "$installer"; do
 done
 check "$exe: FileDescription is DPG Certificates" has_string "$exe" FileDescription "DPG Certificates"
 check "$exe: OriginalFilename is dpgcerts.exe" has_string "$exe" OriginalFilename "dpgcerts.exe"
+check "$com: OriginalFilename is dpgcerts.com" has_string "$com" OriginalFilename "dpgcerts.com"
+check "$com: FileDescription is DPG Certificates (command line)" has_string "$com" FileDescription "DPG Certificates (command line)"
 
 if [ "$failures" -gt 0 ]; then
   echo "packaging check: $failures failed" >&2

@@ -30,6 +30,9 @@ const (
 	PermissionDenied = "permission_denied"
 	NotAFile         = "not_a_file"
 	IOError          = "io_error"
+	// OnlineOnly is a file whose content is in the cloud only (OneDrive or
+	// SharePoint Files-On-Demand): reading it would download it.
+	OnlineOnly = "online_only"
 
 	// The portal's answers (backend/portal/API.md, "Errors").
 	BadRequest             = "bad_request"
@@ -99,7 +102,7 @@ const (
 var All = []string{
 	Internal,
 	PasswordRequired, UnsupportedEncryption, Malformed, NotACertificate, EmptyFile, TooLarge, KeyMismatch, NoCertificate,
-	FileNotFound, PermissionDenied, NotAFile, IOError,
+	FileNotFound, PermissionDenied, NotAFile, IOError, OnlineOnly,
 	BadRequest, PayloadTooLarge, Unauthenticated, NotRegistered, MigrationRequired, InvalidPKCS12, WrongPassword,
 	NoPrivateKey, CertificateExpired, CertificateNotYetValid, CVRMismatch, NotFound, PreconditionFailed, RateLimited, Unavailable,
 	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable,

@@ -284,12 +284,12 @@ func (s *scanner) walk(ctx context.Context, paths []string, jobs chan<- job, res
 			if !fail(abs, err) {
 				return
 			}
-		case fi.Mode().IsRegular():
-			if !send(job{path: abs, follow: true}) {
-				return
-			}
 		case fi.IsDir():
 			if !s.walkDir(ctx, abs, send, fail) {
+				return
+			}
+		case kindOf(fi.Mode(), fileAttrs(fi)) != kindSkip:
+			if !send(job{path: abs, follow: true}) {
 				return
 			}
 		default:
@@ -323,7 +323,7 @@ func (s *scanner) walkDir(ctx context.Context, root string, send func(job) bool,
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		if entryKind(d) == kindSkip {
 			return nil // folders are walked; links, devices, pipes skipped
 		}
 		if !send(job{path: path}) {
@@ -347,8 +347,11 @@ func (s *scanner) process(j job) result {
 		stat = os.Stat
 	}
 	fi, err := stat(j.path)
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errNotAFile // replaced by a link or a pipe since the walk
+	k := kindSkip
+	if err == nil {
+		if k = kindOf(fi.Mode(), fileAttrs(fi)); k == kindSkip {
+			err = errNotAFile // replaced by a link or a pipe since the walk
+		}
 	}
 	if err != nil {
 		return result{file: errorFile(j.path, err)}
@@ -360,6 +363,11 @@ func (s *scanner) process(j job) result {
 		f.Path = j.path
 		certs.Judge(&f, s.now, s.warnDays)
 		return result{file: f}
+	}
+	// Online only, and not read before as it is now: opening it would
+	// download it.
+	if k == kindOnlineOnly {
+		return result{file: errorFile(j.path, errOnlineOnly)}
 	}
 
 	data, fi, err := readFile(j.path)
@@ -437,7 +445,7 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if !fi.Mode().IsRegular() {
+	if kindOf(fi.Mode(), fileAttrs(fi)) != kindFile {
 		return nil, nil, errNotAFile
 	}
 	limit := int64(certs.MaxFileSize) + 1
@@ -482,6 +490,8 @@ func errorFile(path string, err error) certs.File {
 		code, msg = errs.FileNotFound, "The file or folder does not exist."
 	case errors.Is(err, fs.ErrPermission):
 		code, msg = errs.PermissionDenied, "No permission to read this file or folder. Check its permissions."
+	case errors.Is(err, errOnlineOnly):
+		code, msg = errs.OnlineOnly, "Online-only file (OneDrive or SharePoint): download it first, e.g. with Always keep on this device."
 	case errors.Is(err, errNotAFile):
 		code, msg = errs.NotAFile, "This is not a regular file (for example a device or a pipe)."
 	case errors.As(err, &pe):

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -35,19 +36,10 @@ type Store struct {
 	path string
 }
 
-// DefaultPath is where the window and the CLI keep the database unless told
-// otherwise: <user config dir>/dpgcerts/dpgcerts.db.
-func DefaultPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("store: no config directory: %w", err)
-	}
-	return filepath.Join(dir, "dpgcerts", "dpgcerts.db"), nil
-}
-
 // Open opens (creating if needed) the database at path and applies any
 // pending migrations. A new file gets mode 0600 and a new parent directory
-// 0700, as the file names the organisation's certificate files.
+// 0700, as the file names the organisation's certificate files (off
+// Windows; see modeBits).
 func Open(path string) (*Store, error) {
 	return open(path, migrationsFS)
 }
@@ -79,7 +71,7 @@ func open(path string, migrations fs.FS) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if !memory {
+	if !memory && modeBits {
 		// SQLite gives -wal and -shm the main file's mode; make sure anyway.
 		for _, suffix := range []string{"-wal", "-shm"} {
 			if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -105,11 +97,19 @@ func createPrivate(path string) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
+	if !modeBits {
+		return nil
+	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
 	return nil
 }
+
+// modeBits is false on Windows, where chmod only toggles the read-only bit
+// (and fails with a sharing violation on the -shm file SQLite holds open).
+// There the per-user profile's ACL keeps the cache private.
+const modeBits = runtime.GOOS != "windows"
 
 // Path is the path the store was opened with.
 func (s *Store) Path() string { return s.path }

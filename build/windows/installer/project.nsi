@@ -21,11 +21,20 @@
 #   %LOCALAPPDATA%\Programs\DPG Certificates;
 # - installs the WebView2 runtime with Microsoft's bootstrapper (carried
 #   inside the installer) when the machine has no runtime yet;
+# - installs dpgcerts.com beside dpgcerts.exe when dist.nsh names it: the
+#   console companion, so that scripts get the command line's exit status;
+# - adds the install folder to the user's PATH (a ticked box on the
+#   components page; a silent install does it unless given /NOPATH), so
+#   `dpgcerts scan ...` works in cmd.exe and PowerShell, where dpgcerts.com
+#   wins over dpgcerts.exe. A PATH too long for NSIS's strings (1024
+#   characters) is left alone rather than cut;
 # - adds a Start-menu folder with the program and its uninstaller, and an
 #   entry under Settings > Apps;
-# - its uninstaller removes the program and keeps the user's data (the cache
-#   and log under %APPDATA%\dpgcerts, the window's WebView2 data) unless the
-#   user ticks "Remove my data", or runs it with /REMOVEDATA.
+# - its uninstaller removes the program and the PATH entry, and keeps the
+#   user's data (the cache and log under %LOCALAPPDATA%\dpgcerts, or
+#   %APPDATA%\dpgcerts where an earlier version left them, and the window's
+#   WebView2 data) unless the user ticks "Remove my data", or runs it with
+#   /REMOVEDATA.
 
 !include /NONFATAL "dist.nsh"
 
@@ -51,7 +60,9 @@
   !define DIST_VERSION_NUMBERS "${INFO_PRODUCTVERSION}.0"
 !endif
 
-!define DATA_DIR "$APPDATA\dpgcerts"
+!define DATA_DIR "$LOCALAPPDATA\dpgcerts"
+# Where versions before the move to Local kept the cache (store.DefaultPath).
+!define OLD_DATA_DIR "$APPDATA\dpgcerts"
 !define WEBVIEW_DATA_DIR "$APPDATA\${PRODUCT_EXECUTABLE}"
 !define STARTMENU_DIR "$SMPROGRAMS\${INFO_PRODUCTNAME}"
 
@@ -86,6 +97,8 @@ ShowUninstDetails show
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
 !include "Sections.nsh"
+!include "WordFunc.nsh"
+!include "WinMessages.nsh"
 
 !define MUI_ICON "..\icon.ico"
 !define MUI_UNICON "..\icon.ico"
@@ -93,6 +106,7 @@ ShowUninstDetails show
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${PRODUCT_EXECUTABLE}"
 
 !insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_COMPONENTS
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH
@@ -106,7 +120,76 @@ ShowUninstDetails show
 
 Function .onInit
     !insertmacro wails.checkArchitecture
+    ${GetParameters} $0
+    ClearErrors
+    ${GetOptions} $0 "/NOPATH" $1
+    ${IfNot} ${Errors}
+        !insertmacro UnselectSection ${SecPath}
+    ${EndIf}
 FunctionEnd
+
+# The user's PATH (HKCU\Environment), without $INSTDIR, in $R9; $R8 is "ok",
+# or "skip" when it can't be changed safely: longer than NSIS's strings hold
+# (ReadRegStr fails on a value that exists), or too long to add to.
+!macro DPG_PATH_WITHOUT_INSTDIR
+    StrCpy $R8 "ok"
+    ClearErrors
+    ReadRegStr $R9 HKCU "Environment" "Path"
+    ${If} ${Errors}
+        StrCpy $R9 ""
+        # No value is fine; a value too long to read is not.
+        StrCpy $R7 0
+        ${Do}
+            EnumRegValue $R6 HKCU "Environment" $R7
+            ${If} $R6 == ""
+                ${Break}
+            ${EndIf}
+            ${If} $R6 == "Path"
+                StrCpy $R8 "skip"
+                ${Break}
+            ${EndIf}
+            IntOp $R7 $R7 + 1
+        ${Loop}
+    ${EndIf}
+    ${If} $R8 == "ok"
+        # Counted apart: a joined string would be cut at NSIS_MAX_STRLEN
+        # itself, and so never look too long.
+        StrLen $R7 $R9
+        StrLen $R6 $INSTDIR
+        IntOp $R7 $R7 + $R6
+        IntOp $R7 $R7 + 2
+        ${If} $R7 >= ${NSIS_MAX_STRLEN}
+            StrCpy $R8 "skip"
+        ${EndIf}
+    ${EndIf}
+    ${If} $R8 == "ok"
+        # Every ";$INSTDIR;" (any case, with or without a trailing
+        # backslash) out of ";PATH;", then the outer semicolons off.
+        StrCpy $R9 ";$R9;"
+        ${Do}
+            StrCpy $R6 $R9
+            ${WordReplace} $R9 ";$INSTDIR;" ";" "+" $R9
+            ${WordReplace} $R9 ";$INSTDIR\;" ";" "+" $R9
+            ${WordReplace} $R9 ";;" ";" "+" $R9
+        ${LoopUntil} $R6 == $R9
+        ${If} $R9 == ";"
+            StrCpy $R9 ""
+        ${Else}
+            StrCpy $R9 $R9 "" 1
+            StrCpy $R9 $R9 -1
+        ${EndIf}
+    ${EndIf}
+!macroend
+
+!macro DPG_WRITE_PATH
+    ${If} $R9 == ""
+        DeleteRegValue HKCU "Environment" "Path"
+    ${Else}
+        WriteRegExpandStr HKCU "Environment" "Path" $R9
+    ${EndIf}
+    # Tell Explorer, so that new cmd.exe and PowerShell windows see it.
+    SendMessage ${HWND_BROADCAST} ${WM_SETTINGCHANGE} 0 "STR:Environment" /TIMEOUT=2000
+!macroend
 
 Section "${INFO_PRODUCTNAME}" SecProgram
     SectionIn RO
@@ -116,6 +199,9 @@ Section "${INFO_PRODUCTNAME}" SecProgram
 
     SetOutPath $INSTDIR
     !insertmacro wails.files
+    !ifdef DIST_CONSOLE_BINARY
+        File "/oname=dpgcerts.com" "${DIST_CONSOLE_BINARY}"
+    !endif
 
     CreateDirectory "${STARTMENU_DIR}"
     CreateShortcut "${STARTMENU_DIR}\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
@@ -130,12 +216,33 @@ Section "${INFO_PRODUCTNAME}" SecProgram
     WriteRegDWORD HKCU "${UNINST_KEY}" "NoRepair" 1
 SectionEnd
 
+Section "Add to PATH (dpgcerts in cmd.exe and PowerShell)" SecPath
+    !insertmacro DPG_PATH_WITHOUT_INSTDIR
+    ${If} $R8 == "ok"
+        ${If} $R9 == ""
+            StrCpy $R9 "$INSTDIR"
+        ${Else}
+            StrCpy $R9 "$R9;$INSTDIR"
+        ${EndIf}
+        !insertmacro DPG_WRITE_PATH
+        DetailPrint "Added $INSTDIR to your PATH"
+    ${Else}
+        DetailPrint "Your PATH is too long to change safely: add $INSTDIR to it by hand"
+    ${EndIf}
+SectionEnd
+
 Section "un.${INFO_PRODUCTNAME}" UnSecProgram
     SectionIn RO
     !insertmacro wails.setShellContext
 
     Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    Delete "$INSTDIR\dpgcerts.com"
     RMDir "$INSTDIR"
+
+    !insertmacro DPG_PATH_WITHOUT_INSTDIR
+    ${If} $R8 == "ok"
+        !insertmacro DPG_WRITE_PATH
+    ${EndIf}
 
     Delete "${STARTMENU_DIR}\${INFO_PRODUCTNAME}.lnk"
     Delete "${STARTMENU_DIR}\Uninstall ${INFO_PRODUCTNAME}.lnk"
@@ -153,6 +260,7 @@ SectionEnd
 Section /o "un.Remove my data (cache, log and window settings)" UnSecData
     SetShellVarContext current
     RMDir /r "${DATA_DIR}"
+    RMDir /r "${OLD_DATA_DIR}"
     RMDir /r "${WEBVIEW_DATA_DIR}"
 SectionEnd
 

@@ -11,20 +11,25 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/local"
+	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/revocation/revocationtest"
 )
 
 // events keeps the scan and revocation events.
 type events struct {
-	mu    sync.Mutex
-	names []string
-	scans chan local.ScanResult
-	revs  chan local.RevocationResult
+	mu       sync.Mutex
+	names    []string
+	progress []revocation.Progress
+	scans    chan local.ScanResult
+	revs     chan local.RevocationResult
 }
 
 func (e *events) emit(_ context.Context, name string, data any) {
 	e.mu.Lock()
 	e.names = append(e.names, name)
+	if p, ok := data.(revocation.Progress); ok && name == local.EventRevocationProgress {
+		e.progress = append(e.progress, p)
+	}
 	e.mu.Unlock()
 	switch d := data.(type) {
 	case local.ScanResult:
@@ -76,6 +81,13 @@ func TestRevocationInTheWindow(t *testing.T) {
 	waitFor(t, ev.scans, "scan:done")
 	if res := waitFor(t, ev.revs, "revocation:done"); res.Checked != 2 || res.Cancelled {
 		t.Errorf("revocation:done = %+v", res)
+	}
+	// Progress: 0 of 2 at the start, 2 of 2 at the end.
+	ev.mu.Lock()
+	progress := append([]revocation.Progress(nil), ev.progress...)
+	ev.mu.Unlock()
+	if len(progress) < 2 || progress[0] != (revocation.Progress{Total: 2}) || progress[len(progress)-1] != (revocation.Progress{Done: 2, Total: 2}) {
+		t.Errorf("revocation:progress = %+v, want 0 of 2 first and 2 of 2 last", progress)
 	}
 	ov, err := c.Overview()
 	if err != nil {

@@ -506,7 +506,9 @@ func cerName(f certs.File) string {
 	return base + ".cer"
 }
 
-// Events of the background revocation check after a scan.
+// Events of the background revocation check after a scan: progress (0 of
+// N at the start, then after the certificates' answers, at most every
+// progressEvery), and done at the end, cancelled or not.
 const (
 	EventRevocationProgress = "revocation:progress" // revocation.Progress
 	EventRevocationDone     = "revocation:done"     // RevocationResult
@@ -549,9 +551,11 @@ func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) 
 		return
 	}
 	var todo []certs.File
+	unique := map[string]bool{} // CheckFiles asks once per certificate
 	for _, f := range files {
 		if revocation.Checkable(f) {
 			todo = append(todo, f)
+			unique[f.Certificate.SHA256] = true
 		}
 	}
 	if len(todo) == 0 {
@@ -562,6 +566,9 @@ func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) 
 		defer c.scans.Done()
 		c.revMu.Lock()
 		defer c.revMu.Unlock()
+		// 0 of N first: the window shows the check before the first answer,
+		// which a slow responder may keep for seconds.
+		c.emit(EventRevocationProgress, revocation.Progress{Done: 0, Total: len(unique)})
 		var last time.Time
 		err := c.checker().CheckFiles(ctx, todo, false, func(p revocation.Progress) {
 			if time.Since(last) >= progressEvery || p.Done == p.Total {

@@ -113,6 +113,22 @@ export interface ScanResult {
   locked: string[] | null
 }
 
+/**
+ * The background revocation check after a scan or a sync: 0 of N at the
+ * start, then after the answers.
+ * @event revocation:progress revocation.Progress
+ */
+export interface RevocationProgress {
+  done: number
+  total: number
+}
+
+/** @event revocation:done local.RevocationResult */
+export interface RevocationResult {
+  checked: number
+  cancelled: boolean
+}
+
 /** @go local.UnlockResult */
 export interface UnlockResult {
   file: CertFile

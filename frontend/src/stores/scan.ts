@@ -49,8 +49,6 @@ export const useScanStore = defineStore('scan', () => {
         if (!cancelling.value) apply({ ...s, running: true })
       }),
       onEvent<ScanResult>('scan:done', (r) => void finished(r)),
-      // The background revocation check after a scan: its answers are in the overview now.
-      onEvent('revocation:done', () => void useCertificatesStore().load()),
     ]
     try {
       const s = await api.scanState()

@@ -19,7 +19,7 @@ import (
 type events struct {
 	mu       sync.Mutex
 	names    []string
-	progress []revocation.Progress
+	progress []local.RevocationProgress
 	scans    chan local.ScanResult
 	revs     chan local.RevocationResult
 }
@@ -27,7 +27,7 @@ type events struct {
 func (e *events) emit(_ context.Context, name string, data any) {
 	e.mu.Lock()
 	e.names = append(e.names, name)
-	if p, ok := data.(revocation.Progress); ok && name == local.EventRevocationProgress {
+	if p, ok := data.(local.RevocationProgress); ok && name == local.EventRevocationProgress {
 		e.progress = append(e.progress, p)
 	}
 	e.mu.Unlock()
@@ -79,15 +79,17 @@ func TestRevocationInTheWindow(t *testing.T) {
 
 	c.AddPaths([]string{goodPath, revokedPath})
 	waitFor(t, ev.scans, "scan:done")
-	if res := waitFor(t, ev.revs, "revocation:done"); res.Checked != 2 || res.Cancelled {
+	if res := waitFor(t, ev.revs, "revocation:done"); res.Run != 1 || res.Checked != 2 || res.Cancelled {
 		t.Errorf("revocation:done = %+v", res)
 	}
-	// Progress: 0 of 2 at the start, 2 of 2 at the end.
+	// Progress: 0 of 2 at the start, 2 of 2 at the end, all of run 1.
 	ev.mu.Lock()
-	progress := append([]revocation.Progress(nil), ev.progress...)
+	progress := append([]local.RevocationProgress(nil), ev.progress...)
 	ev.mu.Unlock()
-	if len(progress) < 2 || progress[0] != (revocation.Progress{Total: 2}) || progress[len(progress)-1] != (revocation.Progress{Done: 2, Total: 2}) {
-		t.Errorf("revocation:progress = %+v, want 0 of 2 first and 2 of 2 last", progress)
+	first := local.RevocationProgress{Run: 1, Progress: revocation.Progress{Total: 2}}
+	last := local.RevocationProgress{Run: 1, Progress: revocation.Progress{Done: 2, Total: 2}}
+	if len(progress) < 2 || progress[0] != first || progress[len(progress)-1] != last {
+		t.Errorf("revocation:progress = %+v, want %+v first and %+v last", progress, first, last)
 	}
 	ov, err := c.Overview()
 	if err != nil {

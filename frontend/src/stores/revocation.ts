@@ -13,9 +13,13 @@ export const useRevocationStore = defineStore('revocation', () => {
   const done = ref(0)
   const total = ref(0)
   const cancelling = ref(false)
+  // The last check seen to end: its progress may still arrive afterwards
+  // (wails dev sends each event on a goroutine of its own).
+  let ended = 0
   let stop: Array<() => void> = []
 
   function progress(p: RevocationProgress) {
+    if (p.run <= ended) return
     if (cancelling.value) return // no more counting once Cancel was pressed
     running.value = true
     done.value = p.done
@@ -23,6 +27,7 @@ export const useRevocationStore = defineStore('revocation', () => {
   }
 
   async function finished(res: RevocationResult) {
+    ended = Math.max(ended, res.run)
     running.value = false
     done.value = 0
     total.value = 0

@@ -509,7 +509,8 @@ func cerName(f certs.File) string {
 
 // Events of the background revocation check after a scan: progress (0 of
 // N at the start, then after the certificates' answers, at most every
-// progressEvery), and done at the end, cancelled or not.
+// progressEvery, and the last count always), and done at the end,
+// cancelled or not.
 const (
 	EventRevocationProgress = "revocation:progress" // RevocationProgress
 	EventRevocationDone     = "revocation:done"     // RevocationResult
@@ -583,13 +584,11 @@ func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) 
 		// 0 of N first: the window shows the check before the first answer,
 		// which a slow responder may keep for seconds.
 		c.emit(EventRevocationProgress, RevocationProgress{Run: run, Progress: revocation.Progress{Total: len(unique)}})
-		var last time.Time
-		err := c.checker().CheckFiles(ctx, todo, false, func(p revocation.Progress) {
-			if time.Since(last) >= progressEvery || p.Done == p.Total {
-				last = time.Now()
-				c.emit(EventRevocationProgress, RevocationProgress{Run: run, Progress: p})
-			}
+		th := newThrottle(progressEvery, func(p revocation.Progress) {
+			c.emit(EventRevocationProgress, RevocationProgress{Run: run, Progress: p})
 		})
+		err := c.checker().CheckFiles(ctx, todo, false, th.Send)
+		th.Flush()
 		c.invalidate()
 		c.emit(EventRevocationDone, RevocationResult{Run: run, Checked: len(todo), Cancelled: err != nil})
 	}()

@@ -106,6 +106,7 @@ describe('RevocationProgress', () => {
     })
     expect(w.get('[data-testid=revocation-progress-text]').text()).toBe('Checking revocation: 1,200 of 1,500')
     expect(w.get('[data-testid=revocation-cancel]').text()).toBe('Cancel')
+    expect(w.get('[data-testid=revocation-cancel]').attributes('aria-label')).toBe('Cancel the revocation check (and a scan under way)')
 
     i18n.global.locale.value = 'da'
     useLocaleStore().lang = 'da'

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -133,5 +136,72 @@ func TestRevocationInTheWindow(t *testing.T) {
 	case res := <-ev.revs:
 		t.Errorf("a revocation check with the setting off: %+v", res)
 	default:
+	}
+}
+
+// TestRevocationCancel: Cancel (CancelScan) stops a background check that
+// waits on a CA that doesn't answer, well before the requests time out;
+// revocation:done says it was cancelled, and a later check runs as the next
+// one (its events carry the next number).
+func TestRevocationCancel(t *testing.T) {
+	p := revocationtest.New(t)
+	// A CA that holds every request until the client gives up.
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(hang.Close)
+	dir := t.TempDir()
+	var paths []string
+	for i := range 6 {
+		c := p.Leaf(revocationtest.LeafOptions{Name: fmt.Sprintf("langsom-%d@aeroe.dk", i), OCSP: hang.URL + "/"})
+		path := filepath.Join(dir, fmt.Sprintf("slow-%d.pem", i))
+		os.WriteFile(path, append(c.PEM(true), p.CA.PEM(false)...), 0o600)
+		paths = append(paths, path)
+	}
+
+	s := newTestServices(t, Options{})
+	ev := &events{scans: make(chan local.ScanResult, 10), revs: make(chan local.RevocationResult, 10)}
+	s.core.emit = ev.emit
+	s.Startup(context.Background())
+	c := s.Certificates
+
+	c.AddPaths(paths)
+	waitFor(t, ev.scans, "scan:done")
+	// The check has begun (0 of 6) and waits on the CA.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		ev.mu.Lock()
+		n := len(ev.progress)
+		ev.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no revocation:progress")
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	started := time.Now()
+	c.CancelScan()
+	res := waitFor(t, ev.revs, "revocation:done")
+	if !res.Cancelled || res.Run != 1 {
+		t.Errorf("revocation:done = %+v, want run 1 cancelled", res)
+	}
+	if took := time.Since(started); took > 5*time.Second {
+		t.Errorf("the check stopped %v after Cancel, want at once", took)
+	}
+	ov, err := c.Overview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ov.Files {
+		if r := f.Certificate.Revocation; r != nil && r.Status != certs.RevocationNotChecked {
+			t.Errorf("%s: a cancelled check left %+v", f.Path, r)
+		}
+	}
+
+	// The next scan's check is the next run, on a context of its own.
+	c.AddPaths(paths[:1])
+	waitFor(t, ev.scans, "scan:done")
+	c.CancelScan()
+	if res := waitFor(t, ev.revs, "revocation:done"); res.Run != 2 {
+		t.Errorf("the next check: %+v, want run 2", res)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
+	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/internal/pkitest"
 )
@@ -321,9 +322,9 @@ func TestExports(t *testing.T) {
 	}
 }
 
-// TestEventShapes pins the JSON the frontend reads from the scan events and
-// from Unlock, and compares the Go types with their interfaces in
-// frontend/src/api/types.ts.
+// TestEventShapes pins the JSON the frontend reads from the scan and
+// revocation events and from Unlock, and compares the Go types with their
+// interfaces in frontend/src/api/types.ts (an event's by its @event tag).
 func TestEventShapes(t *testing.T) {
 	tests := []struct {
 		v    any
@@ -333,6 +334,8 @@ func TestEventShapes(t *testing.T) {
 		{local.ScanResult{Requested: true, Files: 3, Locked: []string{"/b"}}, `{"requested":true,"files":3,"cancelled":false,"locked":["/b"]}`},
 		{local.ScanResult{Cancelled: true, Error: &errs.Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
 		{i18n.Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},
+		{local.RevocationProgress{Run: 3, Progress: revocation.Progress{Done: 1, Total: 40}}, `{"run":3,"done":1,"total":40}`},
+		{local.RevocationResult{Run: 3, Checked: 40, Cancelled: true}, `{"run":3,"checked":40,"cancelled":true}`},
 	}
 	for _, tt := range tests {
 		got, err := json.Marshal(tt.v)
@@ -351,30 +354,59 @@ func TestEventShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, i18n.Guide{}} {
+	// An event's payload is the interface tagged `@event <name> <pkg.Type>`,
+	// whatever its name.
+	iface := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?ms)^/\*\*((?:[^*]|\*[^/])*)\*/\nexport interface (\w+)`).FindAllSubmatch(src, -1) {
+		for _, tag := range regexp.MustCompile(`@event [a-z]+:[a-z]+ ([a-z]+\.\w+)`).FindAllSubmatch(m[1], -1) {
+			iface[string(tag[1])] = string(m[2])
+		}
+	}
+	for _, goType := range []string{"local.ScanResult", "local.RevocationProgress", "local.RevocationResult"} {
+		if iface[goType] == "" {
+			t.Errorf("types.ts tags no interface `@event ... %s`", goType)
+		}
+	}
+	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, i18n.Guide{}, local.RevocationProgress{}, local.RevocationResult{}} {
 		rt := reflect.TypeOf(v)
-		m := regexp.MustCompile(`(?ms)^export interface ` + rt.Name() + ` \{\n(.*?)^\}`).FindSubmatch(src)
+		name := rt.Name()
+		if n := iface[rt.String()]; n != "" {
+			name = n
+		}
+		m := regexp.MustCompile(`(?ms)^export interface ` + name + ` \{\n(.*?)^\}`).FindSubmatch(src)
 		if m == nil {
-			t.Errorf("types.ts has no interface %s", rt.Name())
+			t.Errorf("types.ts has no interface %s (for %s)", name, rt)
 			continue
 		}
 		var ts []string
 		for _, f := range regexp.MustCompile(`(?m)^\s*(\w+\??):`).FindAllSubmatch(m[1], -1) {
 			ts = append(ts, string(f[1]))
 		}
-		var goFields []string
-		for i := range rt.NumField() {
-			name, opts, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-			if name == "-" || !rt.Field(i).IsExported() {
-				continue
-			}
-			if strings.Contains(opts, "omitempty") {
-				name += "?"
-			}
-			goFields = append(goFields, name)
-		}
+		goFields := jsonFields(rt)
 		if !slices.Equal(ts, goFields) {
 			t.Errorf("types.ts %s has %v, the Go struct %v", rt.Name(), ts, goFields)
 		}
 	}
+}
+
+// jsonFields are the names encoding/json gives rt's fields, with "?" for
+// omitempty; an embedded struct without a name of its own adds its fields.
+func jsonFields(rt reflect.Type) []string {
+	var out []string
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		}
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if strings.Contains(opts, "omitempty") {
+			name += "?"
+		}
+		out = append(out, name)
+	}
+	return out
 }

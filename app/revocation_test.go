@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -11,20 +14,25 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/local"
+	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/revocation/revocationtest"
 )
 
 // events keeps the scan and revocation events.
 type events struct {
-	mu    sync.Mutex
-	names []string
-	scans chan local.ScanResult
-	revs  chan local.RevocationResult
+	mu       sync.Mutex
+	names    []string
+	progress []local.RevocationProgress
+	scans    chan local.ScanResult
+	revs     chan local.RevocationResult
 }
 
 func (e *events) emit(_ context.Context, name string, data any) {
 	e.mu.Lock()
 	e.names = append(e.names, name)
+	if p, ok := data.(local.RevocationProgress); ok && name == local.EventRevocationProgress {
+		e.progress = append(e.progress, p)
+	}
 	e.mu.Unlock()
 	switch d := data.(type) {
 	case local.ScanResult:
@@ -74,8 +82,17 @@ func TestRevocationInTheWindow(t *testing.T) {
 
 	c.AddPaths([]string{goodPath, revokedPath})
 	waitFor(t, ev.scans, "scan:done")
-	if res := waitFor(t, ev.revs, "revocation:done"); res.Checked != 2 || res.Cancelled {
+	if res := waitFor(t, ev.revs, "revocation:done"); res.Run != 1 || res.Checked != 2 || res.Cancelled {
 		t.Errorf("revocation:done = %+v", res)
+	}
+	// Progress: 0 of 2 at the start, 2 of 2 at the end, all of run 1.
+	ev.mu.Lock()
+	progress := append([]local.RevocationProgress(nil), ev.progress...)
+	ev.mu.Unlock()
+	first := local.RevocationProgress{Run: 1, Progress: revocation.Progress{Total: 2}}
+	last := local.RevocationProgress{Run: 1, Progress: revocation.Progress{Done: 2, Total: 2}}
+	if len(progress) < 2 || progress[0] != first || progress[len(progress)-1] != last {
+		t.Errorf("revocation:progress = %+v, want %+v first and %+v last", progress, first, last)
 	}
 	ov, err := c.Overview()
 	if err != nil {
@@ -119,5 +136,72 @@ func TestRevocationInTheWindow(t *testing.T) {
 	case res := <-ev.revs:
 		t.Errorf("a revocation check with the setting off: %+v", res)
 	default:
+	}
+}
+
+// TestRevocationCancel: Cancel (CancelScan) stops a background check that
+// waits on a CA that doesn't answer, well before the requests time out;
+// revocation:done says it was cancelled, and a later check runs as the next
+// one (its events carry the next number).
+func TestRevocationCancel(t *testing.T) {
+	p := revocationtest.New(t)
+	// A CA that holds every request until the client gives up.
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(hang.Close)
+	dir := t.TempDir()
+	var paths []string
+	for i := range 6 {
+		c := p.Leaf(revocationtest.LeafOptions{Name: fmt.Sprintf("langsom-%d@aeroe.dk", i), OCSP: hang.URL + "/"})
+		path := filepath.Join(dir, fmt.Sprintf("slow-%d.pem", i))
+		os.WriteFile(path, append(c.PEM(true), p.CA.PEM(false)...), 0o600)
+		paths = append(paths, path)
+	}
+
+	s := newTestServices(t, Options{})
+	ev := &events{scans: make(chan local.ScanResult, 10), revs: make(chan local.RevocationResult, 10)}
+	s.core.emit = ev.emit
+	s.Startup(context.Background())
+	c := s.Certificates
+
+	c.AddPaths(paths)
+	waitFor(t, ev.scans, "scan:done")
+	// The check has begun (0 of 6) and waits on the CA.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		ev.mu.Lock()
+		n := len(ev.progress)
+		ev.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no revocation:progress")
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	started := time.Now()
+	c.CancelScan()
+	res := waitFor(t, ev.revs, "revocation:done")
+	if !res.Cancelled || res.Run != 1 {
+		t.Errorf("revocation:done = %+v, want run 1 cancelled", res)
+	}
+	if took := time.Since(started); took > 5*time.Second {
+		t.Errorf("the check stopped %v after Cancel, want at once", took)
+	}
+	ov, err := c.Overview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ov.Files {
+		if r := f.Certificate.Revocation; r != nil && r.Status != certs.RevocationNotChecked {
+			t.Errorf("%s: a cancelled check left %+v", f.Path, r)
+		}
+	}
+
+	// The next scan's check is the next run, on a context of its own.
+	c.AddPaths(paths[:1])
+	waitFor(t, ev.scans, "scan:done")
+	c.CancelScan()
+	if res := waitFor(t, ev.revs, "revocation:done"); res.Run != 2 {
+		t.Errorf("the next check: %+v, want run 2", res)
 	}
 }

@@ -12,7 +12,7 @@
 #
 #   E2E_PORT=34115          the wails dev server's port
 #   E2E_START_TIMEOUT=420   seconds to wait for wails dev (the first compile is slow)
-#   E2E_ONLY="overview"     run only these groups (overview, password, scan, portal)
+#   E2E_ONLY="overview"     run only these groups (overview, password, scan, portal, revocation)
 #   E2E_SANDBOX_PORT        the portal group's sandbox port (default E2E_PORT+2000)
 #   E2E_KEEP=1              keep the temporary folder (fixtures, caches, saved files)
 set -euo pipefail
@@ -38,6 +38,7 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpgcerts-e2e.XXXXXX")
 wails_sid=
 sandbox_pid=
+revocation_sid= # the revocation group's CA (e2e/revocation) and its openssl ocsp
 
 # session_pids lists the processes of session $1: setsid gave xvfb-run, Xvfb,
 # wails dev, the app and Vite a session of their own (wails dev starts Vite in
@@ -67,9 +68,26 @@ stop_sandbox() {
   sandbox_pid=
 }
 
+# stop_revocation ends the revocation group's CA: SIGTERM lets it stop its
+# openssl ocsp; whatever of its session is left after that is killed.
+stop_revocation() {
+  [ -n "$revocation_sid" ] || return 0
+  kill -TERM "$revocation_sid" 2>/dev/null || true
+  for _ in $(seq 1 25); do
+    [ -n "$(session_pids "$revocation_sid")" ] || break
+    sleep 0.2
+  done
+  local pids
+  pids=$(session_pids "$revocation_sid")
+  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+  wait "$revocation_sid" 2>/dev/null || true
+  revocation_sid=
+}
+
 cleanup() {
   stop_wails
   stop_sandbox
+  stop_revocation
   if [ -n "${E2E_KEEP:-}" ]; then
     echo "e2e: kept $tmp"
   else
@@ -198,6 +216,40 @@ if [ -z "$only" ] || [[ " $only " == *" portal "* ]]; then
   group portal "$tmp/portal.db" "" portal
   stop_sandbox
 fi
+
+# --- revocation ------------------------------------------------------------
+# revocation: the window asks a real CA on loopback (e2e/revocation: openssl
+# ocsp, the issuer and the CRL over HTTP) about a good and a revoked
+# certificate, and about slow ones for the progress and Cancel. The dialogs
+# answer with what DIR/pick.txt holds at the time, which the spec writes.
+# The responder dates its answers now, so this group's window runs on the
+# real clock: without DPGCERTS_NOW, on an empty cache of its own.
+if [ -z "$only" ] || [[ " $only " == *" revocation "* ]]; then
+  rdir=$tmp/revocation
+  mkdir -p "$rdir"
+  go build -o "$tmp/revocation-ca" ./e2e/revocation
+  setsid "$tmp/revocation-ca" "$rdir" >"$artifacts/revocation-ca.log" 2>&1 </dev/null &
+  revocation_sid=$!
+  for _ in $(seq 1 300); do # it writes expected.json once it serves
+    [ ! -f "$rdir/expected.json" ] || break
+    kill -0 "$revocation_sid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ -f "$rdir/expected.json" ]; then
+    echo "$rdir/certs" >"$rdir/pick.txt"
+    export E2E_REVOCATION=$rdir
+    unset DPGCERTS_NOW
+    group revocation "$tmp/revocation.db" "@$rdir/pick.txt" revocation
+    export DPGCERTS_NOW=$now
+  else
+    echo "e2e: [revocation] the CA did not start; its log:" >&2
+    cat "$artifacts/revocation-ca.log" >&2
+    status=1
+    failed=$((failed + 1))
+  fi
+  stop_revocation
+fi
+# --- end of revocation -----------------------------------------------------
 
 echo "e2e: screenshots and logs in ${artifacts#"$repo"/}/"
 echo "e2e: $passed passed, $failed failed"

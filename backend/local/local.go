@@ -86,6 +86,7 @@ type Collection struct {
 	cancel   context.CancelFunc
 	scanMu   sync.Mutex     // one scan at a time
 	revMu    sync.Mutex     // one background revocation check at a time
+	revRun   int            // the last check's number; under revMu
 	scans    sync.WaitGroup // for Shutdown and tests
 }
 
@@ -576,15 +577,29 @@ func cerName(f certs.File) string {
 	return base + ".cer"
 }
 
-// Events of the background revocation check after a scan.
+// Events of the background revocation check after a scan: progress (0 of
+// N at the start, then after the certificates' answers, at most every
+// progressEvery, and the last count always), and done at the end,
+// cancelled or not.
 const (
-	EventRevocationProgress = "revocation:progress" // revocation.Progress
+	EventRevocationProgress = "revocation:progress" // RevocationProgress
 	EventRevocationDone     = "revocation:done"     // RevocationResult
 )
+
+// RevocationProgress is how far a background revocation check is (event
+// revocation:progress).
+type RevocationProgress struct {
+	// Run numbers the checks; the events of one carry the same. Events may
+	// arrive out of order (wails dev sends each on a goroutine of its own):
+	// the window ignores progress for a check it has seen end.
+	Run int `json:"run"`
+	revocation.Progress
+}
 
 // RevocationResult ends every background revocation check (event
 // revocation:done); the window reloads the overview.
 type RevocationResult struct {
+	Run       int  `json:"run"`
 	Checked   int  `json:"checked"`
 	Cancelled bool `json:"cancelled"`
 }
@@ -619,9 +634,11 @@ func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) 
 		return
 	}
 	var todo []certs.File
+	unique := map[string]bool{} // CheckFiles asks once per certificate
 	for _, f := range files {
 		if revocation.Checkable(f) {
 			todo = append(todo, f)
+			unique[f.Certificate.SHA256] = true
 		}
 	}
 	if len(todo) == 0 {
@@ -632,15 +649,18 @@ func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) 
 		defer c.scans.Done()
 		c.revMu.Lock()
 		defer c.revMu.Unlock()
-		var last time.Time
-		err := c.checker().CheckFiles(ctx, todo, false, func(p revocation.Progress) {
-			if time.Since(last) >= progressEvery || p.Done == p.Total {
-				last = time.Now()
-				c.emit(EventRevocationProgress, p)
-			}
+		c.revRun++
+		run := c.revRun
+		// 0 of N first: the window shows the check before the first answer,
+		// which a slow responder may keep for seconds.
+		c.emit(EventRevocationProgress, RevocationProgress{Run: run, Progress: revocation.Progress{Total: len(unique)}})
+		th := newThrottle(progressEvery, func(p revocation.Progress) {
+			c.emit(EventRevocationProgress, RevocationProgress{Run: run, Progress: p})
 		})
+		err := c.checker().CheckFiles(ctx, todo, false, th.Send)
+		th.Flush()
 		c.invalidate()
-		c.emit(EventRevocationDone, RevocationResult{Checked: len(todo), Cancelled: err != nil})
+		c.emit(EventRevocationDone, RevocationResult{Run: run, Checked: len(todo), Cancelled: err != nil})
 	}()
 }
 

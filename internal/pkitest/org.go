@@ -41,7 +41,7 @@ func DefaultOrg(t TB) Org {
 
 // RequireOpenSSL returns the path of the system's openssl. make test
 // installs it, so a missing openssl is a failure, not a skip.
-func RequireOpenSSL(t testing.TB) string {
+func RequireOpenSSL(t TB) string {
 	t.Helper()
 	path, err := exec.LookPath("openssl")
 	if err != nil {

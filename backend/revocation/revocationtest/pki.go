@@ -2,7 +2,8 @@
 // tests: a root and an issuing CA, leaves whose AIA and CRL distribution
 // point name loopback addresses, a real `openssl ocsp` responder and a CRL
 // made by `openssl ca -gencrl`, served by an HTTP server on loopback. It is
-// for tests only, and reaches nothing but 127.0.0.1.
+// for tests, and for e2e/revocation (the window's end-to-end test), which
+// passes a Program; it reaches nothing but 127.0.0.1.
 package revocationtest
 
 import (
@@ -27,7 +28,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -41,7 +41,7 @@ type Cert struct {
 
 // PKI is a test CA with its servers.
 type PKI struct {
-	t       testing.TB
+	t       TB
 	openssl string
 	Dir     string
 	Root    Cert
@@ -72,8 +72,9 @@ var (
 	oidSerialNo = asn1.ObjectIdentifier{2, 5, 4, 5}
 )
 
-// New makes the CA and the HTTP server; both are gone when the test ends.
-func New(t testing.TB) *PKI {
+// New makes the CA and the HTTP server; both are gone when the test ends
+// (when t's cleanups run).
+func New(t TB) *PKI {
 	t.Helper()
 	p := &PKI{t: t, openssl: pkitest.RequireOpenSSL(t), Dir: t.TempDir(), paths: map[string][]byte{}, redirects: map[string]string{},
 		proxies: map[string]*httputil.ReverseProxy{}, requests: map[string]int{}, serial: 0x1000}

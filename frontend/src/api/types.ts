@@ -114,6 +114,25 @@ export interface ScanResult {
   locked: string[] | null
 }
 
+/**
+ * The background revocation check after a scan or a sync: 0 of N at the
+ * start, then after the answers.
+ * @event revocation:progress local.RevocationProgress
+ */
+export interface RevocationProgress {
+  /** Numbers the checks; events may arrive out of order, so progress for a check that has ended is stale. */
+  run: number
+  done: number
+  total: number
+}
+
+/** @event revocation:done local.RevocationResult */
+export interface RevocationResult {
+  run: number
+  checked: number
+  cancelled: boolean
+}
+
 /** @go local.UnlockResult */
 export interface UnlockResult {
   file: CertFile

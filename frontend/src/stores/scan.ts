@@ -52,8 +52,6 @@ export const useScanStore = defineStore('scan', () => {
       // A password that opened one file, tried on the other locked files.
       onEvent<ScanState>('unlock:progress', (s) => usePasswordStore().tryingProgress(s)),
       onEvent<UnlockDone>('unlock:done', (d) => void usePasswordStore().othersDone(d)),
-      // The background revocation check after a scan: its answers are in the overview now.
-      onEvent('revocation:done', () => void useCertificatesStore().load()),
     ]
     try {
       const s = await api.scanState()

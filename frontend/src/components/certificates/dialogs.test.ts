@@ -6,9 +6,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { i18n } from '@/i18n'
+import { useLocaleStore } from '@/stores/locale'
+import { useRevocationStore } from '@/stores/revocation'
 import { useScanStore } from '@/stores/scan'
 import { fake } from '@/test/api'
 import FoldersDialog from './FoldersDialog.vue'
+import RevocationProgress from './RevocationProgress.vue'
 import ScanProgress from './ScanProgress.vue'
 
 function setup() {
@@ -73,6 +76,51 @@ describe('ScanProgress', () => {
     fake.emit('scan:done', { requested: true, files: 0, cancelled: true, locked: [] })
     await flushPromises()
     expect(w.find('[data-testid=scan-progress]').exists()).toBe(false)
+    w.unmount()
+  })
+})
+
+describe('RevocationProgress', () => {
+  beforeEach(() => {
+    fake.reset()
+    i18n.global.locale.value = 'en'
+  })
+
+  it('counts the answers with Cancel while the background check runs, in English and Danish', async () => {
+    const w = mount(RevocationProgress, setup())
+    expect(w.find('[data-testid=revocation-check]').exists()).toBe(false)
+    const rev = useRevocationStore()
+    rev.init()
+    fake.emit('revocation:progress', { run: 1, done: 0, total: 1500 })
+    await flushPromises()
+    expect(w.get('[data-testid=revocation-check]').attributes('role')).toBe('status')
+    fake.emit('revocation:progress', { run: 1, done: 1200, total: 1500 })
+    await flushPromises()
+    const bar = w.get('[data-testid=revocation-progress]')
+    expect(bar.attributes()).toMatchObject({
+      role: 'progressbar',
+      'aria-valuenow': '1200',
+      'aria-valuemax': '1500',
+      'aria-label': 'Revocation check progress',
+      'aria-valuetext': 'Checking revocation: 1,200 of 1,500',
+    })
+    expect(w.get('[data-testid=revocation-progress-text]').text()).toBe('Checking revocation: 1,200 of 1,500')
+    expect(w.get('[data-testid=revocation-cancel]').text()).toBe('Cancel')
+    expect(w.get('[data-testid=revocation-cancel]').attributes('aria-label')).toBe('Cancel the revocation check (and a scan under way)')
+
+    i18n.global.locale.value = 'da'
+    useLocaleStore().lang = 'da'
+    await flushPromises()
+    expect(w.get('[data-testid=revocation-progress-text]').text()).toBe('Tjekker spærring: 1.200 af 1.500')
+    expect(w.get('[data-testid=revocation-cancel]').text()).toBe('Annuller')
+
+    await w.get('[data-testid=revocation-cancel]').trigger('click')
+    expect(fake.certificates.cancelScan).toHaveBeenCalled()
+    await flushPromises()
+    expect(w.get('[data-testid=revocation-cancel]').attributes('disabled')).toBeDefined()
+    fake.emit('revocation:done', { run: 1, checked: 1500, cancelled: true })
+    await flushPromises()
+    expect(w.find('[data-testid=revocation-check]').exists()).toBe(false)
     w.unmount()
   })
 })

@@ -1,0 +1,75 @@
+package notify
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"unicode/utf16"
+)
+
+// toastNotifier shows a toast through PowerShell and WinRT, under
+// PowerShell's own app id: a toast from an app id that no Start-menu
+// shortcut registers is dropped by Windows, and PowerShell's is always
+// registered.
+type toastNotifier struct{ exe string }
+
+const powershellAppID = `{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe`
+
+func system() (Notifier, error) {
+	exe, err := exec.LookPath("powershell.exe")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return toastNotifier{exe: exe}, nil
+}
+
+// toastXML is the toast's definition; the texts are XML-escaped.
+func toastXML(m Message) string {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+	var lines strings.Builder
+	for _, l := range strings.Split(m.Body, "\n") {
+		lines.WriteString("<text>" + esc.Replace(l) + "</text>")
+	}
+	return `<toast><visual><binding template="ToastGeneric"><text>` + esc.Replace(m.Title) + `</text>` +
+		lines.String() + `</binding></visual></toast>`
+}
+
+// script reads the XML from the environment, so no text is ever parsed as
+// PowerShell.
+const script = `
+$ErrorActionPreference = 'Stop'
+[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null
+[Windows.Data.Xml.Dom.XmlDocument, Windows.Data.Xml.Dom.XmlDocument, ContentType = WindowsRuntime] > $null
+$xml = New-Object Windows.Data.Xml.Dom.XmlDocument
+$xml.LoadXml([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($env:DPGCERTS_TOAST)))
+$toast = New-Object Windows.UI.Notifications.ToastNotification $xml
+[Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($env:DPGCERTS_TOAST_APP).Show($toast)
+`
+
+func (t toastNotifier) Notify(ctx context.Context, m Message) error {
+	cmd := exec.CommandContext(ctx, t.exe, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
+		"-EncodedCommand", encodeCommand(script))
+	cmd.Env = append(os.Environ(),
+		"DPGCERTS_TOAST="+base64.StdEncoding.EncodeToString([]byte(toastXML(m))),
+		"DPGCERTS_TOAST_APP="+powershellAppID)
+	// No console window flashes up when the scheduler runs the check.
+	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true, CreationFlags: 0x08000000} // CREATE_NO_WINDOW
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("notify: powershell: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// encodeCommand is PowerShell's -EncodedCommand form: base64 of UTF-16LE.
+func encodeCommand(s string) string {
+	u := utf16.Encode([]rune(s))
+	b := make([]byte, 2*len(u))
+	for i, c := range u {
+		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}

@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick dbus-daemon gnome-keyring time chromium)
 # make dist: the Windows cross build, the installer, signing, the packaging check.
 packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file p7zip-full)
+# make test-remind: a real notification server and the bus recorder, the
+# systemd timer's check, and Wine's schtasks for the Windows task.
+packages+=(dunst libnotify-bin dbus-bin systemd wine64)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

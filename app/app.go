@@ -51,6 +51,8 @@ type core struct {
 	passwords *passwords.Source // typed in this session, then remembered
 	dialogs   Dialogs
 	emit      func(ctx context.Context, name string, data any)
+	// heard hears the name of each event emitted (Reminders listens).
+	heard func(name string)
 
 	mu   sync.Mutex
 	lang string
@@ -75,6 +77,7 @@ type Services struct {
 	Certificates *Certificates
 	Help         *Help
 	Portal       *Portal
+	Reminders    *Reminders
 
 	core *core
 	opts Options
@@ -105,7 +108,12 @@ func New(opts Options) *Services {
 		rt:        rt,
 		now:       rt.Now,
 		passwords: passwords.New(rt.Keychain),
-		emit:      emitEvent,
+	}
+	c.emit = func(ctx context.Context, name string, data any) {
+		emitEvent(ctx, name, data)
+		if c.heard != nil {
+			c.heard(name)
+		}
 	}
 	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.language})
 	a := &App{opts: opts, core: c}
@@ -113,13 +121,21 @@ func New(opts Options) *Services {
 	certs := &Certificates{core: c}
 	help := &Help{core: c}
 	p := newPortal(c, certs, opts.Sandbox)
-	return &Services{App: a, Certificates: certs, Help: help, Portal: p, core: c, opts: opts,
-		all: []service{a, certs, help, p}}
+	rem := newReminders(c, p.ses, opts.DBPath, getenv)
+	// A scan's end and a sync change the overview: time to look for what
+	// is worth a reminder.
+	c.heard = func(name string) {
+		if name == EventScanDone || name == EventSyncStatus {
+			rem.kick()
+		}
+	}
+	return &Services{App: a, Certificates: certs, Help: help, Portal: p, Reminders: rem, core: c, opts: opts,
+		all: []service{a, certs, help, p, rem}}
 }
 
 // Bind returns the structs whose exported methods the frontend may call.
 func (s *Services) Bind() []interface{} {
-	return []interface{}{s.App, s.Certificates, s.Help, s.Portal}
+	return []interface{}{s.App, s.Certificates, s.Help, s.Portal, s.Reminders}
 }
 
 // Startup hands the Wails context to every bound struct (options.App.OnStartup).

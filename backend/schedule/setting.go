@@ -63,7 +63,8 @@ func ReminderJob(db string) (Job, error) {
 	return Job{Exe: exe, Args: CheckArgs(db)}, nil
 }
 
-// Save stores the setting and registers or removes the task to match.
+// Save stores the setting and registers or removes the task to match (a
+// Scheduler without Run keeps the setting only).
 // A time that is not HH:MM is an error and changes nothing.
 func Save(ctx context.Context, st *store.Store, s Scheduler, j Job, on bool, at string) (Setting, error) {
 	h, m, err := ParseTime(at)
@@ -71,9 +72,11 @@ func Save(ctx context.Context, st *store.Store, s Scheduler, j Job, on bool, at 
 		return Load(ctx, st), err
 	}
 	j.Hour, j.Minute = h, m
-	if on {
+	switch {
+	case s.Run == nil: // no OS scheduler: the setting only
+	case on:
 		err = s.Install(ctx, j)
-	} else {
+	default:
 		err = s.Remove(ctx)
 	}
 	if err != nil {

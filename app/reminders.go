@@ -237,6 +237,7 @@ func targetOf(ov overview.Overview, rm remind.Reminder) RemindTarget {
 func (r *Reminders) open(data map[string]any) {
 	str := func(k string) string { s, _ := data[k].(string); return s }
 	t := RemindTarget{IntegrationID: str("integrationId"), SHA256: str("sha256"), Path: str("path")}
+	log.Printf("dpgcerts: a reminder was clicked: integration %q, certificate %q", t.IntegrationID, t.SHA256)
 	if hasWindow(r.ctx) {
 		runtime.WindowUnminimise(r.ctx)
 		runtime.WindowShow(r.ctx)

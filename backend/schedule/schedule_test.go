@@ -414,3 +414,15 @@ func TestOnOff(t *testing.T) {
 		}
 	})
 }
+
+// TestUninstallerRemovesTask: the NSIS uninstaller deletes the task by
+// its name, so the name there must be TaskName.
+func TestUninstallerRemovesTask(t *testing.T) {
+	nsi, err := os.ReadFile(filepath.Join("..", "..", "build", "windows", "installer", "project.nsi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `schtasks.exe" /delete /tn "` + TaskName + `" /f`; !bytes.Contains(nsi, []byte(want)) {
+		t.Fatalf("project.nsi does not run %s", want)
+	}
+}

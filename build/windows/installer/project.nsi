@@ -134,6 +134,10 @@ Section "un.${INFO_PRODUCTNAME}" UnSecProgram
     SectionIn RO
     !insertmacro wails.setShellContext
 
+    # The daily reminder's task (backend/schedule.TaskName); none is fine.
+    nsExec::Exec '"$SYSDIR\schtasks.exe" /delete /tn "DPG Certificates reminder" /f'
+    Pop $0
+
     Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
     RMDir "$INSTDIR"
 

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"strings"
 	"syscall"
-	"unicode/utf16"
 )
 
 // toastNotifier shows a toast through PowerShell and WinRT, under
@@ -25,17 +24,6 @@ func system() (Notifier, error) {
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	return toastNotifier{exe: exe}, nil
-}
-
-// toastXML is the toast's definition; the texts are XML-escaped.
-func toastXML(m Message) string {
-	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
-	var lines strings.Builder
-	for _, l := range strings.Split(m.Body, "\n") {
-		lines.WriteString("<text>" + esc.Replace(l) + "</text>")
-	}
-	return `<toast><visual><binding template="ToastGeneric"><text>` + esc.Replace(m.Title) + `</text>` +
-		lines.String() + `</binding></visual></toast>`
 }
 
 // script reads the XML from the environment, so no text is ever parsed as
@@ -62,14 +50,4 @@ func (t toastNotifier) Notify(ctx context.Context, m Message) error {
 		return fmt.Errorf("notify: powershell: %v: %s", err, strings.TrimSpace(string(out)))
 	}
 	return nil
-}
-
-// encodeCommand is PowerShell's -EncodedCommand form: base64 of UTF-16LE.
-func encodeCommand(s string) string {
-	u := utf16.Encode([]rune(s))
-	b := make([]byte, 2*len(u))
-	for i, c := range u {
-		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
-	}
-	return base64.StdEncoding.EncodeToString(b)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,9 +18,16 @@ import (
 // rules are TestTaskXML's.
 const EnvWineTest = "DPGCERTS_WINE_TEST"
 
-func TestTaskOnWine(t *testing.T) {
+// EnvInstaller names the built installer for TestUninstallerOnWine
+// (scripts/remind-check.sh sets it after make dist).
+const EnvInstaller = "DPGCERTS_INSTALLER"
+
+// wineEnv is a fresh Wine prefix and a Runner in it that turns the XML's
+// Linux path into Wine's Z: drive.
+func wineEnv(ctx context.Context, t *testing.T) (prefix string, run Runner, wineCmd func(args ...string) *exec.Cmd) {
+	t.Helper()
 	if os.Getenv(EnvWineTest) != "1" {
-		t.Skip("set " + EnvWineTest + "=1 (scripts/schedule-check.sh)")
+		t.Skip("set " + EnvWineTest + "=1 (scripts/remind-check.sh)")
 	}
 	wine := os.Getenv("WINE")
 	if wine == "" {
@@ -28,11 +36,14 @@ func TestTaskOnWine(t *testing.T) {
 	if _, err := os.Stat(wine); err != nil {
 		t.Fatalf("no Wine (apt package wine64): %v", err)
 	}
-	prefix := t.TempDir()
+	prefix = t.TempDir()
 	env := append(os.Environ(), "WINEPREFIX="+prefix, "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	wineRun := func(_ context.Context, name string, args ...string) error {
+	wineCmd = func(args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, wine, args...)
+		cmd.Env = env
+		return cmd
+	}
+	run = func(_ context.Context, name string, args ...string) error {
 		if name == "schtasks" {
 			for i, a := range args {
 				if a == "/xml" {
@@ -40,16 +51,25 @@ func TestTaskOnWine(t *testing.T) {
 				}
 			}
 		}
-		cmd := exec.CommandContext(ctx, wine, append([]string{name}, args...)...)
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
+		out, err := wineCmd(append([]string{name}, args...)...).CombinedOutput()
 		t.Logf("wine %s %s: %v %s", name, strings.Join(args, " "), err, out)
 		return err
 	}
-	if err := wineRun(ctx, "wineboot", "-i"); err != nil {
+	if err := run(ctx, "wineboot", "-i"); err != nil {
 		t.Fatal(err)
 	}
-	tasks := filepath.Join(prefix, "drive_c", "windows", "system32", "tasks")
+	return prefix, run, wineCmd
+}
+
+func wineTasks(prefix string) string {
+	return filepath.Join(prefix, "drive_c", "windows", "system32", "tasks")
+}
+
+func TestTaskOnWine(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	prefix, wineRun, _ := wineEnv(ctx, t)
+	tasks := wineTasks(prefix)
 	s := Scheduler{GOOS: "windows", TempDir: t.TempDir(), Run: wineRun}
 	j := Job{Exe: `C:\users\anna\AppData\Local\Programs\DPG Certificates\dpgcerts.exe`, Args: CheckArgs(""), Hour: 9}
 	if err := s.Install(ctx, j); err != nil {
@@ -75,5 +95,64 @@ func TestTaskOnWine(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(tasks, TaskName)); !os.IsNotExist(err) {
 		t.Fatalf("the task is left after Remove: %v", err)
+	}
+}
+
+// TestUninstallerOnWine: the NSIS uninstaller of the built installer
+// deletes the reminder's task. Installed silently for the user (Windows 10
+// reported, WebView2 marked present so the installer needs no internet).
+func TestUninstallerOnWine(t *testing.T) {
+	installer := os.Getenv(EnvInstaller)
+	if installer == "" {
+		t.Skip("set " + EnvInstaller + " to the built installer (scripts/remind-check.sh)")
+	}
+	if _, err := exec.LookPath("xvfb-run"); err != nil {
+		t.Fatal("xvfb-run is missing: the installer wants a display even with /S")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	prefix, run, wineCmd := wineEnv(ctx, t)
+	for _, args := range [][]string{{"winecfg", "-v", "win10"},
+		{"reg", "add", `HKCU\Software\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}`, "/v", "pv", "/d", "120.0.0.0", "/f"}} {
+		if out, err := wineCmd(args...).CombinedOutput(); err != nil {
+			t.Fatalf("wine %v: %v %s", args, err, out)
+		}
+	}
+	xvfb := func(args ...string) {
+		t.Helper()
+		w := wineCmd()
+		cmd := exec.CommandContext(ctx, "xvfb-run", append([]string{"-a", w.Path}, args...)...)
+		cmd.Env = w.Env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v %s", args, err, out)
+		}
+	}
+	xvfb(installer, "/S")
+	u, _ := user.Current()
+	dir := filepath.Join(prefix, "drive_c", "users", u.Username, "AppData", "Local", "Programs", "DPG Certificates")
+	exe := filepath.Join(dir, "dpgcerts.exe")
+	if _, err := os.Stat(exe); err != nil {
+		t.Fatalf("not installed: %v", err)
+	}
+	s := Scheduler{GOOS: "windows", TempDir: t.TempDir(), Run: run}
+	j := Job{Exe: `C:\users\` + u.Username + `\AppData\Local\Programs\DPG Certificates\dpgcerts.exe`, Args: CheckArgs(""), Hour: 9}
+	if err := s.Install(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	task := filepath.Join(wineTasks(prefix), TaskName)
+	if _, err := os.Stat(task); err != nil {
+		t.Fatalf("the task is not registered: %v", err)
+	}
+	xvfb(filepath.Join(dir, "uninstall.exe"), "/S")
+	// The uninstaller copies itself to a temporary folder and returns at once.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		_, errTask := os.Stat(task)
+		_, errExe := os.Stat(exe)
+		if os.IsNotExist(errTask) && os.IsNotExist(errExe) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the uninstaller: task %v, program %v", errTask, errExe)
+		}
 	}
 }

@@ -34,5 +34,11 @@ DPGCERTS_BUS_TEST=1 DPGCERTS_WINDOW_BIN="$(realpath "$bin")" xvfb-run -a -s '-sc
   dbus-run-session -- go test -p 1 -count=1 -v -run 'OnBus|TestWindowNotifies' ./backend/cli ./app 2>&1 \
   | grep -v '^dbus-daemon\|^SpiRegistry'
 
-XX
+echo "remind-check: the Windows task with Wine's schtasks, and the uninstaller"
+if [ -f "$installer" ]; then
+  export DPGCERTS_INSTALLER=$(realpath "$installer")
+else
+  echo "remind-check: $installer is missing (make dist): the uninstaller's check is skipped"
+fi
+DPGCERTS_WINE_TEST=1 go test -count=1 -v -run 'OnWine' ./backend/schedule | grep -E '^(--- |PASS|FAIL|ok)|SKIP'
 echo "remind-check: passed"

@@ -143,6 +143,19 @@ func TestUninstallerOnWine(t *testing.T) {
 	if _, err := os.Stat(task); err != nil {
 		t.Fatalf("the task is not registered: %v", err)
 	}
+	// What the window's notifications register (Wails), for the uninstaller to remove.
+	const guid = "{0B1D2C3E-4F50-4A6B-8C7D-9E0F1A2B3C4D}"
+	aumid := `HKCU\Software\Classes\AppUserModelId\dpgcerts.exe`
+	clsid := `HKCU\Software\Classes\CLSID\` + guid
+	for _, args := range [][]string{{"reg", "add", aumid, "/v", "CustomActivator", "/d", guid, "/f"},
+		{"reg", "add", clsid + `\LocalServer32`, "/ve", "/d", `"C:\x\dpgcerts.exe" %1`, "/f"}} {
+		if out, err := wineCmd(args...).CombinedOutput(); err != nil {
+			t.Fatalf("wine %v: %v %s", args, err, out)
+		}
+	}
+	if err := wineCmd("reg", "query", clsid).Run(); err != nil {
+		t.Fatalf("reg query %s: %v", clsid, err)
+	}
 	xvfb(filepath.Join(dir, "uninstall.exe"), "/S")
 	// The uninstaller copies itself to a temporary folder and returns at once.
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
@@ -153,6 +166,11 @@ func TestUninstallerOnWine(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("after the uninstaller: task %v, program %v", errTask, errExe)
+		}
+	}
+	for _, key := range []string{aumid, clsid} {
+		if err := wineCmd("reg", "query", key).Run(); err == nil {
+			t.Errorf("the uninstaller left %s", key)
 		}
 	}
 }

@@ -8,15 +8,19 @@
 #    (app/window_remind_test.go, on the built app).
 #  - Wine's schtasks registers and deletes the Windows task, and the
 #    uninstaller of the built installer deletes it too
-#    (backend/schedule/wine_test.go).
+#    (backend/schedule/wine_test.go); and the Windows build's `check
+#    --notify`, with no real PowerShell there, prints the reminder
+#    (backend/cli/check_wine_test.go).
 #
 #   WINDOW_BIN=build/bin/dpgcerts                           the app to run (make build makes it)
 #   INSTALLER=build/bin/dpgcerts-amd64-installer.exe        the installer (make dist makes it)
+#   WINDOWS_EXE=build/bin/dpgcerts.exe                       the Windows build (make dist makes it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
 bin=${WINDOW_BIN:-build/bin/dpgcerts}
 installer=${INSTALLER:-build/bin/dpgcerts-amd64-installer.exe}
+windows_exe=${WINDOWS_EXE:-build/bin/dpgcerts.exe}
 fail() { echo "remind-check: $*" >&2; exit 1; }
 for tool in dbus-run-session xvfb-run dunst dunstctl dbus-monitor notify-send; do
   command -v "$tool" >/dev/null || fail "$tool is missing (run make deps)"
@@ -40,5 +44,10 @@ if [ -f "$installer" ]; then
 else
   echo "remind-check: $installer is missing (make dist): the uninstaller's check is skipped"
 fi
-DPGCERTS_WINE_TEST=1 go test -count=1 -v -run 'OnWine' ./backend/schedule | grep -E '^(--- |PASS|FAIL|ok)|SKIP'
+if [ -f "$windows_exe" ]; then
+  export DPGCERTS_WINDOWS_EXE=$(realpath "$windows_exe")
+else
+  echo "remind-check: $windows_exe is missing (make dist): the Windows build's check is skipped"
+fi
+DPGCERTS_WINE_TEST=1 go test -p 1 -count=1 -v -run 'OnWine' ./backend/schedule ./backend/cli | grep -E '^(--- |PASS|FAIL|ok)|SKIP'
 echo "remind-check: passed"

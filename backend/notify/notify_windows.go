@@ -36,7 +36,13 @@ $xml = New-Object Windows.Data.Xml.Dom.XmlDocument
 $xml.LoadXml([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($env:DPGCERTS_TOAST)))
 $toast = New-Object Windows.UI.Notifications.ToastNotification $xml
 [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($env:DPGCERTS_TOAST_APP).Show($toast)
+Write-Output '` + shown + `'
 `
+
+// shown is what the script prints once the toast is shown: a PowerShell
+// that exits 0 without running it (Wine's stub, a locked-down policy) is
+// no notification service.
+const shown = "dpgcerts-toast-shown"
 
 func (t toastNotifier) Notify(ctx context.Context, m Message) error {
 	cmd := exec.CommandContext(ctx, t.exe, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
@@ -46,8 +52,12 @@ func (t toastNotifier) Notify(ctx context.Context, m Message) error {
 		"DPGCERTS_TOAST_APP="+powershellAppID)
 	// No console window flashes up when the scheduler runs the check.
 	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true, CreationFlags: 0x08000000} // CREATE_NO_WINDOW
-	if out, err := cmd.CombinedOutput(); err != nil {
+	out, err := cmd.CombinedOutput()
+	if err != nil {
 		return fmt.Errorf("notify: powershell: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	if !strings.Contains(string(out), shown) {
+		return fmt.Errorf("%w: powershell did not run the toast: %s", ErrUnavailable, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

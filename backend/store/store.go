@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -79,7 +80,10 @@ func open(path string, migrations fs.FS) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if !memory {
+	// Windows has no mode bits (os.Chmod only sets the read-only flag; the
+	// profile's ACLs keep the files private), and Wine refuses it on the
+	// -shm file SQLite holds open.
+	if !memory && runtime.GOOS != "windows" {
 		// SQLite gives -wal and -shm the main file's mode; make sure anyway.
 		for _, suffix := range []string{"-wal", "-shm"} {
 			if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {

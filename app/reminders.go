@@ -42,6 +42,8 @@ type notifier interface {
 	// wants it; on a click, open is called with the notification's data.
 	init(ctx context.Context, open func(data map[string]any)) error
 	send(ctx context.Context, id, title, body string, data map[string]any) error
+	// cleanup releases what init took (on Linux, the session bus).
+	cleanup(ctx context.Context)
 }
 
 // Reminders is the "Remind me" setting and the window's notifications of
@@ -105,11 +107,15 @@ func (r *Reminders) startup(ctx context.Context) {
 func (r *Reminders) shutdown(context.Context) {
 	r.mu.Lock()
 	r.closed = true
+	ready := r.ready
 	if r.pending != nil {
 		r.pending.Stop()
 	}
 	r.mu.Unlock()
 	r.wg.Wait()
+	if ready {
+		r.note.cleanup(r.ctx)
+	}
 }
 
 func (r *Reminders) system() (schedule.Scheduler, schedule.Job, error) {
@@ -274,3 +280,5 @@ func (wailsNotifier) init(ctx context.Context, open func(map[string]any)) error 
 func (wailsNotifier) send(ctx context.Context, id, title, body string, data map[string]any) error {
 	return runtime.SendNotification(ctx, runtime.NotificationOptions{ID: id, Title: title, Body: body, Data: data})
 }
+
+func (wailsNotifier) cleanup(ctx context.Context) { runtime.CleanupNotifications(ctx) }

@@ -26,6 +26,8 @@ type fakeNotes struct {
 
 func (f *fakeNotes) init(context.Context, func(map[string]any)) error { return nil }
 
+func (f *fakeNotes) cleanup(context.Context) {}
+
 func (f *fakeNotes) send(_ context.Context, id, title, body string, data map[string]any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -391,7 +391,7 @@ func TestEventShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []any{ScanState{}, ScanResult{}, UnlockResult{}, Guide{}} {
+	for _, v := range []any{ScanState{}, ScanResult{}, UnlockResult{}, Guide{}, RemindTarget{}} {
 		rt := reflect.TypeOf(v)
 		m := regexp.MustCompile(`(?ms)^export interface ` + rt.Name() + ` \{\n(.*?)^\}`).FindSubmatch(src)
 		if m == nil {

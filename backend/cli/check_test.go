@@ -8,8 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/notify"
+	"dpgcerts/backend/portal"
+	"dpgcerts/backend/portal/portaltest"
+	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/store"
 )
 
@@ -144,5 +149,54 @@ func TestCheckUsage(t *testing.T) {
 		if code, _, _ := runCheckWith(t, n, statusNow, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d", args, code)
 		}
+	}
+}
+
+// TestCheckSyncsFirst: signed in to the sandbox (the portal the window
+// signed in to last, and a token), check syncs before it looks: the
+// Exchange Online certificate another client activated, 10 days from
+// expiry, is what it reminds of. Without a token it doesn't sync.
+func TestCheckSyncsFirst(t *testing.T) {
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	ctx := context.Background()
+	pki := portaltest.NewPKI(t)
+	old := pki.Issue(t, portaltest.Leaf{UUID: uuid.NewString(), NotAfter: time.Now().AddDate(0, 0, 10)})
+	other, _ := portal.NewClient(url, sandbox.TokenAdmin)
+	rec, _, err := other.Install(ctx, uuid.NewString(), portal.InstallRequest{Filename: "exo.p12",
+		PKCS12: pki.P12(t, old, cliPassword), Password: &[]string{cliPassword}[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := other.Integrations(ctx)
+	if _, err := other.Activate(ctx, uuid.NewString(), sandbox.IntegrationExchangeOnline, rec.ID, ins[0].Version); err != nil {
+		t.Fatal(err)
+	}
+
+	db := filepath.Join(t.TempDir(), "app.db")
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetString(ctx, store.PortalURL, url)
+	st.SetString(ctx, store.Language, "en")
+	st.Close()
+	run := func(env map[string]string) (int, *fakeNotifier, string) {
+		env[config.EnvKeychain] = "off"
+		n := &fakeNotifier{}
+		var stdout, stderr bytes.Buffer
+		code := check([]string{"--notify", "--db", db, "--timeout", "0"}, &stdout, &stderr,
+			checkDeps{getenv: func(k string) string { return env[k] }, notifier: n.system})
+		return code, n, stderr.String()
+	}
+	// No token: no sync, an empty cache, nothing to say.
+	if code, n, errOut := run(map[string]string{}); code != ExitOK || len(n.sent) != 0 {
+		t.Fatalf("without a token: exit %d, sent %v, %s", code, n.sent, errOut)
+	}
+	code, n, errOut := run(map[string]string{portal.EnvToken: sandbox.TokenAdmin})
+	if code != ExitFailOn || len(n.sent) != 1 {
+		t.Fatalf("signed in: exit %d, sent %v, %s", code, n.sent, errOut)
+	}
+	if !strings.Contains(n.sent[0].Body, "Exchange Online") || !strings.Contains(n.sent[0].Body, "expires in 9 days") {
+		t.Fatalf("body %q", n.sent[0].Body)
 	}
 }

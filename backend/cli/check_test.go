@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/notify"
 	"dpgcerts/backend/portal"
@@ -198,5 +199,31 @@ func TestCheckSyncsFirst(t *testing.T) {
 	}
 	if !strings.Contains(n.sent[0].Body, "Exchange Online") || !strings.Contains(n.sent[0].Body, "expires in 9 days") {
 		t.Fatalf("body %q", n.sent[0].Body)
+	}
+}
+
+// TestCheckRevoked: a certificate the CA revoked (the stored answer) is
+// reminded of too, after the integration that stops first.
+func TestCheckRevoked(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "app.db")
+	fillCheck(t, db, 5, "en")
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dp := goldenCert("c3", "Digital Post NgDP", "U-DP", 400)
+	if err := st.PutRevocation(context.Background(), dp.SHA256, certs.Revocation{Status: certs.RevocationRevoked,
+		CheckedAt: statusNow.Add(-time.Hour), Source: "ocsp"}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	n := &fakeNotifier{}
+	if code, _, errOut := runCheckWith(t, n, statusNow, "--notify", "--db", db); code != ExitFailOn || len(n.sent) != 1 {
+		t.Fatalf("exit %d, sent %v, %s", code, n.sent, errOut)
+	}
+	lines := strings.Split(n.sent[0].Body, "\n")
+	if n.sent[0].Title != "2 things to do in DPG" || len(lines) != 2 || !strings.Contains(lines[0], "expires in 5 days") ||
+		lines[1] != "The certificate Digital Post NgDP is revoked." {
+		t.Fatalf("%+v", n.sent[0])
 	}
 }

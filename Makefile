@@ -71,7 +71,7 @@ run: build
 
 ## test: vet (also for Windows and macOS), Go tests with -race, frontend tests and type check, the Windows release, its packaging check and its run under Wine, then every fuzz target for FUZZTIME
 test: deps
-	$(MAKE) --no-print-directory test-go vet-cross test-frontend dist test-dist test-windows fuzz test-e2e test-window
+	$(MAKE) --no-print-directory test-go vet-cross test-frontend dist test-dist test-windows fuzz test-e2e test-window test-remind
 
 test-go:
 	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
@@ -82,7 +82,7 @@ test-frontend: bindings deps-npm
 	cd frontend && npm test
 	cd frontend && npm run typecheck
 
-.PHONY: test-e2e test-window
+.PHONY: test-e2e test-window test-remind
 E2E_STAMP := e2e/node_modules/.package-lock.json
 
 ## test-e2e: the window in Chromium (playwright-core) against wails dev and the real backend; screenshots in artifacts/e2e/
@@ -97,6 +97,12 @@ $(E2E_STAMP): e2e/package-lock.json e2e/package.json
 ## test-window: the built app paints a real window under Xvfb; the screenshot is artifacts/window.png
 test-window: build
 	bash scripts/window-check.sh
+
+## test-remind: the reminders against real peers: dpgcerts check --notify and the
+## running window on a session bus with dunst (dbus-monitor records), the Windows
+## task with Wine's schtasks
+test-remind: build
+	bash scripts/remind-check.sh
 
 ## fuzz: run each Fuzz target alone for FUZZTIME (default 15s)
 fuzz:

@@ -15,6 +15,7 @@ import (
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
+	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/store"
 )
@@ -51,6 +52,8 @@ type core struct {
 	passwords *passwords.Source // typed in this session, then remembered
 	dialogs   Dialogs
 	emit      func(ctx context.Context, name string, data any)
+	// heard hears the name of each event emitted (Reminders listens).
+	heard func(name string)
 
 	mu   sync.Mutex
 	lang string
@@ -75,6 +78,7 @@ type Services struct {
 	Certificates *Certificates
 	Help         *Help
 	Portal       *Portal
+	Reminders    *Reminders
 
 	core *core
 	opts Options
@@ -112,7 +116,12 @@ func New(opts Options) *Services {
 		rt:        rt,
 		now:       rt.Now,
 		passwords: passwords.New(rt.Keychain),
-		emit:      emitEvent,
+	}
+	c.emit = func(ctx context.Context, name string, data any) {
+		emitEvent(ctx, name, data)
+		if c.heard != nil {
+			c.heard(name)
+		}
 	}
 	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.language})
 	a := &App{opts: opts, core: c}
@@ -120,13 +129,21 @@ func New(opts Options) *Services {
 	certs := newCertificates(c)
 	help := newHelp(c)
 	p := newPortal(c, certs.lib, opts.Sandbox)
-	return &Services{App: a, Certificates: certs, Help: help, Portal: p, cacheErr: cacheErr, core: c, opts: opts,
-		all: []service{a, certs, help, p}}
+	rem := newReminders(c, p.ses, opts.DBPath, getenv)
+	// A scan's end and a sync change the overview: time to look for what
+	// is worth a reminder.
+	c.heard = func(name string) {
+		if name == local.EventScanDone || name == EventSyncStatus {
+			rem.kick()
+		}
+	}
+	return &Services{App: a, Certificates: certs, Help: help, Portal: p, Reminders: rem, cacheErr: cacheErr, core: c, opts: opts,
+		all: []service{a, certs, help, p, rem}}
 }
 
 // Bind returns the structs whose exported methods the frontend may call.
 func (s *Services) Bind() []interface{} {
-	return []interface{}{s.App, s.Certificates, s.Help, s.Portal}
+	return []interface{}{s.App, s.Certificates, s.Help, s.Portal, s.Reminders}
 }
 
 // Startup hands the Wails context to every bound struct (options.App.OnStartup).

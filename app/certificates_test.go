@@ -367,7 +367,7 @@ func TestEventShapes(t *testing.T) {
 			t.Errorf("types.ts tags no interface `@event ... %s`", goType)
 		}
 	}
-	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, i18n.Guide{}, local.RevocationProgress{}, local.RevocationResult{}} {
+	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, i18n.Guide{}, local.RevocationProgress{}, local.RevocationResult{}, RemindTarget{}} {
 		rt := reflect.TypeOf(v)
 		name := rt.Name()
 		if n := iface[rt.String()]; n != "" {

@@ -7,8 +7,9 @@ packages=(build-essential pkg-config libgtk-3-dev openssl xvfb xauth imagemagick
 # make dist: the Windows cross build, the installer, signing, the packaging check.
 packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file p7zip-full)
 # make test-windows: the release under Wine, and xdotool to answer its
-# message boxes under Xvfb.
-packages+=(wine64 xdotool)
+# message boxes under Xvfb. make test-remind: a real notification server and
+# the bus recorder, the systemd timer's check, and Wine's schtasks.
+packages+=(wine64 xdotool dunst libnotify-bin dbus-bin systemd)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -36,6 +36,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runSync(args[1:], stdout, stderr, os.Getenv)
 	case "status":
 		return runStatus(args[1:], stdout, stderr, os.Getenv)
+	case "check":
+		return runCheck(args[1:], stdout, stderr, os.Getenv)
 	case "sandbox":
 		return runSandbox(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -52,6 +54,7 @@ func usage(w io.Writer) {
 usage: dpgcerts [--db FILE] [--lang da|en]     open the window
        dpgcerts scan [flags] PATH...           report on certificate files
        dpgcerts status [--portal URL] [--json] the DPG solution at a glance: integrations, certificates
+       dpgcerts check [--notify]               what needs doing; --notify: as a desktop notification (daily, by "Remind me")
        dpgcerts install --portal URL FILE...   install certificates in the DPG solution
        dpgcerts activate --portal URL --integration KIND_OR_ID --certificate SHA256
        dpgcerts sync --portal URL              send the outbox, refresh the offline copy

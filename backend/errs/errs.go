@@ -96,6 +96,11 @@ const (
 	GuideMissing        = "guide_missing"
 	WriteFailed         = "write_failed"
 	UnsupportedLanguage = "unsupported_language"
+
+	// Reminders: a time of day that is not HH:MM; the OS scheduler
+	// refused the reminder's task (the message says what it answered).
+	InvalidTime    = "invalid_time"
+	ScheduleFailed = "schedule_failed"
 )
 
 // All lists every code, for the test that each has a text in both languages.
@@ -109,6 +114,7 @@ var All = []string{
 	KeychainUnavailable,
 	RevocationNoAddress, RevocationNoIssuer, RevocationUnreachable, RevocationMalformed, RevocationResponderError, RevocationBadSignature, RevocationWrongCertificate, RevocationNotCurrent, RevocationNonceMismatch, RevocationUnknownToCA, RevocationDisabled, RevocationExpired,
 	NotInOverview, GuideMissing, WriteFailed, UnsupportedLanguage,
+	InvalidTime, ScheduleFailed,
 }
 
 // Error is a failure with a stable code and an English message for logs and

@@ -95,6 +95,25 @@ func (c *Catalog) Format(lang, id string, args map[string]any) string {
 	return strings.NewReplacer(pairs...).Replace(text)
 }
 
+// Plural is Format for a message with plural forms ({"one": ..., "other":
+// ...}, the CLDR categories of lang): the form for count, with {count} and
+// the {name} placeholders of args filled in.
+func (c *Catalog) Plural(lang, id string, count int, args map[string]any) string {
+	loc, ok := c.localizers[lang]
+	if !ok {
+		loc = c.localizers[Default]
+	}
+	text, _ := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: count})
+	if text == "" {
+		return id
+	}
+	pairs := []string{"{count}", fmt.Sprint(count)}
+	for k, v := range args {
+		pairs = append(pairs, "{"+k+"}", fmt.Sprint(v))
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
 // Messages returns every message of lang as a flat map from dotted id to
 // text, with English filling any gap. The map is the caller's to keep.
 func (c *Catalog) Messages(lang string) map[string]string {
@@ -165,6 +184,12 @@ func T(lang, id string) string { return defaultCatalog().T(lang, id) }
 // Format returns the text of message id in lang with {name} placeholders filled.
 func Format(lang, id string, args map[string]any) string {
 	return defaultCatalog().Format(lang, id, args)
+}
+
+// Plural returns the plural form of message id in lang for count, with
+// {count} and the {name} placeholders filled.
+func Plural(lang, id string, count int, args map[string]any) string {
+	return defaultCatalog().Plural(lang, id, count, args)
 }
 
 // Messages returns the embedded messages of lang as a flat map.

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -42,9 +43,48 @@ func TestEveryMessageRoundTrips(t *testing.T) {
 			t.Fatalf("%s: no messages", lang)
 		}
 		for id, want := range msgs {
+			// A plural form comes back through Plural, for a count of its form.
+			if parent, form, ok := pluralForm(id); ok {
+				n := map[string]int{"one": 1, "other": 5}[form]
+				if got, w := c.Plural(lang, parent, n, nil), strings.ReplaceAll(want, "{count}", fmt.Sprint(n)); got != w {
+					t.Errorf("%s %s: Plural(%d) = %q, want %q", lang, id, n, got, w)
+				}
+				continue
+			}
 			if got := c.T(lang, id); got != want {
 				t.Errorf("%s %s: T = %q, want %q", lang, id, got, want)
 			}
+		}
+	}
+}
+
+// pluralForm splits "remind.expiring.one" into its message and plural form.
+// English and Danish have two forms, one and other.
+func pluralForm(id string) (parent, form string, ok bool) {
+	i := strings.LastIndexByte(id, '.')
+	if i < 0 {
+		return "", "", false
+	}
+	switch id[i+1:] {
+	case "one", "other":
+		return id[:i], id[i+1:], true
+	}
+	return "", "", false
+}
+
+func TestPlural(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "Exchange Online: the certificate expires in 1 day."},
+		{"en", 5, "Exchange Online: the certificate expires in 5 days."},
+		{"da", 1, "Exchange Online: certifikatet udløber om 1 dag."},
+		{"da", 12, "Exchange Online: certifikatet udløber om 12 dage."},
+	} {
+		if got := Plural(tt.lang, "remind.expiring", tt.n, map[string]any{"name": "Exchange Online"}); got != tt.want {
+			t.Errorf("%s %d: %q, want %q", tt.lang, tt.n, got, tt.want)
 		}
 	}
 }

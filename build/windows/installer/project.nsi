@@ -235,6 +235,15 @@ Section "un.${INFO_PRODUCTNAME}" UnSecProgram
     SectionIn RO
     !insertmacro wails.setShellContext
 
+    # The daily reminder's task (backend/schedule.TaskName); none is fine.
+    nsExec::Exec '"$SYSDIR\schtasks.exe" /delete /tn "DPG Certificates reminder" /f'
+    Pop $0
+    # The window's toast registration (Wails' notifications).
+    ReadRegStr $0 HKCU "Software\Classes\AppUserModelId\${PRODUCT_EXECUTABLE}" "CustomActivator"
+    StrCmp $0 "" +2
+    DeleteRegKey HKCU "Software\Classes\CLSID\$0"
+    DeleteRegKey HKCU "Software\Classes\AppUserModelId\${PRODUCT_EXECUTABLE}"
+
     Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
     Delete "$INSTDIR\dpgcerts.com"
     RMDir "$INSTDIR"

@@ -300,3 +300,23 @@ export interface PortalEvent {
   integrationId?: string
   details: Record<string, unknown>
 }
+
+/**
+ * The "Remind me" setting: off, or daily at a time (HH:MM); reminders follow the warning window.
+ * @go schedule.Setting
+ */
+export interface ReminderSetting {
+  on: boolean
+  at: string
+  warnDays: number
+}
+
+/**
+ * What a clicked reminder opens: an integration or a certificate, and a file of it on this PC.
+ * @event remind:open app.RemindTarget
+ */
+export interface RemindTarget {
+  integrationId?: string
+  sha256?: string
+  path?: string
+}

@@ -62,6 +62,10 @@ export const fake = {
     supplyPassword: vi.fn(async () => {}),
     dismiss: vi.fn(async () => {}),
   },
+  reminders: {
+    setting: vi.fn(async () => ({ on: true, at: '09:00', warnDays: 30 })),
+    setSetting: vi.fn(async (on: boolean, at: string) => ({ on, at, warnDays: 30 })),
+  },
   copyText: vi.fn(async (_t: string) => true),
   /** Sends a Go event to the frontend. */
   emit(name: string, data: unknown) {
@@ -81,6 +85,7 @@ export function mockApi(orig: typeof Api) {
     certificates: fake.certificates,
     help: fake.help,
     portal: fake.portal as unknown as typeof Api.portal,
+    reminders: fake.reminders,
     copyText: fake.copyText,
     openUrl: vi.fn(),
     onFileDrop: () => () => {},

@@ -1,0 +1,5 @@
+//go:build !linux && !windows && !darwin
+
+package notify
+
+func system() (Notifier, error) { return nil, ErrUnavailable }

@@ -1,0 +1,120 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"dpgcerts/backend/store"
+)
+
+// registered is what was last registered (the program, its arguments and
+// the time), so the window registers again only when that changed: the
+// app moved, was updated into another folder, or the time was changed.
+var registered = store.StringSetting{Key: "remind_registered", Default: ""}
+
+// Setting is the "Remind me" setting: off, or daily at a time. The warning
+// window (store.WarnDays) decides what is worth a reminder.
+type Setting struct {
+	On       bool   `json:"on"`
+	At       string `json:"at"`
+	WarnDays int    `json:"warnDays"`
+}
+
+// Load reads the setting: on at 09:00 until changed.
+func Load(ctx context.Context, st *store.Store) Setting {
+	on, _ := st.String(ctx, store.Remind)
+	at, _ := st.String(ctx, store.RemindAt)
+	h, m, err := ParseTime(at)
+	if err != nil {
+		h, m, _ = ParseTime(store.RemindAt.Default)
+	}
+	warn, _ := st.Int(ctx, store.WarnDays)
+	return Setting{On: on == "on", At: FormatTime(h, m), WarnDays: warn}
+}
+
+// System is the scheduler of this computer's user.
+func System() (Scheduler, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return Scheduler{}, err
+	}
+	return Scheduler{GOOS: runtime.GOOS, Home: home, UID: os.Getuid(), Run: Exec}, nil
+}
+
+// ReminderJob is the job for this program over the cache at db ("" for
+// the default place).
+func ReminderJob(db string) (Job, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return Job{}, err
+	}
+	if e, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = e
+	}
+	if db != "" {
+		if abs, err := filepath.Abs(db); err == nil {
+			db = abs
+		}
+	}
+	return Job{Exe: exe, Args: CheckArgs(db)}, nil
+}
+
+// Save stores the setting and registers or removes the task to match (a
+// Scheduler without Run keeps the setting only).
+// A time that is not HH:MM is an error and changes nothing.
+func Save(ctx context.Context, st *store.Store, s Scheduler, j Job, on bool, at string) (Setting, error) {
+	h, m, err := ParseTime(at)
+	if err != nil {
+		return Load(ctx, st), err
+	}
+	j.Hour, j.Minute = h, m
+	switch {
+	case s.Run == nil: // no OS scheduler: the setting only
+	case on:
+		err = s.Install(ctx, j)
+	default:
+		err = s.Remove(ctx)
+	}
+	if err != nil {
+		return Load(ctx, st), err
+	}
+	state, sig := "off", ""
+	if on {
+		state, sig = "on", signature(j)
+	}
+	for _, kv := range []struct {
+		set store.StringSetting
+		v   string
+	}{{store.Remind, state}, {store.RemindAt, FormatTime(h, m)}, {registered, sig}} {
+		if err := st.SetString(ctx, kv.set, kv.v); err != nil {
+			return Load(ctx, st), err
+		}
+	}
+	return Load(ctx, st), nil
+}
+
+// Ensure registers the reminder when the setting is on and what is
+// registered is not this program at this time (the first start, or the
+// app moved). It is what makes "on" the default.
+func Ensure(ctx context.Context, st *store.Store, s Scheduler, j Job) error {
+	set := Load(ctx, st)
+	if !set.On {
+		return nil
+	}
+	j.Hour, j.Minute, _ = ParseTime(set.At)
+	if sig, _ := st.String(ctx, registered); sig == signature(j) {
+		if ok, err := s.Installed(ctx); ok || err != nil {
+			return err
+		}
+	}
+	_, err := Save(ctx, st, s, j, true, set.At)
+	return err
+}
+
+func signature(j Job) string {
+	return fmt.Sprintf("%s\x00%s\x00%s", j.Exe, strings.Join(j.Args, "\x00"), FormatTime(j.Hour, j.Minute))
+}

@@ -1,0 +1,54 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { onEvent, reminders as api } from '@/api'
+import type { ReminderSetting, RemindTarget } from '@/api'
+import { useCertificatesStore } from './certificates'
+import { useToastStore } from './toast'
+
+// The "Remind me" setting, and what a click on a reminder opens.
+export const useRemindersStore = defineStore('reminders', () => {
+  const setting = ref<ReminderSetting | null>(null)
+  const open = ref(false)
+  /** What the last clicked reminder is about, for the views that show integrations. */
+  const target = ref<RemindTarget | null>(null)
+  let stop = () => {}
+
+  async function load() {
+    try {
+      setting.value = await api.setting()
+    } catch (err) {
+      useToastStore().error(err)
+    }
+  }
+
+  /** Saves the setting; false (and a toast) when it was not taken. */
+  async function save(on: boolean, at: string): Promise<boolean> {
+    try {
+      setting.value = await api.setSetting(on, at)
+      const toast = useToastStore()
+      if (on) toast.info('remind.settings.savedOn', { time: setting.value.at })
+      else toast.info('remind.settings.savedOff')
+      return true
+    } catch (err) {
+      useToastStore().error(err)
+      return false
+    }
+  }
+
+  /** Opens what the reminder is about: its file's details, when this PC has one. */
+  function show(t: RemindTarget) {
+    target.value = t
+    const certificates = useCertificatesStore()
+    if (t.path && certificates.files.some((f) => f.path === t.path)) certificates.select(t.path)
+  }
+
+  function init() {
+    stop = onEvent<RemindTarget>('remind:open', show)
+  }
+
+  function dispose() {
+    stop()
+  }
+
+  return { setting, open, target, load, save, show, init, dispose }
+})

@@ -304,9 +304,16 @@ func Build(in Input) Overview {
 		c.SHA1, c.Email, c.UUID, c.OCES, c.Raw = strings.ToLower(f.SHA1), f.Email, f.UUID, f.OCES, f.Raw
 		c.Status, c.DaysLeft = certs.JudgeDates(f.NotBefore, f.NotAfter, in.Now, in.WarnDays)
 		allInvalid := len(e.files) > 0
+		revoked := false
 		for _, file := range e.files {
 			c.Files = append(c.Files, file.Path)
 			allInvalid = allInvalid && file.Status == certs.StatusInvalid
+			revoked = revoked || file.Status == certs.StatusRevoked
+		}
+		// The CA's answer on a file (the revocation check) holds for the
+		// certificate, wherever else it is; the dates can't see it.
+		if revoked && c.Status != certs.StatusExpired {
+			c.Status = certs.StatusRevoked
 		}
 		if r := e.record; r != nil {
 			c.InPortal = true

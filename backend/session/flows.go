@@ -337,6 +337,12 @@ func (s *Session) Activate(ctx context.Context, integrationID, path, version str
 		}
 		ref = portal.SHA256Ref(plan.New.SHA256)
 	}
+	return s.activateEnded(ctx, integrationID, ref, version, opts)
+}
+
+// activateEnded runs ActivateRef and turns a failed activation into its
+// error, for the window's flows.
+func (s *Session) activateEnded(ctx context.Context, integrationID, ref, version string, opts SendOptions) (portal.Operation, error) {
 	op, _, err := s.ActivateRef(ctx, integrationID, ref, version, opts)
 	if err != nil {
 		return op, err

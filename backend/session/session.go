@@ -469,6 +469,21 @@ func isAccount(err error) bool { return err != nil && portal.Classify(err) == po
 // integrations: the local files merged with the portal's offline copy,
 // judged now with the warning window warnDays (the setting when 0).
 func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview, error) {
+	return s.overview(ctx, warnDays, true)
+}
+
+// SignedInOverview is the overview as the session stands: signed in, the
+// local files merged with the offline copy (the cached state when the
+// portal can't be reached); signed out, the local certificates only, as if
+// there were no portal.
+func (s *Session) SignedInOverview(ctx context.Context) (overview.Overview, error) {
+	s.mu.Lock()
+	in := s.signedIn
+	s.mu.Unlock()
+	return s.overview(ctx, 0, in)
+}
+
+func (s *Session) overview(ctx context.Context, warnDays int, withPortal bool) (overview.Overview, error) {
 	if warnDays == 0 {
 		warnDays, _ = s.opts.Store.Int(ctx, store.WarnDays)
 	}
@@ -480,6 +495,9 @@ func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview
 	for _, f := range files {
 		certs.Judge(&f, in.Now, warnDays)
 		in.Files = append(in.Files, f)
+	}
+	if !withPortal {
+		return overview.Build(in), nil
 	}
 	svc, err := s.offline()
 	if err != nil {

@@ -334,3 +334,71 @@ func TestPortalSandboxMode(t *testing.T) {
 		t.Errorf("sandbox organisation: %+v", st)
 	}
 }
+
+// The window's overview: one entry per certificate, local files merged with
+// DPG's; signed out the local ones only. A certificate only in DPG is
+// activated and exported by its SHA-256.
+func TestPortalOverview(t *testing.T) {
+	f := newPortalFixture(t)
+	ov, err := f.p.Overview()
+	if err != nil || len(ov.Certificates) != 5 || len(ov.Integrations) != 0 || ov.SyncedAt != nil {
+		t.Fatalf("signed out: %d certificates, %d integrations, %v", len(ov.Certificates), len(ov.Integrations), err)
+	}
+	if _, err := f.p.SignIn(f.url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	// A file outside the overview is installed: DPG then has a certificate
+	// the overview has no file of.
+	only := f.pki.Issue(t, portaltest.Leaf{CN: "kollega@testkommune-nord.dk"})
+	onlyPath := portaltest.WriteFile(t, t.TempDir(), "kollega.p12", f.pki.P12(t, only, portalPassword))
+	if res, err := f.p.Install([]string{onlyPath, f.files[0]}); err != nil || res[0].Result != session.ResultInstalled || res[1].Result != session.ResultInstalled {
+		t.Fatalf("install: %+v, %v", res, err)
+	}
+	sum := sha256.Sum256(only.Cert.Raw)
+	sha := hex.EncodeToString(sum[:])
+	if err := f.p.ses.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ov, err = f.p.Overview()
+	if err != nil || len(ov.Certificates) != 6 || ov.SyncedAt == nil || len(ov.Integrations) == 0 {
+		t.Fatalf("signed in: %d certificates, %v", len(ov.Certificates), err)
+	}
+	inDPG := 0
+	for _, c := range ov.Certificates {
+		if c.InPortal {
+			inDPG++
+		}
+		if c.SHA256 == sha && (!c.InPortal || len(c.Files) != 0) {
+			t.Errorf("the colleague's certificate: %+v", c)
+		}
+	}
+	if inDPG != 2 {
+		t.Errorf("%d certificates in DPG, want 2", inDPG)
+	}
+
+	const exo = "int-exchange-online"
+	plan, err := f.p.PrepareActivationOf(exo, sha)
+	if err != nil || plan.New.SHA256 != sha {
+		t.Fatalf("plan: %+v, %v", plan, err)
+	}
+	if op, err := f.p.ActivateCertificate(exo, sha, plan.Integration.Version); err != nil || op.State != portal.StateDone {
+		t.Fatalf("activate: %+v, %v", op, err)
+	}
+	if evs, err := f.p.CertificateEvents(sha); err != nil || len(evs) == 0 {
+		t.Errorf("events: %v, %v", evs, err)
+	}
+
+	dialogs := &fakeDialogs{save: t.TempDir()}
+	f.s.core.dialogs = dialogs
+	path, err := f.p.ExportCertificate(sha)
+	if err != nil || filepath.Base(path) != "kollega@testkommune-nord.dk.cer" {
+		t.Fatalf("export: %q, %v", path, err)
+	}
+	if der, _ := os.ReadFile(path); !bytes.Equal(der, only.Cert.Raw) {
+		t.Error("the exported .cer is not the certificate's DER")
+	}
+	dialogs.save = ""
+	if path, err := f.p.ExportCertificate(sha); err != nil || path != "" {
+		t.Errorf("a cancelled export: %q, %v", path, err)
+	}
+}

@@ -37,7 +37,7 @@ describe('StatusTiles', () => {
     expect([count('valid'), count('expiring'), count('invalid'), count('attention')]).toEqual(['1', '1', '3', '2'])
     const tile = w.get('[data-testid=tile-attention]')
     expect(tile.attributes('aria-pressed')).toBe('false')
-    expect(tile.text()).toContain('Locked or unreadable')
+    expect(tile.text()).toContain('Locked, unreadable')
     await tile.trigger('click')
     expect(store.filter).toBe('attention')
     expect(tile.attributes('aria-pressed')).toBe('true')
@@ -95,9 +95,10 @@ describe('CertificateList', () => {
   })
 
   it('moves with the arrow keys and opens with Enter', async () => {
-    const { mountIt } = await setup()
+    const { store, mountIt } = await setup()
     const w = mountIt(CertificateList)
     const grid = w.get('[role=grid]')
+    const keyOf = (path: string) => store.rows.find((r) => r.path === path)!.key
     await grid.trigger('keydown', { key: 'ArrowDown' })
     await grid.trigger('keydown', { key: 'ArrowDown' })
     await grid.trigger('keydown', { key: 'ArrowUp' })
@@ -105,7 +106,7 @@ describe('CertificateList', () => {
     await grid.trigger('keydown', { key: 'Enter' })
     await grid.trigger('keydown', { key: 'End' })
     await grid.trigger('keydown', { key: 'Enter' })
-    expect(w.emitted('open')).toEqual([['/c/mismatch.p12'], ['/c/valid.p12']])
+    expect(w.emitted('open')).toEqual([[keyOf('/c/mismatch.p12')], [keyOf('/c/valid.p12')]])
   })
 
   it('sorts by a column header and marks it', async () => {

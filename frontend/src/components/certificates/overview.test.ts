@@ -10,7 +10,7 @@ import { i18n } from '@/i18n'
 import { useCertificatesStore } from '@/stores/certificates'
 import { useLocaleStore } from '@/stores/locale'
 import { fake } from '@/test/api'
-import { everyStatus, file } from '@/test/files'
+import { cert, everyStatus, file } from '@/test/files'
 import CertificateList from './CertificateList.vue'
 import StatusTiles from './StatusTiles.vue'
 
@@ -82,6 +82,31 @@ describe('CertificateList', () => {
     expect(w.get('[data-path="/c/expired.p12"]').text()).toContain('5 days ago')
     expect(w.get('[data-path="/c/future.p12"]').text()).toContain('valid from 1 Jan 2025')
     expect(w.get('[data-path="/c/blåbær.txt"]').text()).toContain('Not a certificate file')
+  })
+
+  it('shows where each certificate is, its files, and its operation; a row only in DPG has nothing to select', async () => {
+    const c = cert({ commonName: 'exchange@kommune.dk' })
+    const files = [file('/c/a.p12', 'valid', { certificate: c }), file('/c/a.cer', 'valid', { format: 'der', certificate: c })]
+    fake.files = files
+    const base = (await fake.portal.overview()).certificates[0]
+    fake.dpg = [
+      { ...base, inPortal: true, portalId: 'id-1', operation: { kind: 'activate', state: 'failed', id: 4, errorCode: 'precondition_failed' } },
+      { ...base, sha256: 'd'.repeat(64), commonName: 'kollega@kommune.dk', files: [], inPortal: true, portalId: 'id-2', operation: { kind: 'install', state: 'pending', id: 5 } },
+    ]
+    const { mountIt } = await setup(files)
+    const w = mountIt(CertificateList)
+    const both = w.get(`[data-sha256="${c.sha256}"]`)
+    expect(both.attributes('data-files')).toBe('2')
+    expect(both.text()).toContain('In DPG')
+    expect(both.text()).toContain('On this PC')
+    expect(both.text()).toContain('2 files')
+    expect(both.get('[data-testid=row-operation]').text()).toBe('Activation failed')
+    expect(both.find('[data-testid=row-select]').exists()).toBe(true)
+    const dpgOnly = w.get(`[data-sha256="${'d'.repeat(64)}"]`)
+    expect(dpgOnly.find('[data-testid=on-pc]').exists()).toBe(false)
+    expect(dpgOnly.get('[data-testid=row-operation]').text()).toBe('Install under way')
+    expect(dpgOnly.find('[data-testid=row-select]').exists()).toBe(false)
+    expect(w.get('[data-testid=list-count]').text()).toBe('2 of 2 certificates')
   })
 
   it('renders only the rows in view for 10,000 files', async () => {

@@ -124,6 +124,18 @@ describe('the integrations strip', () => {
     expect(fake.portal.activate).not.toHaveBeenCalled()
   })
 
+  it('offline, shows the cached cards and when they were synced', async () => {
+    fake.integrations = [integ()]
+    const opts = await setup()
+    fake.portal.status.mockResolvedValue({ ...signedIn, lastErrorCode: 'network' } as never)
+    await usePortalStore().refresh()
+    const w = mount(IntegrationCards, opts)
+    await flushPromises()
+    expect(w.get('[data-testid=cards-offline]').text()).toBe('Offline: this is the state when last synced')
+    expect(w.get('[data-testid=cards-synced]').text()).toMatch(/^DPG as last synced 26 Nov 2026/)
+    expect(w.findAll('[data-testid=integration-card]')).toHaveLength(1)
+  })
+
   it('is not shown signed out', async () => {
     const pinia = createPinia()
     setActivePinia(pinia)

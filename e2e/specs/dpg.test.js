@@ -7,7 +7,9 @@
 //   - it activates one that has no file on this PC;
 //   - a .p12 with its .cer is one row with two files;
 //   - a card shows install_and_activate, and one click installs and
-//     activates the renewal; its row then says "In DPG".
+//     activates the renewal; its row then says "In DPG";
+//   - someone else goes back to the old certificate: the card offers to
+//     activate the renewal, through the confirmation, with If-Match.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { eventually, fixture, manifest, session, sleep } from '../lib/app.js';
@@ -27,8 +29,12 @@ const renewed = sha('portal/exchange-fornyet.p12');
 const card = (kind) => app.page.locator(`[data-testid=integration-card][data-kind=${kind}]`);
 
 /** api asks the sandbox directly, as anyone else would. */
-async function api(method, path) {
-  const res = await fetch(`${portalUrl}/api/v1${path}`, { method, headers: { Authorization: `Bearer ${ADMIN}` } });
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(`${portalUrl}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const data = await res.json();
   assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
   return data;
@@ -170,4 +176,31 @@ app.test('the Exchange Online card installs and activates the renewal in one cli
   await app.open();
   await eventually(async () => assert.equal(await app.rowOf(renewed).getAttribute('data-in-dpg'), 'true'));
   assert.equal(await app.byTestId('integration-card').count(), 4);
+});
+
+app.test('someone else goes back to the old certificate: the card activates the renewal in DPG after the confirmation', async () => {
+  // Another client makes Exchange Online use the old certificate again (If-Match: the version it saw).
+  const [ints, certs] = await Promise.all([api('GET', '/integrations'), api('GET', '/certificates')]);
+  const exoInt = ints.find((i) => i.kind === 'exchange_online');
+  await api('PUT', `/integrations/${exoInt.id}/certificate`, { certificateId: certs.find((c) => c.sha256 === exchange).id }, {
+    'If-Match': exoInt.version,
+    'Idempotency-Key': `e2e-dpg-${Date.now()}`,
+  });
+  await app.byTestId('portal-sync').click();
+  const exo = card('exchange_online');
+  await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'activate'), { timeout: 15_000 });
+  assert.match(await exo.getByTestId('card-state').innerText(), /In order: the renewal is in DPG but not active/);
+  await exo.getByTestId('card-action').click();
+
+  const confirm = app.byTestId('activate-confirm');
+  await confirm.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await app.byTestId('activate-old').getAttribute('data-sha256'), exchange);
+  assert.equal(await app.byTestId('activate-new').getAttribute('data-sha256'), renewed);
+  await app.shot('dpg-card-activate-confirm');
+  await app.byTestId('activate-ok').click();
+  const reminder = app.byTestId('entra-reminder');
+  await reminder.waitFor({ state: 'visible', timeout: 20_000 });
+  await app.byTestId('entra-done').click();
+  assert.equal(await activeSha256('exchange_online'), renewed);
+  await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });
 });

@@ -143,10 +143,6 @@ func (p *Portal) UploadExisting() ([]session.InstallResult, error) {
 	return p.Install(paths)
 }
 
-// Usages maps each cached portal certificate's SHA-256 to the kinds of the
-// integrations that use it.
-func (p *Portal) Usages() (map[string][]string, error) { return p.ses.Usages(context.Background()) }
-
 // Integrations lists the integrations with their active certificates;
 // refresh asks the portal first.
 func (p *Portal) Integrations(refresh bool) ([]session.IntegrationView, error) {

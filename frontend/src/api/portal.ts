@@ -31,8 +31,6 @@ export const portal = {
   /** The overview's files whose certificate the portal lacks. */
   missing: (): Promise<string[]> => call(() => Portal.Missing()),
   uploadExisting: (): Promise<InstallResult[]> => call(() => as<InstallResult[]>(Portal.UploadExisting())),
-  /** SHA-256 (lower case) to integration kinds, from the offline copy. */
-  usages: (): Promise<Record<string, string[]>> => call(() => Portal.Usages()),
   integrations: (refresh: boolean): Promise<IntegrationView[]> => call(() => as<IntegrationView[]>(Portal.Integrations(refresh))),
   prepareActivation: (integrationId: string, path: string): Promise<ActivationPlan> =>
     call(() => as<ActivationPlan>(Portal.PrepareActivation(integrationId, path))),

@@ -59,8 +59,6 @@ export const useCertificatesStore = defineStore('certificates', () => {
   })
 
   const selected = computed(() => rows.value.find((r) => r.key === selectedKey.value) ?? null)
-  /** The selected row's file, "" for a certificate only in DPG. */
-  const selectedPath = computed(() => selected.value?.path ?? null)
 
   // Loads overlap (a sync and an install close together): the last one asked wins.
   let loads = 0
@@ -209,7 +207,6 @@ export const useCertificatesStore = defineStore('certificates', () => {
     filter,
     query,
     sort,
-    selectedPath,
     counts,
     isEmpty,
     visible,

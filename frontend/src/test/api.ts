@@ -113,7 +113,6 @@ export const fake = {
     installWithPassword: vi.fn(async () => []),
     missing: vi.fn(async () => [] as string[]),
     uploadExisting: vi.fn(async () => []),
-    usages: vi.fn(async () => ({}) as Record<string, string[]>),
     integrations: vi.fn(async () => []),
     prepareActivation: vi.fn(),
     activate: vi.fn(),

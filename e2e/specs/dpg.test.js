@@ -88,7 +88,7 @@ app.test('a new window welcomes with Sign in to DPG; signed in, it shows what DP
   assert.match(await first.getByTestId('card-state').innerText(), /Expires in 12 days: no renewal found/);
   assert.equal(await card('exchange_online').getAttribute('data-state'), 'ok');
   assert.equal(await card('mit_dk').getAttribute('data-state'), 'no_certificate');
-  assert.match(await app.byTestId('cards-synced').innerText(), /DPG as last synced/);
+  assert.match(await app.byTestId('cards-synced').innerText(), /From DPG, last synced/);
   await app.shot('dpg-signed-in');
 });
 
@@ -203,4 +203,11 @@ app.test('someone else goes back to the old certificate: the card activates the 
   await app.byTestId('entra-done').click();
   assert.equal(await activeSha256('exchange_online'), renewed);
   await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });
+
+  // In Danish too.
+  await app.setLanguage('da');
+  await eventually(async () => assert.match(await card('secure_mail').getByTestId('card-state').innerText(), /Udløber om 12 dage: ingen fornyelse fundet/));
+  assert.match(await app.rowOf(renewed).innerText(), /I DPG[\s\S]*På denne pc/);
+  await app.shot('dpg-da');
+  await app.setLanguage('en');
 });

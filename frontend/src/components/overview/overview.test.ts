@@ -132,7 +132,7 @@ describe('the integrations strip', () => {
     const w = mount(IntegrationCards, opts)
     await flushPromises()
     expect(w.get('[data-testid=cards-offline]').text()).toBe('Offline: this is the state when last synced')
-    expect(w.get('[data-testid=cards-synced]').text()).toMatch(/^DPG as last synced 26 Nov 2026/)
+    expect(w.get('[data-testid=cards-synced]').text()).toMatch(/^From DPG, last synced 26 Nov 2026/)
     expect(w.findAll('[data-testid=integration-card]')).toHaveLength(1)
   })
 

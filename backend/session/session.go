@@ -68,6 +68,10 @@ type Session struct {
 	// running serialises starting and stopping the background sync, so two
 	// sign-ins close together can't leave a second loop running.
 	running sync.Mutex
+	// signMu serialises Resume and SignIn: the window's startup (Resume)
+	// can run after the first calls from the page, and must not then swap
+	// the service of a sign-in that came first for the remembered portal's.
+	signMu sync.Mutex
 
 	mu       sync.Mutex
 	svc      *portal.Service
@@ -200,6 +204,14 @@ func (s *Session) Connect(url, token string) (*portal.Service, error) {
 // keychain, if there is one, and starts the background sync. Without a
 // token it is not an error: the window offers the sign-in.
 func (s *Session) Resume() error {
+	s.signMu.Lock()
+	defer s.signMu.Unlock()
+	s.mu.Lock()
+	tried := s.tried
+	s.mu.Unlock()
+	if tried != "" {
+		return nil // a sign-in came first: it chose the portal
+	}
 	url := s.Address()
 	if _, err := s.Service(url); err != nil {
 		return err
@@ -221,6 +233,8 @@ func (s *Session) Resume() error {
 // With remember the token goes into the keychain. The errors keep their
 // codes: not_registered, migration_required, unauthenticated, insecure_url...
 func (s *Session) SignIn(ctx context.Context, url, token string, remember bool) error {
+	s.signMu.Lock()
+	defer s.signMu.Unlock()
 	url = strings.TrimSpace(url)
 	if url == "" || s.opts.Pinned != "" {
 		url = s.Address()

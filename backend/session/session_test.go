@@ -222,3 +222,20 @@ func TestCerName(t *testing.T) {
 		}
 	}
 }
+
+// The window's startup can come after the page's first calls: a sign-in
+// (refused or not) that came first keeps its portal when Resume runs late.
+func TestResumeAfterSignIn(t *testing.T) {
+	ses, url := newSession(t)
+	if err := ses.SignIn(context.Background(), url, sandbox.TokenUnregistered, false); errs.Code(err) != errs.NotRegistered {
+		t.Fatalf("sign-in: %v, want not_registered", err)
+	}
+	if err := ses.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	defer ses.Stop()
+	st, err := ses.Status(context.Background())
+	if err != nil || st.RegisterURL != url+"/register" || ses.Address() != url {
+		t.Fatalf("after a late Resume: %+v, %v; want the sign-in's portal %s", st, err, url)
+	}
+}

@@ -164,9 +164,10 @@ export const usePortalStore = defineStore('portal', () => {
     } catch (err) {
       const code = toApiError(err).code
       if (code === 'not_registered' || code === 'migration_required') {
-        screen.value = code === 'not_registered' ? 'access-denied' : 'migration-required'
         ui.signInOpen = false
+        // The status first: the screen links to the forms of the portal just tried.
         await refresh()
+        screen.value = code === 'not_registered' ? 'access-denied' : 'migration-required'
         return false
       }
       throw err

@@ -131,6 +131,8 @@ app.test('five files installed in one go: four arrive, the one of another organi
     assert.deepEqual(inDpg, Object.fromEntries(five.map((rel) => [rel, rel === other.path ? 'false' : 'true'])));
   }, { timeout: 15_000 });
   assert.match(await app.row('certs/digital-post.p12').innerText(), /In DPG[\s\S]*On this PC/);
+  // The failed install was dismissed: its row no longer says it failed.
+  await eventually(async () => assert.equal(await app.row(other.path).getByTestId('row-operation').count(), 0));
   await app.shot('portal-in-dpg');
 });
 

@@ -111,6 +111,8 @@ app.test('five files installed in one go: four arrive, the one of another organi
   await app.byTestId('install-close').click();
   await dialog.waitFor({ state: 'hidden' });
   await eventually(async () => assert.equal(await app.byTestId('failed-count').getAttribute('data-count'), '1'));
+  // Its row says the install failed.
+  await eventually(async () => assert.equal(await app.row(other.path).getByTestId('row-operation').getAttribute('data-state'), 'failed'));
   // The failed one is listed with its reason, and can be dismissed.
   await app.byTestId('failed-count').click();
   const failedOp = app.page.locator('[data-testid=operation][data-state=failed]');

@@ -109,15 +109,24 @@ func (c *Certificates) SetRevocationCheck(on bool) error { return c.lib.SetRevoc
 // save asks where to save name and writes it there. It returns the path,
 // or "" when the dialog was cancelled.
 func (c *Certificates) save(title, name string, write func(io.Writer) error) (string, error) {
-	path, err := c.core.dialogs.SaveFile(c.context(), title, name)
-	if err != nil || path == "" {
-		return "", err
-	}
 	var b bytes.Buffer
 	if err := write(&b); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	return c.core.saveFile(c.context(), title, name, b.Bytes())
+}
+
+// saveFile asks where to save name and writes data there. It returns the
+// path, or "" when the dialog was cancelled.
+func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (string, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	path, err := c.dialogs.SaveFile(ctx, title, name)
+	if err != nil || path == "" {
+		return "", err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		log.Printf("dpgcerts: export: %v", err)
 		return "", errs.New(errs.WriteFailed, "The file could not be saved.")
 	}

@@ -5,7 +5,9 @@ import (
 	"log"
 	"time"
 
+	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
+	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
@@ -148,10 +150,6 @@ func (p *Portal) UploadExisting() ([]session.InstallResult, error) {
 	return p.Install(paths)
 }
 
-// Usages maps each cached portal certificate's SHA-256 to the kinds of the
-// integrations that use it.
-func (p *Portal) Usages() (map[string][]string, error) { return p.ses.Usages(context.Background()) }
-
 // Integrations lists the integrations with their active certificates;
 // refresh asks the portal first.
 func (p *Portal) Integrations(refresh bool) ([]session.IntegrationView, error) {
@@ -204,3 +202,42 @@ func (p *Portal) InstallWithPassword(ids []int64, password string) ([]session.In
 
 // Dismiss removes an ended operation from the list.
 func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Background(), id) }
+
+// Overview is the overview of the organisation's certificates and
+// integrations: one entry per certificate, wherever it is. Signed out it
+// holds the local certificates only.
+func (p *Portal) Overview() (overview.Overview, error) {
+	return p.ses.SignedInOverview(context.Background())
+}
+
+// PrepareActivationOf returns what the activation's confirmation shows for
+// a certificate in DPG, by its SHA-256 (no file needed).
+func (p *Portal) PrepareActivationOf(integrationID, sha256 string) (session.ActivationPlan, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return p.ses.PrepareActivationOf(ctx, integrationID, sha256)
+}
+
+// ActivateCertificate makes the integration use the certificate in DPG
+// with the SHA-256 sha256, with If-Match version.
+func (p *Portal) ActivateCertificate(integrationID, sha256, version string) (portal.Operation, error) {
+	ctx, cancel := waitCtx()
+	defer cancel()
+	return p.ses.ActivateCertificate(ctx, integrationID, sha256, version, sendWait())
+}
+
+// CertificateEvents is the offline audit trail of a certificate in DPG.
+func (p *Portal) CertificateEvents(sha256 string) ([]portal.Event, error) {
+	return p.ses.CertificateEvents(context.Background(), sha256)
+}
+
+// ExportCertificate saves the public certificate (.cer, DER) of a
+// certificate in DPG, from the portal's record. It returns the path, or ""
+// when the dialog was cancelled.
+func (p *Portal) ExportCertificate(sha256 string) (string, error) {
+	name, der, err := p.ses.PublicCertificate(context.Background(), sha256)
+	if err != nil {
+		return "", err
+	}
+	return p.core.saveFile(p.ctx, i18n.T(p.core.language(), "details.exportCer"), name, der)
+}

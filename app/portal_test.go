@@ -97,6 +97,22 @@ func newPortalFixture(t *testing.T) *portalFixture {
 
 func portalCode(err error) string { return toError(err).Code }
 
+// kindsInUse maps the SHA-256 of each certificate in use to the kinds of
+// the integrations that use it, from the window's overview.
+func kindsInUse(p *Portal) (map[string][]string, error) {
+	ov, err := p.Overview()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, c := range ov.Certificates {
+		for _, u := range c.Usages {
+			out[c.SHA256] = append(out[c.SHA256], u.Kind)
+		}
+	}
+	return out, nil
+}
+
 func TestPortalSignInScreens(t *testing.T) {
 	f := newPortalFixture(t)
 	st, err := f.p.Status()
@@ -226,7 +242,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil || op.State != portal.StateDone {
 		t.Fatalf("activation: %+v, %v", op, err)
 	}
-	usages, err := f.p.Usages()
+	usages, err := kindsInUse(f.p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +291,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 		t.Errorf("activating a file without its password: %v", err)
 	}
 	sum := sha256.Sum256(renewal.Cert.Raw)
-	if usages, _ := f.p.Usages(); len(usages) != 1 || len(usages[hex.EncodeToString(sum[:])]) != 1 {
+	if usages, _ := kindsInUse(f.p); len(usages) != 1 || len(usages[hex.EncodeToString(sum[:])]) != 1 {
 		t.Errorf("usages after the renewal: %v", usages)
 	}
 
@@ -331,5 +347,73 @@ func TestPortalSandboxMode(t *testing.T) {
 	}
 	if st.Organization != sandbox.OrgName {
 		t.Errorf("sandbox organisation: %+v", st)
+	}
+}
+
+// The window's overview: one entry per certificate, local files merged with
+// DPG's; signed out the local ones only. A certificate only in DPG is
+// activated and exported by its SHA-256.
+func TestPortalOverview(t *testing.T) {
+	f := newPortalFixture(t)
+	ov, err := f.p.Overview()
+	if err != nil || len(ov.Certificates) != 5 || len(ov.Integrations) != 0 || ov.SyncedAt != nil {
+		t.Fatalf("signed out: %d certificates, %d integrations, %v", len(ov.Certificates), len(ov.Integrations), err)
+	}
+	if _, err := f.p.SignIn(f.url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	// A file outside the overview is installed: DPG then has a certificate
+	// the overview has no file of.
+	only := f.pki.Issue(t, portaltest.Leaf{CN: "kollega@testkommune-nord.dk"})
+	onlyPath := portaltest.WriteFile(t, t.TempDir(), "kollega.p12", f.pki.P12(t, only, portalPassword))
+	if res, err := f.p.Install([]string{onlyPath, f.files[0]}); err != nil || res[0].Result != session.ResultInstalled || res[1].Result != session.ResultInstalled {
+		t.Fatalf("install: %+v, %v", res, err)
+	}
+	sum := sha256.Sum256(only.Cert.Raw)
+	sha := hex.EncodeToString(sum[:])
+	if err := f.p.ses.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ov, err = f.p.Overview()
+	if err != nil || len(ov.Certificates) != 6 || ov.SyncedAt == nil || len(ov.Integrations) == 0 {
+		t.Fatalf("signed in: %d certificates, %v", len(ov.Certificates), err)
+	}
+	inDPG := 0
+	for _, c := range ov.Certificates {
+		if c.InPortal {
+			inDPG++
+		}
+		if c.SHA256 == sha && (!c.InPortal || len(c.Files) != 0) {
+			t.Errorf("the colleague's certificate: %+v", c)
+		}
+	}
+	if inDPG != 2 {
+		t.Errorf("%d certificates in DPG, want 2", inDPG)
+	}
+
+	const exo = "int-exchange-online"
+	plan, err := f.p.PrepareActivationOf(exo, sha)
+	if err != nil || plan.New.SHA256 != sha {
+		t.Fatalf("plan: %+v, %v", plan, err)
+	}
+	if op, err := f.p.ActivateCertificate(exo, sha, plan.Integration.Version); err != nil || op.State != portal.StateDone {
+		t.Fatalf("activate: %+v, %v", op, err)
+	}
+	if evs, err := f.p.CertificateEvents(sha); err != nil || len(evs) == 0 {
+		t.Errorf("events: %v, %v", evs, err)
+	}
+
+	dialogs := &fakeDialogs{save: t.TempDir()}
+	f.s.core.dialogs = dialogs
+	path, err := f.p.ExportCertificate(sha)
+	if err != nil || filepath.Base(path) != "kollega@testkommune-nord.dk.cer" {
+		t.Fatalf("export: %q, %v", path, err)
+	}
+	if der, _ := os.ReadFile(path); !bytes.Equal(der, only.Cert.Raw) {
+		t.Error("the exported .cer is not the certificate's DER")
+	}
+	dialogs.save = ""
+	if path, err := f.p.ExportCertificate(sha); err != nil || path != "" {
+		t.Errorf("a cancelled export: %q, %v", path, err)
 	}
 }

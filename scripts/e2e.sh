@@ -251,6 +251,37 @@ if [ -z "$only" ] || [[ " $only " == *" revocation "* ]]; then
   stop_revocation
 fi
 # --- end of revocation -----------------------------------------------------
+# dpg: the overview of a DPG solution that another client has already
+# filled through the API (dpgcerts install and activate over HTTP, with a
+# database of their own), seen by a window with an empty cache that signs
+# in. Its "Add files" answers with the paths in DIR/dpg-pick.txt, which
+# the spec writes.
+if [ -z "$only" ] || [[ " $only " == *" dpg "* ]]; then
+  dpg_port=${E2E_DPG_SANDBOX_PORT:-$((port + 2001))}
+  [ -x "$tmp/dpgcerts" ] || go build -o "$tmp/dpgcerts" .
+  "$tmp/dpgcerts" sandbox --addr "127.0.0.1:$dpg_port" --db "$tmp/dpg-sandbox.db" >"$artifacts/dpg-sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  export E2E_PORTAL="http://127.0.0.1:$dpg_port"
+  for _ in $(seq 1 100); do
+    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$E2E_PORTAL/register" 2>/dev/null && break
+    sleep 0.2
+  done
+  # sha FILE: the SHA-256 the fixtures recorded for DIR/FILE.
+  sha() { node -e 'const m = require(process.argv[1]); console.log(m.files.find((f) => f.path === process.argv[2]).sha256)' "$tmp/expected.json" "$1"; }
+  colleague=(--portal "$E2E_PORTAL" --db "$tmp/colleague.db")
+  export DPGCERTS_TOKEN=sandbox-admin
+  "$tmp/dpgcerts" install "${colleague[@]}" --passwords "$tmp/passwords.txt" \
+    "$tmp/certs/exchange-online.p12" "$tmp/certs/digital-post.p12" "$tmp/certs/borgerservice.p12" "$tmp/certs/jobcenter.p12" \
+    >"$artifacts/dpg-colleague.log" 2>&1
+  "$tmp/dpgcerts" activate "${colleague[@]}" --integration exchange_online --certificate "$(sha certs/exchange-online.p12)" >>"$artifacts/dpg-colleague.log" 2>&1
+  "$tmp/dpgcerts" activate "${colleague[@]}" --integration digital_post --certificate "$(sha certs/digital-post.p12)" >>"$artifacts/dpg-colleague.log" 2>&1
+  "$tmp/dpgcerts" activate "${colleague[@]}" --integration secure_mail --certificate "$(sha certs/borgerservice.p12)" >>"$artifacts/dpg-colleague.log" 2>&1
+  unset DPGCERTS_TOKEN
+  : >"$tmp/dpg-pick.txt"
+  export E2E_PICK_FILE=$tmp/dpg-pick.txt
+  group dpg "$tmp/dpg.db" "@$tmp/dpg-pick.txt" dpg
+  stop_sandbox
+fi
 
 echo "e2e: screenshots and logs in ${artifacts#"$repo"/}/"
 echo "e2e: $passed passed, $failed failed"

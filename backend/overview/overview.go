@@ -314,9 +314,16 @@ func Build(in Input) Overview {
 		c.Status, c.DaysLeft = certs.JudgeDates(f.NotBefore, f.NotAfter, in.Now, in.WarnDays)
 		c.Revocation = revocationOf(sha, f, in.Revocations)
 		allInvalid := len(e.files) > 0
+		revoked := false
 		for _, file := range e.files {
 			c.Files = append(c.Files, file.Path)
 			allInvalid = allInvalid && file.Status == certs.StatusInvalid
+			revoked = revoked || file.Status == certs.StatusRevoked
+		}
+		// The CA's answer on a file (the revocation check) holds for the
+		// certificate, wherever else it is; the dates can't see it.
+		if revoked && c.Status != certs.StatusExpired {
+			c.Status = certs.StatusRevoked
 		}
 		if r := e.record; r != nil {
 			c.InPortal = true

@@ -423,6 +423,20 @@ func TestBuild(t *testing.T) {
 			},
 		},
 		{
+			name: "a revoked file: its certificate is revoked, in every file",
+			in: overview.Input{Files: []certs.File{func() certs.File {
+				f := p12("/c/revoked.p12", cert("7", "U-7", 100))
+				f.Status = certs.StatusRevoked
+				return f
+			}(), cer("/c/revoked.cer", cert("7", "U-7", 100))}, Now: now, WarnDays: warnDays},
+			tiles: overview.Tiles{Invalid: 1},
+			check: func(t *testing.T, ov overview.Overview) {
+				if c := find(ov, cert("7", "", 0).SHA256); c.Status != certs.StatusRevoked || len(c.Files) != 2 {
+					t.Fatalf("revoked: %s %v", c.Status, c.Files)
+				}
+			},
+		},
+		{
 			// Two Exchange Online integrations (test and production), each with
 			// its own certificate of the same name: neither is the other's renewal.
 			name: "another integration's certificate of the same kind is no successor",

@@ -197,32 +197,6 @@ func (s *Session) Missing(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// Usages maps each cached portal certificate's SHA-256 to the kinds of the
-// integrations that use it: the overview's usage badges, offline.
-func (s *Session) Usages(ctx context.Context) (map[string][]string, error) {
-	out := map[string][]string{}
-	svc := s.current()
-	if svc == nil {
-		return out, nil
-	}
-	list, _, err := svc.Certificates(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range list {
-		var kinds []string
-		for _, u := range c.Usages {
-			if !slices.Contains(kinds, u.Kind) {
-				kinds = append(kinds, u.Kind)
-			}
-		}
-		if len(kinds) > 0 {
-			out[strings.ToLower(c.SHA256)] = kinds
-		}
-	}
-	return out, nil
-}
-
 // CertFacts are the facts the activation's confirmation shows side by side.
 type CertFacts struct {
 	ID         string    `json:"id,omitempty"`
@@ -363,6 +337,12 @@ func (s *Session) Activate(ctx context.Context, integrationID, path, version str
 		}
 		ref = portal.SHA256Ref(plan.New.SHA256)
 	}
+	return s.activateEnded(ctx, integrationID, ref, version, opts)
+}
+
+// activateEnded runs ActivateRef and turns a failed activation into its
+// error, for the window's flows.
+func (s *Session) activateEnded(ctx context.Context, integrationID, ref, version string, opts SendOptions) (portal.Operation, error) {
 	op, _, err := s.ActivateRef(ctx, integrationID, ref, version, opts)
 	if err != nil {
 		return op, err

@@ -72,6 +72,10 @@ type Session struct {
 	// running serialises starting and stopping the background sync, so two
 	// sign-ins close together can't leave a second loop running.
 	running sync.Mutex
+	// signMu serialises Resume and SignIn: the window's startup (Resume)
+	// can run after the first calls from the page, and must not then swap
+	// the service of a sign-in that came first for the remembered portal's.
+	signMu sync.Mutex
 
 	mu       sync.Mutex
 	svc      *portal.Service
@@ -207,6 +211,14 @@ func (s *Session) Connect(url, token string) (*portal.Service, error) {
 // keychain, if there is one, and starts the background sync. Without a
 // token it is not an error: the window offers the sign-in.
 func (s *Session) Resume() error {
+	s.signMu.Lock()
+	defer s.signMu.Unlock()
+	s.mu.Lock()
+	tried := s.tried
+	s.mu.Unlock()
+	if tried != "" {
+		return nil // a sign-in came first: it chose the portal
+	}
 	url := s.Address()
 	if _, err := s.Service(url); err != nil {
 		return err
@@ -228,6 +240,8 @@ func (s *Session) Resume() error {
 // With remember the token goes into the keychain. The errors keep their
 // codes: not_registered, migration_required, unauthenticated, insecure_url...
 func (s *Session) SignIn(ctx context.Context, url, token string, remember bool) error {
+	s.signMu.Lock()
+	defer s.signMu.Unlock()
 	url = strings.TrimSpace(url)
 	if url == "" || s.opts.Pinned != "" {
 		url = s.Address()
@@ -491,6 +505,21 @@ func isAccount(err error) bool { return err != nil && portal.Classify(err) == po
 // integrations: the local files merged with the portal's offline copy,
 // judged now with the warning window warnDays (the setting when 0).
 func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview, error) {
+	return s.overview(ctx, warnDays, true)
+}
+
+// SignedInOverview is the overview as the session stands: signed in, the
+// local files merged with the offline copy (the cached state when the
+// portal can't be reached); signed out, the local certificates only, as if
+// there were no portal.
+func (s *Session) SignedInOverview(ctx context.Context) (overview.Overview, error) {
+	s.mu.Lock()
+	in := s.signedIn
+	s.mu.Unlock()
+	return s.overview(ctx, 0, in)
+}
+
+func (s *Session) overview(ctx context.Context, warnDays int, withPortal bool) (overview.Overview, error) {
 	if warnDays == 0 {
 		warnDays, _ = s.opts.Store.Int(ctx, store.WarnDays)
 	}
@@ -509,6 +538,9 @@ func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview
 	for _, f := range files {
 		certs.Judge(&f, in.Now, warnDays)
 		in.Files = append(in.Files, f)
+	}
+	if !withPortal {
+		return overview.Build(in), nil
 	}
 	svc, err := s.offline()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -197,5 +198,115 @@ func TestInstallRefusesWhatThePortalWould(t *testing.T) {
 	}
 	if ops, _ := ses.Operations(context.Background()); len(ops) != 0 {
 		t.Errorf("the outbox holds %d operations", len(ops))
+	}
+}
+
+// A certificate that another client installed is in the overview of a
+// fresh session once it signs in, and can be activated, exported and
+// followed there with no file on this computer. Signed out, the overview
+// holds the local certificates only.
+func TestCertificateInDPGOnly(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	colleague, url := newSession(t)
+	if err := colleague.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	pki := portaltest.NewPKI(t)
+	path := portaltest.WriteFile(t, t.TempDir(), "colleague.p12", pki.P12(t, pki.Issue(t, portaltest.Leaf{}), ""))
+	res, _, err := colleague.Install(ctx, []string{path}, session.SendOptions{GiveUpAfter: 10 * time.Second})
+	colleague.Stop()
+	if err != nil || res[0].Result != session.ResultInstalled {
+		t.Fatalf("the colleague's install: %+v, %v", res, err)
+	}
+	sha := res[0].Operation.CertificateSHA256
+
+	ses, _ := newSession(t)
+	if ov, err := ses.SignedInOverview(ctx); err != nil || len(ov.Certificates) != 0 {
+		t.Fatalf("signed out: %+v, %v", ov.Certificates, err)
+	}
+	if err := ses.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	defer ses.Stop()
+	ov, err := ses.SignedInOverview(ctx)
+	if err != nil || len(ov.Certificates) != 1 || ov.Certificates[0].SHA256 != sha || !ov.Certificates[0].InPortal ||
+		len(ov.Certificates[0].Files) != 0 || len(ov.Integrations) == 0 {
+		t.Fatalf("signed in: %+v, %v", ov, err)
+	}
+
+	in := ov.Integrations[0]
+	plan, err := ses.PrepareActivationOf(ctx, in.ID, sha)
+	if err != nil || plan.New.SHA256 != sha || plan.NeedsInstall || plan.Path != "" || plan.Integration.Version == "" {
+		t.Fatalf("plan: %+v, %v", plan, err)
+	}
+	if _, err := ses.ActivateCertificate(ctx, in.ID, sha, "stale-version", session.SendOptions{GiveUpAfter: 10 * time.Second}); errs.Code(err) != errs.PreconditionFailed {
+		t.Fatalf("a stale If-Match: %v, want precondition_failed", err)
+	}
+	op, err := ses.ActivateCertificate(ctx, in.ID, sha, plan.Integration.Version, session.SendOptions{GiveUpAfter: 10 * time.Second})
+	if err != nil || op.State != portal.StateDone {
+		t.Fatalf("activate: %+v, %v", op, err)
+	}
+	if err := ses.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ov, _ = ses.SignedInOverview(ctx)
+	var active string
+	for _, i := range ov.Integrations {
+		if i.ID == in.ID && i.Certificate != nil {
+			active = i.Certificate.SHA256
+		}
+	}
+	if active != sha || len(ov.Certificates[0].Usages) != 1 {
+		t.Fatalf("after the activation: active %q, usages %+v", active, ov.Certificates[0].Usages)
+	}
+
+	evs, err := ses.CertificateEvents(ctx, sha)
+	if err != nil || len(evs) < 2 {
+		t.Fatalf("events: %+v, %v", evs, err)
+	}
+	name, der, err := ses.PublicCertificate(ctx, strings.ToUpper(sha))
+	if err != nil || len(der) == 0 || !strings.HasSuffix(name, ".cer") {
+		t.Fatalf("public certificate: %q %d bytes, %v", name, len(der), err)
+	}
+	if _, _, err := ses.PublicCertificate(ctx, strings.Repeat("0", 64)); errs.Code(err) != errs.NotFound {
+		t.Fatalf("an unknown certificate: %v, want not_found", err)
+	}
+	if evs, err := ses.CertificateEvents(ctx, strings.Repeat("0", 64)); err != nil || len(evs) != 0 {
+		t.Fatalf("events of an unknown certificate: %v, %v", evs, err)
+	}
+
+	ses.SignOut()
+	if ov, err := ses.SignedInOverview(ctx); err != nil || len(ov.Certificates) != 0 || len(ov.Integrations) != 0 {
+		t.Fatalf("signed out again: %+v, %v", ov, err)
+	}
+}
+
+func TestCerName(t *testing.T) {
+	for in, want := range map[string]string{
+		"exchange@testkommune.dk": "exchange@testkommune.dk.cer",
+		`a/b\c:d`:                 "a-b-c-d.cer",
+		"  ":                      "certificate.cer",
+	} {
+		if got := session.CerName(in); got != want {
+			t.Errorf("CerName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The window's startup can come after the page's first calls: a sign-in
+// (refused or not) that came first keeps its portal when Resume runs late.
+func TestResumeAfterSignIn(t *testing.T) {
+	ses, url := newSession(t)
+	if err := ses.SignIn(context.Background(), url, sandbox.TokenUnregistered, false); errs.Code(err) != errs.NotRegistered {
+		t.Fatalf("sign-in: %v, want not_registered", err)
+	}
+	if err := ses.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	defer ses.Stop()
+	st, err := ses.Status(context.Background())
+	if err != nil || st.RegisterURL != url+"/register" || ses.Address() != url {
+		t.Fatalf("after a late Resume: %+v, %v; want the sign-in's portal %s", st, err, url)
 	}
 }

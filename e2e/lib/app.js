@@ -45,11 +45,32 @@ export const tileStatuses = {
 };
 export const tileNames = Object.keys(tileStatuses);
 
-/** How many of the overview's files each tile should count. */
+/**
+ * The rows the list should show for files: one per certificate (files with
+ * the same SHA-256, such as a .p12 and its .cer, are one row), and one per
+ * file whose certificate can't be known (locked, unreadable).
+ */
+export function expectedRows(files = manifest.files) {
+  const rows = [];
+  const bySha = new Map();
+  for (const f of files) {
+    const row = f.sha256 && bySha.get(f.sha256);
+    if (row) {
+      row.paths.push(f.path);
+      continue;
+    }
+    const r = { sha256: f.sha256 || '', status: f.status, name: f.name || '', paths: [f.path] };
+    if (f.sha256) bySha.set(f.sha256, r);
+    rows.push(r);
+  }
+  return rows;
+}
+
+/** How many rows each tile should count (signed out: no certificate needs attention for DPG's sake). */
 export function expectedTileCounts(files = manifest.files) {
   const counts = Object.fromEntries(tileNames.map((t) => [t, 0]));
-  for (const f of files) {
-    const tile = tileNames.find((t) => tileStatuses[t].includes(f.status));
+  for (const r of expectedRows(files)) {
+    const tile = tileNames.find((t) => tileStatuses[t].includes(r.status));
     counts[tile]++;
   }
   return counts;
@@ -148,7 +169,12 @@ export function session(spec) {
 
   s.byTestId = (id) => s.page.getByTestId(id);
   s.rows = () => s.page.getByTestId('cert-row');
+  /** The row of a file: the one it stands for (data-path is the .p12 of a .p12 with its .cer). */
   s.row = (rel) => s.page.locator(`[data-testid=cert-row][data-path="${fixture(rel)}"]`);
+  /** The row of a certificate, by its SHA-256. */
+  s.rowOf = (sha256) => s.page.locator(`[data-testid=cert-row][data-sha256="${sha256}"]`);
+  /** How many files the rows shown hold. */
+  s.fileCount = () => s.rows().evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.getAttribute('data-files') || 0), 0));
 
   /** tileCount reads the number on a tile (valid, expiring, invalid, attention). */
   s.tileCount = async (tile) => {

@@ -118,6 +118,16 @@ app.test('five files installed in one go: four arrive, the one of another organi
   const certs = await api('GET', '/certificates');
   assert.equal(certs.length, 4);
   assert.ok(!certs.some((c) => c.cvr === manifest.otherCvr));
+
+  // After the install, the rows say so (the offline copy refreshes after the sync).
+  await eventually(async () => {
+    const inDpg = Object.fromEntries(await Promise.all(five.map(async (rel) => [rel, await app.row(rel).getAttribute('data-in-dpg')])));
+    assert.deepEqual(inDpg, Object.fromEntries(five.map((rel) => [rel, rel === other.path ? 'false' : 'true'])));
+  }, { timeout: 15_000 });
+  assert.match(await app.row('certs/digital-post.p12').innerText(), /In DPG[\s\S]*On this PC/);
+  // The failed install was dismissed: its row no longer says it failed.
+  await eventually(async () => assert.equal(await app.row(other.path).getByTestId('row-operation').count(), 0));
+  await app.shot('portal-in-dpg');
 });
 
 app.test('the renewed certificate is activated for Exchange Online; a change in between makes the window ask again', async () => {

@@ -1,7 +1,16 @@
 // The wrapper over the bound app.Portal struct.
 import * as Portal from '../../wailsjs/go/app/Portal'
 import { call } from './call'
-import type { ActivationPlan, InstallResult, IntegrationView, PortalEvent, PortalOperation, PortalStatus, Successor } from './types'
+import type {
+  ActivationPlan,
+  InstallResult,
+  IntegrationView,
+  PortalEvent,
+  PortalOperation,
+  PortalStatus,
+  SolutionOverview,
+  Successor,
+} from './types'
 
 // The generated models are classes with the same fields; the casts only
 // swap them for the plain interfaces in ./types.
@@ -22,8 +31,6 @@ export const portal = {
   /** The overview's files whose certificate the portal lacks. */
   missing: (): Promise<string[]> => call(() => Portal.Missing()),
   uploadExisting: (): Promise<InstallResult[]> => call(() => as<InstallResult[]>(Portal.UploadExisting())),
-  /** SHA-256 (lower case) to integration kinds, from the offline copy. */
-  usages: (): Promise<Record<string, string[]>> => call(() => Portal.Usages()),
   integrations: (refresh: boolean): Promise<IntegrationView[]> => call(() => as<IntegrationView[]>(Portal.Integrations(refresh))),
   prepareActivation: (integrationId: string, path: string): Promise<ActivationPlan> =>
     call(() => as<ActivationPlan>(Portal.PrepareActivation(integrationId, path))),
@@ -35,4 +42,15 @@ export const portal = {
   operations: (): Promise<PortalOperation[]> => call(() => as<PortalOperation[]>(Portal.Operations())),
   supplyPassword: (id: number, password: string): Promise<void> => call(() => Portal.SupplyPassword(id, password)),
   dismiss: (id: number): Promise<void> => call(() => Portal.Dismiss(id)),
+  /** One entry per certificate, in DPG and on this computer, and the integrations; signed out, the local ones only. */
+  overview: (): Promise<SolutionOverview> => call(() => as<SolutionOverview>(Portal.Overview())),
+  /** The confirmation for a certificate in DPG, by its SHA-256 (no file needed). */
+  prepareActivationOf: (integrationId: string, sha256: string): Promise<ActivationPlan> =>
+    call(() => as<ActivationPlan>(Portal.PrepareActivationOf(integrationId, sha256))),
+  /** Rejects with precondition_failed when the integration changed since version. */
+  activateCertificate: (integrationId: string, sha256: string, version: string): Promise<PortalOperation> =>
+    call(() => as<PortalOperation>(Portal.ActivateCertificate(integrationId, sha256, version))),
+  certificateEvents: (sha256: string): Promise<PortalEvent[]> => call(() => as<PortalEvent[]>(Portal.CertificateEvents(sha256))),
+  /** Saves the public certificate (.cer) from DPG's record; "" when cancelled. */
+  exportCertificate: (sha256: string): Promise<string> => call(() => Portal.ExportCertificate(sha256)),
 }

@@ -320,3 +320,120 @@ export interface RemindTarget {
   sha256?: string
   path?: string
 }
+
+// --- The overview of the DPG solution (backend/overview) ------------------
+
+/** How an integration stands. */
+export type IntegrationState = 'ok' | 'expiring' | 'expired' | 'revoked' | 'no_certificate'
+
+/** What to do next for an integration. */
+export type NextStep = 'none' | 'activate' | 'install_and_activate' | 'renew' | 'wait' | 'fix'
+
+/** Why a certificate needs attention (the third help guide). */
+export type AttentionReason = 'no_successor' | 'not_installed' | 'oces2'
+
+/** @go portal.Organization */
+export interface Organization {
+  cvr: string
+  name: string
+}
+
+/** An integration's active certificate. @go overview.Active */
+export interface ActiveCertificate {
+  sha256: string
+  commonName: string
+  notAfter: string
+  daysLeft: number
+  portalId: string
+}
+
+/** The renewal of an integration's active certificate. @go overview.Successor */
+export interface SuccessorCertificate {
+  sha256: string
+  inPortal: boolean
+  files: string[]
+  portalId: string | null
+  commonName: string
+  notAfter: string
+  daysLeft: number
+}
+
+/** One integration of the DPG solution. @go overview.Integration */
+export interface OverviewIntegration {
+  id: string
+  kind: string
+  name: string
+  state: IntegrationState
+  nextStep: NextStep
+  certificate: ActiveCertificate | null
+  successor: SuccessorCertificate | null
+  /** Sent as If-Match when activating. */
+  version: string
+}
+
+/** @go overview.Usage */
+export interface CertificateUsage {
+  integrationId: string
+  kind: string
+  name: string
+}
+
+/** A certificate's operation in the outbox. @go overview.Operation */
+export interface CertificateOperation {
+  kind: 'install' | 'activate'
+  state: 'pending' | 'needs_password' | 'done' | 'failed'
+  id: number
+  errorCode?: string
+}
+
+/** One certificate, wherever it is: in DPG, in files here, or both. @go overview.Certificate */
+export interface OverviewCertificate {
+  sha256: string
+  commonName: string
+  cvr: string
+  notAfter: string
+  daysLeft: number
+  status: Status
+  inPortal: boolean
+  portalId: string | null
+  /** The local files that hold it, by path. */
+  files: string[]
+  usages: CertificateUsage[]
+  operation: CertificateOperation | null
+  sha1: string
+  email: string
+  uuid: string
+  oces: string
+  notBefore: string
+  installedAt: string | null
+  installedBy: string
+  attention: AttentionReason[]
+  /** The CA's last answer; not_checked when nobody asked. */
+  revocation: Revocation
+}
+
+/** A file whose certificate is not known (locked, unreadable). @go overview.File */
+export interface UnknownFile {
+  path: string
+  status: Status
+  error: CodedError | null
+}
+
+/** @go overview.Tiles */
+export interface OverviewTiles {
+  valid: number
+  expiring: number
+  invalid: number
+  attention: number
+}
+
+/** The DPG solution at a glance. @go overview.Overview */
+export interface SolutionOverview {
+  syncedAt: string | null
+  organization: Organization | null
+  warnDays: number
+  integrations: OverviewIntegration[]
+  certificates: OverviewCertificate[]
+  files: UnknownFile[]
+  tiles: OverviewTiles
+}

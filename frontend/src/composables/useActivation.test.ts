@@ -109,4 +109,23 @@ describe('useActivation', () => {
     expect(closed).toBe(0)
     expect(a.busy.value).toBe(false)
   })
+
+  it('activates a certificate in DPG by its SHA-256, with If-Match, and exports its .cer from DPG', async () => {
+    const sha = 'b'.repeat(64)
+    fake.portal.prepareActivationOf
+      .mockResolvedValueOnce({ ...plan('exchange_online', 'v1', 'old@x.dk'), path: '' } as never)
+      .mockResolvedValueOnce({ ...plan('exchange_online', 'v2', 'other@x.dk'), path: '' } as never)
+    fake.portal.activateCertificate.mockRejectedValueOnce(new ApiError('precondition_failed', '')).mockResolvedValueOnce(op('done') as never)
+    const a = useActivation({ sha256: sha }, (k) => k, () => closed++)
+    await a.start('int-exchange_online')
+    expect(fake.portal.prepareActivationOf).toHaveBeenCalledWith('int-exchange_online', sha)
+    await a.activate()
+    expect(a.changed.value).toBe(true)
+    await a.activate()
+    expect(fake.portal.activateCertificate).toHaveBeenLastCalledWith('int-exchange_online', sha, 'v2')
+    expect(fake.portal.activate).not.toHaveBeenCalled()
+    expect(a.step.value).toBe('entra')
+    await a.exportCer()
+    expect(fake.portal.exportCertificate).toHaveBeenCalledWith(sha)
+  })
 })

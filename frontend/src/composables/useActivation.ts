@@ -6,6 +6,12 @@ import { usePortalStore } from '@/stores/portal'
 import { useToastStore } from '@/stores/toast'
 import { useUiStore } from '@/stores/ui'
 
+/** What to activate: a file, or a certificate in DPG by its SHA-256 (no file needed). */
+export interface ActivationTarget {
+  path?: string
+  sha256?: string
+}
+
 /** The steps of "Use for…": pick an integration, confirm, then the Entra reminder after Exchange Online. */
 export type ActivationStep = 'pick' | 'confirm' | 'entra'
 
@@ -19,7 +25,12 @@ export type ActivationStep = 'pick' | 'confirm' | 'entra'
  * kindName names an integration kind in the toasts. done is called when
  * the dialog should close.
  */
-export function useActivation(path: string, kindName: (kind: string) => string, done: () => void) {
+export function useActivation(target: string | ActivationTarget, kindName: (kind: string) => string, done: () => void) {
+  const { path = '', sha256 = '' } = typeof target === 'string' ? { path: target } : target
+  // By the portal id when there is no file: DPG has the certificate already.
+  const prepare = (id: string) => (path ? api.prepareActivation(id, path) : api.prepareActivationOf(id, sha256))
+  const send = (id: string, version: string) =>
+    path ? api.activate(id, path, version) : api.activateCertificate(id, sha256, version)
   const portal = usePortalStore()
   const toast = useToastStore()
   const certificates = useCertificatesStore()
@@ -56,7 +67,7 @@ export function useActivation(path: string, kindName: (kind: string) => string, 
     busy.value = true
     error.value = null
     try {
-      plan.value = await api.prepareActivation(id, path)
+      plan.value = await prepare(id)
       step.value = 'confirm'
     } catch (err) {
       if (portal.handle(err)) done()
@@ -73,7 +84,7 @@ export function useActivation(path: string, kindName: (kind: string) => string, 
     error.value = null
     changed.value = false
     try {
-      const op = await api.activate(p.integration.id, path, p.integration.version)
+      const op = await send(p.integration.id, p.integration.version)
       if (op.state !== 'done') {
         // Sent later by the background sync (the portal can't be reached now).
         toast.info('portal.activationQueued', { integration: kindName(p.integration.kind) })
@@ -91,7 +102,7 @@ export function useActivation(path: string, kindName: (kind: string) => string, 
       if (code === 'precondition_failed') {
         // Someone changed it meanwhile: show the new state and ask again.
         try {
-          plan.value = await api.prepareActivation(p.integration.id, path)
+          plan.value = await prepare(p.integration.id)
           changed.value = true
         } catch (e2) {
           error.value = errorMessageId(e2)
@@ -112,7 +123,7 @@ export function useActivation(path: string, kindName: (kind: string) => string, 
   }
 
   /** Saves the public certificate, for Entra. */
-  const exportCer = () => certificates.exportCer(path)
+  const exportCer = () => (path ? certificates.exportCer(path) : certificates.exportFromDpg(sha256))
 
   return { step, integrations, plan, busy, changed, error, start, choose, activate, exportCer }
 }

@@ -1,15 +1,18 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { certificates as api, portal, type CertFile } from '@/api'
+import { certificates as api, portal, type CertFile, type SolutionOverview } from '@/api'
 import { useLocaleStore } from './locale'
 import { useToastStore } from './toast'
 import {
-  countTiles,
+  buildRows,
+  countRows,
   DEFAULT_SORT,
+  fileRows,
   matches,
   searchText,
   sortFiles,
-  TILE_OF,
+  tilesOf,
+  type Row,
   type Sort,
   type SortKey,
   type Tile,
@@ -20,53 +23,76 @@ export type { Status } from '@/api'
 /** The overview's export formats. */
 export type ExportFormat = 'csv' | 'json' | 'ics'
 
-// The overview: every cached file, the tile filter, the search and the
-// sort. The tiles count all files; the list shows the filtered ones.
+// The overview: one row per certificate (the overview Go builds from the
+// files here and DPG's offline copy), the tile filter, the search and the
+// sort. The tiles count all rows, by the rule the filter uses; the list
+// shows the filtered ones.
 export const useCertificatesStore = defineStore('certificates', () => {
   // shallowRef: 10,000 files need no deep reactivity, only replacement.
   const files = shallowRef<CertFile[]>([])
+  /** The merged overview; null until loaded, or when it can't be built. */
+  const solution = shallowRef<SolutionOverview | null>(null)
   const warnDays = ref(30)
   const loaded = ref(false)
   const loadError = ref<unknown>(null)
   const filter = ref<Tile | null>(null)
   const query = ref('')
   const sort = ref<Sort>({ ...DEFAULT_SORT })
-  const selectedPath = ref<string | null>(null)
+  const selectedKey = ref<string | null>(null)
 
-  // Lower-cased search text per file, built once per load.
-  const haystacks = computed(() => new Map(files.value.map((f) => [f.path, searchText(f)])))
+  const rows = computed<Row[]>(() => (solution.value ? buildRows(solution.value, files.value) : fileRows(files.value)))
+  const integrations = computed(() => solution.value?.integrations ?? [])
+  const syncedAt = computed(() => solution.value?.syncedAt ?? null)
 
-  const counts = computed(() => countTiles(files.value))
-  const isEmpty = computed(() => loaded.value && files.value.length === 0)
+  // Lower-cased search text per row, built once per load.
+  const haystacks = computed(() => new Map(rows.value.map((r) => [r.key, searchText(r)])))
+
+  const counts = computed(() => countRows(rows.value))
+  const isEmpty = computed(() => loaded.value && rows.value.length === 0 && integrations.value.length === 0)
 
   const visible = computed(() => {
     const q = query.value.trim()
     const tile = filter.value
     const hay = haystacks.value
-    const shown = files.value.filter(
-      (f) => (!tile || TILE_OF[f.status] === tile) && (!q || matches(f, q, hay.get(f.path))),
-    )
-    return sortFiles(shown, sort.value)
+    const shown = rows.value.filter((r) => (!tile || tilesOf(r).includes(tile)) && (!q || matches(r, q, hay.get(r.key))))
+    return sortFiles(shown, sort.value) as Row[]
   })
 
-  const selected = computed(() => files.value.find((f) => f.path === selectedPath.value) ?? null)
+  const selected = computed(() => rows.value.find((r) => r.key === selectedKey.value) ?? null)
 
+  // Loads overlap (a sync and an install close together): the last one asked wins.
+  let loads = 0
   async function load() {
+    const n = ++loads
     try {
-      // The usage badges come from the portal's offline copy, by SHA-256.
-      const [ov, usages] = await Promise.all([api.overview(), portal.usages().catch(() => ({}) as Record<string, string[]>)])
-      files.value = (ov.files ?? []).map((f) => {
-        const usage = f.certificate ? usages[f.certificate.sha256.toLowerCase()] : undefined
-        return usage ? { ...f, usage } : f
-      })
-      warnDays.value = ov.warnDays
+      const [ov, sol] = await Promise.all([
+        api.overview(),
+        portal.overview().catch((err: unknown) => {
+          console.error(err)
+          return null
+        }),
+      ])
+      if (n !== loads) return
+      files.value = ov.files ?? []
+      solution.value = sol
+      warnDays.value = sol?.warnDays ?? ov.warnDays
       loadError.value = null
     } catch (err) {
+      if (n !== loads) return
       loadError.value = err
       useToastStore().error(err)
     } finally {
-      loaded.value = true
+      if (n === loads) loaded.value = true
     }
+  }
+
+  /** The file of paths an install can take: a .p12 with its key; undefined when none. */
+  function installable(paths: readonly string[]): string | undefined {
+    const byPath = new Map(files.value.map((f) => [f.path, f]))
+    return paths.find((p) => {
+      const f = byPath.get(p)
+      return f?.format === 'pkcs12' && f.keyMatchesCertificate && f.status !== 'locked'
+    })
   }
 
   /** Clicking a tile filters to it; clicking the active tile clears the filter. */
@@ -84,8 +110,9 @@ export const useCertificatesStore = defineStore('certificates', () => {
     query.value = ''
   }
 
-  function select(path: string | null) {
-    selectedPath.value = path
+  /** Opens a row's details, by its key (a SHA-256, or "file:" and a path). */
+  function select(key: string | null) {
+    selectedKey.value = key
   }
 
   /** One file with its chain; null (and a toast) when it can't be read. */
@@ -112,6 +139,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
   /** Exports the overview in the window's language. */
   async function exportAs(format: ExportFormat) {
     if (files.value.length === 0) {
+      // The exports are of the files here.
       useToastStore().info('export.empty')
       return
     }
@@ -121,6 +149,9 @@ export const useCertificatesStore = defineStore('certificates', () => {
 
   /** Saves a file's public certificate (.cer). */
   const exportCer = (path: string) => saved(() => api.exportCer(path))
+
+  /** Saves the public certificate (.cer) of a certificate in DPG, from its record. */
+  const exportFromDpg = (sha256: string) => saved(() => portal.exportCertificate(sha256))
 
   async function openLocation(path: string) {
     try {
@@ -163,13 +194,19 @@ export const useCertificatesStore = defineStore('certificates', () => {
 
   return {
     files,
+    solution,
+    rows,
+    integrations,
+    syncedAt,
+    selectedKey,
+    installable,
+    exportFromDpg,
     warnDays,
     loaded,
     loadError,
     filter,
     query,
     sort,
-    selectedPath,
     counts,
     isEmpty,
     visible,

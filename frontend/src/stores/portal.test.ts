@@ -134,12 +134,15 @@ describe('portal store', () => {
     await expect(portal.supplyPassword(8, 'x')).rejects.toMatchObject({ code: 'wrong_password' })
   })
 
-  it('fills the usage badges by SHA-256', async () => {
+  it('fills the usage badges from the overview, by SHA-256', async () => {
     const f = file('/a.p12', 'valid')
     fake.files = [f]
-    fake.portal.usages.mockResolvedValue({ [f.certificate!.sha256.toLowerCase()]: ['exchange_online'] } as never)
+    const sha = f.certificate!.sha256.toLowerCase()
+    const entry = (await fake.portal.overview()).certificates[0]
+    fake.dpg = [{ ...entry, sha256: sha, inPortal: true, portalId: 'id-1', usages: [{ integrationId: 'int-exo', kind: 'exchange_online', name: 'Exchange Online' }] }]
     const certificates = useCertificatesStore()
     await certificates.load()
-    expect(certificates.files[0].usage).toEqual(['exchange_online'])
+    expect(certificates.rows).toHaveLength(1)
+    expect(certificates.rows[0]).toMatchObject({ path: '/a.p12', inPortal: true, usage: ['exchange_online'] })
   })
 })

@@ -8,12 +8,17 @@ import {
   type PortalEvent,
   type PortalOperation,
   type PortalProgress,
+  type OverviewIntegration,
   type PortalStatus,
   type Successor,
 } from '@/api'
 import { useCertificatesStore } from './certificates'
+import { useHelpStore } from './help'
 import { useToastStore } from './toast'
 import { useUiStore } from './ui'
+
+/** How long the overview waits to reload after a change, so that many changes make one reload. */
+export const RELOAD_DELAY = 150
 
 /** The full-window screens for account answers. */
 export type AccountScreen = 'access-denied' | 'migration-required' | null
@@ -82,9 +87,26 @@ export const usePortalStore = defineStore('portal', () => {
     const certSync = st.certificatesSyncedAt ?? ''
     if (certSync !== lastCertSync) {
       lastCertSync = certSync
-      void useCertificatesStore().load()
       void refreshMissing()
     }
+    // The overview follows the offline copy, the outbox and the sign-in.
+    const seen = [st.signedIn, st.account, certSync, st.integrationsSyncedAt, st.pending, st.needsPassword, st.failed, st.done].join('|')
+    if (seen !== lastSeen) {
+      lastSeen = seen
+      reloadSoon()
+    }
+  }
+
+  // Reloads of the overview, at most one per moment: a bulk install sends
+  // an event per file.
+  let lastSeen = ''
+  let reloadTimer: ReturnType<typeof setTimeout> | null = null
+  function reloadSoon() {
+    if (reloadTimer) return
+    reloadTimer = setTimeout(() => {
+      reloadTimer = null
+      void useCertificatesStore().load()
+    }, RELOAD_DELAY)
   }
 
   async function refresh() {
@@ -107,6 +129,8 @@ export const usePortalStore = defineStore('portal', () => {
     stops.push(onEvent<PortalStatus>('sync:status', apply))
     stops.push(
       onEvent<PortalProgress>('portal:operation', (p) => {
+        // An operation that ended changes the rows ("In DPG", its state).
+        if (p.operation.state === 'done' || p.operation.state === 'failed') reloadSoon()
         const rows = installRows.value
         const op = p.operation
         if (!rows || op.kind !== 'install' || !op.path) return
@@ -121,6 +145,8 @@ export const usePortalStore = defineStore('portal', () => {
   function dispose() {
     stops.forEach((s) => s())
     stops = []
+    if (reloadTimer) clearTimeout(reloadTimer)
+    reloadTimer = null
   }
 
   /**
@@ -138,9 +164,10 @@ export const usePortalStore = defineStore('portal', () => {
     } catch (err) {
       const code = toApiError(err).code
       if (code === 'not_registered' || code === 'migration_required') {
-        screen.value = code === 'not_registered' ? 'access-denied' : 'migration-required'
         ui.signInOpen = false
+        // The status first: the screen links to the forms of the portal just tried.
         await refresh()
+        screen.value = code === 'not_registered' ? 'access-denied' : 'migration-required'
         return false
       }
       throw err
@@ -298,7 +325,78 @@ export const usePortalStore = defineStore('portal', () => {
     }
   }
 
+  /** The integration whose next step runs now, by id; null when none. */
+  const stepping = ref<string | null>(null)
+
+  /**
+   * Does an integration's next step, from its card, through the flows the
+   * rest of the window uses: the activation's confirmation (with If-Match)
+   * for a successor in DPG; the install and the activation in one go for a
+   * successor on this computer; the renewal guide; the outbox for an
+   * operation that waits or failed.
+   */
+  async function runNextStep(i: OverviewIntegration, kindName: (kind: string) => string) {
+    const toast = useToastStore()
+    const certificates = useCertificatesStore()
+    switch (i.nextStep) {
+      case 'renew':
+        useHelpStore().openPanel('renew-certificate')
+        return
+      case 'wait':
+      case 'fix':
+        ui.operationsOpen = true
+        return
+      case 'activate':
+        if (!ready.value) openSignIn()
+        else if (i.successor) ui.openUseForCertificate(i.successor.sha256, i.id)
+        return
+      case 'install_and_activate':
+        break
+      default:
+        return
+    }
+    if (!ready.value) {
+      openSignIn()
+      return
+    }
+    const path = i.successor ? certificates.installable(i.successor.files) : undefined
+    if (!path || stepping.value) return
+    stepping.value = i.id
+    const integration = kindName(i.kind)
+    try {
+      // The session installs the file first, then activates it (If-Match: the version the card showed).
+      const op = await api.activate(i.id, path, i.version)
+      if (op.state === 'done') toast.info('portal.activated', { integration, name: i.successor!.commonName })
+      else toast.info('portal.activationQueued', { integration })
+      if (op.state === 'done' && i.kind === 'exchange_online') toast.info('cards.entraReminder')
+    } catch (err) {
+      const code = toApiError(err).code
+      if (code === 'precondition_failed') toast.info('cards.changed', { integration })
+      else if (code === 'password_required') ui.passwordsOpen = true
+      else if (!handle(err)) toast.error(err)
+    } finally {
+      stepping.value = null
+      await refresh()
+      void certificates.load()
+      void refreshMissing()
+    }
+  }
+
+  /** The audit trail of a certificate in DPG, by its SHA-256; empty when it can't be read. */
+  async function certificateHistory(sha256: string): Promise<History> {
+    try {
+      const [events, ints] = await Promise.all([api.certificateEvents(sha256), api.integrations(false)])
+      return { events, successors: [], kinds: Object.fromEntries(ints.map((i) => [i.id, i.kind])) }
+    } catch (err) {
+      console.error(err)
+      return { events: [], successors: [], kinds: {} }
+    }
+  }
+
   return {
+    certificateHistory,
+    stepping,
+    runNextStep,
     status,
     screen,
     selection,

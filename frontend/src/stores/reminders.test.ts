@@ -44,11 +44,13 @@ describe('reminders store', () => {
     const r = useRemindersStore()
     r.init()
     fake.emit('remind:open', { integrationId: 'int-exo', sha256: 'ab', path: '/certs/exo-2029.p12' })
-    expect(certificates.selectedPath).toBe('/certs/exo-2029.p12')
+    const key = certificates.rows.find((row) => row.files.includes('/certs/exo-2029.p12'))?.key
+    expect(key).toBeTruthy()
+    expect(certificates.selectedKey).toBe(key)
     expect(r.target?.integrationId).toBe('int-exo')
     // A certificate with no file here: nothing to select, the target stays known.
     fake.emit('remind:open', { integrationId: 'int-dp', sha256: 'cd' })
-    expect(certificates.selectedPath).toBe('/certs/exo-2029.p12')
+    expect(certificates.selectedKey).toBe(key)
     expect(r.target?.integrationId).toBe('int-dp')
     r.dispose()
   })

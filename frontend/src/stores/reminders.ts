@@ -35,11 +35,12 @@ export const useRemindersStore = defineStore('reminders', () => {
     }
   }
 
-  /** Opens what the reminder is about: its file's details, when this PC has one. */
+  /** Opens what the reminder is about: its certificate's row, in DPG or on this PC. */
   function show(t: RemindTarget) {
     target.value = t
     const certificates = useCertificatesStore()
-    if (t.path && certificates.files.some((f) => f.path === t.path)) certificates.select(t.path)
+    const row = certificates.rows.find((r) => (t.sha256 && r.key === t.sha256) || (t.path && r.files.includes(t.path)))
+    if (row) certificates.select(row.key)
   }
 
   function init() {

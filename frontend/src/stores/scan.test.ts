@@ -32,6 +32,18 @@ describe('scan store', () => {
     expect(useToastStore().toasts[0]).toMatchObject({ key: 'scan.read', params: { n: 2 } })
   })
 
+  it('ignores a progress event that arrives after the scan ended, until the next scan starts', async () => {
+    const scan = useScanStore()
+    await scan.init()
+    fake.emit('scan:started', { running: true, done: 0, total: 0, path: '' })
+    fake.emit('scan:done', { requested: false, files: 3, cancelled: false, locked: [] })
+    fake.emit('scan:progress', { running: true, done: 3, total: 3, path: '/f/c.p12' })
+    expect(scan.running).toBe(false)
+    fake.emit('scan:started', { running: true, done: 0, total: 0, path: '' })
+    fake.emit('scan:progress', { running: true, done: 1, total: 3, path: '/f/a.p12' })
+    expect([scan.running, scan.done]).toEqual([true, 1])
+  })
+
   it('stays quiet after the rescan at start', async () => {
     const scan = useScanStore()
     await scan.init()

@@ -28,7 +28,14 @@ export const useScanStore = defineStore('scan', () => {
     path.value = s.path
   }
 
+  // The events come from several goroutines and may arrive out of order: a
+  // progress event after the scan's end would show a finished scan as
+  // running. Progress counts only between a start (or a scan found
+  // running) and its end.
+  let ended = false
+
   async function finished(res: ScanResult) {
+    ended = true
     apply({ running: false, done: 0, total: 0, path: '' })
     cancelling.value = false
     const toast = useToastStore()
@@ -44,9 +51,12 @@ export const useScanStore = defineStore('scan', () => {
   async function init() {
     stop.forEach((f) => f())
     stop = [
-      onEvent<ScanState>('scan:started', (s) => apply({ ...s, running: true })),
+      onEvent<ScanState>('scan:started', (s) => {
+        ended = false
+        apply({ ...s, running: true })
+      }),
       onEvent<ScanState>('scan:progress', (s) => {
-        if (!cancelling.value) apply({ ...s, running: true })
+        if (!cancelling.value && !ended) apply({ ...s, running: true })
       }),
       onEvent<ScanResult>('scan:done', (r) => void finished(r)),
       // A password that opened one file, tried on the other locked files.

@@ -2,9 +2,14 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { app, copyText, openUrl as open } from '@/api'
 
-/** The "Use for…" dialog: the file to activate, and the integration when the offer named one. */
+/**
+ * The "Use for…" dialog: the file to activate, or the SHA-256 of a
+ * certificate in DPG with no file here, and the integration when the offer
+ * named one.
+ */
 export interface UseFor {
-  path: string
+  path?: string
+  sha256?: string
   integrationId?: string
 }
 
@@ -27,6 +32,11 @@ export const useUiStore = defineStore('ui', () => {
 
   function openUseFor(path: string, integrationId?: string) {
     useFor.value = { path, integrationId }
+  }
+
+  /** "Use for…" of a certificate in DPG, by its SHA-256. */
+  function openUseForCertificate(sha256: string, integrationId?: string) {
+    useFor.value = { sha256, integrationId }
   }
 
   async function loadVersion() {
@@ -54,6 +64,7 @@ export const useUiStore = defineStore('ui', () => {
     dropOffer,
     version,
     openUseFor,
+    openUseForCertificate,
     loadVersion,
     openUrl,
     copy,

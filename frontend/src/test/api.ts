@@ -5,12 +5,73 @@
 // then drive it through `fake` (the same object in the test and the mock).
 import { vi } from 'vitest'
 import type * as Api from '@/api'
-import type { CertFile, Overview } from '@/api/types'
+import type { CertFile, Overview, OverviewCertificate, OverviewIntegration, SolutionOverview } from '@/api/types'
 
 type Handler = (data: unknown) => void
 
+/**
+ * The overview Go would build (backend/overview) of files and DPG's
+ * certificates, in small: one entry per certificate by SHA-256, its files,
+ * the status of its first file (or DPG's record). Files whose certificate
+ * is not known are entries of their own.
+ */
+export function solutionOf(files: CertFile[], dpg: OverviewCertificate[] = [], integrations: OverviewIntegration[] = []): SolutionOverview {
+  const bySha = new Map<string, OverviewCertificate>()
+  const unknown: SolutionOverview['files'] = []
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    const c = f.certificate
+    if (!c || f.status === 'locked' || f.status === 'unreadable') {
+      unknown.push({ path: f.path, status: f.status, error: f.error ?? null })
+      continue
+    }
+    const sha = c.sha256.toLowerCase()
+    const e = bySha.get(sha)
+    if (e) {
+      e.files.push(f.path)
+      continue
+    }
+    bySha.set(sha, {
+      sha256: sha,
+      commonName: c.commonName,
+      cvr: c.cvr,
+      notAfter: c.notAfter,
+      notBefore: c.notBefore,
+      daysLeft: c.daysLeft,
+      status: f.status,
+      inPortal: false,
+      portalId: null,
+      files: [f.path],
+      usages: (f.usage ?? []).map((kind) => ({ integrationId: `int-${kind}`, kind, name: kind })),
+      operation: null,
+      sha1: c.sha1,
+      email: c.email,
+      uuid: c.uuid,
+      oces: c.oces,
+      installedAt: null,
+      installedBy: '',
+      attention: [], revocation: { status: 'not_checked' },
+    })
+  }
+  for (const d of dpg) {
+    const e = bySha.get(d.sha256)
+    bySha.set(d.sha256, e ? { ...d, files: e.files, status: e.status } : d)
+  }
+  return {
+    syncedAt: dpg.length || integrations.length ? '2026-11-26T09:00:00Z' : null,
+    organization: null,
+    warnDays: 30,
+    integrations,
+    certificates: [...bySha.values()],
+    files: unknown,
+    tiles: { valid: 0, expiring: 0, invalid: 0, attention: 0 },
+  }
+}
+
 export const fake = {
   files: [] as CertFile[],
+  /** Certificates in DPG (the offline copy), and the integrations. */
+  dpg: [] as OverviewCertificate[],
+  integrations: [] as OverviewIntegration[],
   handlers: new Map<string, Handler>(),
   app: {
     version: vi.fn(async () => 'v1.2.3'),
@@ -52,7 +113,6 @@ export const fake = {
     installWithPassword: vi.fn(async () => []),
     missing: vi.fn(async () => [] as string[]),
     uploadExisting: vi.fn(async () => []),
-    usages: vi.fn(async () => ({}) as Record<string, string[]>),
     integrations: vi.fn(async () => []),
     prepareActivation: vi.fn(),
     activate: vi.fn(),
@@ -61,6 +121,11 @@ export const fake = {
     operations: vi.fn(async () => []),
     supplyPassword: vi.fn(async () => {}),
     dismiss: vi.fn(async () => {}),
+    overview: vi.fn(async (): Promise<SolutionOverview> => solutionOf(fake.files, fake.dpg, fake.integrations)),
+    prepareActivationOf: vi.fn(),
+    activateCertificate: vi.fn(),
+    certificateEvents: vi.fn(async () => []),
+    exportCertificate: vi.fn(async (_sha: string) => '/save/x.cer'),
   },
   reminders: {
     setting: vi.fn(async () => ({ on: true, at: '09:00', warnDays: 30 })),
@@ -73,6 +138,8 @@ export const fake = {
   },
   reset() {
     this.files = []
+    this.dpg = []
+    this.integrations = []
     this.handlers.clear()
     vi.clearAllMocks()
   },

@@ -17,8 +17,9 @@ export function cert(over: Partial<Certificate> = {}): Certificate {
     notBefore: '2025-01-01T00:00:00Z',
     notAfter: '2027-03-15T12:00:00Z',
     daysLeft: 100,
-    sha1: 'ab'.repeat(20),
-    sha256: 'cd'.repeat(32),
+    // One certificate per call: the overview merges files by SHA-256.
+    sha1: 'a' + serial.toString(16).padStart(39, '0'),
+    sha256: 'c' + serial.toString(16).padStart(63, '0'),
     keyAlgorithm: 'RSA 3072',
     signatureAlgorithm: 'RSASSA-PSS',
     isCA: false,

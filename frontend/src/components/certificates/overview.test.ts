@@ -10,7 +10,7 @@ import { i18n } from '@/i18n'
 import { useCertificatesStore } from '@/stores/certificates'
 import { useLocaleStore } from '@/stores/locale'
 import { fake } from '@/test/api'
-import { everyStatus, file } from '@/test/files'
+import { cert, everyStatus, file } from '@/test/files'
 import CertificateList from './CertificateList.vue'
 import StatusTiles from './StatusTiles.vue'
 
@@ -37,7 +37,7 @@ describe('StatusTiles', () => {
     expect([count('valid'), count('expiring'), count('invalid'), count('attention')]).toEqual(['1', '1', '3', '2'])
     const tile = w.get('[data-testid=tile-attention]')
     expect(tile.attributes('aria-pressed')).toBe('false')
-    expect(tile.text()).toContain('Locked or unreadable')
+    expect(tile.text()).toContain('Locked, unreadable')
     await tile.trigger('click')
     expect(store.filter).toBe('attention')
     expect(tile.attributes('aria-pressed')).toBe('true')
@@ -84,6 +84,31 @@ describe('CertificateList', () => {
     expect(w.get('[data-path="/c/blåbær.txt"]').text()).toContain('Not a certificate file')
   })
 
+  it('shows where each certificate is, its files, and its operation; a row only in DPG has nothing to select', async () => {
+    const c = cert({ commonName: 'exchange@kommune.dk' })
+    const files = [file('/c/a.p12', 'valid', { certificate: c }), file('/c/a.cer', 'valid', { format: 'der', certificate: c })]
+    fake.files = files
+    const base = (await fake.portal.overview()).certificates[0]
+    fake.dpg = [
+      { ...base, inPortal: true, portalId: 'id-1', operation: { kind: 'activate', state: 'failed', id: 4, errorCode: 'precondition_failed' } },
+      { ...base, sha256: 'd'.repeat(64), commonName: 'kollega@kommune.dk', files: [], inPortal: true, portalId: 'id-2', operation: { kind: 'install', state: 'pending', id: 5 } },
+    ]
+    const { mountIt } = await setup(files)
+    const w = mountIt(CertificateList)
+    const both = w.get(`[data-sha256="${c.sha256}"]`)
+    expect(both.attributes('data-files')).toBe('2')
+    expect(both.text()).toContain('In DPG')
+    expect(both.text()).toContain('On this PC')
+    expect(both.text()).toContain('2 files')
+    expect(both.get('[data-testid=row-operation]').text()).toBe('Activation failed')
+    expect(both.find('[data-testid=row-select]').exists()).toBe(true)
+    const dpgOnly = w.get(`[data-sha256="${'d'.repeat(64)}"]`)
+    expect(dpgOnly.find('[data-testid=on-pc]').exists()).toBe(false)
+    expect(dpgOnly.get('[data-testid=row-operation]').text()).toBe('Install under way')
+    expect(dpgOnly.find('[data-testid=row-select]').exists()).toBe(false)
+    expect(w.get('[data-testid=list-count]').text()).toBe('2 of 2 certificates')
+  })
+
   it('renders only the rows in view for 10,000 files', async () => {
     const many = Array.from({ length: 10000 }, (_, i) => file(`/c/${String(i).padStart(5, '0')}.p12`, 'valid'))
     const { mountIt } = await setup(many)
@@ -95,9 +120,10 @@ describe('CertificateList', () => {
   })
 
   it('moves with the arrow keys and opens with Enter', async () => {
-    const { mountIt } = await setup()
+    const { store, mountIt } = await setup()
     const w = mountIt(CertificateList)
     const grid = w.get('[role=grid]')
+    const keyOf = (path: string) => store.rows.find((r) => r.path === path)!.key
     await grid.trigger('keydown', { key: 'ArrowDown' })
     await grid.trigger('keydown', { key: 'ArrowDown' })
     await grid.trigger('keydown', { key: 'ArrowUp' })
@@ -105,7 +131,7 @@ describe('CertificateList', () => {
     await grid.trigger('keydown', { key: 'Enter' })
     await grid.trigger('keydown', { key: 'End' })
     await grid.trigger('keydown', { key: 'Enter' })
-    expect(w.emitted('open')).toEqual([['/c/mismatch.p12'], ['/c/valid.p12']])
+    expect(w.emitted('open')).toEqual([[keyOf('/c/mismatch.p12')], [keyOf('/c/valid.p12')]])
   })
 
   it('sorts by a column header and marks it', async () => {

@@ -1,0 +1,213 @@
+// The DPG solution at a glance, against a sandbox that another client has
+// already filled through the API: scripts/e2e.sh installed four
+// certificates with `dpgcerts install` and activated three of them with
+// `dpgcerts activate` (over HTTP, with a database of its own) before this
+// window started on an empty cache. The window signs in, and then:
+//   - its tiles and list show DPG's certificates, its cards the integrations;
+//   - it activates one that has no file on this PC;
+//   - a .p12 with its .cer is one row with two files;
+//   - a card shows install_and_activate, and one click installs and
+//     activates the renewal; its row then says "In DPG";
+//   - someone else goes back to the old certificate: the card offers to
+//     activate the renewal, through the confirmation, with If-Match.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { eventually, fixture, manifest, session, sleep } from '../lib/app.js';
+
+const app = session('dpg');
+const portalUrl = process.env.E2E_PORTAL;
+const pickFile = process.env.E2E_PICK_FILE;
+const ADMIN = 'sandbox-admin';
+const PASSWORD = 'Hemmelig-Kode-1!';
+
+const sha = (rel) => [...manifest.files, ...manifest.portal].find((f) => f.path === rel).sha256;
+const exchange = sha('certs/exchange-online.p12');
+const digitalPost = sha('certs/digital-post.p12');
+const borgerservice = sha('certs/borgerservice.p12');
+const jobcenter = sha('certs/jobcenter.p12');
+const renewed = sha('portal/exchange-fornyet.p12');
+const card = (kind) => app.page.locator(`[data-testid=integration-card][data-kind=${kind}]`);
+
+/** api asks the sandbox directly, as anyone else would. */
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(`${portalUrl}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await res.json();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+/** activeSha256 is the SHA-256 of the certificate the sandbox says the integration uses. */
+async function activeSha256(kind) {
+  const [ints, certs] = await Promise.all([api('GET', '/integrations'), api('GET', '/certificates')]);
+  const id = ints.find((i) => i.kind === kind).activeCertificateId;
+  return certs.find((c) => c.id === id)?.sha256 ?? null;
+}
+
+const shownShas = () => app.rows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sha256')).sort());
+
+app.test('a new window welcomes with Sign in to DPG; signed in, it shows what DPG holds', async () => {
+  assert.ok(portalUrl && pickFile, 'E2E_PORTAL and E2E_PICK_FILE are set by scripts/e2e.sh');
+  const before = await api('GET', '/certificates');
+  assert.equal(before.length, 4, 'the other client installed four certificates');
+
+  await app.open();
+  await app.setLanguage('en');
+  const welcome = app.byTestId('welcome');
+  await welcome.waitFor({ state: 'visible' });
+  await app.shot('dpg-welcome');
+  await welcome.getByTestId('welcome-signin').click();
+  await app.byTestId('signin-url').fill(portalUrl);
+  await app.byTestId('signin-token').fill(ADMIN);
+  await app.byTestId('signin-submit').click();
+  await app.byTestId('signin-dialog').waitFor({ state: 'hidden', timeout: 15_000 });
+
+  // The rows: DPG's four certificates, none of them on this PC.
+  await eventually(async () => assert.deepEqual(await shownShas(), [exchange, digitalPost, borgerservice, jobcenter].sort()), { timeout: 15_000 });
+  for (const s of [exchange, digitalPost, borgerservice, jobcenter]) {
+    assert.equal(await app.rowOf(s).getAttribute('data-in-dpg'), 'true');
+    assert.equal(await app.rowOf(s).getAttribute('data-files'), '0');
+  }
+  assert.equal(await app.rowOf(exchange).locator('[data-testid=usage-badge][data-kind=exchange_online]').count(), 1);
+  assert.match(await app.rowOf(jobcenter).innerText(), /In DPG/);
+  // The tiles count those certificates: two valid, two expiring; the one in
+  // use that expires with no renewal needs attention.
+  assert.deepEqual(await app.tileCounts(), { valid: 2, expiring: 2, invalid: 0, attention: 1 });
+  await app.byTestId('tile-attention').click();
+  await eventually(async () => assert.deepEqual(await shownShas(), [borgerservice]));
+  await app.byTestId('tile-attention').click();
+
+  // The cards: the one that stops first first, and what to do about it.
+  await eventually(async () => assert.equal(await app.byTestId('integration-card').count(), 4));
+  const first = app.byTestId('integration-card').first();
+  assert.equal(await first.getAttribute('data-kind'), 'secure_mail');
+  assert.equal(await first.getAttribute('data-next-step'), 'renew');
+  assert.match(await first.getByTestId('card-state').innerText(), /Expires in 12 days: no renewal found/);
+  assert.equal(await card('exchange_online').getAttribute('data-state'), 'ok');
+  assert.equal(await card('mit_dk').getAttribute('data-state'), 'no_certificate');
+  assert.match(await app.byTestId('cards-synced').innerText(), /From DPG, last synced/);
+  await app.shot('dpg-signed-in');
+});
+
+app.test('a certificate with no file on this PC is activated from its details, by its portal id', async () => {
+  await app.rowOf(jobcenter).click();
+  const details = app.byTestId('dpg-details');
+  await details.waitFor({ state: 'visible' });
+  assert.match(await details.innerText(), /There is no file of it on this PC/);
+  assert.equal(await app.byTestId('thumb-sha256').innerText(), jobcenter.toUpperCase());
+  await eventually(async () => assert.ok((await app.byTestId('audit-event').count()) >= 1, 'its history'), { timeout: 15_000 });
+  await app.byTestId('use-for').click();
+  await app.page.locator('[data-testid=activate-integration][data-kind=mit_dk]').click();
+  await app.byTestId('activate-confirm').waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await app.byTestId('activate-new').getAttribute('data-sha256'), jobcenter);
+  await app.shot('dpg-activate-confirm');
+  await app.byTestId('activate-ok').click();
+  await app.byTestId('activate-confirm').waitFor({ state: 'hidden', timeout: 20_000 });
+  assert.equal(await activeSha256('mit_dk'), jobcenter, 'the sandbox says mit.dk uses it');
+
+  await eventually(async () => assert.equal(await app.rowOf(jobcenter).locator('[data-testid=usage-badge][data-kind=mit_dk]').count(), 1), { timeout: 15_000 });
+  await eventually(async () => assert.equal(await card('mit_dk').getAttribute('data-state'), 'expiring'));
+  await app.page.keyboard.press('Escape');
+  await details.waitFor({ state: 'hidden' });
+  // Its public certificate, from DPG's record.
+  await app.rowOf(digitalPost).click();
+  await app.byTestId('export-cer').click();
+  await eventually(async () => assert.match(await app.byTestId('toast').last().innerText(), /digitalpost@.*\.cer/));
+  await app.page.keyboard.press('Escape');
+});
+
+app.test('files added: a .p12 and its .cer are one row with two files, and in DPG', async () => {
+  fs.writeFileSync(pickFile, ['certs/exchange-online.p12', 'certs/offentlig/exchange-online.cer', 'portal/exchange-fornyet.p12'].map(fixture).join('\n'));
+  await app.byTestId('add-files').first().click();
+  // No password is known to this window: each .p12 asks for it, one at a time.
+  const dialog = app.byTestId('password-dialog');
+  await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+  const names = ['exchange-online.p12', 'exchange-fornyet.p12'];
+  const answered = [];
+  const end = Date.now() + 30_000;
+  while ((await dialog.isVisible()) && Date.now() < end) {
+    const text = await dialog.innerText().catch(() => '');
+    const asked = names.find((n) => text.includes(n));
+    if (!asked || asked === answered.at(-1)) {
+      await sleep(150); // still the one just answered
+      continue;
+    }
+    answered.push(asked);
+    await app.byTestId('password-input').fill(PASSWORD);
+    await app.byTestId('password-submit').click();
+    await sleep(200);
+  }
+  assert.deepEqual([...answered].sort(), [...names].sort(), 'each .p12 asked for its password once');
+  await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+
+  const row = app.rowOf(exchange);
+  await eventually(async () => assert.equal(await row.getAttribute('data-files'), '2'), { timeout: 15_000 });
+  assert.equal(await app.rowOf(exchange).count(), 1, 'one row for both files');
+  assert.equal(await row.getAttribute('data-in-dpg'), 'true');
+  assert.equal(await row.getAttribute('data-path'), fixture('certs/exchange-online.p12'));
+  assert.match(await row.innerText(), /In DPG[\s\S]*On this PC[\s\S]*2 files/);
+  assert.equal(await app.rowOf(renewed).getAttribute('data-in-dpg'), 'false');
+  await app.shot('dpg-two-files');
+});
+
+app.test('the Exchange Online card installs and activates the renewal in one click', async () => {
+  const exo = card('exchange_online');
+  await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'install_and_activate'), { timeout: 15_000 });
+  assert.match(await exo.getByTestId('card-state').innerText(), /the renewal is on this PC, not in DPG/);
+  await app.shot('dpg-card-install');
+  await exo.getByTestId('card-action').click();
+
+  await eventually(async () => assert.equal(await activeSha256('exchange_online'), renewed, 'the sandbox says Exchange Online uses the renewal'), { timeout: 30_000 });
+  await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });
+
+  // After the install, its row says In DPG, and which integration uses it.
+  const row = app.rowOf(renewed);
+  await eventually(async () => assert.equal(await row.getAttribute('data-in-dpg'), 'true'), { timeout: 15_000 });
+  assert.equal(await row.locator('[data-testid=usage-badge][data-kind=exchange_online]').count(), 1);
+  assert.equal(await app.rowOf(exchange).locator('[data-testid=usage-badge]').count(), 0, 'the old one is no longer used');
+  // Attention: the two certificates in use that expire with no renewal.
+  assert.deepEqual(await app.tileCounts(), { valid: 3, expiring: 2, invalid: 0, attention: 2 });
+  await app.shot('dpg-after-install');
+
+  // The offline copy: a reload shows the same without asking DPG first.
+  await app.open();
+  await eventually(async () => assert.equal(await app.rowOf(renewed).getAttribute('data-in-dpg'), 'true'));
+  assert.equal(await app.byTestId('integration-card').count(), 4);
+});
+
+app.test('someone else goes back to the old certificate: the card activates the renewal in DPG after the confirmation', async () => {
+  // Another client makes Exchange Online use the old certificate again (If-Match: the version it saw).
+  const [ints, certs] = await Promise.all([api('GET', '/integrations'), api('GET', '/certificates')]);
+  const exoInt = ints.find((i) => i.kind === 'exchange_online');
+  await api('PUT', `/integrations/${exoInt.id}/certificate`, { certificateId: certs.find((c) => c.sha256 === exchange).id }, {
+    'If-Match': exoInt.version,
+    'Idempotency-Key': `e2e-dpg-${Date.now()}`,
+  });
+  await app.byTestId('portal-sync').click();
+  const exo = card('exchange_online');
+  await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'activate'), { timeout: 15_000 });
+  assert.match(await exo.getByTestId('card-state').innerText(), /In order: the renewal is in DPG but not active/);
+  await exo.getByTestId('card-action').click();
+
+  const confirm = app.byTestId('activate-confirm');
+  await confirm.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await app.byTestId('activate-old').getAttribute('data-sha256'), exchange);
+  assert.equal(await app.byTestId('activate-new').getAttribute('data-sha256'), renewed);
+  await app.shot('dpg-card-activate-confirm');
+  await app.byTestId('activate-ok').click();
+  const reminder = app.byTestId('entra-reminder');
+  await reminder.waitFor({ state: 'visible', timeout: 20_000 });
+  await app.byTestId('entra-done').click();
+  assert.equal(await activeSha256('exchange_online'), renewed);
+  await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });
+
+  // In Danish too.
+  await app.setLanguage('da');
+  await eventually(async () => assert.match(await card('secure_mail').getByTestId('card-state').innerText(), /Udløber om 12 dage: ingen fornyelse fundet/));
+  assert.match(await app.rowOf(renewed).innerText(), /I DPG[\s\S]*På denne pc/);
+  await app.shot('dpg-da');
+  await app.setLanguage('en');
+});

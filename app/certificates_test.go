@@ -26,6 +26,7 @@ import (
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
+	"dpgcerts/backend/remind"
 	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/internal/pkitest"
@@ -367,7 +368,7 @@ func TestEventShapes(t *testing.T) {
 			t.Errorf("types.ts tags no interface `@event ... %s`", goType)
 		}
 	}
-	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, i18n.Guide{}, local.RevocationProgress{}, local.RevocationResult{}, RemindTarget{}} {
+	for _, v := range []any{local.ScanState{}, local.ScanResult{}, local.UnlockResult{}, i18n.Guide{}, local.RevocationProgress{}, local.RevocationResult{}, remind.Target{}} {
 		rt := reflect.TypeOf(v)
 		name := rt.Name()
 		if n := iface[rt.String()]; n != "" {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/remind"
@@ -19,21 +18,13 @@ import (
 )
 
 // EventRemindOpen asks the frontend to open what a clicked reminder is
-// about (RemindTarget).
+// about (remind.Target).
 const EventRemindOpen = "remind:open"
 
 // EnvScheduler=off keeps the OS scheduler out of it: the setting is kept,
 // no task is registered. The test scripts set it, so a test run never
 // leaves a timer in the home of whoever runs it.
 const EnvScheduler = "DPGCERTS_SCHEDULER"
-
-// RemindTarget is what a reminder opens: an integration or a certificate,
-// and the file to show for it, if this computer has one.
-type RemindTarget struct {
-	IntegrationID string `json:"integrationId,omitempty"`
-	SHA256        string `json:"sha256,omitempty"`
-	Path          string `json:"path,omitempty"`
-}
 
 // notifier is the window's door to the OS notifications (Wails' runtime);
 // tests replace it.
@@ -57,12 +48,11 @@ type Reminders struct {
 	note      notifier
 	scheduler func() (schedule.Scheduler, error)
 
-	mu      sync.Mutex
-	ready   bool // the notifications are initialised
-	pending *time.Timer
-	closed  bool
-	wg      sync.WaitGroup // the checks and the registration under way
-	checkMu sync.Mutex     // one check at a time
+	watch *remind.Watcher
+
+	mu    sync.Mutex
+	ready bool           // the notifications are initialised
+	wg    sync.WaitGroup // the registration under way
 }
 
 // remindDelay gathers the events of one change (a scan's end, the sync
@@ -71,6 +61,16 @@ const remindDelay = 2 * time.Second
 
 func newReminders(c *core, ses *session.Session, db string, getenv func(string) string) *Reminders {
 	r := &Reminders{core: c, ses: ses, db: db, note: wailsNotifier{}, scheduler: schedule.System}
+	r.watch = &remind.Watcher{
+		Ledger:   remind.Ledger{St: c.st, Now: c.now},
+		Lang:     c.language,
+		Overview: func(ctx context.Context) (overview.Overview, error) { return ses.Overview(ctx, 0) },
+		Send: func(m remind.Message, t remind.Target) error {
+			data := map[string]any{"integrationId": t.IntegrationID, "sha256": t.SHA256, "path": t.Path}
+			return r.note.send(r.ctx, "dpgcerts-"+m.First.Key, m.Title, m.Body, data)
+		},
+		Delay: remindDelay,
+	}
 	if getenv(EnvScheduler) == "off" || testing.Testing() {
 		r.scheduler = nil
 	}
@@ -105,12 +105,9 @@ func (r *Reminders) startup(ctx context.Context) {
 }
 
 func (r *Reminders) shutdown(context.Context) {
+	r.watch.Close()
 	r.mu.Lock()
-	r.closed = true
 	ready := r.ready
-	if r.pending != nil {
-		r.pending.Stop()
-	}
 	r.mu.Unlock()
 	r.wg.Wait()
 	if ready {
@@ -156,93 +153,20 @@ func (r *Reminders) SetSetting(on bool, at string) (schedule.Setting, error) {
 	return r.Setting(), &errs.Error{Code: errs.ScheduleFailed, Message: err.Error(), Err: err}
 }
 
-// kick asks for a check soon; kicks close together make one check.
+// kick asks for a check soon, once the notifications are ready.
 func (r *Reminders) kick() {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.ready || r.closed {
-		return
+	ready := r.ready
+	r.mu.Unlock()
+	if ready {
+		r.watch.Kick()
 	}
-	if r.pending != nil {
-		r.pending.Stop()
-	}
-	r.pending = time.AfterFunc(remindDelay, func() {
-		r.mu.Lock()
-		if r.closed {
-			r.mu.Unlock()
-			return
-		}
-		// Added under mu while open: shutdown's Wait sees it.
-		r.wg.Add(1)
-		r.mu.Unlock()
-		defer r.wg.Done()
-		r.checkMu.Lock()
-		defer r.checkMu.Unlock()
-		r.check()
-	})
-}
-
-// check sends one notification of what was not reminded of today.
-func (r *Reminders) check() {
-	ctx := context.Background()
-	ov, err := r.ses.Overview(ctx, 0)
-	if err != nil {
-		log.Printf("dpgcerts: reminders: %v", err)
-		return
-	}
-	revoked := map[string]bool{}
-	if revs, err := r.core.st.Revocations(ctx); err == nil {
-		for sha, rv := range revs {
-			revoked[sha] = rv.Status == certs.RevocationRevoked
-		}
-	}
-	ledger := remind.Ledger{St: r.core.st, Now: r.core.now}
-	due, err := ledger.Due(ctx, remind.Find(ov, revoked))
-	if err != nil || len(due) == 0 {
-		return
-	}
-	msg := remind.Compose(r.core.language(), due)
-	t := targetOf(ov, msg.First)
-	data := map[string]any{"integrationId": t.IntegrationID, "sha256": t.SHA256, "path": t.Path}
-	if err := r.note.send(r.ctx, "dpgcerts-"+msg.First.Key, msg.Title, msg.Body, data); err != nil {
-		log.Printf("dpgcerts: the reminder was not shown: %v", err)
-		return
-	}
-	if err := ledger.Mark(ctx, due); err != nil {
-		log.Printf("dpgcerts: reminders: %v", err)
-	}
-}
-
-// targetOf is what a click on the reminder opens: the integration's
-// renewal, else its certificate; or the certificate; with a file of it.
-func targetOf(ov overview.Overview, rm remind.Reminder) RemindTarget {
-	t := RemindTarget{IntegrationID: rm.IntegrationID, SHA256: rm.SHA256}
-	if rm.IntegrationID != "" {
-		for _, i := range ov.Integrations {
-			if i.ID != rm.IntegrationID {
-				continue
-			}
-			if i.Successor != nil && len(i.Successor.Files) > 0 {
-				t.SHA256, t.Path = i.Successor.SHA256, i.Successor.Files[0]
-				return t
-			}
-			if i.Certificate != nil {
-				t.SHA256 = i.Certificate.SHA256
-			}
-		}
-	}
-	for _, c := range ov.Certificates {
-		if c.SHA256 == t.SHA256 && len(c.Files) > 0 {
-			t.Path = c.Files[0]
-		}
-	}
-	return t
 }
 
 // open shows the window with what the clicked reminder is about.
 func (r *Reminders) open(data map[string]any) {
 	str := func(k string) string { s, _ := data[k].(string); return s }
-	t := RemindTarget{IntegrationID: str("integrationId"), SHA256: str("sha256"), Path: str("path")}
+	t := remind.Target{IntegrationID: str("integrationId"), SHA256: str("sha256"), Path: str("path")}
 	log.Printf("dpgcerts: a reminder was clicked: integration %q, certificate %q", t.IntegrationID, t.SHA256)
 	if hasWindow(r.ctx) {
 		runtime.WindowUnminimise(r.ctx)

@@ -15,6 +15,7 @@ import (
 
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/remind"
 	"dpgcerts/backend/store"
 )
 
@@ -75,16 +76,16 @@ func TestRemindersCheck(t *testing.T) {
 	notes := &fakeNotes{}
 	r := s.Reminders
 	r.note = notes
-	var opened []RemindTarget
+	var opened []remind.Target
 	s.core.emit = func(_ context.Context, name string, data any) {
 		if name == EventRemindOpen {
-			opened = append(opened, data.(RemindTarget))
+			opened = append(opened, data.(remind.Target))
 		}
 	}
 	s.Startup(context.Background())
 
-	r.check()
-	r.check() // the same day: nothing new
+	r.watch.Check(context.Background())
+	r.watch.Check(context.Background()) // the same day: nothing new
 	if len(notes.sent) != 1 {
 		t.Fatalf("sent %d, want 1: %v", len(notes.sent), notes.sent)
 	}

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
-	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/notify"
-	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/session"
@@ -90,15 +89,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	revs, err := st.Revocations(ctx)
-	if err != nil {
-		return fail("%v", err)
-	}
-	revoked := map[string]bool{}
-	for sha, r := range revs {
-		revoked[sha] = r.Status == certs.RevocationRevoked
-	}
-	all := remind.Find(ov, revoked)
+	all := remind.Find(ov)
 	lang := checkLanguage(ctx, st, *langFlag)
 
 	if !*notifyOn {
@@ -110,7 +101,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	}
 
 	for _, i := range ov.Integrations {
-		if i.State == overview.StateExpiring || i.State == overview.StateExpired {
+		if slices.Contains(statusFailLevels["expiring"], i.State) {
 			return ExitFailOn
 		}
 	}
@@ -181,24 +172,22 @@ func checkLanguage(ctx context.Context, st *store.Store, flag string) string {
 // it would have said, and notes nothing: a printed line may reach nobody.
 func notifyDue(ctx context.Context, st *store.Store, rt config.Runtime, lang string, all []remind.Reminder,
 	notifier func() (notify.Notifier, error), stdout, stderr io.Writer) error {
-	ledger := remind.Ledger{St: st, Now: rt.Now}
-	due, err := ledger.Due(ctx, all)
-	if err != nil || len(due) == 0 {
+	msg, err := remind.Notify(ctx, remind.Ledger{St: st, Now: rt.Now}, lang, all, func(m remind.Message) error {
+		n, err := notifier()
+		if err == nil {
+			err = n.Notify(ctx, notify.Message{Title: m.Title, Body: m.Body})
+		}
 		return err
-	}
-	msg := remind.Compose(lang, due)
-	n, err := notifier()
-	if err == nil {
-		err = n.Notify(ctx, notify.Message{Title: msg.Title, Body: msg.Body})
-	}
-	if err != nil {
+	})
+	if err != nil && msg.Title != "" {
+		// The message reached nobody: print it, and note nothing.
 		if !errors.Is(err, notify.ErrUnavailable) {
 			fmt.Fprintf(stderr, "dpgcerts check: %v\n", err)
 		}
 		printMessage(stdout, msg)
 		return nil
 	}
-	return ledger.Mark(ctx, due)
+	return err
 }
 
 func printMessage(w io.Writer, m remind.Message) {

@@ -35,6 +35,8 @@ const (
 	KindNeedsPassword Kind = "needs_password"
 	// KindRevoked: the CA says the certificate is revoked.
 	KindRevoked Kind = "revoked"
+	// KindIntegrationRevoked: an integration whose certificate is revoked.
+	KindIntegrationRevoked Kind = "integration_revoked"
 )
 
 // Reminder is one thing worth a reminder. Exactly one of IntegrationID and
@@ -59,9 +61,9 @@ type Reminder struct {
 
 // Find lists what in ov is worth a reminder, the most urgent first:
 // integrations (as the overview orders them: expired, then by days left),
-// then certificates. revoked holds the SHA-256 of the certificates the CA
-// says are revoked (the stored revocation answers).
-func Find(ov overview.Overview, revoked map[string]bool) []Reminder {
+// then certificates. A revoked certificate is the one the CA's answer (in
+// the overview) says is revoked.
+func Find(ov overview.Overview) []Reminder {
 	var out []Reminder
 	// The successors an integration's reminder already names: their own
 	// "not installed" would say the same thing twice.
@@ -77,6 +79,11 @@ func Find(ov overview.Overview, revoked map[string]bool) []Reminder {
 			r.Kind = KindExpiring
 		case overview.StateExpired:
 			r.Kind = KindExpired
+		case overview.StateRevoked:
+			// The integration stops as if expired; the certificate's own
+			// reminder would say it again.
+			r.Kind = KindIntegrationRevoked
+			told[c.SHA256] = true
 		default:
 			continue
 		}
@@ -94,7 +101,7 @@ func Find(ov overview.Overview, revoked map[string]bool) []Reminder {
 			r.Kind, r.Operation, r.Key = k, op, string(k)+":"+c.SHA256
 			out = append(out, r)
 		}
-		if revoked[c.SHA256] && c.Status != certs.StatusExpired {
+		if c.Revocation.Status == certs.RevocationRevoked && c.Status != certs.StatusExpired && !told[c.SHA256] {
 			add(KindRevoked, "")
 		}
 		if o := c.Operation; o != nil {
@@ -193,12 +200,14 @@ func Compose(lang string, rs []Reminder) Message {
 func Line(lang string, r Reminder) string {
 	name := map[string]any{"name": r.Name}
 	switch r.Kind {
-	case KindExpiring, KindExpired:
+	case KindExpiring, KindExpired, KindIntegrationRevoked:
 		who := map[string]any{"name": IntegrationName(lang, r.IntegrationKind, r.Name)}
 		var s string
 		switch {
 		case r.Kind == KindExpired:
 			s = i18n.Format(lang, "remind.expired", who)
+		case r.Kind == KindIntegrationRevoked:
+			s = i18n.Format(lang, "remind.integrationRevoked", who)
 		case r.DaysLeft <= 0:
 			s = i18n.Format(lang, "remind.expiringToday", who)
 		default:

@@ -34,14 +34,14 @@ func TestFind(t *testing.T) {
 		Certificates: []overview.Certificate{
 			{SHA256: "new-exo", CommonName: "postkasse@x.dk", Status: certs.StatusValid, Attention: []overview.Reason{overview.ReasonNotInstalled}},
 			{SHA256: "new-mit", CommonName: "mit.dk", Status: certs.StatusValid, Attention: []overview.Reason{overview.ReasonNotInstalled}},
-			{SHA256: "rev", CommonName: "revoked.dk", Status: certs.StatusValid},
-			{SHA256: "old-rev", CommonName: "old.dk", Status: certs.StatusExpired},
+			{SHA256: "rev", CommonName: "revoked.dk", Status: certs.StatusRevoked, Revocation: certs.Revocation{Status: certs.RevocationRevoked}},
+			{SHA256: "old-rev", CommonName: "old.dk", Status: certs.StatusExpired, Revocation: certs.Revocation{Status: certs.RevocationRevoked}},
 			{SHA256: "locked", CommonName: "pw.dk", Status: certs.StatusValid, Operation: &overview.Operation{Kind: "install", State: portal.StateNeedsPassword}},
 			{SHA256: "fail", CommonName: "fail.dk", Status: certs.StatusValid, Operation: &overview.Operation{Kind: "activate", State: portal.StateFailed}},
 			{SHA256: "busy", CommonName: "busy.dk", Status: certs.StatusValid, Operation: &overview.Operation{Kind: "install", State: portal.StatePending}},
 		},
 	}
-	got := Find(ov, map[string]bool{"rev": true, "old-rev": true})
+	got := Find(ov)
 	var keys []string
 	for _, r := range got {
 		keys = append(keys, r.Key)
@@ -50,8 +50,27 @@ func TestFind(t *testing.T) {
 	if strings.Join(keys, " ") != want {
 		t.Fatalf("keys:\n got %s\nwant %s", strings.Join(keys, " "), want)
 	}
-	if got := Find(overview.Overview{Integrations: ov.Integrations[2:]}, nil); len(got) != 0 {
+	if got := Find(overview.Overview{Integrations: ov.Integrations[2:]}); len(got) != 0 {
 		t.Errorf("nothing to do, got %v", got)
+	}
+}
+
+// An integration whose certificate is revoked is reminded of as stopped,
+// once: not again as a revoked certificate.
+func TestFindRevokedIntegration(t *testing.T) {
+	i := integration("int-exo", "exchange_online", "x.onmicrosoft.com", overview.StateRevoked, 300, overview.StepRenew)
+	ov := overview.Overview{Integrations: []overview.Integration{i}, Certificates: []overview.Certificate{
+		{SHA256: "int-exo-sha", CommonName: "x.onmicrosoft.com", Status: certs.StatusRevoked, Revocation: certs.Revocation{Status: certs.RevocationRevoked}},
+	}}
+	got := Find(ov)
+	if len(got) != 1 || got[0].Key != "integration_revoked:int-exo" {
+		t.Fatalf("reminders %+v", got)
+	}
+	for _, lang := range []string{"en", "da"} {
+		line := Line(lang, got[0])
+		if !strings.Contains(line, "Exchange Online") || !strings.Contains(line, map[string]string{"en": "revoked", "da": "spærret"}[lang]) {
+			t.Errorf("%s: %q", lang, line)
+		}
 	}
 }
 

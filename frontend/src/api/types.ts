@@ -313,7 +313,7 @@ export interface ReminderSetting {
 
 /**
  * What a clicked reminder opens: an integration or a certificate, and a file of it on this PC.
- * @event remind:open app.RemindTarget
+ * @event remind:open remind.Target
  */
 export interface RemindTarget {
   integrationId?: string

@@ -10,7 +10,6 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"dpgcerts/backend/errs"
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/schedule"
@@ -40,15 +39,11 @@ type notifier interface {
 // Reminders is the "Remind me" setting and the window's notifications of
 // what needs doing, sent when a scan or a sync changed the overview.
 type Reminders struct {
-	ctx  context.Context
-	core *core
-	ses  *session.Session
-	db   string
-
-	note      notifier
-	scheduler func() (schedule.Scheduler, error)
-
-	watch *remind.Watcher
+	ctx     context.Context
+	core    *core
+	note    notifier
+	setting schedule.Reminder
+	watch   *remind.Watcher
 
 	mu    sync.Mutex
 	ready bool           // the notifications are initialised
@@ -60,7 +55,7 @@ type Reminders struct {
 const remindDelay = 2 * time.Second
 
 func newReminders(c *core, ses *session.Session, db string, getenv func(string) string) *Reminders {
-	r := &Reminders{core: c, ses: ses, db: db, note: wailsNotifier{}, scheduler: schedule.System}
+	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: schedule.System}}
 	r.watch = &remind.Watcher{
 		Ledger:   remind.Ledger{St: c.st, Now: c.now},
 		Lang:     c.language,
@@ -72,24 +67,18 @@ func newReminders(c *core, ses *session.Session, db string, getenv func(string) 
 		Delay: remindDelay,
 	}
 	if getenv(EnvScheduler) == "off" || testing.Testing() {
-		r.scheduler = nil
+		r.setting.System = nil
 	}
 	return r
 }
 
 func (r *Reminders) startup(ctx context.Context) {
 	r.ctx = ctx
-	if r.scheduler != nil {
-		r.wg.Go(func() {
-			s, j, err := r.system()
-			if err == nil {
-				err = schedule.Ensure(context.Background(), r.core.st, s, j)
-			}
-			if err != nil {
-				log.Printf("dpgcerts: the daily reminder is not registered: %v", err)
-			}
-		})
-	}
+	r.wg.Go(func() {
+		if err := r.setting.Ensure(context.Background()); err != nil {
+			log.Printf("dpgcerts: the daily reminder is not registered: %v", err)
+		}
+	})
 	if !hasWindow(ctx) {
 		return
 	}
@@ -115,42 +104,17 @@ func (r *Reminders) shutdown(context.Context) {
 	}
 }
 
-func (r *Reminders) system() (schedule.Scheduler, schedule.Job, error) {
-	s, err := r.scheduler()
-	if err != nil {
-		return s, schedule.Job{}, err
-	}
-	j, err := schedule.ReminderJob(r.db)
-	return s, j, err
-}
-
 // Setting is the "Remind me" setting.
-func (r *Reminders) Setting() schedule.Setting {
-	return schedule.Load(context.Background(), r.core.st)
-}
+func (r *Reminders) Setting() schedule.Setting { return r.setting.Setting(context.Background()) }
 
 // SetSetting turns the daily reminder on at "HH:MM", or off, and
 // registers or removes its task in the OS scheduler.
 func (r *Reminders) SetSetting(on bool, at string) (schedule.Setting, error) {
-	ctx := context.Background()
-	if _, _, err := schedule.ParseTime(at); err != nil {
-		return r.Setting(), errs.New(errs.InvalidTime, "The time must be HH:MM.")
+	set, err := r.setting.Set(context.Background(), on, at)
+	if err != nil {
+		log.Printf("dpgcerts: the reminder setting: %v", err)
 	}
-	// Without an OS scheduler (tests, the test scripts) the setting is kept only.
-	var s schedule.Scheduler
-	var j schedule.Job
-	var err error
-	if r.scheduler != nil {
-		s, j, err = r.system()
-	}
-	if err == nil {
-		var set schedule.Setting
-		if set, err = schedule.Save(ctx, r.core.st, s, j, on, at); err == nil {
-			return set, nil
-		}
-	}
-	log.Printf("dpgcerts: the reminder setting: %v", err)
-	return r.Setting(), &errs.Error{Code: errs.ScheduleFailed, Message: err.Error(), Err: err}
+	return set, err
 }
 
 // kick asks for a check soon, once the notifications are ready.

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 )
 
@@ -117,4 +118,57 @@ func Ensure(ctx context.Context, st *store.Store, s Scheduler, j Job) error {
 
 func signature(j Job) string {
 	return fmt.Sprintf("%s\x00%s\x00%s", j.Exe, strings.Join(j.Args, "\x00"), FormatTime(j.Hour, j.Minute))
+}
+
+// Reminder is the "Remind me" setting of this computer's user, kept in
+// the cache at DB and registered with the OS scheduler. Without System
+// (tests, DPGCERTS_SCHEDULER=off) the setting is kept only.
+type Reminder struct {
+	Store  *store.Store
+	DB     string
+	System func() (Scheduler, error)
+}
+
+func (r Reminder) system() (Scheduler, Job, error) {
+	if r.System == nil {
+		return Scheduler{}, Job{}, nil
+	}
+	s, err := r.System()
+	if err != nil {
+		return s, Job{}, err
+	}
+	j, err := ReminderJob(r.DB)
+	return s, j, err
+}
+
+// Setting is the setting as stored.
+func (r Reminder) Setting(ctx context.Context) Setting { return Load(ctx, r.Store) }
+
+// Set turns the daily reminder on at "HH:MM", or off, and registers or
+// removes its task. The errors are invalid_time and schedule_failed.
+func (r Reminder) Set(ctx context.Context, on bool, at string) (Setting, error) {
+	if _, _, err := ParseTime(at); err != nil {
+		return r.Setting(ctx), errs.New(errs.InvalidTime, "The time must be HH:MM.")
+	}
+	s, j, err := r.system()
+	if err == nil {
+		var set Setting
+		if set, err = Save(ctx, r.Store, s, j, on, at); err == nil {
+			return set, nil
+		}
+	}
+	return r.Setting(ctx), &errs.Error{Code: errs.ScheduleFailed, Message: err.Error(), Err: err}
+}
+
+// Ensure registers the task again when it is on and the program moved or
+// the time changed; with no System it does nothing.
+func (r Reminder) Ensure(ctx context.Context) error {
+	if r.System == nil {
+		return nil
+	}
+	s, j, err := r.system()
+	if err != nil {
+		return err
+	}
+	return Ensure(ctx, r.Store, s, j)
 }

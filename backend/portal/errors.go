@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"dpgcerts/backend/store"
 )
 
 // Error codes. The server's codes are those of API.md; the client adds a few
@@ -36,6 +38,11 @@ const (
 	CodeNoToken          = "no_token"          // no access token in the environment or the keychain
 	CodePasswordRequired = "password_required" // an install waits for its file's password
 	CodeFileUnreadable   = "file_unreadable"   // the local file could not be read from disk
+	// An install's password is in the keychain, which can't be reached for
+	// now: the install stays pending and is tried again later.
+	CodeKeychainUnavailable = "keychain_unavailable"
+	CodeCancelled           = store.CodeCancelled // the user cancelled the operation
+	CodeOperationEnded      = "operation_ended"   // Cancel of an operation that has ended
 )
 
 // serverCodes maps every code the server may send to its HTTP status.

@@ -21,7 +21,7 @@ import (
 type Entry struct {
 	Path    string // absolute, cleaned
 	Size    int64
-	MtimeNS int64  // modification time, Unix nanoseconds
+	MtimeNS int64 // modification time, Unix nanoseconds
 	// FileID is the file's identity (device and inode, or volume and file
 	// index) and CtimeNS its change time where the system has one: a file
 	// replaced by another of the same size with its mtime restored differs

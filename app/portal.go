@@ -117,6 +117,9 @@ type Portal struct {
 	sandbox     bool
 	sandboxURL  string
 	sandboxStop func()
+	// sandboxStore keeps the sandbox session's outbox and offline copy in
+	// memory, out of the user's cache.
+	sandboxStore *store.Store
 
 	// running serialises starting and stopping the background sync, so two
 	// sign-ins close together can't leave a second loop running.
@@ -179,20 +182,28 @@ func (p *Portal) context() context.Context {
 	return p.ctx
 }
 
-// startSandbox serves an in-memory sandbox on a random loopback port.
+// startSandbox serves an in-memory sandbox on a random loopback port, with
+// an in-memory store for its session: its operations and records would be
+// orphaned in the user's cache once the window closes.
 func (p *Portal) startSandbox() error {
+	st, err := store.Open(store.Memory)
+	if err != nil {
+		return err
+	}
 	srv, err := sandbox.Open(sandbox.Options{})
 	if err != nil {
+		st.Close()
 		return err
 	}
 	url, stop, err := srv.Start()
 	if err != nil {
 		srv.Close()
+		st.Close()
 		return err
 	}
 	p.mu.Lock()
-	p.sandboxURL = url
-	p.sandboxStop = func() { stop(); srv.Close() }
+	p.sandboxURL, p.sandboxStore = url, st
+	p.sandboxStop = func() { stop(); srv.Close(); st.Close() }
 	p.mu.Unlock()
 	return nil
 }
@@ -229,11 +240,17 @@ func (p *Portal) service(url string) (*portal.Service, error) {
 		return svc, nil
 	}
 	p.stopRun()
+	p.mu.Lock()
+	st := p.sandboxStore
+	p.mu.Unlock()
 	kc := portal.NoKeychain()
-	if p.core.keychain {
+	if p.core.keychain && st == nil {
 		kc = portal.SystemKeychain()
 	}
-	svc, err = portal.NewService(p.core.st, norm, nil, portal.Options{Keychain: kc, Log: log.Writer(), Now: p.core.now})
+	if st == nil {
+		st = p.core.st
+	}
+	svc, err = portal.NewService(st, norm, nil, portal.Options{Keychain: kc, Log: log.Writer(), Now: p.core.now})
 	if err != nil {
 		return nil, err
 	}
@@ -878,6 +895,16 @@ func (p *Portal) InstallWithPassword(ids []int64, password string) ([]InstallRes
 		out = append(out, installResult(o.Path, o))
 	}
 	return out, nil
+}
+
+// Cancel ends a pending or waiting operation (its file and kept password
+// are removed).
+func (p *Portal) Cancel(id int64) error {
+	svc := p.current()
+	if svc == nil {
+		return nil
+	}
+	return svc.Cancel(context.Background(), id)
 }
 
 // Dismiss removes an ended operation from the list.

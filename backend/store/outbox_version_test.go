@@ -118,3 +118,26 @@ func TestEndedInstallLeavesNoBytesInTheWAL(t *testing.T) {
 		})
 	}
 }
+
+// Two processes opening a new database at once (dpgcerts install and
+// dpgcerts sync started together) must not both apply a migration.
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	for range 5 {
+		path := t.TempDir() + "/new.db"
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				s, err := Open(path)
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -35,4 +35,6 @@ export const portal = {
   operations: (): Promise<PortalOperation[]> => call(() => as<PortalOperation[]>(Portal.Operations())),
   supplyPassword: (id: number, password: string): Promise<void> => call(() => Portal.SupplyPassword(id, password)),
   dismiss: (id: number): Promise<void> => call(() => Portal.Dismiss(id)),
+  /** Ends a pending or waiting operation; rejects with operation_ended when it has ended. */
+  cancel: (id: number): Promise<void> => call(() => Portal.Cancel(id)),
 }

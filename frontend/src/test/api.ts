@@ -58,6 +58,7 @@ export const fake = {
     operations: vi.fn(async () => []),
     supplyPassword: vi.fn(async () => {}),
     dismiss: vi.fn(async () => {}),
+    cancel: vi.fn(async () => {}),
   },
   copyText: vi.fn(async (_t: string) => true),
   /** Sends a Go event to the frontend. */

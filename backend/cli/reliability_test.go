@@ -232,3 +232,14 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 		t.Fatalf("portal: %d certificates (%d distinct), %d install events for %d; want %d each", installed(), certsN, events, distinct, n)
 	}
 }
+
+// Item 12: the help of --allow-remote says that the tokens are public.
+func TestSandboxHelpWarnsAboutRemote(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := runSandbox([]string{"--help"}, &bytes.Buffer{}, &stderr); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stderr.String(), "tokens are public") {
+		t.Fatalf("help: %s", stderr.String())
+	}
+}

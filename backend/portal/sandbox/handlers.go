@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -64,6 +65,10 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > s.opts.MaxBody {
+		s.refuseBody(w, r)
+		return
+	}
 	if page, ok := formPages[r.URL.Path]; ok && r.Method == http.MethodGet {
 		// The web forms the app links to (API.md, "Web forms").
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -398,7 +403,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, u user,
 	}
 	// The reader's work (key derivation) runs outside the transaction.
 	if req.install != nil {
-		req.install.check = s.check(req.install)
+		req.install.check = s.checkBounded(ctx, req.install)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -448,6 +453,26 @@ func (s *Server) replay(ctx context.Context, q querier, u user, key, fingerprint
 		return errAnswer(portal.CodeBadRequest, "this Idempotency-Key was already used for a different request"), true, false
 	}
 	return a, true, true
+}
+
+// maxDrain is how much of a refused body is read and thrown away so that
+// the client, still sending, reads the 413 instead of a reset: closing a
+// connection with unread data makes TCP reset it, and the reset discards
+// the answer on its way. Past this, the connection is closed anyway.
+const maxDrain = 64 << 20
+
+// refuseBody answers 413 from the Content-Length alone, before reading any
+// of the body, then drains what the client still sends (bounded by
+// maxDrain and the read timeout) and closes the connection.
+func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	rc := http.NewResponseController(w)
+	_ = rc.EnableFullDuplex() // read the body after answering (HTTP/1.1)
+	errAnswer(portal.CodePayloadTooLarge, "the request body is larger than %d bytes", s.opts.MaxBody).write(w, false)
+	_ = rc.Flush()
+	if r.ContentLength <= maxDrain {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
+	}
 }
 
 // readBody reads the body up to the limit.
@@ -537,6 +562,22 @@ func parseActivate(r *http.Request, body []byte) (parsed, *answer) {
 type checked struct {
 	code, message string
 	cert          *certs.Certificate
+}
+
+// checkBounded runs check in one of MaxChecks slots, waiting for one; a
+// client that gives up meanwhile gets unavailable.
+func (s *Server) checkBounded(ctx context.Context, in *installBody) checked {
+	select {
+	case s.checks <- struct{}{}:
+	case <-ctx.Done():
+		return checked{code: portal.CodeUnavailable, message: "the portal is busy checking other uploads"}
+	}
+	defer func() { <-s.checks }()
+	if s.checkHook != nil {
+		s.checkHook()
+		return checked{code: portal.CodeInvalidPKCS12, message: "test"}
+	}
+	return s.check(in)
 }
 
 // check judges an upload with the app's reader: a readable PKCS#12, the

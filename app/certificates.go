@@ -440,7 +440,7 @@ func (c *Certificates) save(title, name string, write func(io.Writer) error) (st
 	if err := write(&b); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := report.WriteFile(path, b.Bytes()); err != nil {
 		log.Printf("dpgcerts: export: %v", err)
 		return "", newError(CodeWriteFailed, "The file could not be saved.")
 	}

@@ -1,6 +1,9 @@
 package scan
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // readMemoryBudget bounds the memory that the reads of every scan in this
 // process take for key derivation together: one scrypt file may take 128
@@ -39,11 +42,20 @@ func (w *weighted) Acquire(n int64) {
 	w.mu.Unlock()
 }
 
-// Release gives n bytes back.
+// collectAbove is the release past which the memory is collected at once.
+const collectAbove = 32 << 20
+
+// Release gives n bytes back. A large release (a scrypt table) is garbage
+// now: it is collected at once, so the next large read reuses that memory
+// rather than adding to it. A collection costs milliseconds; the scrypt
+// before it took most of a second.
 func (w *weighted) Release(n int64) {
 	n = w.clamp(n)
 	w.mu.Lock()
 	w.used -= n
 	w.mu.Unlock()
+	if n >= collectAbove {
+		runtime.GC()
+	}
 	w.cond.Broadcast()
 }

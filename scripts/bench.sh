@@ -116,7 +116,7 @@ adv_rows=$(printf '| %s | %s | %.2f | %d | 1.0 | 1.0 |\n' "normal-openssl-defaul
 for f in "$adv"/*; do
   read -r s kb st < <(measure "$f" "$dir/wrong-passwords.txt")
   adv_rows+=$'\n'$(awk -v n="$(basename "$f")" -v st="$st" -v s="$s" -v kb="$kb" -v bs="$base_s" -v bkb="$base_kb" \
-    'BEGIN { bs = (bs < 0.01) ? 0.01 : bs; printf "| %s | %s | %.2f | %d | %.0f | %.1f |", n, st, s, kb / 1024, s / bs, kb / bkb }')
+    'BEGIN { bs = (bs < 0.01) ? 0.01 : bs; printf "| %s | %s | %.2f | %d | %.1f | %.1f |", n, st, s, kb / 1024, s / bs, kb / bkb }')
 done
 
 r_first=$(rate "$n" "$t_first")

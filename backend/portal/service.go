@@ -336,14 +336,14 @@ func (s *Service) forgetKey(key string) {
 
 // keepPassword keeps an install's password in memory and, when there is
 // one, in the keychain under the operation's entry, and makes the install
-// pending. The database learns only where the password is. A new password
-// for an install that was sent before gets a new key: the portal keeps the
-// old key's answer, which was about the old password.
+// pending. The database learns only where the password is. A password
+// other than the one an install was sent with gets a new key: the portal
+// keeps the old key's answer, which was about the old password.
 func (s *Service) keepPassword(ctx context.Context, o store.Op, pw string) store.Op {
 	var drop []string // entries that the final write doesn't use
 	_, err := s.save(ctx, &o, func(f *store.Op) bool {
 		if f.Attempts > 0 {
-			if cur, ok, _ := s.password(*f); !ok || cur != pw {
+			if cur, ok, _ := s.password(*f); ok && cur != pw {
 				drop = append(drop, f.Key)
 				f.Key = newKey()
 			}
@@ -411,19 +411,28 @@ func (s *Service) unblock(ctx context.Context, o store.Op) (bool, error) {
 	})
 }
 
-// unblockAll runs unblock over the installs that wait for a password.
+// unblockAll runs unblock over the installs that wait for a password, and
+// lets the activations waiting for them go on when one was unblocked.
 func (s *Service) unblockAll(ctx context.Context) error {
 	ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, Kind: store.OpInstall, States: []store.OpState{store.OpNeedsPassword}})
 	if err != nil {
 		return err
 	}
+	n := 0
 	for _, o := range ops {
 		if o.PasswordIn == store.PasswordNowhere {
 			continue
 		}
-		if _, err := s.unblock(ctx, o); err != nil {
+		ok, err := s.unblock(ctx, o)
+		if err != nil {
 			return err
 		}
+		if ok {
+			n++
+		}
+	}
+	if n > 0 {
+		return s.resumeActivations(ctx)
 	}
 	return nil
 }
@@ -436,7 +445,7 @@ func (s *Service) SupplyPasswords(ctx context.Context, candidates []string) (int
 		return 0, err
 	}
 	if len(candidates) == 0 {
-		return 0, s.resumeActivations(ctx)
+		return 0, nil
 	}
 	ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, Kind: store.OpInstall,
 		States: []store.OpState{store.OpPending, store.OpNeedsPassword}})

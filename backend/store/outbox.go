@@ -353,7 +353,7 @@ func (s *Store) UpdateOpWith(ctx context.Context, o *Op, change func(*Op) bool) 
 // (its key and PasswordIn tell the caller which keychain entry to remove),
 // or ErrEnded when it had ended already.
 func (s *Store) CancelOp(ctx context.Context, id int64) (Op, error) {
-	for {
+	for try := 0; ; try++ {
 		o, err := s.Op(ctx, id)
 		if err != nil {
 			return o, err
@@ -374,6 +374,9 @@ func (s *Store) CancelOp(ctx context.Context, id int64) (Op, error) {
 		}
 		// Changed meanwhile (the key rotated, a password came): look again,
 		// so the caller learns the key whose entry to remove.
+		if try == maxUpdateTries {
+			return o, ErrStale
+		}
 	}
 }
 

@@ -584,7 +584,7 @@ func (s *Server) checkBounded(ctx context.Context, in *installBody) checked {
 // password right, a private key that matches the certificate, the
 // organisation's CVR, valid now.
 func (s *Server) check(in *installBody) checked {
-	f := certs.Read(in.pkcs12, certs.Options{Passwords: []string{in.password}, Now: s.opts.Now(), WarnDays: 1})
+	f := certs.Read(in.pkcs12, certs.Options{Passwords: []string{in.password}, Now: s.opts.Now(), WarnDays: 1, Memory: s.memory})
 	fail := func(code, msg string) checked { return checked{code: code, message: msg} }
 	switch {
 	case f.Status == certs.StatusUnreadable || f.Format != certs.FormatPKCS12:

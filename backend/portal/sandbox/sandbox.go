@@ -35,6 +35,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
+	"dpgcerts/backend/certs"
 	"dpgcerts/backend/portal"
 )
 
@@ -68,6 +69,9 @@ const (
 	MaxEventsLimit     = 500
 	// MaxKeyLength bounds an Idempotency-Key.
 	MaxKeyLength = 255
+	// checkMemory bounds the key-derivation memory of the upload checks
+	// that run at once: two of scrypt's largest tables.
+	checkMemory = 256 << 20
 )
 
 // Options configure a sandbox.
@@ -116,6 +120,7 @@ type Server struct {
 	keys  map[string]*keyLock
 
 	checks    chan struct{} // a slot per upload check that may run
+	memory    certs.Memory  // scrypt's tables of the checks, together
 	checkHook func()        // tests: called inside each check's slot
 }
 
@@ -176,7 +181,8 @@ func Open(opts Options) (*Server, error) {
 		db.SetConnMaxIdleTime(0)
 		db.SetMaxIdleConns(1)
 	}
-	s := &Server{opts: opts, db: db, keys: map[string]*keyLock{}, checks: make(chan struct{}, opts.MaxChecks)}
+	s := &Server{opts: opts, db: db, keys: map[string]*keyLock{}, checks: make(chan struct{}, opts.MaxChecks),
+		memory: certs.NewMemoryBudget(checkMemory)}
 	if opts.Log != nil {
 		s.logger = log.New(opts.Log, "sandbox: ", log.LstdFlags|log.LUTC)
 	}

@@ -324,6 +324,34 @@ func TestActivationByReferenceAndByIDIsOne(t *testing.T) {
 	}
 }
 
+// Item 9, while the install is still in the outbox: the activation by
+// reference waits unresolved; once the offline copy knows the certificate,
+// the same activation asked for by id is the same one.
+func TestActivationByReferenceBeforeItsInstallIsOne(t *testing.T) {
+	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
+	ctx := context.Background()
+	files := e.files(1, testPassword)
+	if _, err := e.svc.Install(ctx, files); err != nil {
+		t.Fatal(err)
+	}
+	sha := certSHA(t, files[0].Data)
+	first, err := e.svc.Activate(ctx, sandbox.IntegrationMitDK, portal.SHA256Ref(sha), "v1")
+	if err != nil || first.CertificateID != portal.SHA256Ref(sha) {
+		t.Fatalf("by reference: %+v, %v", first, err)
+	}
+	// The install is done elsewhere; the offline copy learns the id.
+	if err := e.st.PutPortalCertificate(ctx, e.svc.Portal(), store.CachedCertificate{ID: "cert-42", SHA256: sha, Data: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := e.svc.Activate(ctx, sandbox.IntegrationMitDK, "cert-42", "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.Duplicate || second.ID != first.ID {
+		t.Fatalf("recorded twice (%d, %d)", first.ID, second.ID)
+	}
+}
+
 // Item 10: another process ends an operation while this one is sending it;
 // this one's write finds it ended and counts it as handled.
 func TestAnotherProcessEndedTheOperation(t *testing.T) {

@@ -169,9 +169,13 @@ func activeTwin(ctx context.Context, tx *sql.Tx, o Op) (Op, bool, error) {
 		row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'install'
 			AND file_sha256 = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`, o.Portal, o.FileSHA256)
 	} else {
+		// The same certificate by id, or by its SHA-256 (an activation that
+		// named it as "sha256:<hex>" records the hash; so does one by id
+		// whose hash the offline copy knew).
 		row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'activate'
-			AND integration_id = ? AND certificate_id = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`,
-			o.Portal, o.IntegrationID, o.CertificateID)
+			AND integration_id = ? AND (certificate_id = ? OR (? <> '' AND cert_sha256 = ?))
+			AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`,
+			o.Portal, o.IntegrationID, o.CertificateID, o.CertSHA256, o.CertSHA256)
 	}
 	existing, err := scanOp(row)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -146,18 +148,25 @@ func testRefreshUnderFaults(t *testing.T, bin string) {
 	}
 }
 
-// testTwoProcessChaos runs `dpgcerts install` and two `dpgcerts sync` on one
-// database at once against the faulty sandbox, kills one sync mid-way, and
-// checks the portal's records and the outbox: every certificate arrived
-// once, the others exited cleanly, nothing is left active.
+// testTwoProcessChaos runs `dpgcerts install`, two `dpgcerts sync` and two
+// `dpgcerts activate` of one certificate on one database at once against the
+// faulty sandbox, kills one sync mid-way, and checks the portal's records and
+// the outbox: every certificate arrived once, the activation was recorded and
+// applied once, the others exited cleanly, nothing is left active.
 func testTwoProcessChaos(t *testing.T, bin string) {
 	url, sdb := chaosSandbox(t, bin, "--chaos-latency", "150ms")
 	dir := t.TempDir()
 	pki := portaltest.NewPKI(t)
 	const n = 16
 	var files []string
+	var firstSHA string
 	for i := range n {
-		files = append(files, portaltest.WriteFile(t, dir, fmt.Sprintf("chaos%02d.p12", i), pki.P12(t, pki.Issue(t, portaltest.Leaf{}), cliPassword)))
+		c := pki.Issue(t, portaltest.Leaf{})
+		if i == 0 {
+			sum := sha256.Sum256(c.Cert.Raw)
+			firstSHA = hex.EncodeToString(sum[:])
+		}
+		files = append(files, portaltest.WriteFile(t, dir, fmt.Sprintf("chaos%02d.p12", i), pki.P12(t, c, cliPassword)))
 	}
 	pwFile := portaltest.WriteFile(t, dir, "passwords.txt", []byte(cliPassword+"\n"))
 	appDB := filepath.Join(dir, "app.db")
@@ -194,6 +203,10 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 	syncArgs := []string{"sync", "--portal", url, "--db", appDB, "--passwords", pwFile}
 	victim := start("sync 1", syncArgs...)
 	other := start("sync 2", syncArgs...)
+	// Two activations of the first certificate at once, by its SHA-256
+	// while its install is still in the outbox: one activation.
+	actArgs := []string{"activate", "--portal", url, "--db", appDB, "--integration", sandbox.IntegrationMitDK, "--certificate", firstSHA}
+	acts := []*proc{start("activate 1", actArgs...), start("activate 2", actArgs...)}
 	for installed() < n/4 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -203,7 +216,7 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 	victim.cmd.Wait()
 	atKill := installed()
 	var wg sync.WaitGroup
-	for _, p := range []*proc{install, other} {
+	for _, p := range append([]*proc{install, other}, acts...) {
 		wg.Go(func() {
 			if err := p.cmd.Wait(); err != nil {
 				t.Errorf("%s: %v\n%s", p.name, err, p.out.String())
@@ -222,8 +235,23 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[store.OpPending] != 0 || counts[store.OpNeedsPassword] != 0 || counts[store.OpFailed] != 0 || counts[store.OpDone] != n {
+	if counts[store.OpPending] != 0 || counts[store.OpNeedsPassword] != 0 || counts[store.OpFailed] != 0 || counts[store.OpDone] < n+1 {
 		t.Fatalf("outbox: %v", counts)
+	}
+	// No two activations of the same certificate were active at once, and
+	// each reached the portal once.
+	ops, err := st.Ops(context.Background(), store.OpFilter{Portal: url, Kind: store.OpActivate})
+	if err != nil || len(ops) == 0 {
+		t.Fatalf("activations: %+v, %v", ops, err)
+	}
+	for i := 1; i < len(ops); i++ {
+		if ops[i].CreatedAt.Before(ops[i-1].FinishedAt) {
+			t.Fatalf("activation %d was recorded while %d was still active", ops[i].ID, ops[i-1].ID)
+		}
+	}
+	if got := countRows(t, sdb, `SELECT COUNT(*) FROM events WHERE action = ? AND integration_id = ?`,
+		portal.ActionIntegrationActivated, sandbox.IntegrationMitDK); got != len(ops) {
+		t.Fatalf("%d activation events for %d activations", got, len(ops))
 	}
 	certsN := countRows(t, sdb, `SELECT COUNT(DISTINCT sha256) FROM certificates`)
 	events := countRows(t, sdb, `SELECT COUNT(*) FROM events WHERE action = ?`, portal.ActionCertificateInstalled)

@@ -81,10 +81,6 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 	if err := s.cleanupEnded(ctx); err != nil {
 		return res, err
 	}
-	// Installs whose password turned up (the keychain is back) go on.
-	if err := s.unblockAll(ctx); err != nil {
-		return res, err
-	}
 	active, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending, store.OpNeedsPassword}})
 	if err != nil {
 		return res, err
@@ -92,6 +88,11 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 	p := &progress{fn: opts.Progress, total: len(active)}
 	deadline := time.Now().Add(opts.GiveUpAfter)
 	for {
+		// Installs whose password turned up (the keychain is back, or this
+		// process holds one that another process lacked) go on.
+		if err := s.unblockAll(ctx); err != nil {
+			return res, err
+		}
 		ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
 		if err != nil {
 			return res, err
@@ -387,10 +388,10 @@ func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *pro
 			if _, ok, _ := s.password(*f); ok {
 				return false // given meanwhile: the next round sends it
 			}
+			// PasswordIn stays as it is: "memory" means another process
+			// (a sync, an install) may hold it, and that one makes the
+			// install pending again (unblockAll) and sends it.
 			f.State, f.ErrorCode, f.ErrorMessage = store.OpNeedsPassword, CodePasswordRequired, "the file's password is needed"
-			if f.PasswordIn == store.PasswordMemory {
-				f.PasswordIn = store.PasswordNowhere
-			}
 			return true
 		})
 		if err == nil && wrote {

@@ -40,9 +40,9 @@ const (
 	CodeFileUnreadable   = "file_unreadable"   // the local file could not be read from disk
 	// An install's password is in the keychain, which can't be reached for
 	// now: the install stays pending and is tried again later.
-	CodeKeychainUnavailable = "keychain_unavailable"
-	CodeCancelled           = store.CodeCancelled // the user cancelled the operation
-	CodeOperationEnded      = "operation_ended"   // Cancel of an operation that has ended
+	CodeKeychainLocked = "keychain_locked"
+	CodeCancelled      = store.CodeCancelled // the user cancelled the operation
+	CodeOperationEnded = "operation_ended"   // Cancel of an operation that has ended
 )
 
 // serverCodes maps every code the server may send to its HTTP status.

@@ -110,7 +110,7 @@ func TestKeychainOutageIsTransient(t *testing.T) {
 	kc.setDown(true)
 	res := e.sync(0)
 	o := e.op(ops[0].ID)
-	if o.State != store.OpPending || o.ErrorCode != portal.CodeKeychainUnavailable || o.PasswordIn != store.PasswordKeychain ||
+	if o.State != store.OpPending || o.ErrorCode != portal.CodeKeychainLocked || o.PasswordIn != store.PasswordKeychain ||
 		!o.NextAttemptAt.After(time.Now().Add(-time.Second)) || res.NeedsPassword != 0 {
 		t.Fatalf("with the keychain down: %+v; %+v", o, res)
 	}

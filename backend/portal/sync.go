@@ -382,7 +382,7 @@ func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *pro
 	pw, ok, kerr := s.password(o)
 	if !ok {
 		if s.keychainDown(o, kerr) {
-			return s.retryLater(ctx, o, &Error{Code: CodeKeychainUnavailable, Message: "the keychain can't be reached for now"}, p)
+			return s.retryLater(ctx, o, &Error{Code: CodeKeychainLocked, Message: "the keychain can't be reached for now"}, p)
 		}
 		wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
 			if _, ok, _ := s.password(*f); ok {

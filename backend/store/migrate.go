@@ -3,12 +3,16 @@ package store
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 //go:embed migrations/*.sql
@@ -70,8 +74,17 @@ func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 		return err
 	}
 	var current int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("store: read schema version: %w", err)
+	// A new file that another process is turning into WAL answers "locked"
+	// without waiting; that passes within moments.
+	for try := 0; ; try++ {
+		err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current)
+		if err == nil {
+			break
+		}
+		if try == 50 || !isBusy(err) {
+			return fmt.Errorf("store: read schema version: %w", err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if current > len(ms) {
 		return fmt.Errorf("store: database schema version %d is newer than this program (%d); update dpgcerts or use another --db", current, len(ms))
@@ -104,6 +117,12 @@ func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// isBusy says whether err is SQLite's "database is locked" or "busy".
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
 // Version is the schema version of the open database.

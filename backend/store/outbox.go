@@ -397,13 +397,25 @@ func (s *Store) ForgetOpPassword(ctx context.Context, id int64) error {
 
 // checkpoint moves the WAL into the database and truncates it, so an
 // ended install's file is gone from the -wal file too (secure_delete only
-// clears the main file's free pages). A reader in another process may keep
-// it from truncating; the next end tries again.
+// clears the main file's free pages). TRUNCATE waits for the readers of
+// other connections, so it gets a short busy timeout of its own: a reader in
+// another process may keep it from truncating, and the next end tries again.
 func (s *Store) checkpoint(ctx context.Context) {
 	if s.path == Memory {
 		return
 	}
-	_, _ = s.db.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(TRUNCATE)`)
+	ctx = context.WithoutCancel(ctx)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 200`); err != nil {
+		return
+	}
+	_, _ = conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	// The connection goes back to the pool: restore the DSN's timeout.
+	_, _ = conn.ExecContext(ctx, `PRAGMA busy_timeout = 5000`)
 }
 
 // DeleteOp removes an operation that has ended (the user dismissed it).

@@ -793,7 +793,12 @@ const refreshBackoff = 2 * time.Second
 // failure, for up to Options.RefreshPatience, and what has been fetched is kept: a
 // failure late in the refresh doesn't start it over, and the events go on
 // from the last page read.
-func (s *Service) Refresh(ctx context.Context) (err error) {
+func (s *Service) Refresh(ctx context.Context) error {
+	return s.refresh(ctx, s.opts.RefreshPatience)
+}
+
+// refresh is Refresh with patience for each request.
+func (s *Service) refresh(ctx context.Context, patience time.Duration) (err error) {
 	c := s.getClient()
 	if c == nil {
 		return ErrNoToken
@@ -807,7 +812,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 			err = e
 		}
 	}()
-	me, err := retryGet(ctx, s, func() (Me, error) { return c.Me(ctx) })
+	me, err := retryGet(ctx, s, patience, func() (Me, error) { return c.Me(ctx) })
 	if err != nil {
 		return err
 	}
@@ -815,7 +820,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 	if err := s.st.SetPortalMe(ctx, s.portal, meData, time.Now()); err != nil {
 		return err
 	}
-	list, err := retryGet(ctx, s, func() ([]Certificate, error) { return c.Certificates(ctx) })
+	list, err := retryGet(ctx, s, patience, func() ([]Certificate, error) { return c.Certificates(ctx) })
 	if err != nil {
 		return err
 	}
@@ -826,7 +831,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 	if err := s.st.ReplacePortalCertificates(ctx, s.portal, recs, time.Now()); err != nil {
 		return err
 	}
-	ins, err := retryGet(ctx, s, func() ([]Integration, error) { return c.Integrations(ctx) })
+	ins, err := retryGet(ctx, s, patience, func() ([]Integration, error) { return c.Integrations(ctx) })
 	if err != nil {
 		return err
 	}
@@ -843,7 +848,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 	}
 	cursor := ps.EventsCursor
 	for range 1000 {
-		page, err := retryGet(ctx, s, func() (EventPage, error) { return c.Events(ctx, cursor, 500) })
+		page, err := retryGet(ctx, s, patience, func() (EventPage, error) { return c.Events(ctx, cursor, 500) })
 		if err != nil {
 			return err
 		}
@@ -866,10 +871,10 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 }
 
 // retryGet calls get until it succeeds, fails for good, or has failed for
-// a transient reason for the service's RefreshPatience.
-func retryGet[T any](ctx context.Context, s *Service, get func() (T, error)) (T, error) {
+// a transient reason for patience.
+func retryGet[T any](ctx context.Context, s *Service, patience time.Duration, get func() (T, error)) (T, error) {
 	b := Backoff{Base: min(s.opts.Backoff.Base, refreshBackoff), Max: min(s.opts.Backoff.Max, refreshBackoff)}
-	until := time.Now().Add(s.opts.RefreshPatience)
+	until := time.Now().Add(patience)
 	for attempt := 1; ; attempt++ {
 		v, err := get()
 		if err == nil || Classify(err) != Transient || ctx.Err() != nil {

@@ -149,8 +149,13 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 	}
 	res.Done, res.Failed = p.doneN, p.failedN
 	if !opts.SkipRefresh {
-		// Each request of the refresh is retried on its own (see Refresh).
-		if err := s.Refresh(ctx); err != nil {
+		// Each request of the refresh is retried on its own (see Refresh),
+		// for no longer than the caller allows the whole sync.
+		patience := s.opts.RefreshPatience
+		if opts.GiveUpAfter > 0 {
+			patience = min(patience, opts.GiveUpAfter)
+		}
+		if err := s.refresh(ctx, patience); err != nil {
 			if Classify(err) == Account {
 				return res, err
 			}

@@ -87,15 +87,61 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 	}
 	p := &progress{fn: opts.Progress, total: len(active)}
 	deadline := time.Now().Add(opts.GiveUpAfter)
+	refreshed := false
+	for {
+		if err := s.send(ctx, c, opts, deadline, p, &res); err != nil {
+			return res, err
+		}
+		res.Done, res.Failed = p.doneN, p.failedN
+		if !opts.SkipRefresh && !refreshed {
+			refreshed = true
+			// Each request of the refresh is retried on its own (see Refresh),
+			// for no longer than the caller allows the whole sync.
+			patience := s.opts.RefreshPatience
+			if opts.GiveUpAfter > 0 {
+				patience = min(patience, opts.GiveUpAfter)
+			}
+			if err := s.refresh(ctx, patience); err != nil {
+				if Classify(err) == Account {
+					return res, err
+				}
+				if ctx.Err() != nil {
+					return res, ctx.Err()
+				}
+				res.RefreshError = CodeOf(err)
+			}
+		}
+		counts, err := s.st.OpCounts(ctx, s.portal)
+		if err != nil {
+			return res, err
+		}
+		res.Pending, res.NeedsPassword = counts[store.OpPending], counts[store.OpNeedsPassword]
+		// Another process may have made an operation pending again
+		// meanwhile (a retry of its own send, a password it holds): go on
+		// while there is time.
+		if res.Pending == 0 || res.GaveUp || opts.GiveUpAfter <= 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if res.Pending == 0 {
+		res.GaveUp = false
+	}
+	return res, nil
+}
+
+// send sends what is due until nothing is pending, or GiveUpAfter has
+// passed (one pass when it is 0), and sets res.GaveUp when it stops with
+// operations still pending.
+func (s *Service) send(ctx context.Context, c *Client, opts SyncOptions, deadline time.Time, p *progress, res *SyncResult) error {
 	for {
 		// Installs whose password turned up (the keychain is back, or this
 		// process holds one that another process lacked) go on.
 		if err := s.unblockAll(ctx); err != nil {
-			return res, err
+			return err
 		}
 		ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
 		if err != nil {
-			return res, err
+			return err
 		}
 		if len(ops) == 0 {
 			break
@@ -119,19 +165,19 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return res, ctx.Err()
+				return ctx.Err()
 			case <-t.C:
 			}
 			continue
 		}
 		if err := s.sendAll(ctx, c, due, p); err != nil {
-			return res, err
+			return err
 		}
 		if opts.GiveUpAfter <= 0 {
 			// One pass: what is still pending waits for the next Sync.
 			left, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
 			if err != nil {
-				return res, err
+				return err
 			}
 			res.GaveUp = len(left) > 0
 			break
@@ -139,7 +185,7 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 		if time.Now().After(deadline) {
 			left, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
 			if err != nil {
-				return res, err
+				return err
 			}
 			if len(left) > 0 {
 				res.GaveUp = true
@@ -147,33 +193,7 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 			}
 		}
 	}
-	res.Done, res.Failed = p.doneN, p.failedN
-	if !opts.SkipRefresh {
-		// Each request of the refresh is retried on its own (see Refresh),
-		// for no longer than the caller allows the whole sync.
-		patience := s.opts.RefreshPatience
-		if opts.GiveUpAfter > 0 {
-			patience = min(patience, opts.GiveUpAfter)
-		}
-		if err := s.refresh(ctx, patience); err != nil {
-			if Classify(err) == Account {
-				return res, err
-			}
-			if ctx.Err() != nil {
-				return res, ctx.Err()
-			}
-			res.RefreshError = CodeOf(err)
-		}
-	}
-	counts, err := s.st.OpCounts(ctx, s.portal)
-	if err != nil {
-		return res, err
-	}
-	res.Pending, res.NeedsPassword = counts[store.OpPending], counts[store.OpNeedsPassword]
-	if res.Pending == 0 {
-		res.GaveUp = false
-	}
-	return res, nil
+	return nil
 }
 
 // progress serialises the Progress calls and counts.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"dpgcerts/backend/store"
+	"runtime"
 )
 
 // maxLogSize is the size past which the log starts afresh when the window
@@ -37,6 +38,10 @@ func openLog() (closeLog func()) {
 	f, err := os.OpenFile(path, flags, 0o600)
 	if err != nil {
 		return func() {}
+	}
+	// A log from an older build may be 0644; it names files and folders.
+	if runtime.GOOS != "windows" {
+		_ = f.Chmod(0o600)
 	}
 	log.SetOutput(logWriter{file: f, stderr: os.Stderr})
 	return func() {

@@ -48,3 +48,23 @@ func TestOpenLog(t *testing.T) {
 		t.Fatalf("the log is %d bytes, want it started afresh with the new line", len(got))
 	}
 }
+
+// A log left 0644 by an older build is tightened to 0600 when opened.
+func TestOpenLogTightensAnExistingLog(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("XDG_CONFIG_HOME moves the config directory on Linux only")
+	}
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	path := filepath.Join(config, "dpgcerts", "dpgcerts.log")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	openLog()()
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}

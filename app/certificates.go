@@ -126,7 +126,7 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 	if err != nil || path == "" {
 		return "", err
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := report.WriteFile(path, data); err != nil {
 		log.Printf("dpgcerts: export: %v", err)
 		return "", errs.New(errs.WriteFailed, "The file could not be saved.")
 	}

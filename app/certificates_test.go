@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -297,6 +298,10 @@ func TestExports(t *testing.T) {
 			if !strings.Contains(string(data), tt.want) {
 				t.Errorf("%s holds no %q:\n%.300s", p, tt.want, data)
 			}
+			// It names the organisation's files, like the database.
+			if fi, _ := os.Stat(p); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: mode %o, want 0600", p, fi.Mode().Perm())
+			}
 		})
 	}
 
@@ -310,6 +315,9 @@ func TestExports(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(p); !bytes.Equal(data, f.valid.Raw) {
 		t.Error("the .cer is not the certificate's DER")
+	}
+	if fi, _ := os.Stat(p); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf(".cer: mode %o, want 0600", fi.Mode().Perm())
 	}
 	if _, err := f.c.ExportCer(filepath.Join(f.dir, "locked.p12")); codeOf(err) != errs.NoCertificate {
 		t.Errorf("ExportCer of a locked file: %v", err)

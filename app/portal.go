@@ -11,6 +11,7 @@ import (
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
+	"dpgcerts/backend/store"
 )
 
 // Events of the portal. Each carries one JSON object.
@@ -49,29 +50,40 @@ func newPortal(c *core, files *local.Collection, useSandbox bool) *Portal {
 		},
 	}
 	if useSandbox {
-		url, stop, err := startSandbox()
+		url, st, stop, err := startSandbox()
 		if err != nil {
 			log.Printf("dpgcerts: the sandbox did not start: %v", err)
 		} else {
-			opts.Pinned, p.sandboxStop = url, stop
+			// The sandbox's outbox and offline copy live in memory, and its
+			// passwords out of the keychain: they would be orphaned in the
+			// user's cache once the window closes.
+			opts.Pinned, opts.Store, p.sandboxStop = url, st, stop
+			opts.Runtime.Keychain = false
 		}
 	}
 	p.ses = session.New(opts)
 	return p
 }
 
-// startSandbox serves an in-memory sandbox on a random loopback port.
-func startSandbox() (string, func(), error) {
+// startSandbox serves an in-memory sandbox on a random loopback port, with
+// an in-memory store for the session that talks to it.
+func startSandbox() (string, *store.Store, func(), error) {
+	st, err := store.Open(store.Memory)
+	if err != nil {
+		return "", nil, nil, err
+	}
 	srv, err := sandbox.Open(sandbox.Options{})
 	if err != nil {
-		return "", nil, err
+		st.Close()
+		return "", nil, nil, err
 	}
 	url, stop, err := srv.Start()
 	if err != nil {
 		srv.Close()
-		return "", nil, err
+		st.Close()
+		return "", nil, nil, err
 	}
-	return url, func() { stop(); srv.Close() }, nil
+	return url, st, func() { stop(); srv.Close(); st.Close() }, nil
 }
 
 func (p *Portal) startup(ctx context.Context) {
@@ -199,6 +211,10 @@ func (p *Portal) InstallWithPassword(ids []int64, password string) ([]session.In
 	defer cancel()
 	return p.ses.InstallWithPassword(ctx, ids, password, sendWait())
 }
+
+// Cancel gives up a pending, waiting or needs_password operation; its
+// password and stored file are forgotten.
+func (p *Portal) Cancel(id int64) error { return p.ses.Cancel(context.Background(), id) }
 
 // Dismiss removes an ended operation from the list.
 func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Background(), id) }

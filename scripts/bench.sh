@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: measures dpgcerts scan against OpenSSL and the key-derivation
-# floor, all in one run on the same files, and prints a Markdown table for the
-# README's Performance section.
+# floor, all in one run on the same files, then the reader's cost on
+# adversarial files against an ordinary one, and prints Markdown tables for
+# the README's Performance section.
 #
 #   BENCH_FILES=2000     files for the speed figures
 #   BENCH_BIG=10000      files for the peak-memory figure
@@ -99,6 +100,31 @@ while [ "$i" -lt "$big" ]; do
 done
 rss_kb=$( { /usr/bin/time -f '%M' "${scan[@]}" --no-cache "$dir/big" >/dev/null; } 2>&1 | tail -n 1)
 
+# Adversarial files (backend/certs/adversarial_test.go): each as costly as
+# the reader lets one file be, locked to five wrong candidate passwords so
+# that every candidate is tried until the work budget says stop. Each is
+# scanned alone, in its own process, for its wall time and peak RSS.
+echo "measuring: adversarial files" >&2
+adv="$dir/adversarial"
+rm -rf "$adv" && mkdir -p "$adv"
+ADVERSARIAL_DIR="$adv" BENCH_PASSWORD="$password" go test ./backend/certs -run '^TestWriteAdversarialFiles$' -count 1 >/dev/null
+printf 'one\ntwo\nthree\nfour\nfive\n' > "$dir/wrong-passwords.txt"
+# measure FILE PASSWORDS prints "seconds peak-KiB status".
+measure() {
+  local out r
+  out=$(mktemp)
+  r=$( { /usr/bin/time -f '%e %M' "$bin" scan --no-cache --json --passwords "$2" "$1" >"$out"; } 2>&1 | tail -n 1)
+  echo "$r $(grep -o '"status": *"[a-z_]*"' "$out" | head -n 1 | sed 's/.*"\([a-z_]*\)"$/\1/')"
+  rm -f "$out"
+}
+read -r base_s base_kb base_status < <(measure "$adv/normal-openssl-default.p12" "$dir/passwords.txt")
+adv_rows=$(printf '| %s | %s | %.2f | %d | 1.0 | 1.0 |\n' "normal-openssl-default.p12 (opened)" "$base_status" "$base_s" $((base_kb / 1024)))
+for f in "$adv"/*; do
+  read -r s kb st < <(measure "$f" "$dir/wrong-passwords.txt")
+  adv_rows+=$'\n'$(awk -v n="$(basename "$f")" -v st="$st" -v s="$s" -v kb="$kb" -v bs="$base_s" -v bkb="$base_kb" \
+    'BEGIN { bs = (bs < 0.01) ? 0.01 : bs; printf "| %s | %s | %.2f | %d | %.1f | %.1f |", n, st, s, kb / 1024, s / bs, kb / bkb }')
+done
+
 r_first=$(rate "$n" "$t_first")
 r_fill=$(rate "$n" "$t_fill")
 r_cached=$(rate "$n" "$t_cached")
@@ -121,4 +147,10 @@ Measured $(date -u +%Y-%m-%d) on $cores cores ($(grep -m1 'model name' /proc/cpu
 | \`openssl pkcs12 -noout\` via \`xargs -P $cores\` | $r_openssl_par | |
 
 Peak memory of \`dpgcerts scan --no-cache --json\` over $big files: $((rss_kb / 1024)) MB.
+
+Adversarial files, each scanned alone (\`dpgcerts scan --no-cache --json\`, five wrong candidate passwords; one process, so the time includes its start and the memory its baseline). "× time" is against the ordinary file opened with its password (a time under 10 ms counts as 10 ms).
+
+| file | status | seconds | peak MB | × time | × memory |
+|---|---|---:|---:|---:|---:|
+$adv_rows
 TABLE

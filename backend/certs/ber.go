@@ -12,6 +12,12 @@ import (
 
 const maxBERDepth = 48
 
+// maxBERElements bounds the elements of one conversion. A real PKCS#12 file
+// has a few hundred (a few thousand when Java cuts strings into 1 KiB
+// chunks); without a bound, 4 MiB of "05 00" is two million elements and
+// hundreds of MiB of tree.
+const maxBERElements = 1 << 16
+
 var errBER = errors.New("malformed ASN.1")
 
 // unmarshalBER parses data into out, converting BER to DER if DER parsing
@@ -60,8 +66,15 @@ var stringTags = map[byte]bool{
 }
 
 func parseBER(data []byte, depth int) (berElement, []byte, error) {
+	n := 0
+	return parseBERCounted(data, depth, &n)
+}
+
+// parseBERCounted counts the elements in *n and fails past maxBERElements.
+func parseBERCounted(data []byte, depth int, n *int) (berElement, []byte, error) {
 	var el berElement
-	if depth > maxBERDepth || len(data) < 2 {
+	*n++
+	if depth > maxBERDepth || len(data) < 2 || *n > maxBERElements {
 		return el, nil, errBER
 	}
 	// Identifier octets.
@@ -117,7 +130,7 @@ func parseBER(data []byte, depth int) (berElement, []byte, error) {
 			return el, data, nil
 		}
 		for len(body) > 0 {
-			child, rest, err := parseBER(body, depth+1)
+			child, rest, err := parseBERCounted(body, depth+1, n)
 			if err != nil {
 				return el, nil, err
 			}
@@ -130,7 +143,7 @@ func parseBER(data []byte, depth int) (berElement, []byte, error) {
 				data = body[2:]
 				break
 			}
-			child, rest, err := parseBER(body, depth+1)
+			child, rest, err := parseBERCounted(body, depth+1, n)
 			if err != nil {
 				return el, nil, err
 			}

@@ -92,6 +92,17 @@ type Options struct {
 	Passwords []string
 	Now       time.Time
 	WarnDays  int
+	// Memory, when set, is asked for the bytes of a large key derivation
+	// (scrypt: up to 128 MiB) before it runs. Readers that share one stay
+	// within its budget together.
+	Memory Memory
+}
+
+// Memory is a budget of bytes shared by concurrent reads. Acquire blocks
+// until n bytes are free; Release gives them back.
+type Memory interface {
+	Acquire(n int64)
+	Release(n int64)
 }
 
 // RevocationStatus is the answer of a revocation check. The values are part

@@ -111,6 +111,8 @@ type pbe struct {
 	name string
 	// cost is the key derivation's work per try, in hash iterations.
 	cost int
+	// memory is what one try allocates beyond the ordinary (scrypt's table).
+	memory int64
 	// forms turns a password into the byte strings to try, most likely first.
 	forms func(password string) [][]byte
 	// decrypt decrypts with one password form.
@@ -180,10 +182,13 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 	kdf := func(pw []byte, purpose byte, n int) []byte {
 		return pkcs12kdf.Derive(sha1.New, purpose, pw, p.Salt, p.Iterations, n)
 	}
+	// Each derivation costs one round per SHA-1 output (20 bytes) it yields:
+	// 3DES's 24-byte key takes two, its IV one more.
+	rounds := func(n int) int { return (n + sha1.Size - 1) / sha1.Size }
 	block := func(name string, keyLen int, newBlock func(key []byte) (cipher.Block, error)) *pbe {
 		return &pbe{
 			name:  "PKCS#12 PBE SHA-1 " + name,
-			cost:  2 * p.Iterations,
+			cost:  (rounds(keyLen) + rounds(8)) * p.Iterations,
 			forms: bmpForms,
 			decrypt: func(pw, ct []byte) ([]byte, error) {
 				b, err := newBlock(kdf(pw, pkcs12kdf.Key, keyLen))
@@ -197,7 +202,7 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 	stream := func(name string, keyLen int) *pbe {
 		return &pbe{
 			name:  "PKCS#12 PBE SHA-1 " + name,
-			cost:  p.Iterations,
+			cost:  rounds(keyLen) * p.Iterations,
 			forms: bmpForms,
 			decrypt: func(pw, ct []byte) ([]byte, error) {
 				c, err := rc4.NewCipher(kdf(pw, pkcs12kdf.Key, keyLen))
@@ -300,8 +305,10 @@ type rc2CBCParams struct {
 type keyDeriver struct {
 	name      string
 	keyLength int // fixed by the parameters, or 0
-	cost      int // work per derivation, in hash iterations
-	derive    func(pw []byte, keyLen int) ([]byte, error)
+	// cost is the work of deriving keyLen bytes, in hash iterations.
+	cost   func(keyLen int) int
+	memory int64 // bytes one derivation allocates (scrypt), or 0
+	derive func(pw []byte, keyLen int) ([]byte, error)
 }
 
 // parseKDF parses the key derivation of PBES2 and PBMAC1.
@@ -333,10 +340,13 @@ func parseKDF(alg pkix.AlgorithmIdentifier) (*keyDeriver, error) {
 		if p.KeyLength < 0 || p.KeyLength > 1024 {
 			return nil, errBER
 		}
+		hLen := h.new().Size()
 		return &keyDeriver{
 			name:      "PBKDF2-" + h.name,
 			keyLength: p.KeyLength,
-			cost:      2 * p.Iterations,
+			// Every hLen bytes of key are a PBKDF2 block of their own, each
+			// two hashes per iteration (HMAC's inner and outer).
+			cost: func(keyLen int) int { return 2 * p.Iterations * max(1, (keyLen+hLen-1)/hLen) },
 			derive: func(pw []byte, keyLen int) ([]byte, error) {
 				return pbkdf2.Key(h.new, string(pw), salt, p.Iterations, keyLen)
 			},
@@ -355,7 +365,8 @@ func parseKDF(alg pkix.AlgorithmIdentifier) (*keyDeriver, error) {
 		return &keyDeriver{
 			name:      "scrypt",
 			keyLength: p.KeyLength,
-			cost:      p.N * p.R * p.P * 8,
+			cost:      func(int) int { return p.N * p.R * p.P * 8 },
+			memory:    int64(128*p.R) * int64(p.N+p.P+2),
 			derive: func(pw []byte, keyLen int) ([]byte, error) {
 				return scrypt.Key(pw, p.Salt, p.N, p.R, p.P, keyLen)
 			},
@@ -422,9 +433,10 @@ func parsePBES2(params []byte) (*pbe, error) {
 		return nil, errBER
 	}
 	return &pbe{
-		name:  fmt.Sprintf("PBES2 %s %s", kdf.name, cipherName),
-		cost:  kdf.cost * ((keyLen + 31) / 32),
-		forms: byteForms,
+		name:   fmt.Sprintf("PBES2 %s %s", kdf.name, cipherName),
+		cost:   kdf.cost(keyLen),
+		memory: kdf.memory,
+		forms:  byteForms,
 		decrypt: func(pw, ct []byte) ([]byte, error) {
 			key, err := kdf.derive(pw, keyLen)
 			if err != nil {

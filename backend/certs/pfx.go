@@ -110,6 +110,7 @@ type pfxReader struct {
 	// than workBudget is reported as locked instead of hanging the scan.
 	spent     int
 	exhausted bool
+	memory    Memory
 }
 
 // workBudget bounds the key derivations one file may cost, in hash
@@ -126,6 +127,15 @@ func (r *pfxReader) lockedError() *errs.Error {
 	return passwordRequired(len(r.passwords))
 }
 
+// reserve takes n bytes from the shared memory budget until release is called.
+func (r *pfxReader) reserve(n int64) (release func()) {
+	if r.memory == nil || n <= 0 {
+		return func() {}
+	}
+	r.memory.Acquire(n)
+	return func() { r.memory.Release(n) }
+}
+
 // spend records one try's work, and says whether it is still allowed.
 func (r *pfxReader) spend(cost int) bool {
 	if r.spent+cost > workBudget {
@@ -136,8 +146,8 @@ func (r *pfxReader) spend(cost int) bool {
 	return true
 }
 
-func readPKCS12(data []byte, passwords []string) (contents, *errs.Error) {
-	r := &pfxReader{passwords: passwords, known: -1}
+func readPKCS12(data []byte, passwords []string, memory Memory) (contents, *errs.Error) {
+	r := &pfxReader{passwords: passwords, known: -1, memory: memory}
 	r.out.format = FormatPKCS12
 	r.out.passwordIndex = -1
 	err := r.read(data)
@@ -426,7 +436,9 @@ func (r *pfxReader) decrypt(s *pbe, ct []byte, check func([]byte) bool) ([]byte,
 			if !r.spend(s.cost) {
 				return nil, errWrongKey
 			}
+			release := r.reserve(s.memory)
 			out, err := s.decrypt(form, ct)
+			release()
 			if err != nil {
 				if errors.Is(err, errWrongKey) {
 					continue
@@ -533,9 +545,13 @@ func (r *pfxReader) shroudedKey(b []byte) ([]byte, *errs.Error) {
 type mac struct {
 	name    string
 	cost    int
+	memory  int64
 	forms   func(string) [][]byte
 	compute func(pw, content []byte) ([]byte, error)
 }
+
+// maxMACKeyLength caps PBMAC1's key: HMAC-SHA512 uses 64 bytes.
+const maxMACKeyLength = 64
 
 type pbmac1Params struct {
 	KDF pkix.AlgorithmIdentifier
@@ -562,10 +578,16 @@ func parseMAC(m *macData) (*mac, error) {
 		if kdf.keyLength < 20 {
 			return nil, errBER
 		}
+		// Longer than any HMAC key needs, and each extra PBKDF2 block
+		// multiplies the work of every try.
+		if kdf.keyLength > maxMACKeyLength {
+			return nil, errBER
+		}
 		return &mac{
-			name:  fmt.Sprintf("PBMAC1 %s %s", kdf.name, h.name),
-			cost:  kdf.cost,
-			forms: byteForms,
+			name:   fmt.Sprintf("PBMAC1 %s %s", kdf.name, h.name),
+			cost:   kdf.cost(kdf.keyLength),
+			memory: kdf.memory,
+			forms:  byteForms,
 			compute: func(pw, content []byte) ([]byte, error) {
 				key, err := kdf.derive(pw, kdf.keyLength)
 				if err != nil {
@@ -604,7 +626,9 @@ func (r *pfxReader) verifyMAC(m *mac, content, want []byte) bool {
 			if !r.spend(m.cost) {
 				return false
 			}
+			release := r.reserve(m.memory)
 			got, err := m.compute(form, content)
+			release()
 			if err == nil && hmac.Equal(got, want) {
 				r.known = i
 				return true

@@ -35,7 +35,7 @@ func Read(data []byte, opts Options) (f File) {
 	if implicitEmpty {
 		passwords = append(passwords[:len(passwords):len(passwords)], "")
 	}
-	c, err := decode(data, passwords)
+	c, err := decode(data, passwords, opts.Memory)
 	f.Format = c.format
 	f.Encryption = c.encryption
 	if c.passwordIndex >= 0 && !(implicitEmpty && c.passwordIndex == len(passwords)-1) {
@@ -56,32 +56,26 @@ func unreadable(f File, err *errs.Error) File {
 var pemStart = []byte("-----BEGIN ")
 
 // decode finds the format and takes the container apart.
-func decode(data []byte, passwords []string) (contents, *errs.Error) {
+func decode(data []byte, passwords []string, memory Memory) (contents, *errs.Error) {
 	if bytes.Contains(data, pemStart) {
-		return readPEM(data, passwords)
+		return readPEM(data, passwords, memory)
 	}
 	if data[0] != 0x30 {
 		return contents{}, notACertificate()
 	}
-	return readDER(data, passwords)
+	return readDER(data, passwords, memory)
 }
 
 func notACertificate() *errs.Error {
 	return readError(errs.NotACertificate, "This is not a certificate file (PKCS#12, PEM or DER).")
 }
 
-// derKind tells what a DER/BER structure is from the shape of its first
+// derKind tells what a DER structure is from the shape of its first
 // elements, without a password.
 func derKind(data []byte) string {
 	var top asn1.RawValue
 	if _, err := asn1.Unmarshal(data, &top); err != nil {
-		der, err := toDER(data)
-		if err != nil {
-			return ""
-		}
-		if _, err := asn1.Unmarshal(der, &top); err != nil {
-			return ""
-		}
+		return ""
 	}
 	if !top.IsCompound || top.Tag != asn1.TagSequence || top.Class != asn1.ClassUniversal {
 		return ""
@@ -120,11 +114,26 @@ func derKind(data []byte) string {
 	return ""
 }
 
-func readDER(data []byte, passwords []string) (contents, *errs.Error) {
+// asDER is data's first element as DER: as it is when it is DER already,
+// else converted from BER once here, so no later step builds the tree again.
+func asDER(data []byte) ([]byte, error) {
+	var v asn1.RawValue
+	if rest, err := asn1.Unmarshal(data, &v); err == nil {
+		return data[:len(data)-len(rest)], nil
+	}
+	return toDER(data)
+}
+
+func readDER(data []byte, passwords []string, memory Memory) (contents, *errs.Error) {
 	c := contents{format: FormatDER, passwordIndex: -1}
+	der, err := asDER(data)
+	if err != nil {
+		return c, damaged(data)
+	}
+	data = der
 	switch derKind(data) {
 	case "pkcs12":
-		return readPKCS12(data, passwords)
+		return readPKCS12(data, passwords, memory)
 	case "certificate":
 		c.certs = [][]byte{firstElement(data)}
 	case "pkcs7":
@@ -138,9 +147,8 @@ func readDER(data []byte, passwords []string) (contents, *errs.Error) {
 	case "encrypted-pkcs8":
 		return c, noCertificate()
 	default:
-		if n, ok := declaredLength(data); ok && n > len(data) {
-			return c, damaged(data)
-		}
+		// Well-formed ASN.1 all the way down is another kind of file;
+		// anything else is a damaged one.
 		if _, err := toDER(data); err == nil {
 			return c, notACertificate()
 		}
@@ -200,7 +208,7 @@ func pkcs7Certificates(data []byte) ([][]byte, *errs.Error) {
 }
 
 // readPEM reads every block: certificates, keys (plain or encrypted), PKCS#7.
-func readPEM(data []byte, passwords []string) (contents, *errs.Error) {
+func readPEM(data []byte, passwords []string, memory Memory) (contents, *errs.Error) {
 	c := contents{format: FormatPEM, passwordIndex: -1}
 	var schemes []string
 	locked := false
@@ -241,7 +249,7 @@ func readPEM(data []byte, passwords []string) (contents, *errs.Error) {
 			}
 			c.keys, c.keyForms = append(c.keys, b.Bytes), append(c.keyForms, form)
 		case "ENCRYPTED PRIVATE KEY":
-			r := &pfxReader{passwords: passwords, known: c.passwordIndex}
+			r := &pfxReader{passwords: passwords, known: c.passwordIndex, memory: memory}
 			key, err := r.shroudedKey(b.Bytes)
 			schemes = append(schemes, r.schemes...)
 			if err != nil {
@@ -254,7 +262,7 @@ func readPEM(data []byte, passwords []string) (contents, *errs.Error) {
 			c.passwordIndex = r.known
 			c.keys, c.keyForms = append(c.keys, key), append(c.keyForms, "pkcs8")
 		case "PKCS12":
-			return readPKCS12(b.Bytes, passwords)
+			return readPKCS12(b.Bytes, passwords, memory)
 		}
 	}
 	if len(schemes) > 0 {

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,10 +17,12 @@ import (
 
 func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	p := newPortalFlags("sync",
-		"dpgcerts sync --portal URL [--db FILE] [--passwords FILE] [--json] [--timeout D]",
+		"dpgcerts sync --portal URL [--db FILE] [--passwords FILE] [--json] [--timeout D] [--cancel ID]",
 		"Sends what the outbox holds and refreshes the offline copy of the portal (the user,\n"+
 			"the certificates and their usages, the integrations, the audit trail). --passwords\n"+
-			"gives the installs that wait for their file's password.", stderr, true)
+			"gives the installs that wait for their file's password. --cancel ends one pending or\n"+
+			"waiting operation (its ID is in the list) and removes its file and kept password.", stderr, true)
+	cancel := p.fs.Int64("cancel", 0, "cancel the pending or waiting operation `ID` instead of syncing")
 	rest, code, ok := p.parse(args)
 	if !ok {
 		return code
@@ -35,6 +39,9 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 	defer ses.Close()
 	ctx, stop := signalContext()
 	defer stop()
+	if *cancel != 0 {
+		return cancelOp(ctx, ses, *cancel, *p.asJSON, stdout, stderr)
+	}
 
 	unlocked, err := ses.ses.SupplyPasswords(ctx, ses.ses.Passwords())
 	if err != nil {
@@ -92,6 +99,30 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 	return ExitOK
 }
 
+// cancelOp cancels one operation and shows it.
+func cancelOp(ctx context.Context, ses *portalSession, id int64, asJSON bool, stdout, stderr io.Writer) int {
+	if err := ses.svc.Cancel(ctx, id); err != nil {
+		fmt.Fprintf(stderr, "dpgcerts sync: operation %d: %s\n", id, errMessage(err))
+		if errors.Is(err, portal.ErrEnded) || errors.Is(err, portal.ErrNotFound) {
+			return ExitUsage
+		}
+		return ExitFailed
+	}
+	o, err := ses.svc.Operation(ctx, id)
+	if err != nil {
+		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
+		return ExitFailed
+	}
+	if asJSON {
+		writeJSON(stdout, struct {
+			Operation portal.Operation `json:"operation"`
+		}{o})
+	} else {
+		fmt.Fprintf(stdout, "Cancelled %s %s.\n", o.Kind, opLabel(o))
+	}
+	return ExitOK
+}
+
 func nonNil(ops []portal.Operation) []portal.Operation {
 	if ops == nil {
 		return []portal.Operation{}
@@ -104,18 +135,18 @@ func printOps(w io.Writer, ops []portal.Operation) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RESULT\tOPERATION\tDETAILS")
+	fmt.Fprintln(tw, "ID\tRESULT\tOPERATION\tDETAILS")
 	for _, o := range ops {
 		details := ""
 		switch o.State {
 		case portal.StateFailed:
 			details = o.ErrorMessage + " (" + o.ErrorCode + ")"
 		case portal.StateNeedsPassword:
-			details = "give the password: dpgcerts sync --passwords FILE"
+			details = "give the password: dpgcerts sync --passwords FILE (or --cancel " + strconv.FormatInt(o.ID, 10) + ")"
 		case portal.StatePending:
 			details = "will retry (" + o.ErrorCode + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", outcomeOf(o), opLabel(o), details)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", o.ID, outcomeOf(o), opLabel(o), details)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

@@ -15,7 +15,8 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8787", "the `address` to listen on")
 	db := fs.String("db", "", "the sandbox's database `FILE` (default: in memory, gone when it stops)")
-	allowRemote := fs.Bool("allow-remote", false, "allow an address that isn't loopback")
+	allowRemote := fs.Bool("allow-remote", false, "allow an address that isn't loopback. Careful: the sandbox's tokens are public\n"+
+		"(listed above), so anyone who can reach the address can sign in and install")
 	drop := fs.Float64("chaos-drop", 0, "drop the connection after the work is committed, with `probability` P")
 	fail5xx := fs.Float64("chaos-5xx", 0, "answer 503 before doing anything, with `probability` P")
 	fail429 := fs.Float64("chaos-429", 0, "answer 429 (Retry-After: 1) before doing anything, with `probability` P")

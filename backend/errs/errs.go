@@ -57,6 +57,11 @@ const (
 	InvalidURL     = "invalid_url"     // not an http(s) address
 	NoToken        = "no_token"        // no access token in the environment or the keychain
 	FileUnreadable = "file_unreadable" // an install's file could not be read from disk
+	// An install's password is in the keychain, which can't be reached for
+	// now: the install stays pending and is tried again later.
+	KeychainLocked = "keychain_locked"
+	Cancelled      = "cancelled"       // the user cancelled the operation
+	OperationEnded = "operation_ended" // Cancel of an operation that has ended
 
 	// The keychain (backend/secrets).
 	KeychainUnavailable = "keychain_unavailable"
@@ -110,7 +115,7 @@ var All = []string{
 	FileNotFound, PermissionDenied, NotAFile, IOError, OnlineOnly,
 	BadRequest, PayloadTooLarge, Unauthenticated, NotRegistered, MigrationRequired, InvalidPKCS12, WrongPassword,
 	NoPrivateKey, CertificateExpired, CertificateNotYetValid, CVRMismatch, NotFound, PreconditionFailed, RateLimited, Unavailable,
-	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable,
+	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable, KeychainLocked, Cancelled, OperationEnded,
 	KeychainUnavailable,
 	RevocationNoAddress, RevocationNoIssuer, RevocationUnreachable, RevocationMalformed, RevocationResponderError, RevocationBadSignature, RevocationWrongCertificate, RevocationNotCurrent, RevocationNonceMismatch, RevocationUnknownToCA, RevocationDisabled, RevocationExpired,
 	NotInOverview, GuideMissing, WriteFailed, UnsupportedLanguage,

@@ -52,6 +52,9 @@ type Options struct {
 	Log io.Writer
 	// Now is the clock for judging files (time.Now when nil).
 	Now func() time.Time
+	// RefreshPatience is how long a refresh retries one request that keeps
+	// failing transiently (DefaultRefreshPatience when 0).
+	RefreshPatience time.Duration
 }
 
 // Service is the app's side of the portal for one portal address: the
@@ -92,6 +95,9 @@ func NewService(st *store.Store, portalURL string, client *Client, opts Options)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.RefreshPatience <= 0 {
+		opts.RefreshPatience = DefaultRefreshPatience
 	}
 	s := &Service{st: st, portal: u, opts: opts, client: client, passwords: map[string]string{}, kick: make(chan struct{}, 1)}
 	if opts.Log != nil {
@@ -255,7 +261,7 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 		default:
 			// A double submit brings the password an earlier intent may
 			// have lost (no keychain, another process).
-			if _, ok := s.password(o); !ok {
+			if _, ok, _ := s.password(o); !ok {
 				o = s.keepPassword(ctx, o, *pws[i])
 			}
 		}
@@ -268,8 +274,9 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 
 // openWith finds the candidate that opens a file: the password, the
 // certificate's SHA-256 when it could be read, and ok false when the file
-// is locked to every candidate. A file the reader can't make sense of is
-// left for the portal to judge, with the first candidate.
+// is locked to every candidate. A file the reader can't make sense of gets
+// none of the candidates (they may be other files' passwords): ok is false
+// and the user is asked, unless there are no candidates to withhold.
 func (s *Service) openWith(data []byte, candidates []string) (password, certSHA256 string, ok bool) {
 	f := certs.Read(data, certs.Options{Passwords: candidates, Now: s.opts.Now(), WarnDays: 1})
 	if f.Certificate != nil && f.Status != certs.StatusLocked {
@@ -281,71 +288,163 @@ func (s *Service) openWith(data []byte, candidates []string) (password, certSHA2
 	case f.PasswordIndex >= 0:
 		return candidates[f.PasswordIndex], certSHA256, true
 	case f.Status == certs.StatusUnreadable && len(candidates) > 0:
-		return candidates[0], certSHA256, true
+		return "", certSHA256, false
 	}
 	return "", certSHA256, true
 }
 
+// save writes o after applying change, reloading and applying it again
+// when another writer (a goroutine, another process) got there first.
+// change sees the freshest copy and says false when there is nothing to
+// write any more. An operation that has ended meanwhile is no error: it was
+// handled elsewhere (sent, cancelled), and wrote is false.
+func (s *Service) save(ctx context.Context, o *store.Op, change func(*store.Op) bool) (wrote bool, err error) {
+	err = s.st.UpdateOpWith(ctx, o, func(f *store.Op) bool {
+		wrote = f.State.Active() && change(f)
+		return wrote
+	})
+	if errors.Is(err, store.ErrEnded) {
+		return false, nil
+	}
+	return wrote && err == nil, err
+}
+
+// remember keeps pw for key in memory and, when there is one, in the
+// keychain, and returns where (a PasswordIn value).
+func (s *Service) remember(key, pw string) string {
+	s.mu.Lock()
+	s.passwords[key] = pw
+	s.mu.Unlock()
+	err := s.opts.Keychain.SetOperationPassword(key, pw)
+	if err == nil {
+		return store.PasswordKeychain
+	}
+	if !errors.Is(err, secrets.ErrUnavailable) {
+		s.logf("the keychain can't keep an install's password: %v", err)
+	}
+	return store.PasswordMemory
+}
+
+// forgetKey drops the password kept for key, in memory and the keychain.
+func (s *Service) forgetKey(key string) {
+	s.mu.Lock()
+	delete(s.passwords, key)
+	s.mu.Unlock()
+	if err := s.opts.Keychain.DeleteOperationPassword(key); err != nil && !errors.Is(err, secrets.ErrUnavailable) {
+		s.logf("an install's keychain entry could not be removed: %v", err)
+	}
+}
+
 // keepPassword keeps an install's password in memory and, when there is
 // one, in the keychain under the operation's entry, and makes the install
-// pending. The database learns only where the password is.
+// pending. The database learns only where the password is. A password
+// other than the one an install was sent with gets a new key: the portal
+// keeps the old key's answer, which was about the old password.
 func (s *Service) keepPassword(ctx context.Context, o store.Op, pw string) store.Op {
-	s.mu.Lock()
-	s.passwords[o.Key] = pw
-	s.mu.Unlock()
-	o.PasswordIn = store.PasswordMemory
-	if err := s.opts.Keychain.SetOperationPassword(o.Key, pw); err == nil {
-		o.PasswordIn = store.PasswordKeychain
-	} else if !errors.Is(err, secrets.ErrUnavailable) {
-		s.logf("the keychain can't keep the password of %s: %v", o.Filename, err)
-	}
-	if o.State == store.OpNeedsPassword {
-		o.State, o.ErrorCode, o.ErrorMessage = store.OpPending, "", ""
-	}
-	if err := s.st.UpdateOp(ctx, o); err != nil {
+	var drop []string // entries that the final write doesn't use
+	_, err := s.save(ctx, &o, func(f *store.Op) bool {
+		if f.Attempts > 0 {
+			if cur, ok, _ := s.password(*f); ok && cur != pw {
+				drop = append(drop, f.Key)
+				f.Key = newKey()
+			}
+		}
+		f.PasswordIn = s.remember(f.Key, pw)
+		drop = append(drop, f.Key)
+		if f.State == store.OpNeedsPassword {
+			f.State, f.ErrorCode, f.ErrorMessage = store.OpPending, "", ""
+		}
+		return true
+	})
+	if err != nil {
 		s.logf("%v", err)
+	}
+	for _, k := range drop {
+		if k != o.Key || !o.State.Active() {
+			s.forgetKey(k)
+		}
 	}
 	return o
 }
 
 // password finds an install's password: this process's memory, then the
-// keychain.
-func (s *Service) password(o store.Op) (string, bool) {
+// keychain. err is the keychain's failure, if it failed.
+func (s *Service) password(o store.Op) (pw string, ok bool, err error) {
 	if o.PasswordIn == store.PasswordEmpty {
-		return "", true
+		return "", true, nil
 	}
 	s.mu.Lock()
-	pw, ok := s.passwords[o.Key]
+	pw, ok = s.passwords[o.Key]
 	s.mu.Unlock()
 	if ok {
-		return pw, true
+		return pw, true, nil
 	}
-	pw, ok, err := s.opts.Keychain.OperationPassword(o.Key)
+	pw, ok, err = s.opts.Keychain.OperationPassword(o.Key)
 	if err == nil && ok {
 		s.mu.Lock()
 		s.passwords[o.Key] = pw
 		s.mu.Unlock()
-		return pw, true
+		return pw, true, nil
 	}
-	return "", false
+	return "", false, err
 }
 
-// forgetPassword drops an install's password everywhere.
-func (s *Service) forgetPassword(o store.Op) {
-	s.mu.Lock()
-	delete(s.passwords, o.Key)
-	s.mu.Unlock()
-	if o.PasswordIn == store.PasswordKeychain || o.PasswordIn == store.PasswordMemory {
-		if err := s.opts.Keychain.DeleteOperationPassword(o.Key); err != nil && !errors.Is(err, secrets.ErrUnavailable) {
-			s.logf("the keychain entry of %s could not be removed: %v", o.Filename, err)
+// keychainDown says whether a missing password may be only for now: it is
+// in the keychain, and the keychain failed (locked, not started yet, as for
+// a scheduled sync before the login keyring is unlocked).
+func (s *Service) keychainDown(o store.Op, err error) bool {
+	_, none := s.opts.Keychain.(noKeychain)
+	return o.PasswordIn == store.PasswordKeychain && err != nil && !none
+}
+
+// unblock makes a needs_password install pending again when its password
+// is found after all (the keychain is back, another process kept it).
+func (s *Service) unblock(ctx context.Context, o store.Op) (bool, error) {
+	return s.save(ctx, &o, func(f *store.Op) bool {
+		if f.State != store.OpNeedsPassword {
+			return false
+		}
+		if _, ok, _ := s.password(*f); !ok {
+			return false
+		}
+		f.State, f.ErrorCode, f.ErrorMessage = store.OpPending, "", ""
+		return true
+	})
+}
+
+// unblockAll runs unblock over the installs that wait for a password, and
+// lets the activations waiting for them go on when one was unblocked.
+func (s *Service) unblockAll(ctx context.Context) error {
+	ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, Kind: store.OpInstall, States: []store.OpState{store.OpNeedsPassword}})
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, o := range ops {
+		if o.PasswordIn == store.PasswordNowhere {
+			continue
+		}
+		ok, err := s.unblock(ctx, o)
+		if err != nil {
+			return err
+		}
+		if ok {
+			n++
 		}
 	}
+	if n > 0 {
+		return s.resumeActivations(ctx)
+	}
+	return nil
 }
 
 // SupplyPasswords gives candidate passwords to the installs that wait for
 // one (and to pending ones whose password this process doesn't have). It
 // returns how many installs it unlocked.
 func (s *Service) SupplyPasswords(ctx context.Context, candidates []string) (int, error) {
+	if err := s.unblockAll(ctx); err != nil {
+		return 0, err
+	}
 	if len(candidates) == 0 {
 		return 0, nil
 	}
@@ -359,29 +458,41 @@ func (s *Service) SupplyPasswords(ctx context.Context, candidates []string) (int
 		if o.PasswordIn == store.PasswordEmpty {
 			continue
 		}
-		if _, ok := s.password(o); ok {
+		if _, ok, _ := s.password(o); ok {
 			continue
 		}
 		data, err := s.st.OpFile(ctx, o.ID)
 		if err != nil {
+			if errors.Is(err, store.ErrNoOp) {
+				continue
+			}
 			return n, err
 		}
 		pw, sha, ok := s.openWith(data, candidates)
 		if !ok {
 			continue
 		}
-		if o.CertSHA256 == "" {
-			o.CertSHA256 = sha
-		}
 		if pw == "" {
-			o.PasswordIn = store.PasswordEmpty
-			if o.State == store.OpNeedsPassword {
-				o.State, o.ErrorCode, o.ErrorMessage = store.OpPending, "", ""
-			}
-			if err := s.st.UpdateOp(ctx, o); err != nil {
+			wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+				if f.CertSHA256 == "" {
+					f.CertSHA256 = sha
+				}
+				f.PasswordIn = store.PasswordEmpty
+				if f.State == store.OpNeedsPassword {
+					f.State, f.ErrorCode, f.ErrorMessage = store.OpPending, "", ""
+				}
+				return true
+			})
+			if err != nil {
 				return n, err
 			}
+			if !wrote {
+				continue
+			}
 		} else {
+			if o.CertSHA256 == "" {
+				o.CertSHA256 = sha
+			}
 			s.keepPassword(ctx, o, pw)
 		}
 		n++
@@ -397,8 +508,13 @@ func (s *Service) resumeActivations(ctx context.Context) error {
 		return err
 	}
 	for _, o := range acts {
-		o.State, o.ErrorCode, o.ErrorMessage = store.OpPending, "", ""
-		if err := s.st.UpdateOp(ctx, o); err != nil {
+		if _, err := s.save(ctx, &o, func(f *store.Op) bool {
+			if f.State != store.OpNeedsPassword {
+				return false
+			}
+			f.State, f.ErrorCode, f.ErrorMessage = store.OpPending, "", ""
+			return true
+		}); err != nil {
 			return err
 		}
 	}
@@ -427,6 +543,33 @@ func (s *Service) SetPassword(ctx context.Context, id int64, password string) (o
 	return true, s.resumeActivations(ctx)
 }
 
+// ErrEnded answers Cancel for an operation that has ended already.
+var ErrEnded = &errs.Error{Code: errs.OperationEnded, Message: "the operation has ended already"}
+
+// Cancel ends a pending or waiting operation at the user's request: it
+// fails with the code cancelled, and an install's file and keychain entry
+// are removed. A send already in flight may still reach the portal; its
+// answer then finds the operation ended and changes nothing here.
+func (s *Service) Cancel(ctx context.Context, id int64) error {
+	o, err := s.st.CancelOp(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrEnded):
+		return ErrEnded
+	case errors.Is(err, store.ErrNoOp):
+		return &errs.Error{Code: errs.NotFound, Message: "no such operation"}
+	case err != nil:
+		return err
+	}
+	if o.Kind == store.OpInstall && o.PasswordIn != store.PasswordNowhere && o.PasswordIn != store.PasswordEmpty {
+		s.forgetKey(o.Key)
+		if err := s.st.ForgetOpPassword(ctx, id); err != nil {
+			s.logf("%v", err)
+		}
+	}
+	s.logf("%s %s cancelled", o.Kind, opName(o))
+	return nil
+}
+
 // Activate records an activation in the outbox: the integration shall use
 // the certificate (its id, or SHA256Ref of one still being installed).
 // ifMatch is the integration's version the user saw when confirming.
@@ -434,8 +577,15 @@ func (s *Service) Activate(ctx context.Context, integrationID, certificateID, if
 	if integrationID == "" || certificateID == "" || ifMatch == "" {
 		return Operation{}, &errs.Error{Code: errs.BadRequest, Message: "an activation needs an integration, a certificate and the version seen"}
 	}
+	// The duplicate check compares certificates: a reference by SHA-256 is
+	// resolved first where the offline copy knows it, and each activation
+	// records its certificate's SHA-256 so both forms meet.
+	certificateID, sha, err := s.resolveRef(ctx, certificateID)
+	if err != nil {
+		return Operation{}, err
+	}
 	stored, dup, err := s.st.AddOps(ctx, []store.Op{{Portal: s.portal, Kind: store.OpActivate, Key: uuid.NewString(),
-		State: store.OpPending, IntegrationID: integrationID, CertificateID: certificateID, IfMatch: ifMatch}})
+		State: store.OpPending, IntegrationID: integrationID, CertificateID: certificateID, CertSHA256: sha, IfMatch: ifMatch}})
 	if err != nil {
 		return Operation{}, err
 	}
@@ -443,6 +593,28 @@ func (s *Service) Activate(ctx context.Context, integrationID, certificateID, if
 	v.Duplicate = dup[0]
 	s.Kick()
 	return v, nil
+}
+
+// resolveRef turns a SHA256Ref into the certificate's id when the offline
+// copy has it, and finds the SHA-256 of an id.
+func (s *Service) resolveRef(ctx context.Context, ref string) (id, sha string, err error) {
+	sha, isRef := strings.CutPrefix(ref, "sha256:")
+	list, err := s.st.PortalCertificates(ctx, s.portal)
+	if err != nil {
+		return "", "", err
+	}
+	for _, r := range list {
+		if isRef && r.SHA256 == sha {
+			return r.ID, sha, nil
+		}
+		if !isRef && r.ID == ref {
+			return ref, r.SHA256, nil
+		}
+	}
+	if isRef {
+		return ref, sha, nil
+	}
+	return ref, "", nil
 }
 
 // Operations lists the outbox, oldest first; all states when none given.
@@ -608,10 +780,26 @@ func integrationRecord(in Integration) store.CachedRecord {
 	return store.CachedRecord{ID: in.ID, Kind: in.Kind, Data: data}
 }
 
+// DefaultRefreshPatience is how long Refresh keeps retrying one request
+// that fails for a transient reason before it gives up.
+const DefaultRefreshPatience = 20 * time.Second
+
+// refreshBackoff caps the wait between tries of one GET: every request of
+// a refresh is idempotent, and a refresh is what the user waits for.
+const refreshBackoff = 2 * time.Second
+
 // Refresh replaces the offline copy with the portal's records: /me, the
 // certificates with their usages, the integrations, and the events since
-// the last cursor.
-func (s *Service) Refresh(ctx context.Context) (err error) {
+// the last cursor. Each request is retried on its own after a transient
+// failure, for up to Options.RefreshPatience, and what has been fetched is kept: a
+// failure late in the refresh doesn't start it over, and the events go on
+// from the last page read.
+func (s *Service) Refresh(ctx context.Context) error {
+	return s.refresh(ctx, s.opts.RefreshPatience)
+}
+
+// refresh is Refresh with patience for each request.
+func (s *Service) refresh(ctx context.Context, patience time.Duration) (err error) {
 	c := s.getClient()
 	if c == nil {
 		return ErrNoToken
@@ -625,7 +813,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 			err = e
 		}
 	}()
-	me, err := c.Me(ctx)
+	me, err := retryGet(ctx, s, patience, func() (Me, error) { return c.Me(ctx) })
 	if err != nil {
 		return err
 	}
@@ -633,7 +821,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 	if err := s.st.SetPortalMe(ctx, s.portal, meData, time.Now()); err != nil {
 		return err
 	}
-	list, err := c.Certificates(ctx)
+	list, err := retryGet(ctx, s, patience, func() ([]Certificate, error) { return c.Certificates(ctx) })
 	if err != nil {
 		return err
 	}
@@ -644,7 +832,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 	if err := s.st.ReplacePortalCertificates(ctx, s.portal, recs, time.Now()); err != nil {
 		return err
 	}
-	ins, err := c.Integrations(ctx)
+	ins, err := retryGet(ctx, s, patience, func() ([]Integration, error) { return c.Integrations(ctx) })
 	if err != nil {
 		return err
 	}
@@ -661,7 +849,7 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 	}
 	cursor := ps.EventsCursor
 	for range 1000 {
-		page, err := c.Events(ctx, cursor, 500)
+		page, err := retryGet(ctx, s, patience, func() (EventPage, error) { return c.Events(ctx, cursor, 500) })
 		if err != nil {
 			return err
 		}
@@ -681,4 +869,28 @@ func (s *Service) Refresh(ctx context.Context) (err error) {
 		}
 	}
 	return nil
+}
+
+// retryGet calls get until it succeeds, fails for good, or has failed for
+// a transient reason for patience.
+func retryGet[T any](ctx context.Context, s *Service, patience time.Duration, get func() (T, error)) (T, error) {
+	b := Backoff{Base: min(s.opts.Backoff.Base, refreshBackoff), Max: min(s.opts.Backoff.Max, refreshBackoff)}
+	until := time.Now().Add(patience)
+	for attempt := 1; ; attempt++ {
+		v, err := get()
+		if err == nil || Classify(err) != Transient || ctx.Err() != nil {
+			return v, err
+		}
+		delay := b.Delay(attempt, RetryAfterOf(err))
+		if time.Now().Add(delay).After(until) {
+			return v, err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return v, err
+		case <-t.C:
+		}
+	}
 }

@@ -62,7 +62,7 @@ func (e *env) open() {
 	if e.timeout > 0 {
 		c.SetTimeout(e.timeout)
 	}
-	svc, err := portal.NewService(st, e.url, c, portal.Options{Keychain: e.kc, Backoff: fastBackoff})
+	svc, err := portal.NewService(st, e.url, c, portal.Options{Keychain: e.kc, Backoff: fastBackoff, RefreshPatience: 2 * time.Second})
 	if err != nil {
 		e.t.Fatal(err)
 	}

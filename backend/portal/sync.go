@@ -88,10 +88,61 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 	}
 	p := &progress{fn: opts.Progress, total: len(active)}
 	deadline := time.Now().Add(opts.GiveUpAfter)
+	refreshed := false
 	for {
-		ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
+		if err := s.send(ctx, c, opts, deadline, p, &res); err != nil {
+			return res, err
+		}
+		res.Done, res.Failed = p.doneN, p.failedN
+		if !opts.SkipRefresh && !refreshed {
+			refreshed = true
+			// Each request of the refresh is retried on its own (see Refresh),
+			// for no longer than the caller allows the whole sync.
+			patience := s.opts.RefreshPatience
+			if opts.GiveUpAfter > 0 {
+				patience = min(patience, opts.GiveUpAfter)
+			}
+			if err := s.refresh(ctx, patience); err != nil {
+				if Classify(err) == Account {
+					return res, err
+				}
+				if ctx.Err() != nil {
+					return res, ctx.Err()
+				}
+				res.RefreshError = errs.Code(err)
+			}
+		}
+		counts, err := s.st.OpCounts(ctx, s.portal)
 		if err != nil {
 			return res, err
+		}
+		res.Pending, res.NeedsPassword = counts[store.OpPending], counts[store.OpNeedsPassword]
+		// Another process may have made an operation pending again
+		// meanwhile (a retry of its own send, a password it holds): go on
+		// while there is time.
+		if res.Pending == 0 || res.GaveUp || opts.GiveUpAfter <= 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if res.Pending == 0 {
+		res.GaveUp = false
+	}
+	return res, nil
+}
+
+// send sends what is due until nothing is pending, or GiveUpAfter has
+// passed (one pass when it is 0), and sets res.GaveUp when it stops with
+// operations still pending.
+func (s *Service) send(ctx context.Context, c *Client, opts SyncOptions, deadline time.Time, p *progress, res *SyncResult) error {
+	for {
+		// Installs whose password turned up (the keychain is back, or this
+		// process holds one that another process lacked) go on.
+		if err := s.unblockAll(ctx); err != nil {
+			return err
+		}
+		ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
+		if err != nil {
+			return err
 		}
 		if len(ops) == 0 {
 			break
@@ -115,19 +166,19 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return res, ctx.Err()
+				return ctx.Err()
 			case <-t.C:
 			}
 			continue
 		}
 		if err := s.sendAll(ctx, c, due, p); err != nil {
-			return res, err
+			return err
 		}
 		if opts.GiveUpAfter <= 0 {
 			// One pass: what is still pending waits for the next Sync.
 			left, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
 			if err != nil {
-				return res, err
+				return err
 			}
 			res.GaveUp = len(left) > 0
 			break
@@ -135,7 +186,7 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 		if time.Now().After(deadline) {
 			left, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
 			if err != nil {
-				return res, err
+				return err
 			}
 			if len(left) > 0 {
 				res.GaveUp = true
@@ -143,44 +194,7 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 			}
 		}
 	}
-	res.Done, res.Failed = p.doneN, p.failedN
-	if !opts.SkipRefresh {
-		// The refresh is retried like the operations, within the same time.
-		for attempt := 1; ; attempt++ {
-			err := s.Refresh(ctx)
-			if err == nil {
-				res.RefreshError = ""
-				break
-			}
-			if Classify(err) == Account {
-				return res, err
-			}
-			res.RefreshError = errs.Code(err)
-			if Classify(err) != Transient || ctx.Err() != nil {
-				break
-			}
-			delay := s.opts.Backoff.Delay(attempt, RetryAfterOf(err))
-			if time.Now().Add(delay).After(deadline) {
-				break
-			}
-			t := time.NewTimer(delay)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return res, ctx.Err()
-			case <-t.C:
-			}
-		}
-	}
-	counts, err := s.st.OpCounts(ctx, s.portal)
-	if err != nil {
-		return res, err
-	}
-	res.Pending, res.NeedsPassword = counts[store.OpPending], counts[store.OpNeedsPassword]
-	if res.Pending == 0 {
-		res.GaveUp = false
-	}
-	return res, nil
+	return nil
 }
 
 // progress serialises the Progress calls and counts.
@@ -254,6 +268,8 @@ feed:
 
 // outcome records the answer to one attempt. It returns an error only for
 // what stops the whole sync (401/403, a cancelled context, the database).
+// The answer is applied to the freshest copy of the operation; one that
+// another process has ended meanwhile is left as it is.
 func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progress) error {
 	if ctx.Err() != nil {
 		// Cancelled mid-send: the operation stays as it was, and its next
@@ -264,44 +280,92 @@ func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progres
 	if !errors.As(err, &pe) {
 		pe = &errs.Error{Code: errs.Internal, Message: err.Error()}
 	}
-	o.ErrorCode, o.ErrorMessage = pe.Code, pe.Message
 	switch Classify(pe) {
 	case Account:
-		if e := s.st.UpdateOp(ctx, o); e != nil {
+		if _, e := s.save(ctx, &o, func(f *store.Op) bool {
+			f.ErrorCode, f.ErrorMessage = pe.Code, pe.Message
+			return true
+		}); e != nil {
 			return e
 		}
 		return pe
 	case Transient:
-		o.Attempts++
-		delay := s.opts.Backoff.Delay(o.Attempts, RetryAfterOf(pe))
-		o.NextAttemptAt = time.Now().Add(delay)
-		s.logf("%s %s: %s; retry in %s", o.Kind, opName(o), pe.Code, delay.Round(time.Millisecond))
-		if e := s.st.UpdateOp(ctx, o); e != nil {
-			return e
-		}
-		p.report(ProgressRetry, o)
-		return nil
+		return s.retryLater(ctx, o, pe, p)
 	}
-	o.Attempts++
 	if o.Kind == store.OpInstall && pe.Code == errs.WrongPassword {
-		// The portal refused the password: the install waits for another
-		// one, under a new key (the old key's answer is this refusal).
-		s.forgetPassword(o)
-		o.Key = newKey()
-		o.State, o.PasswordIn = store.OpNeedsPassword, store.PasswordNowhere
-		if e := s.st.UpdateOp(ctx, o); e != nil {
-			return e
-		}
-		p.report(ProgressNeedsPassword, o)
-		return nil
+		return s.refused(ctx, o, pe, p)
 	}
 	s.logf("%s %s failed: %s", o.Kind, opName(o), pe.Code)
-	o.State = store.OpFailed
-	if e := s.st.UpdateOp(ctx, o); e != nil {
+	wrote, e := s.save(ctx, &o, func(f *store.Op) bool {
+		f.Attempts++
+		f.State, f.ErrorCode, f.ErrorMessage = store.OpFailed, pe.Code, pe.Message
+		return true
+	})
+	if e != nil || !wrote {
 		return e
 	}
 	s.ended(ctx, o)
 	p.report(ProgressFailed, o)
+	return nil
+}
+
+// retryLater schedules the operation's next attempt with backoff.
+func (s *Service) retryLater(ctx context.Context, o store.Op, pe *errs.Error, p *progress) error {
+	var delay time.Duration
+	wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+		f.Attempts++
+		delay = s.opts.Backoff.Delay(f.Attempts, RetryAfterOf(pe))
+		f.NextAttemptAt = time.Now().Add(delay)
+		f.ErrorCode, f.ErrorMessage = pe.Code, pe.Message
+		return true
+	})
+	if err != nil || !wrote {
+		return err
+	}
+	s.logf("%s %s: %s; retry in %s", o.Kind, opName(o), pe.Code, delay.Round(time.Millisecond))
+	p.report(ProgressRetry, o)
+	return nil
+}
+
+// refused handles the portal's wrong_password. The install waits for
+// another password under a new key (the old key's answer is this refusal),
+// unless a new password came while this one was on its way: then that one
+// goes on under the new key. If the key changed meanwhile, the refusal is
+// old news.
+func (s *Service) refused(ctx context.Context, o store.Op, pe *errs.Error, p *progress) error {
+	sentKey := o.Key
+	sent, _, _ := s.password(o)
+	var moved bool
+	wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+		if f.Key != sentKey {
+			return false
+		}
+		f.Attempts++
+		f.ErrorCode, f.ErrorMessage = pe.Code, pe.Message
+		f.Key = newKey()
+		// The keychain first: another process may have put a new one there.
+		cur, ok, _ := s.opts.Keychain.OperationPassword(sentKey)
+		if !ok {
+			cur, ok, _ = s.password(store.Op{Key: sentKey, PasswordIn: f.PasswordIn})
+		}
+		moved = ok && cur != sent
+		if moved {
+			f.PasswordIn = s.remember(f.Key, cur)
+			f.State = store.OpPending
+		} else {
+			f.State, f.PasswordIn = store.OpNeedsPassword, store.PasswordNowhere
+		}
+		return true
+	})
+	if err != nil || !wrote {
+		return err
+	}
+	s.forgetKey(sentKey)
+	if moved {
+		p.report(ProgressRetry, o)
+	} else {
+		p.report(ProgressNeedsPassword, o)
+	}
 	return nil
 }
 
@@ -318,9 +382,8 @@ func (s *Service) ended(ctx context.Context, o store.Op) {
 	if o.Kind != store.OpInstall || o.PasswordIn == store.PasswordNowhere || o.PasswordIn == store.PasswordEmpty {
 		return
 	}
-	s.forgetPassword(o)
-	o.PasswordIn = store.PasswordNowhere
-	if err := s.st.UpdateOp(context.WithoutCancel(ctx), o); err != nil {
+	s.forgetKey(o.Key)
+	if err := s.st.ForgetOpPassword(context.WithoutCancel(ctx), o.ID); err != nil {
 		s.logf("%v", err)
 	}
 }
@@ -342,20 +405,31 @@ func (s *Service) cleanupEnded(ctx context.Context) error {
 }
 
 func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *progress) error {
-	pw, ok := s.password(o)
+	pw, ok, kerr := s.password(o)
 	if !ok {
-		o.State, o.ErrorCode, o.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the file's password is needed"
-		if o.PasswordIn == store.PasswordMemory {
-			o.PasswordIn = store.PasswordNowhere
+		if s.keychainDown(o, kerr) {
+			return s.retryLater(ctx, o, &errs.Error{Code: errs.KeychainLocked, Message: "the keychain can't be reached for now"}, p)
 		}
-		if err := s.st.UpdateOp(ctx, o); err != nil {
-			return err
+		wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+			if _, ok, _ := s.password(*f); ok {
+				return false // given meanwhile: the next round sends it
+			}
+			// PasswordIn stays as it is: "memory" means another process
+			// (a sync, an install) may hold it, and that one makes the
+			// install pending again (unblockAll) and sends it.
+			f.State, f.ErrorCode, f.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the file's password is needed"
+			return true
+		})
+		if err == nil && wrote {
+			p.report(ProgressNeedsPassword, o)
 		}
-		p.report(ProgressNeedsPassword, o)
-		return nil
+		return err
 	}
 	data, err := s.st.OpFile(ctx, o.ID)
-	if err != nil {
+	if err != nil || data == nil {
+		if err == nil || errors.Is(err, store.ErrNoOp) {
+			return nil // ended meanwhile (another process sent or cancelled it)
+		}
 		return err
 	}
 	p.report(ProgressSending, o)
@@ -363,17 +437,23 @@ func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *pro
 	if err != nil {
 		return s.outcome(ctx, o, err, p)
 	}
-	o.Attempts++
-	o.State, o.ErrorCode, o.ErrorMessage = store.OpDone, "", ""
-	o.ResultID, o.Created, o.CertSHA256 = cert.ID, created, cert.SHA256
-	if err := s.st.UpdateOp(context.WithoutCancel(ctx), o); err != nil {
+	wctx := context.WithoutCancel(ctx)
+	wrote, err := s.save(wctx, &o, func(f *store.Op) bool {
+		f.Attempts++
+		f.State, f.ErrorCode, f.ErrorMessage = store.OpDone, "", ""
+		f.ResultID, f.Created, f.CertSHA256 = cert.ID, created, cert.SHA256
+		return true
+	})
+	if err != nil {
 		return err
 	}
-	s.ended(ctx, o)
-	if err := s.st.PutPortalCertificate(context.WithoutCancel(ctx), s.portal, certRecord(cert)); err != nil {
+	if err := s.st.PutPortalCertificate(wctx, s.portal, certRecord(cert)); err != nil {
 		s.logf("%v", err)
 	}
-	p.report(ProgressDone, o)
+	if wrote {
+		s.ended(ctx, o)
+		p.report(ProgressDone, o)
+	}
 	return nil
 }
 
@@ -383,34 +463,43 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 		if err != nil {
 			return s.outcome(ctx, o, err, p)
 		}
-		switch {
-		case wait == store.OpNeedsPassword:
-			o.State, o.ErrorCode, o.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the certificate's install waits for its password"
-			if err := s.st.UpdateOp(ctx, o); err != nil {
-				return err
+		var event string
+		ref := o.CertificateID
+		wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+			if f.CertificateID != ref {
+				return false // resolved meanwhile
 			}
-			p.report(ProgressNeedsPassword, o)
-			return nil
-		case wait == store.OpPending:
-			// Not before the install's own next try: it may be backing off
-			// or honouring Retry-After, and asking sooner only loads the portal.
-			o.NextAttemptAt = time.Now().Add(s.opts.Backoff.Delay(1, 0))
-			if installNext.After(o.NextAttemptAt) {
-				o.NextAttemptAt = installNext
+			f.CertSHA256 = sha
+			switch {
+			case wait == store.OpNeedsPassword:
+				f.State, f.ErrorCode, f.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the certificate's install waits for its password"
+				event = ProgressNeedsPassword
+			case wait == store.OpPending:
+				// Not before the install's own next try: it may be backing off
+				// or honouring Retry-After, and asking sooner only loads the portal.
+				f.NextAttemptAt = time.Now().Add(s.opts.Backoff.Delay(1, 0))
+				if installNext.After(f.NextAttemptAt) {
+					f.NextAttemptAt = installNext
+				}
+				event = ""
+			case id == "":
+				f.State, f.ErrorCode, f.ErrorMessage = store.OpFailed, errs.NotFound, "the certificate is not installed"
+				event = ProgressFailed
+			default:
+				// From now on every attempt sends the same body.
+				f.CertificateID = id
+				event = ProgressSending
 			}
-			return s.st.UpdateOp(ctx, o)
-		case id == "":
-			o.State, o.ErrorCode, o.ErrorMessage = store.OpFailed, errs.NotFound, "the certificate is not installed"
-			if err := s.st.UpdateOp(ctx, o); err != nil {
-				return err
-			}
-			p.report(ProgressFailed, o)
-			return nil
-		}
-		// From now on every attempt sends the same body.
-		o.CertificateID = id
-		if err := s.st.UpdateOp(ctx, o); err != nil {
+			return true
+		})
+		if err != nil || !wrote {
 			return err
+		}
+		if event != ProgressSending {
+			if event != "" {
+				p.report(event, o)
+			}
+			return nil
 		}
 	}
 	p.report(ProgressSending, o)
@@ -418,18 +507,24 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 	if err != nil {
 		return s.outcome(ctx, o, err, p)
 	}
-	o.Attempts++
-	o.State, o.ErrorCode, o.ErrorMessage = store.OpDone, "", ""
-	if in.PreviousCertificateID != nil {
-		o.ResultID = *in.PreviousCertificateID
-	}
-	if err := s.st.UpdateOp(context.WithoutCancel(ctx), o); err != nil {
+	wctx := context.WithoutCancel(ctx)
+	wrote, err := s.save(wctx, &o, func(f *store.Op) bool {
+		f.Attempts++
+		f.State, f.ErrorCode, f.ErrorMessage = store.OpDone, "", ""
+		if in.PreviousCertificateID != nil {
+			f.ResultID = *in.PreviousCertificateID
+		}
+		return true
+	})
+	if err != nil {
 		return err
 	}
-	if err := s.st.PutPortalIntegration(context.WithoutCancel(ctx), s.portal, integrationRecord(in)); err != nil {
+	if err := s.st.PutPortalIntegration(wctx, s.portal, integrationRecord(in)); err != nil {
 		s.logf("%v", err)
 	}
-	p.report(ProgressDone, o)
+	if wrote {
+		p.report(ProgressDone, o)
+	}
 	return nil
 }
 

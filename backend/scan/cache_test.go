@@ -81,6 +81,28 @@ func TestCache(t *testing.T) {
 			},
 		},
 		{
+			name: "a same-size replacement with its mtime restored is read again (robocopy)",
+			change: func(e env) {
+				a := filepath.Join(e.dir, "a.pem")
+				fi, _ := os.Stat(a)
+				write(e.t, a+".new", "CERT 61")
+				os.Chtimes(a+".new", fi.ModTime(), fi.ModTime())
+				os.Rename(a+".new", a)
+			},
+			wantReads: 1,
+		},
+		{
+			name: "a same-size rewrite in place with its mtime restored is read again (cp -p)",
+			change: func(e env) {
+				a := filepath.Join(e.dir, "a.pem")
+				fi, _ := os.Stat(a)
+				time.Sleep(10 * time.Millisecond) // a ctime that differs
+				os.WriteFile(a, []byte("CERT 61"), 0o600)
+				os.Chtimes(a, fi.ModTime(), fi.ModTime())
+			},
+			wantReads: 1,
+		},
+		{
 			name: "copied file is found by its hash",
 			change: func(e env) {
 				write(e.t, filepath.Join(e.dir, "copy.pem"), "CERT 60")

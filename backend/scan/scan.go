@@ -356,9 +356,11 @@ func (s *scanner) process(j job) result {
 	if err != nil {
 		return result{file: errorFile(j.path, err)}
 	}
-	// Fast path: same size and modification time, so the same content.
-	// Nothing is opened or hashed.
-	if e, ok := s.byPath[j.path]; ok && e.Size == fi.Size() && e.MtimeNS == fi.ModTime().UnixNano() && s.reusable(e) {
+	// Fast path: the same file (identity and ctime) with the same size and
+	// modification time, so the same content. Nothing is read or hashed.
+	id, ctime := identity(j.path, fi)
+	if e, ok := s.byPath[j.path]; ok && e.Size == fi.Size() && e.MtimeNS == fi.ModTime().UnixNano() &&
+		e.FileID == id && e.CtimeNS == ctime && s.reusable(e) {
 		f := cloneFile(e.File)
 		f.Path = j.path
 		certs.Judge(&f, s.now, s.warnDays)
@@ -370,15 +372,18 @@ func (s *scanner) process(j job) result {
 		return result{file: errorFile(j.path, errOnlineOnly)}
 	}
 
-	data, fi, err := readFile(j.path)
+	data, fi, err := readFile(j.path, j.follow)
 	if err != nil {
 		return result{file: errorFile(j.path, err)}
 	}
+	id, ctime = identity(j.path, fi)
 	sum := sha256.Sum256(data)
 	entry := &store.Entry{
 		Path:    j.path,
 		Size:    fi.Size(),
 		MtimeNS: fi.ModTime().UnixNano(),
+		FileID:  id,
+		CtimeNS: ctime,
 		SHA256:  hex.EncodeToString(sum[:]),
 		Reader:  readerTag,
 		ReadAt:  time.Now(),
@@ -393,7 +398,7 @@ func (s *scanner) process(j job) result {
 	}
 
 	cands, orig := s.pw.snapshot()
-	f := s.read(data, certs.Options{Passwords: cands, Now: s.now, WarnDays: s.warnDays})
+	f := s.read(data, certs.Options{Passwords: cands, Now: s.now, WarnDays: s.warnDays, Memory: readMemory})
 	f.Path = j.path
 	if f.PasswordIndex >= 0 && f.PasswordIndex < len(orig) {
 		f.PasswordIndex = orig[f.PasswordIndex]
@@ -433,14 +438,36 @@ func (s *scanner) prune(ctx context.Context) {
 
 var errNotAFile = errors.New("not a regular file")
 
+// ReadFile reads a certificate file the way the scan does: opened without
+// blocking (a FIFO at the path doesn't hang it), checked to be a regular
+// file after opening, and read no further than certs.MaxFileSize. A symbolic
+// link is followed. Its error is a *errs.Error with one of the Code* codes,
+// or errs.TooLarge or errs.EmptyFile, and a message without the
+// path or any content.
+func ReadFile(path string) ([]byte, error) {
+	data, _, err := readFile(path, true)
+	if err != nil {
+		return nil, errorFile(path, err).Error
+	}
+	switch {
+	case len(data) == 0:
+		return nil, &errs.Error{Code: errs.EmptyFile, Message: "The file is empty. Copy or download it again."}
+	case len(data) > certs.MaxFileSize:
+		return nil, &errs.Error{Code: errs.TooLarge,
+			Message: fmt.Sprintf("The file is larger than %d MiB, far larger than any certificate file.", certs.MaxFileSize>>20)}
+	}
+	return data, nil
+}
+
 // readFile reads at most certs.MaxFileSize+1 bytes: enough for the reader to
 // tell a file that is too large, without loading a huge one.
-func readFile(path string) ([]byte, fs.FileInfo, error) {
-	f, err := os.Open(path)
+func readFile(path string, follow bool) ([]byte, fs.FileInfo, error) {
+	f, err := openRead(path, follow)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
+	// The type that counts is the one opened, not the one the walk saw.
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, nil, err
@@ -464,20 +491,6 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 			return nil, nil, err
 		}
 	}
-}
-
-// ReadFile reads one certificate file as the scan does: only a regular
-// file, and no more than the reader takes. Its errors carry the scan's codes
-// (file_not_found, permission_denied, not_a_file, io_error, too_large).
-func ReadFile(path string) ([]byte, error) {
-	data, _, err := readFile(path)
-	if err != nil {
-		return nil, errorFile(path, err).Error
-	}
-	if len(data) > certs.MaxFileSize {
-		return nil, errs.Newf(errs.TooLarge, "The file is larger than %d MiB; certificate files are a few KiB.", certs.MaxFileSize>>20)
-	}
-	return data, nil
 }
 
 // errorFile is the result for a path that could not be read. The message

@@ -577,6 +577,18 @@ func (s *Session) SupplyPasswords(ctx context.Context, candidates []string) (int
 	return svc.SupplyPasswords(ctx, candidates)
 }
 
+// Cancel gives up a pending, waiting or needs_password operation: its
+// keychain entry and stored file go; an ended one is operation_ended.
+func (s *Session) Cancel(ctx context.Context, id int64) error {
+	svc, err := s.offline()
+	if err != nil {
+		return err
+	}
+	err = svc.Cancel(ctx, id)
+	s.opts.OnChange()
+	return err
+}
+
 // Dismiss removes an ended operation from the list.
 func (s *Session) Dismiss(ctx context.Context, id int64) error {
 	svc := s.current()

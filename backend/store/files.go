@@ -21,7 +21,13 @@ import (
 type Entry struct {
 	Path    string // absolute, cleaned
 	Size    int64
-	MtimeNS int64  // modification time, Unix nanoseconds
+	MtimeNS int64 // modification time, Unix nanoseconds
+	// FileID is the file's identity (device and inode, or volume and file
+	// index) and CtimeNS its change time where the system has one: a file
+	// replaced by another of the same size with its mtime restored differs
+	// in these. "" and 0 where unknown.
+	FileID  string
+	CtimeNS int64
 	SHA256  string // lower-case hex of the content
 	// Reader tags the build of the reader that made File; the scanner reads
 	// the file again when it differs from its own.
@@ -40,7 +46,7 @@ type Entry struct {
 // the file is read again and its row replaced.
 func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT path, size, mtime_ns, sha256, reader, result, cert_der, chain_der, read_at FROM files`)
+		`SELECT path, size, mtime_ns, file_id, ctime_ns, sha256, reader, result, cert_der, chain_der, read_at FROM files`)
 	if err != nil {
 		return nil, fmt.Errorf("store: load files: %w", err)
 	}
@@ -67,7 +73,7 @@ func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
 	batch := make([]rawEntry, 0, batchSize)
 	for rows.Next() {
 		var r rawEntry
-		if err := rows.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.SHA256, &r.e.Reader,
+		if err := rows.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.FileID, &r.e.CtimeNS, &r.e.SHA256, &r.e.Reader,
 			&r.result, &r.certDER, &r.chainDER, &r.readAt); err != nil {
 			readErr = fmt.Errorf("store: load files: %w", err)
 			break
@@ -108,7 +114,7 @@ func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
 // file that was renamed, moved or touched. ok is false when there is none.
 func (s *Store) FindBySHA256(ctx context.Context, sum string) (e Entry, ok bool, err error) {
 	row := s.db.QueryRowContext(ctx,
-		`SELECT path, size, mtime_ns, sha256, reader, result, cert_der, chain_der, read_at
+		`SELECT path, size, mtime_ns, file_id, ctime_ns, sha256, reader, result, cert_der, chain_der, read_at
 		 FROM files WHERE sha256 = ? ORDER BY read_at DESC LIMIT 1`, sum)
 	e, err = scanEntry(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -131,10 +137,11 @@ func (s *Store) PutFiles(ctx context.Context, entries []Entry) error {
 	}
 	defer tx.Rollback() // no-op after Commit
 	stmt, err := tx.PrepareContext(ctx,
-		`INSERT INTO files (path, size, mtime_ns, sha256, reader, result, cert_der, chain_der, read_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO files (path, size, mtime_ns, file_id, ctime_ns, sha256, reader, result, cert_der, chain_der, read_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (path) DO UPDATE SET
-		   size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256,
+		   size = excluded.size, mtime_ns = excluded.mtime_ns, file_id = excluded.file_id,
+		   ctime_ns = excluded.ctime_ns, sha256 = excluded.sha256,
 		   reader = excluded.reader, result = excluded.result, cert_der = excluded.cert_der,
 		   chain_der = excluded.chain_der, read_at = excluded.read_at`)
 	if err != nil {
@@ -150,7 +157,7 @@ func (s *Store) PutFiles(ctx context.Context, entries []Entry) error {
 		if readAt.IsZero() {
 			readAt = time.Now()
 		}
-		if _, err := stmt.ExecContext(ctx, e.Path, e.Size, e.MtimeNS, e.SHA256, e.Reader,
+		if _, err := stmt.ExecContext(ctx, e.Path, e.Size, e.MtimeNS, e.FileID, e.CtimeNS, e.SHA256, e.Reader,
 			result, certDER, chainDER, readAt.UnixNano()); err != nil {
 			return fmt.Errorf("store: put %s: %w", e.Path, err)
 		}
@@ -229,7 +236,7 @@ func (r rawEntry) decode() (Entry, error) {
 
 func scanEntry(row *sql.Row) (Entry, error) {
 	var r rawEntry
-	if err := row.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.SHA256, &r.e.Reader,
+	if err := row.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.FileID, &r.e.CtimeNS, &r.e.SHA256, &r.e.Reader,
 		&r.result, &r.certDER, &r.chainDER, &r.readAt); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Entry{}, err

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed migrations/*.sql
@@ -60,15 +61,27 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 
 // migrate applies the migrations newer than the database's user_version,
 // each in its own transaction together with the new user_version, so a
-// failed migration leaves the database at the previous version.
+// failed migration leaves the database at the previous version. Each
+// transaction takes the write lock first and reads the version again: two
+// processes opening a new database at once would otherwise both apply the
+// same migration.
 func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 	ms, err := loadMigrations(fsys)
 	if err != nil {
 		return err
 	}
 	var current int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("store: read schema version: %w", err)
+	// A new file that another process is turning into WAL answers "locked"
+	// without waiting; that passes within moments.
+	for try := 0; ; try++ {
+		err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current)
+		if err == nil {
+			break
+		}
+		if try == 50 || !isBusy(err) {
+			return fmt.Errorf("store: read schema version: %w", err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	if current > len(ms) {
 		return fmt.Errorf("store: database schema version %d is newer than this program (%d); update dpgcerts or use another --db", current, len(ms))
@@ -77,6 +90,15 @@ func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		var now int
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&now); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: read schema version: %w", err)
+		}
+		if now >= m.version {
+			tx.Rollback() // another process got there first
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			tx.Rollback()

@@ -64,7 +64,7 @@ func TestOutbox(t *testing.T) {
 	// A retry keeps the file; the end drops it.
 	o := pending[0]
 	o.Attempts, o.NextAttemptAt, o.ErrorCode = 1, time.Now().Add(time.Minute), "network"
-	if err := s.UpdateOp(ctx, o); err != nil {
+	if err := s.UpdateOp(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.OpFile(ctx, o.ID); !bytes.Equal(got, file) {
@@ -75,7 +75,7 @@ func TestOutbox(t *testing.T) {
 		t.Fatalf("after a retry: %+v", again)
 	}
 	o.State, o.ResultID, o.Created = OpDone, "cert-1", true
-	if err := s.UpdateOp(ctx, o); err != nil {
+	if err := s.UpdateOp(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.OpFile(ctx, o.ID); got != nil {
@@ -104,7 +104,7 @@ func TestOutbox(t *testing.T) {
 	if _, err := s.Op(ctx, o.ID); !errors.Is(err, ErrNoOp) {
 		t.Fatalf("dismissed: %v", err)
 	}
-	if err := s.UpdateOp(ctx, Op{ID: 999, State: OpDone}); !errors.Is(err, ErrNoOp) {
+	if err := s.UpdateOp(ctx, &Op{ID: 999, State: OpDone}); !errors.Is(err, ErrNoOp) {
 		t.Fatalf("update of nothing: %v", err)
 	}
 }
@@ -214,16 +214,16 @@ func TestUpdateOpNeverReopens(t *testing.T) {
 	stale := ops[0]
 	done := stale
 	done.State = OpDone
-	if err := s.UpdateOp(ctx, done); err != nil {
+	if err := s.UpdateOp(ctx, &done); err != nil {
 		t.Fatal(err)
 	}
 	stale.PasswordIn = PasswordKeychain
-	if err := s.UpdateOp(ctx, stale); !errors.Is(err, ErrNoOp) {
+	if err := s.UpdateOp(ctx, &stale); !errors.Is(err, ErrNoOp) {
 		t.Fatalf("reopening an ended operation: %v, want ErrNoOp", err)
 	}
 	// Ended to ended is fine: forgetting where its password was.
 	done.PasswordIn = PasswordNowhere
-	if err := s.UpdateOp(ctx, done); err != nil {
+	if err := s.UpdateOp(ctx, &done); err != nil {
 		t.Fatalf("updating an ended operation: %v", err)
 	}
 	got, err := s.Op(ctx, ops[0].ID)

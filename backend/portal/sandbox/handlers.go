@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"path"
 	"strconv"
@@ -117,6 +118,10 @@ func (m *muxAnswer) WriteHeader(status int)      { m.status = status }
 // serve checks a request in the order API.md gives: a path outside the API,
 // the token, then the route.
 func (s *Server) serve(api *http.ServeMux, w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > s.opts.MaxBody {
+		s.refuseBody(w, r)
+		return
+	}
 	if page, ok := formPages[r.URL.Path]; ok && r.Method == http.MethodGet {
 		// The web forms the app links to (API.md, "Web forms").
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -428,7 +433,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, u user,
 	}
 	// The reader's work (key derivation) runs outside the transaction.
 	if req.install != nil {
-		req.install.check = s.check(req.install)
+		req.install.check = s.checkBounded(ctx, req.install)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -478,6 +483,26 @@ func (s *Server) replay(ctx context.Context, q querier, u user, key, fingerprint
 		return errAnswer(errs.BadRequest, "this Idempotency-Key was already used for a different request"), true, false
 	}
 	return a, true, true
+}
+
+// maxDrain is how much of a refused body is read and thrown away so that
+// the client, still sending, reads the 413 instead of a reset: closing a
+// connection with unread data makes TCP reset it, and the reset discards
+// the answer on its way. Past this, the connection is closed anyway.
+const maxDrain = 64 << 20
+
+// refuseBody answers 413 from the Content-Length alone, before reading any
+// of the body, then drains what the client still sends (bounded by
+// maxDrain and the read timeout) and closes the connection.
+func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	rc := http.NewResponseController(w)
+	_ = rc.EnableFullDuplex() // read the body after answering (HTTP/1.1)
+	errAnswer(errs.PayloadTooLarge, "the request body is larger than %d bytes", s.opts.MaxBody).write(w, false)
+	_ = rc.Flush()
+	if r.ContentLength <= maxDrain {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
+	}
 }
 
 // readBody reads the body up to the limit.
@@ -569,11 +594,27 @@ type checked struct {
 	cert          *certs.Certificate
 }
 
+// checkBounded runs check in one of MaxChecks slots, waiting for one; a
+// client that gives up meanwhile gets unavailable.
+func (s *Server) checkBounded(ctx context.Context, in *installBody) checked {
+	select {
+	case s.checks <- struct{}{}:
+	case <-ctx.Done():
+		return checked{code: errs.Unavailable, message: "the portal is busy checking other uploads"}
+	}
+	defer func() { <-s.checks }()
+	if s.checkHook != nil {
+		s.checkHook()
+		return checked{code: errs.InvalidPKCS12, message: "test"}
+	}
+	return s.check(in)
+}
+
 // check judges an upload with the app's reader: a readable PKCS#12, the
 // password right, a private key that matches the certificate, the
 // organisation's CVR, valid now.
 func (s *Server) check(in *installBody) checked {
-	f := certs.Read(in.pkcs12, certs.Options{Passwords: []string{in.password}, Now: s.opts.Now(), WarnDays: 1})
+	f := certs.Read(in.pkcs12, certs.Options{Passwords: []string{in.password}, Now: s.opts.Now(), WarnDays: 1, Memory: s.memory})
 	fail := func(code, msg string) checked { return checked{code: code, message: msg} }
 	switch {
 	case f.Status == certs.StatusUnreadable || f.Format != certs.FormatPKCS12:

@@ -24,6 +24,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +35,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
+	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
 )
@@ -66,6 +70,9 @@ const (
 	MaxEventsLimit     = 500
 	// MaxKeyLength bounds an Idempotency-Key.
 	MaxKeyLength = 255
+	// checkMemory bounds the key-derivation memory of the upload checks
+	// that run at once: two of scrypt's largest tables.
+	checkMemory = 256 << 20
 )
 
 // Options configure a sandbox.
@@ -91,6 +98,13 @@ type Options struct {
 	Log io.Writer
 	// Rand returns numbers in [0, 1) for the chaos; math/rand when nil.
 	Rand func() float64
+	// ReadTimeout bounds reading one request, body included; WriteTimeout
+	// writing its answer (after ChaosLatency); IdleTimeout a kept-alive
+	// connection between requests. Defaults when 0: 30 s, 60 s and 120 s.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxChecks bounds the uploads that the reader checks at once (each may
+	// cost seconds of key derivation and scrypt's memory); GOMAXPROCS when 0.
+	MaxChecks int
 }
 
 // Server is an open sandbox. Its Handler serves /api/v1.
@@ -105,6 +119,10 @@ type Server struct {
 
 	keyMu sync.Mutex
 	keys  map[string]*keyLock
+
+	checks    chan struct{} // a slot per upload check that may run
+	memory    certs.Memory  // scrypt's tables of the checks, together
+	checkHook func()        // tests: called inside each check's slot
 }
 
 //go:embed migrations/*.sql
@@ -121,6 +139,18 @@ func Open(opts Options) (*Server, error) {
 	if opts.Rand == nil {
 		opts.Rand = rand.Float64
 	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = 30 * time.Second
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = 60 * time.Second
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 120 * time.Second
+	}
+	if opts.MaxChecks <= 0 {
+		opts.MaxChecks = runtime.GOMAXPROCS(0)
+	}
 	for _, p := range []float64{opts.ChaosDrop, opts.Chaos5xx, opts.Chaos429} {
 		if p < 0 || p > 1 {
 			return nil, fmt.Errorf("sandbox: a chaos probability must be between 0 and 1, not %v", p)
@@ -135,6 +165,11 @@ func Open(opts Options) (*Server, error) {
 		if strings.ContainsRune(dsn, '?') {
 			return nil, fmt.Errorf("sandbox: database path %q must not contain '?'", dsn)
 		}
+		// It names the organisation's certificates and its users: 0600, as
+		// the app's own database.
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 		dsn += "?"
 	}
 	dsn += "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate"
@@ -147,7 +182,8 @@ func Open(opts Options) (*Server, error) {
 		db.SetConnMaxIdleTime(0)
 		db.SetMaxIdleConns(1)
 	}
-	s := &Server{opts: opts, db: db, keys: map[string]*keyLock{}}
+	s := &Server{opts: opts, db: db, keys: map[string]*keyLock{}, checks: make(chan struct{}, opts.MaxChecks),
+		memory: certs.NewMemoryBudget(checkMemory)}
 	if opts.Log != nil {
 		s.logger = log.New(opts.Log, "sandbox: ", log.LstdFlags|log.LUTC)
 	}
@@ -301,7 +337,7 @@ func (s *Server) Listen(ctx context.Context, addr string, allowRemote bool, read
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := s.httpServer()
 	if ready != nil {
 		ready("http://" + ln.Addr().String())
 	}
@@ -316,6 +352,14 @@ func (s *Server) Listen(ctx context.Context, addr string, allowRemote bool, read
 		srv.Shutdown(sctx)
 		return nil
 	}
+}
+
+// httpServer serves the handler with timeouts, so a slow or idle client
+// can't hold a connection (and its goroutine) for ever.
+func (s *Server) httpServer() *http.Server {
+	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(10*time.Second, s.opts.ReadTimeout),
+		ReadTimeout: s.opts.ReadTimeout, WriteTimeout: s.opts.WriteTimeout + s.opts.ChaosLatency,
+		IdleTimeout: s.opts.IdleTimeout}
 }
 
 // CheckLoopback refuses a listen address whose host isn't a loopback
@@ -339,7 +383,7 @@ func (s *Server) Start() (url string, stop func(), err error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("sandbox: %w", err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := s.httpServer()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -353,6 +397,28 @@ func (s *Server) Start() (url string, stop func(), err error) {
 		}
 		<-done
 	}, nil
+}
+
+// createPrivate creates the database file 0600 before SQLite does, and
+// tightens an existing one (not on Windows, whose files have no such mode).
+func createPrivate(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	f.Close()
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+	}
+	return nil
 }
 
 // formatTime is how times are stored and sent.

@@ -53,4 +53,6 @@ export const portal = {
   certificateEvents: (sha256: string): Promise<PortalEvent[]> => call(() => as<PortalEvent[]>(Portal.CertificateEvents(sha256))),
   /** Saves the public certificate (.cer) from DPG's record; "" when cancelled. */
   exportCertificate: (sha256: string): Promise<string> => call(() => Portal.ExportCertificate(sha256)),
+  /** Ends a pending or waiting operation; rejects with operation_ended when it has ended. */
+  cancel: (id: number): Promise<void> => call(() => Portal.Cancel(id)),
 }

@@ -305,6 +305,17 @@ export const usePortalStore = defineStore('portal', () => {
     }
   }
 
+  /** Gives up a pending or waiting operation (its file and password are forgotten). */
+  async function cancel(id: number) {
+    try {
+      await api.cancel(id)
+    } catch (err) {
+      useToastStore().error(err)
+    }
+    await loadOperations()
+    await refresh()
+  }
+
   /** Gives one waiting install its password; rejects (with wrong_password...) for the form to show. */
   async function supplyPassword(id: number, password: string) {
     await api.supplyPassword(id, password)
@@ -425,6 +436,7 @@ export const usePortalStore = defineStore('portal', () => {
     closeInstall,
     loadOperations,
     dismiss,
+    cancel,
     supplyPassword,
     history,
   }

@@ -126,6 +126,7 @@ export const fake = {
     activateCertificate: vi.fn(),
     certificateEvents: vi.fn(async () => []),
     exportCertificate: vi.fn(async (_sha: string) => '/save/x.cer'),
+    cancel: vi.fn(async () => {}),
   },
   reminders: {
     setting: vi.fn(async () => ({ on: true, at: '09:00', warnDays: 30 })),

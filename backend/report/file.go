@@ -1,0 +1,28 @@
+package report
+
+import (
+	"os"
+	"runtime"
+)
+
+// WriteFile writes an export. It is 0600, like the database: an export
+// names the organisation's certificate files and where they are. A file
+// that existed with a wider mode is tightened too (Windows has no such
+// modes, and its ACLs are left as they are).
+func WriteFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if runtime.GOOS != "windows" {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -42,7 +42,7 @@ export const useScanStore = defineStore('scan', () => {
     await useCertificatesStore().load()
     if (res.error) toast.error(res.error)
     else if (res.cancelled) toast.info('scan.cancelled')
-    else if (res.requested) toast.info(res.files === 1 ? 'scan.readOne' : 'scan.read', { n: res.files })
+    else if (res.requested) toast.info('scan.read', { n: res.files })
     const locked = res.locked ?? []
     if (locked.length > 0) usePasswordStore().ask(locked)
   }

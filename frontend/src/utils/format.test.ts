@@ -16,9 +16,9 @@ describe('format', () => {
 
   it.each([
     [10, 'expiring', 'list.daysLeft', 10],
-    [1, 'expiring', 'list.dayLeft', 1],
+    [1, 'expiring', 'list.daysLeft', 1],
     [0, 'expiring', 'list.today', 0],
-    [-1, 'expired', 'list.dayAgo', 1],
+    [-1, 'expired', 'list.daysAgo', 1],
     [-30, 'expired', 'list.daysAgo', 30],
     [400, 'not_yet_valid', 'list.validFrom', 0],
   ])('days left %i (%s)', (days, status, key, n) => {

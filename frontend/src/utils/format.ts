@@ -45,8 +45,6 @@ export function formatNumber(n: number, lang: Lang): string {
 export function daysLeftText(days: number, status: string): { key: string; n: number } {
   if (status === 'not_yet_valid') return { key: 'list.validFrom', n: 0 }
   if (days === 0) return { key: 'list.today', n: 0 }
-  if (days === 1) return { key: 'list.dayLeft', n: 1 }
-  if (days === -1) return { key: 'list.dayAgo', n: 1 }
   if (days < 0) return { key: 'list.daysAgo', n: -days }
   return { key: 'list.daysLeft', n: days }
 }

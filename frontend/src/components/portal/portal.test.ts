@@ -59,6 +59,23 @@ describe('portal components', () => {
     await flushPromises()
     expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v2')
     expect(q('entra-reminder')!.textContent).toContain('Entra')
+    q('entra-copy-sha1')!.click()
+    await flushPromises()
+    expect(fake.copyText).toHaveBeenLastCalledWith('B'.repeat(40))
+    expect(q('entra-copy-sha1')!.textContent).toContain('Copied')
+  })
+
+  it('Use for…: names a kind once, and says "Use for" when there is no current certificate', async () => {
+    const first = { ...plan('v1', 'x').integration, kind: 'mit_dk', name: 'mit.dk', activeCertificateId: '' }
+    fake.portal.integrations.mockResolvedValue([first] as never)
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('v1', 'x'), integration: first, old: null } as never)
+    mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+    await flushPromises()
+    expect(q('activate-integration')!.textContent!.match(/mit\.dk/g)).toHaveLength(1)
+    q('activate-integration')!.click()
+    await flushPromises()
+    expect(q('activate-confirm')!.textContent).toContain('Use for mit.dk')
+    expect(q('activate-confirm')!.textContent).not.toContain('Switch')
   })
 
   it('shows each file’s result, with the reason of a failure', async () => {

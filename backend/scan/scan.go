@@ -38,6 +38,10 @@ type Progress struct {
 	// still being walked, so Done may catch up with it before the end; on the
 	// last report Done == Total.
 	Total int `json:"total"`
+	// Counted is true once the walk has found every file: Total is final,
+	// and Done of Total is a share of the work. The last report of a scan
+	// that was not cancelled has Counted set.
+	Counted bool `json:"counted"`
 	// Path is the file just finished.
 	Path string `json:"path"`
 }
@@ -112,6 +116,7 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 	producers.Go(func() {
 		defer close(jobs)
 		s.walk(runCtx, paths, jobs, results)
+		s.counted.Store(true)
 	})
 	for range s.workers {
 		producers.Go(func() {
@@ -134,6 +139,7 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 
 	files := []certs.File{}
 	var pending []store.Entry
+	var last Progress
 	for r := range results {
 		if ctx.Err() != nil {
 			continue // drain until every goroutine is gone
@@ -146,8 +152,16 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 			}
 		}
 		if opts.Progress != nil {
-			opts.Progress(Progress{Done: len(files), Total: int(s.total.Load()), Path: r.file.Path})
+			// Counted is read before Total: once it is true, Total is final.
+			counted := s.counted.Load()
+			last = Progress{Done: len(files), Total: int(s.total.Load()), Path: r.file.Path, Counted: counted}
+			opts.Progress(last)
 		}
+	}
+	// The walk may end after the last file was reported: say so once more.
+	if opts.Progress != nil && ctx.Err() == nil && !last.Counted {
+		last.Counted, last.Total = true, int(s.total.Load())
+		opts.Progress(last)
 	}
 	// What was read is worth keeping even when the scan was cancelled.
 	s.flush(context.WithoutCancel(ctx), pending)
@@ -181,6 +195,8 @@ type scanner struct {
 	pw       *passwordOrder
 	cache    Cache
 	total    atomic.Int64
+	// counted is set when the walk has ended, after the last total.Add.
+	counted atomic.Bool
 
 	// Read-only once the scan starts.
 	byPath map[string]store.Entry

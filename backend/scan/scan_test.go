@@ -292,16 +292,42 @@ func TestProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 41 || len(res) != 41 {
-		t.Fatalf("%d reports, %d files; want 41", len(got), len(res))
+	// One report per file, and one more when the walk ended after the last.
+	if n := len(got); (n != 41 && n != 42) || len(res) != 41 {
+		t.Fatalf("%d reports, %d files; want 41 (or 42) reports and 41 files", len(got), len(res))
 	}
+	counted := false
 	for i, p := range got {
-		if p.Done != i+1 || p.Total < p.Done || p.Path == "" {
+		done := min(i+1, 41)
+		if p.Done != done || p.Total < p.Done || p.Path == "" {
 			t.Errorf("report %d = %+v", i, p)
 		}
+		if counted && !p.Counted {
+			t.Errorf("report %d = %+v: not counted after a counted one", i, p)
+		}
+		if p.Counted && p.Total != 41 {
+			t.Errorf("report %d = %+v: counted, but Total is not final", i, p)
+		}
+		counted = p.Counted
 	}
-	if last := got[len(got)-1]; last.Done != last.Total {
-		t.Errorf("last report %+v: Done != Total", last)
+	if last := got[len(got)-1]; last.Done != last.Total || !last.Counted {
+		t.Errorf("last report %+v: want Done == Total and Counted", last)
+	}
+}
+
+// TestProgressCounted: while the walk goes on, the reports are not
+// counted; a file read only after the walk has ended is.
+func TestProgressCounted(t *testing.T) {
+	dir := tree(t, map[string]string{"a": "CERT 10", "b": "CERT 10", "c": "CERT 10"})
+	var r fakeReader
+	var got []Progress
+	opts := r.options(Options{Workers: 1, Progress: func(p Progress) { got = append(got, p) }})
+	if _, err := Scan(context.Background(), []string{dir}, opts); err != nil {
+		t.Fatal(err)
+	}
+	last := got[len(got)-1]
+	if !last.Counted || last.Total != 3 || last.Done != 3 {
+		t.Errorf("last report %+v, want 3 of 3, counted", last)
 	}
 }
 

@@ -87,7 +87,7 @@ export const fake = {
     scanFolder: vi.fn(async () => '/folder'),
     rescan: vi.fn(async () => {}),
     cancelScan: vi.fn(async () => {}),
-    scanState: vi.fn(async () => ({ running: false, done: 0, total: 0, path: '' })),
+    scanState: vi.fn(async () => ({ running: false, done: 0, total: 0, counted: false, path: '' })),
     unlock: vi.fn(),
     folders: vi.fn(async () => [] as Api.Folder[]),
     removeFolder: vi.fn(async (_p: string) => {}),

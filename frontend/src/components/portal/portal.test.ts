@@ -11,6 +11,7 @@ import { usePortalStore } from '@/stores/portal'
 import { fake } from '@/test/api'
 import AccountScreen from './AccountScreen.vue'
 import InstallResultsDialog from './InstallResultsDialog.vue'
+import SelectionBar from './SelectionBar.vue'
 import UseForDialog from './UseForDialog.vue'
 
 function setup() {
@@ -105,5 +106,25 @@ describe('portal components', () => {
     await flushPromises()
     expect(q('access-denied')!.textContent).toContain('Access Denied')
     expect(q('account-form-link')!.dataset.url).toBe('https://p/register')
+  })
+
+  it('Upload existing certificates names the files in its confirmation', async () => {
+    const paths = ['/c/a.p12', '/c/b.p12', '/c/c.p12', '/c/d.p12', '/c/e.p12']
+    fake.portal.missing.mockResolvedValue(paths)
+    const opts = setup()
+    const portal = usePortalStore()
+    portal.status = { signedIn: true } as never
+    portal.missing = paths
+    mount(SelectionBar, opts)
+    await flushPromises()
+    expect(q('upload-existing')!.textContent).toContain('Upload existing certificates (5)')
+    q('upload-existing')!.click()
+    await flushPromises()
+    const items = [...q('confirm-items')!.querySelectorAll('li')].map((li) => li.textContent)
+    expect(items).toEqual(['a.p12', 'b.p12', 'c.p12', 'd.p12', 'e.p12'])
+    expect(fake.portal.install).not.toHaveBeenCalled()
+    q('confirm-ok')!.click()
+    await flushPromises()
+    expect(fake.portal.install).toHaveBeenCalledWith(paths)
   })
 })

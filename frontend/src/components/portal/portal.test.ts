@@ -8,9 +8,12 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { ApiError } from '@/api'
 import { i18n } from '@/i18n'
 import { usePortalStore } from '@/stores/portal'
+import { useUiStore } from '@/stores/ui'
 import { fake } from '@/test/api'
 import AccountScreen from './AccountScreen.vue'
 import InstallResultsDialog from './InstallResultsDialog.vue'
+import OperationsDialog from './OperationsDialog.vue'
+import PortalArea from './PortalArea.vue'
 import SelectionBar from './SelectionBar.vue'
 import UseForDialog from './UseForDialog.vue'
 
@@ -126,5 +129,21 @@ describe('portal components', () => {
     q('confirm-ok')!.click()
     await flushPromises()
     expect(fake.portal.install).toHaveBeenCalledWith(paths)
+  })
+
+  it('the failed chip opens the outbox at the failed operation', async () => {
+    const op = (id: number, state: string) => ({ id, kind: 'install', state, filename: `f${id}.p12`, attempts: 1, createdAt: '' })
+    fake.portal.operations.mockResolvedValue([op(1, 'pending'), op(2, 'failed')] as never)
+    const opts = setup()
+    usePortalStore().status = { signedIn: true, pending: 1, needsPassword: 0, failed: 1 } as never
+    mount(PortalArea, opts)
+    q('failed-count')!.click()
+    expect(useUiStore().operationsOpen).toBe(true)
+    mount(OperationsDialog, opts)
+    await flushPromises()
+    const failed = document.querySelector<HTMLElement>('[data-testid=operation][data-id="2"]')!
+    expect(failed.classList.contains('focus')).toBe(true)
+    expect(document.activeElement).toBe(failed)
+    expect(document.querySelector('[data-testid=operation][data-id="1"]')!.classList.contains('focus')).toBe(false)
   })
 })

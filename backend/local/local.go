@@ -150,6 +150,17 @@ func (c *Collection) WarnDays() int {
 	return d
 }
 
+// SetWarnDays sets the warning window, clamped into its range, and returns
+// the days kept. The overview is judged again with it on the next read.
+func (c *Collection) SetWarnDays(days int) (int, error) {
+	kept, err := c.st.SetInt(context.Background(), store.WarnDays, days)
+	if err != nil {
+		return 0, err
+	}
+	c.invalidate()
+	return kept, nil
+}
+
 // load reads the overview from the cache, judged for now. The caller holds c.mu.
 func (c *Collection) load() error {
 	if c.overview != nil {

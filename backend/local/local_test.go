@@ -168,3 +168,34 @@ func TestScanProgressSaysWhenCounted(t *testing.T) {
 		t.Errorf("last scan:progress = %+v, want 3 of 3, counted", last)
 	}
 }
+
+// The warning window is a setting: clamped into its range, and the
+// overview is judged again with it.
+func TestSetWarnDays(t *testing.T) {
+	c, done := newCollection(t)
+	dir := t.TempDir()
+	leaf := pkitest.SelfSigned(t, pkitest.Spec{CN: "soon", NotAfter: pkitest.Now.AddDate(0, 0, 45)})
+	path := pkitest.WriteFile(t, dir, "soon.pem", pkitest.PEM("CERTIFICATE", leaf.Cert.Raw))
+	c.AddPaths([]string{dir})
+	waitScan(t, done)
+	status := func() certs.Status {
+		t.Helper()
+		f, err := c.Details(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Status
+	}
+	if got := status(); got != certs.StatusValid {
+		t.Fatalf("45 days left with the default window: %s", got)
+	}
+	if kept, err := c.SetWarnDays(60); err != nil || kept != 60 {
+		t.Fatalf("SetWarnDays(60) = %d, %v", kept, err)
+	}
+	if got := status(); got != certs.StatusExpiring || c.WarnDays() != 60 {
+		t.Errorf("45 days left, window 60: %s (window %d)", got, c.WarnDays())
+	}
+	if kept, _ := c.SetWarnDays(9999); kept != 365 {
+		t.Errorf("SetWarnDays(9999) kept %d, want 365", kept)
+	}
+}

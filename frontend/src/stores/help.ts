@@ -5,7 +5,7 @@ import { useLocaleStore } from './locale'
 import { useUiStore } from './ui'
 
 /** The guides, in the panel's order; the ids are the Markdown files' names. */
-export const GUIDE_IDS = ['create-certificate', 'renew-certificate', 'attention', 'exchange-online', 'overview', 'digital-post'] as const
+export const GUIDE_IDS = ['create-certificate', 'renew-certificate', 'attention', 'overview', 'exchange-online', 'digital-post'] as const
 
 // The help panel: which guide is open, in the current language. Whether
 // the panel is open is the UI store's helpOpen.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,11 @@ import (
 // countPlaceholders are the placeholders that hold a count: a message with
 // one must have plural forms.
 var countPlaceholders = []string{"{n}", "{count}"}
+
+// countedRe finds a placeholder other than {n} or {count} written before a
+// counted noun ("{days} days", "{total} certificates"): a count under
+// another name, which would escape the plural check.
+var countedRe = regexp.MustCompile(`\{(\w+)\}\s+(days?|files?|certificates?|dage?|filer|fil|certifikater|certifikat)\b`)
 
 // pluralForms are the CLDR categories Danish and English use for whole
 // numbers: 1 is "one", everything else "other".
@@ -47,6 +53,9 @@ func checkPlural(t *testing.T, lang, prefix string, tree map[string]any) {
 		}
 		switch v := v.(type) {
 		case string:
+			if m := countedRe.FindStringSubmatch(v); m != nil && m[1] != "n" && m[1] != "count" {
+				t.Errorf("%s.json: %s counts %q with {%s}: name the count {n} and give it plural forms", lang, id, m[2], m[1])
+			}
 			for _, p := range countPlaceholders {
 				if strings.Contains(v, p) {
 					t.Errorf("%s.json: %s holds a count (%s) but has no plural forms: write {\"one\": …, \"other\": …}", lang, id, p)

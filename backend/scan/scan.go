@@ -110,14 +110,18 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The walk runs ahead of the readers (queue holds what it found), so it
+	// ends early and Total is final long before the last file is read.
+	found := make(chan job)
 	jobs := make(chan job, s.workers)
 	results := make(chan result, s.workers)
 	var producers sync.WaitGroup
 	producers.Go(func() {
-		defer close(jobs)
-		s.walk(runCtx, paths, jobs, results)
+		defer close(found)
+		s.walk(runCtx, paths, found, results)
 		s.counted.Store(true)
 	})
+	producers.Go(func() { queue(runCtx, found, jobs) })
 	for range s.workers {
 		producers.Go(func() {
 			for j := range jobs {
@@ -171,6 +175,34 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 	s.prune(ctx)
 	slices.SortFunc(files, func(a, b certs.File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
+}
+
+// queue passes the jobs from in to out in order, holding as many as the
+// walk finds ahead of the readers. It closes out when in is closed and
+// every job is passed on, or when ctx ends.
+func queue(ctx context.Context, in <-chan job, out chan<- job) {
+	defer close(out)
+	var q []job
+	for in != nil || len(q) > 0 {
+		var send chan<- job
+		var next job
+		if len(q) > 0 {
+			send, next = out, q[0]
+		}
+		select {
+		case j, ok := <-in:
+			if !ok {
+				in = nil
+				continue
+			}
+			q = append(q, j)
+		case send <- next:
+			q[0] = job{}
+			q = q[1:]
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // job is one regular file to read.

@@ -315,19 +315,26 @@ func TestProgress(t *testing.T) {
 	}
 }
 
-// TestProgressCounted: while the walk goes on, the reports are not
-// counted; a file read only after the walk has ended is.
+// TestProgressCounted: the walk runs ahead of slow readers, so the count is
+// final (Counted, Total of every file) while most files are still unread.
 func TestProgressCounted(t *testing.T) {
-	dir := tree(t, map[string]string{"a": "CERT 10", "b": "CERT 10", "c": "CERT 10"})
-	var r fakeReader
+	files := map[string]string{}
+	for i := range 30 {
+		files["d"+strconv.Itoa(i%3)+"/f"+strconv.Itoa(i)] = "CERT 10"
+	}
+	dir := tree(t, files)
+	r := fakeReader{hook: func() { time.Sleep(5 * time.Millisecond) }}
 	var got []Progress
 	opts := r.options(Options{Workers: 1, Progress: func(p Progress) { got = append(got, p) }})
 	if _, err := Scan(context.Background(), []string{dir}, opts); err != nil {
 		t.Fatal(err)
 	}
-	last := got[len(got)-1]
-	if !last.Counted || last.Total != 3 || last.Done != 3 {
-		t.Errorf("last report %+v, want 3 of 3, counted", last)
+	first := slices.IndexFunc(got, func(p Progress) bool { return p.Counted })
+	if first < 0 || got[first].Total != 30 || got[first].Done > 15 {
+		t.Errorf("first counted report %d of %d: %+v, want it before half of the 30 files are read", first, len(got), got[max(first, 0)])
+	}
+	if last := got[len(got)-1]; !last.Counted || last.Total != 30 || last.Done != 30 {
+		t.Errorf("last report %+v, want 30 of 30, counted", last)
 	}
 }
 

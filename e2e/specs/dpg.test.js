@@ -122,7 +122,8 @@ app.test('a certificate with no file on this PC is activated from its details, b
 app.test('files added: a .p12 and its .cer are one row with two files, and in DPG', async () => {
   fs.writeFileSync(pickFile, ['certs/exchange-online.p12', 'certs/offentlig/exchange-online.cer', 'portal/exchange-fornyet.p12'].map(fixture).join('\n'));
   await app.byTestId('add-files').first().click();
-  // No password is known to this window: each .p12 asks for it, one at a time.
+  // No password is known to this window: the first .p12 asks for it, and the
+  // password, which both share, is tried on the other at once.
   const dialog = app.byTestId('password-dialog');
   await dialog.waitFor({ state: 'visible', timeout: 20_000 });
   const names = ['exchange-online.p12', 'exchange-fornyet.p12'];
@@ -140,7 +141,7 @@ app.test('files added: a .p12 and its .cer are one row with two files, and in DP
     await app.byTestId('password-submit').click();
     await sleep(200);
   }
-  assert.deepEqual([...answered].sort(), [...names].sort(), 'each .p12 asked for its password once');
+  assert.equal(answered.length, 1, `the shared password was asked for once: ${answered}`);
   await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
 
   const row = app.rowOf(exchange);

@@ -106,6 +106,12 @@ func (c *Certificates) RevocationCheck() bool { return c.lib.RevocationCheck() }
 // SetRevocationCheck turns the background revocation checks on or off.
 func (c *Certificates) SetRevocationCheck(on bool) error { return c.lib.SetRevocationCheck(on) }
 
+// WarnDays is the warning window before expiry, in days.
+func (c *Certificates) WarnDays() int { return c.lib.WarnDays() }
+
+// SetWarnDays sets the warning window and returns the days kept (clamped).
+func (c *Certificates) SetWarnDays(days int) (int, error) { return c.lib.SetWarnDays(days) }
+
 // save asks where to save name and writes it there. It returns the path,
 // or "" when the dialog was cancelled.
 func (c *Certificates) save(title, name string, write func(io.Writer) error) (string, error) {

@@ -339,7 +339,7 @@ func TestEventShapes(t *testing.T) {
 		v    any
 		want string
 	}{
-		{local.ScanState{Running: true, Done: 1, Total: 2, Path: "/a"}, `{"running":true,"done":1,"total":2,"path":"/a"}`},
+		{local.ScanState{Running: true, Done: 1, Total: 2, Counted: true, Path: "/a"}, `{"running":true,"done":1,"total":2,"counted":true,"path":"/a"}`},
 		{local.ScanResult{Requested: true, Files: 3, Locked: []string{"/b"}}, `{"requested":true,"files":3,"cancelled":false,"locked":["/b"]}`},
 		{local.ScanResult{Cancelled: true, Error: &errs.Error{Code: "io_error", Message: "x"}, Locked: []string{}}, `{"requested":false,"files":0,"cancelled":true,"error":{"code":"io_error","message":"x"},"locked":[]}`},
 		{i18n.Guide{ID: "attention", Title: "T", Available: true}, `{"id":"attention","title":"T","available":true}`},

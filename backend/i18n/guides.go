@@ -9,7 +9,7 @@ import (
 
 // GuideIDs are the help guides, in the order the help panel lists them.
 // Each is locales/guides/<lang>/<id>.md.
-var GuideIDs = []string{"create-certificate", "renew-certificate", "attention", "exchange-online", "overview", "digital-post"}
+var GuideIDs = []string{"create-certificate", "renew-certificate", "attention", "overview", "exchange-online", "digital-post"}
 
 // Guide is one entry of the help panel.
 type Guide struct {

@@ -4,6 +4,13 @@
 //
 // The same JSON files feed the frontend (vue-i18n), so a placeholder is
 // written {name} and filled in by Format.
+//
+// A count message has plural forms, written as go-i18n's plural object with
+// the CLDR categories as keys: {"one": "1 file", "other": "{n} files"}. Go
+// picks the form with Plural; the frontend turns the object into vue-i18n's
+// "1 file | {n} files" when it loads the files (frontend/src/i18n). Flatten
+// and Messages list the forms as id.one and id.other. TestCountMessagesArePlural
+// fails on a count ({n}, {count}) without them.
 package i18n
 
 import (

@@ -39,9 +39,13 @@ const progressEvery = 50 * time.Millisecond
 
 // ScanState is where the scan stands.
 type ScanState struct {
-	Running bool   `json:"running"`
-	Done    int    `json:"done"`
-	Total   int    `json:"total"`
+	Running bool `json:"running"`
+	Done    int  `json:"done"`
+	// Total is the files found so far; it grows until Counted.
+	Total int `json:"total"`
+	// Counted is true once every file is found: until then the window
+	// shows an indeterminate bar, since Done of a growing Total says nothing.
+	Counted bool   `json:"counted"`
 	Path    string `json:"path"`
 }
 
@@ -144,6 +148,17 @@ func (c *Collection) context() context.Context {
 func (c *Collection) WarnDays() int {
 	d, _ := c.st.Int(context.Background(), store.WarnDays)
 	return d
+}
+
+// SetWarnDays sets the warning window, clamped into its range, and returns
+// the days kept. The overview is judged again with it on the next read.
+func (c *Collection) SetWarnDays(days int) (int, error) {
+	kept, err := c.st.SetInt(context.Background(), store.WarnDays, days)
+	if err != nil {
+		return 0, err
+	}
+	c.invalidate()
+	return kept, nil
 }
 
 // load reads the overview from the cache, judged for now. The caller holds c.mu.
@@ -367,15 +382,18 @@ func (c *Collection) runScan(ctx context.Context, paths []string, interactive bo
 	c.setState(ScanState{Running: true})
 	c.emit(EventScanStarted, ScanState{Running: true})
 	var last time.Time
+	counted := false
 	opts := scan.Options{
 		Passwords: c.passwords.List(),
 		Now:       c.now(),
 		WarnDays:  c.WarnDays(),
 		Cache:     c.st,
 		Progress: func(p scan.Progress) {
-			s := ScanState{Running: true, Done: p.Done, Total: p.Total, Path: p.Path}
+			s := ScanState{Running: true, Done: p.Done, Total: p.Total, Counted: p.Counted, Path: p.Path}
 			c.setState(s)
-			if time.Since(last) >= progressEvery || p.Done == p.Total {
+			// The end of the walk and the last file are always told.
+			if time.Since(last) >= progressEvery || p.Counted != counted || (p.Counted && p.Done == p.Total) {
+				counted = p.Counted
 				last = time.Now()
 				c.emit(EventScanProgress, s)
 			}
@@ -494,7 +512,7 @@ func (c *Collection) tryOnLocked(password, except string) int {
 			Progress: func(p scan.Progress) {
 				if time.Since(last) >= progressEvery || p.Done == p.Total {
 					last = time.Now()
-					c.emit(EventUnlockProgress, ScanState{Running: true, Done: p.Done, Total: len(locked), Path: p.Path})
+					c.emit(EventUnlockProgress, ScanState{Running: true, Done: p.Done, Total: len(locked), Counted: true, Path: p.Path})
 				}
 			},
 		})

@@ -6,6 +6,7 @@ import (
 	"dpgcerts/backend/store"
 	"dpgcerts/internal/pkitest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,5 +134,68 @@ func TestUnlockTriesThePasswordOnTheOthers(t *testing.T) {
 		if want := f.Path == other; (f.Status == certs.StatusLocked) != want {
 			t.Errorf("%s is %s", filepath.Base(f.Path), f.Status)
 		}
+	}
+}
+
+// The window's bar follows scan:progress: the last one before scan:done
+// says the walk is over (Counted) and every file found is read.
+func TestScanProgressSaysWhenCounted(t *testing.T) {
+	c, done := newCollection(t)
+	var mu sync.Mutex
+	var progress []ScanState
+	emit := c.emit
+	c.emit = func(event string, data any) {
+		if s, ok := data.(ScanState); ok && event == EventScanProgress {
+			mu.Lock()
+			progress = append(progress, s)
+			mu.Unlock()
+		}
+		emit(event, data)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"a.pem", "b.pem", "c.pem"} {
+		leaf := pkitest.SelfSigned(t, pkitest.Spec{CN: name})
+		pkitest.WriteFile(t, dir, name, pkitest.PEM("CERTIFICATE", leaf.Cert.Raw))
+	}
+	c.AddPaths([]string{dir})
+	waitScan(t, done)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(progress) == 0 {
+		t.Fatal("no scan:progress")
+	}
+	if last := progress[len(progress)-1]; !last.Counted || last.Done != 3 || last.Total != 3 {
+		t.Errorf("last scan:progress = %+v, want 3 of 3, counted", last)
+	}
+}
+
+// The warning window is a setting: clamped into its range, and the
+// overview is judged again with it.
+func TestSetWarnDays(t *testing.T) {
+	c, done := newCollection(t)
+	dir := t.TempDir()
+	leaf := pkitest.SelfSigned(t, pkitest.Spec{CN: "soon", NotAfter: pkitest.Now.AddDate(0, 0, 45)})
+	path := pkitest.WriteFile(t, dir, "soon.pem", pkitest.PEM("CERTIFICATE", leaf.Cert.Raw))
+	c.AddPaths([]string{dir})
+	waitScan(t, done)
+	status := func() certs.Status {
+		t.Helper()
+		f, err := c.Details(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Status
+	}
+	if got := status(); got != certs.StatusValid {
+		t.Fatalf("45 days left with the default window: %s", got)
+	}
+	if kept, err := c.SetWarnDays(60); err != nil || kept != 60 {
+		t.Fatalf("SetWarnDays(60) = %d, %v", kept, err)
+	}
+	if got := status(); got != certs.StatusExpiring || c.WarnDays() != 60 {
+		t.Errorf("45 days left, window 60: %s (window %d)", got, c.WarnDays())
+	}
+	if kept, _ := c.SetWarnDays(9999); kept != 365 {
+		t.Errorf("SetWarnDays(9999) kept %d, want 365", kept)
 	}
 }

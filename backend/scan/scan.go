@@ -38,6 +38,10 @@ type Progress struct {
 	// still being walked, so Done may catch up with it before the end; on the
 	// last report Done == Total.
 	Total int `json:"total"`
+	// Counted is true once the walk has found every file: Total is final,
+	// and Done of Total is a share of the work. The last report of a scan
+	// that was not cancelled has Counted set.
+	Counted bool `json:"counted"`
 	// Path is the file just finished.
 	Path string `json:"path"`
 }
@@ -106,13 +110,18 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The walk runs ahead of the readers (queue holds what it found), so it
+	// ends early and Total is final long before the last file is read.
+	found := make(chan job)
 	jobs := make(chan job, s.workers)
 	results := make(chan result, s.workers)
 	var producers sync.WaitGroup
 	producers.Go(func() {
-		defer close(jobs)
-		s.walk(runCtx, paths, jobs, results)
+		defer close(found)
+		s.walk(runCtx, paths, found, results)
+		s.counted.Store(true)
 	})
+	producers.Go(func() { queue(runCtx, found, jobs) })
 	for range s.workers {
 		producers.Go(func() {
 			for j := range jobs {
@@ -134,6 +143,7 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 
 	files := []certs.File{}
 	var pending []store.Entry
+	var last Progress
 	for r := range results {
 		if ctx.Err() != nil {
 			continue // drain until every goroutine is gone
@@ -146,8 +156,16 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 			}
 		}
 		if opts.Progress != nil {
-			opts.Progress(Progress{Done: len(files), Total: int(s.total.Load()), Path: r.file.Path})
+			// Counted is read before Total: once it is true, Total is final.
+			counted := s.counted.Load()
+			last = Progress{Done: len(files), Total: int(s.total.Load()), Path: r.file.Path, Counted: counted}
+			opts.Progress(last)
 		}
+	}
+	// The walk may end after the last file was reported: say so once more.
+	if opts.Progress != nil && ctx.Err() == nil && !last.Counted {
+		last.Counted, last.Total = true, int(s.total.Load())
+		opts.Progress(last)
 	}
 	// What was read is worth keeping even when the scan was cancelled.
 	s.flush(context.WithoutCancel(ctx), pending)
@@ -157,6 +175,34 @@ func Scan(ctx context.Context, paths []string, opts Options) ([]certs.File, erro
 	s.prune(ctx)
 	slices.SortFunc(files, func(a, b certs.File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
+}
+
+// queue passes the jobs from in to out in order, holding as many as the
+// walk finds ahead of the readers. It closes out when in is closed and
+// every job is passed on, or when ctx ends.
+func queue(ctx context.Context, in <-chan job, out chan<- job) {
+	defer close(out)
+	var q []job
+	for in != nil || len(q) > 0 {
+		var send chan<- job
+		var next job
+		if len(q) > 0 {
+			send, next = out, q[0]
+		}
+		select {
+		case j, ok := <-in:
+			if !ok {
+				in = nil
+				continue
+			}
+			q = append(q, j)
+		case send <- next:
+			q[0] = job{}
+			q = q[1:]
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // job is one regular file to read.
@@ -181,6 +227,8 @@ type scanner struct {
 	pw       *passwordOrder
 	cache    Cache
 	total    atomic.Int64
+	// counted is set when the walk has ended, after the last total.Add.
+	counted atomic.Bool
 
 	// Read-only once the scan starts.
 	byPath map[string]store.Entry

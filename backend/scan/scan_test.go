@@ -292,16 +292,49 @@ func TestProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 41 || len(res) != 41 {
-		t.Fatalf("%d reports, %d files; want 41", len(got), len(res))
+	// One report per file, and one more when the walk ended after the last.
+	if n := len(got); (n != 41 && n != 42) || len(res) != 41 {
+		t.Fatalf("%d reports, %d files; want 41 (or 42) reports and 41 files", len(got), len(res))
 	}
+	counted := false
 	for i, p := range got {
-		if p.Done != i+1 || p.Total < p.Done || p.Path == "" {
+		done := min(i+1, 41)
+		if p.Done != done || p.Total < p.Done || p.Path == "" {
 			t.Errorf("report %d = %+v", i, p)
 		}
+		if counted && !p.Counted {
+			t.Errorf("report %d = %+v: not counted after a counted one", i, p)
+		}
+		if p.Counted && p.Total != 41 {
+			t.Errorf("report %d = %+v: counted, but Total is not final", i, p)
+		}
+		counted = p.Counted
 	}
-	if last := got[len(got)-1]; last.Done != last.Total {
-		t.Errorf("last report %+v: Done != Total", last)
+	if last := got[len(got)-1]; last.Done != last.Total || !last.Counted {
+		t.Errorf("last report %+v: want Done == Total and Counted", last)
+	}
+}
+
+// TestProgressCounted: the walk runs ahead of slow readers, so the count is
+// final (Counted, Total of every file) while most files are still unread.
+func TestProgressCounted(t *testing.T) {
+	files := map[string]string{}
+	for i := range 30 {
+		files["d"+strconv.Itoa(i%3)+"/f"+strconv.Itoa(i)] = "CERT 10"
+	}
+	dir := tree(t, files)
+	r := fakeReader{hook: func() { time.Sleep(5 * time.Millisecond) }}
+	var got []Progress
+	opts := r.options(Options{Workers: 1, Progress: func(p Progress) { got = append(got, p) }})
+	if _, err := Scan(context.Background(), []string{dir}, opts); err != nil {
+		t.Fatal(err)
+	}
+	first := slices.IndexFunc(got, func(p Progress) bool { return p.Counted })
+	if first < 0 || got[first].Total != 30 || got[first].Done > 15 {
+		t.Errorf("first counted report %d of %d: %+v, want it before half of the 30 files are read", first, len(got), got[max(first, 0)])
+	}
+	if last := got[len(got)-1]; !last.Counted || last.Total != 30 || last.Done != 30 {
+		t.Errorf("last report %+v, want 30 of 30, counted", last)
 	}
 }
 

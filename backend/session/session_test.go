@@ -310,3 +310,39 @@ func TestResumeAfterSignIn(t *testing.T) {
 		t.Fatalf("after a late Resume: %+v, %v; want the sign-in's portal %s", st, err, url)
 	}
 }
+
+// "Last synced" moves on after an install: the install's send refreshes the
+// offline copy, so the status and the overview carry the new sync time.
+func TestInstallRefreshesTheSyncTime(t *testing.T) {
+	ses, url := newSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := ses.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	defer ses.Stop()
+	before, err := ses.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	pki := portaltest.NewPKI(t)
+	good := portaltest.WriteFile(t, t.TempDir(), "good.p12", pki.P12(t, pki.Issue(t, portaltest.Leaf{}), ""))
+	if res, _, err := ses.Install(ctx, []string{good}, session.SendOptions{GiveUpAfter: 10 * time.Second}); err != nil || res[0].Result != session.ResultInstalled {
+		t.Fatalf("install: %+v, %v", res, err)
+	}
+	after, err := ses.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.CertificatesSyncedAt.After(before.CertificatesSyncedAt) {
+		t.Errorf("certificates synced at %v after the install, %v before", after.CertificatesSyncedAt, before.CertificatesSyncedAt)
+	}
+	ov, err := ses.Overview(ctx, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.SyncedAt == nil || !ov.SyncedAt.Equal(after.CertificatesSyncedAt) {
+		t.Errorf("overview synced at %v, status %v", ov.SyncedAt, after.CertificatesSyncedAt)
+	}
+}

@@ -36,4 +36,8 @@ export const certificates = {
   /** Whether revocation is checked in the background after a scan (the setting). */
   revocationCheck: (): Promise<boolean> => call(() => Certificates.RevocationCheck()),
   setRevocationCheck: (on: boolean): Promise<void> => call(() => Certificates.SetRevocationCheck(on)),
+  /** The warning window before expiry, in days (the setting). */
+  warnDays: (): Promise<number> => call(() => Certificates.WarnDays()),
+  /** Sets the warning window; resolves to the days kept (clamped to 1–365). */
+  setWarnDays: (days: number): Promise<number> => call(() => Certificates.SetWarnDays(days)),
 }

@@ -100,7 +100,10 @@ export interface Overview {
 export interface ScanState {
   running: boolean
   done: number
+  /** The files found so far; it grows until counted. */
   total: number
+  /** Every file is found: total is final. */
+  counted: boolean
   path: string
 }
 

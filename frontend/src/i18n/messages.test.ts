@@ -27,3 +27,17 @@ describe('locales', () => {
     }
   })
 })
+
+describe('plural forms', () => {
+  it.each(LANGS)('pick the form by count (%s)', (lang) => {
+    const t = (n: number) => i18n.global.t('list.nFiles', { n }, { locale: lang, plural: n })
+    expect(t(1)).toBe(lang === 'da' ? '1 fil' : '1 file')
+    expect(t(0)).toBe(lang === 'da' ? '0 filer' : '0 files')
+    expect(t(4)).toBe(lang === 'da' ? '4 filer' : '4 files')
+  })
+
+  it('fill {count} too, as Go does', () => {
+    expect(i18n.global.t('remind.more', 3)).toBe('…and 3 more.')
+    expect(i18n.global.t('remind.more', 1)).toBe('…and 1 more.')
+  })
+})

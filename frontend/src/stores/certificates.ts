@@ -182,6 +182,18 @@ export const useCertificatesStore = defineStore('certificates', () => {
     }
   }
 
+  /** Sets the warning window and reloads the overview judged with it; false on failure. */
+  async function setWarnDays(days: number): Promise<boolean> {
+    try {
+      warnDays.value = await api.setWarnDays(days)
+      await load()
+      return true
+    } catch (err) {
+      useToastStore().error(err)
+      return false
+    }
+  }
+
   async function setRevocationCheck(on: boolean): Promise<boolean> {
     try {
       await api.setRevocationCheck(on)
@@ -223,5 +235,6 @@ export const useCertificatesStore = defineStore('certificates', () => {
     checkRevocation,
     revocationCheck,
     setRevocationCheck,
+    setWarnDays,
   }
 })

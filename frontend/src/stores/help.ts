@@ -5,7 +5,7 @@ import { useLocaleStore } from './locale'
 import { useUiStore } from './ui'
 
 /** The guides, in the panel's order; the ids are the Markdown files' names. */
-export const GUIDE_IDS = ['create-certificate', 'renew-certificate', 'attention', 'exchange-online', 'overview', 'digital-post'] as const
+export const GUIDE_IDS = ['create-certificate', 'renew-certificate', 'attention', 'overview', 'exchange-online', 'digital-post'] as const
 
 // The help panel: which guide is open, in the current language. Whether
 // the panel is open is the UI store's helpOpen.
@@ -16,6 +16,8 @@ export const useHelpStore = defineStore('help', () => {
   const markdown = ref('')
   const missing = ref(false)
   const loading = ref(false)
+  /** The language of markdown: a guide left open in another is shown again. */
+  let shownLang = ''
   let seq = 0
 
   async function loadGuides() {
@@ -37,21 +39,27 @@ export const useHelpStore = defineStore('help', () => {
       if (mine !== seq) return
       markdown.value = md
       missing.value = false
+      shownLang = lang
     } catch (err) {
       if (mine !== seq) return
       markdown.value = ''
       missing.value = true
+      shownLang = lang
       if (toApiError(err).code !== 'guide_missing') console.error(err)
     } finally {
       if (mine === seq) loading.value = false
     }
   }
 
-  /** Opens the panel, at a guide if one is given. */
+  /**
+   * Opens the panel, at a guide if one is given. The guide still open from
+   * last time is read again when the language has changed since.
+   */
   async function openPanel(id?: string) {
     ui.helpOpen = true
     await loadGuides()
     if (id) await show(id)
+    else if (current.value && shownLang !== useLocaleStore().lang) await show(current.value)
   }
 
   function close() {

@@ -31,7 +31,7 @@ describe('password store', () => {
     fake.certificates.unlock.mockResolvedValueOnce({ file: file('/a.p12', 'valid'), remembered: false, others: 3 })
     expect(await store.submit('shared', false)).toBe(true)
     expect(store.trying).toEqual({ done: 0, total: 3 })
-    store.tryingProgress({ running: true, done: 2, total: 3, path: '/c.p12' })
+    store.tryingProgress({ running: true, done: 2, total: 3, counted: true, path: '/c.p12' })
     expect(store.trying).toEqual({ done: 2, total: 3 })
     fake.certificates.overview.mockResolvedValueOnce({
       scannedAt: '2026-11-26T12:00:00Z',

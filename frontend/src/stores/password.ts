@@ -41,7 +41,7 @@ export const usePasswordStore = defineStore('password', () => {
     await certificates.load()
     const locked = new Set(certificates.files.filter((f) => f.status === 'locked').map((f) => f.path))
     queue.value = queue.value.filter((p) => locked.has(p))
-    if (d.opened > 0) useToastStore().info(d.opened === 1 ? 'password.alsoOpenedOne' : 'password.alsoOpened', { n: d.opened })
+    if (d.opened > 0) useToastStore().info('password.alsoOpened', { n: d.opened })
   }
 
   /** Tries password on the current file. False (and wrong=true) when it doesn't open it. */

@@ -145,4 +145,17 @@ describe('portal store', () => {
     expect(certificates.rows).toHaveLength(1)
     expect(certificates.rows[0]).toMatchObject({ path: '/a.p12', inPortal: true, usage: ['exchange_online'] })
   })
+
+  it('moves "Last synced" on when an install’s refresh reports a new sync time', async () => {
+    const certificates = useCertificatesStore()
+    const portal = usePortalStore()
+    await portal.init()
+    const overview = fake.portal.overview.getMockImplementation()!
+    fake.portal.overview.mockImplementation(async () => ({ ...(await overview()), syncedAt: '2026-11-26T10:00:00Z' }))
+    fake.emit('sync:status', signedIn)
+    await vi.waitFor(() => expect(certificates.syncedAt).toBe('2026-11-26T10:00:00Z'))
+    fake.portal.overview.mockImplementation(async () => ({ ...(await overview()), syncedAt: '2026-11-26T10:00:40Z' }))
+    fake.emit('sync:status', { ...signedIn, done: 1, certificatesSyncedAt: '2026-11-26T10:00:40Z' })
+    await vi.waitFor(() => expect(certificates.syncedAt).toBe('2026-11-26T10:00:40Z'))
+  })
 })

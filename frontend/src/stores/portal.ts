@@ -354,8 +354,10 @@ export const usePortalStore = defineStore('portal', () => {
         useHelpStore().openPanel('renew-certificate')
         return
       case 'wait':
+        ui.openOperations()
+        return
       case 'fix':
-        ui.operationsOpen = true
+        ui.openOperations('failed')
         return
       case 'activate':
         if (!ready.value) openSignIn()

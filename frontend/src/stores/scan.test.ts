@@ -53,7 +53,7 @@ describe('scan store', () => {
   })
 
   it('picks up a scan that was already running', async () => {
-    fake.certificates.scanState.mockResolvedValueOnce({ running: true, done: 5, total: 50, path: '/x' })
+    fake.certificates.scanState.mockResolvedValueOnce({ running: true, done: 5, total: 50, counted: false, path: '/x' })
     const scan = useScanStore()
     await scan.init()
     expect([scan.running, scan.done, scan.total]).toEqual([true, 5, 50])

@@ -16,6 +16,10 @@ export const useScanStore = defineStore('scan', () => {
   const running = ref(false)
   const done = ref(0)
   const total = ref(0)
+  const counted = ref(false)
+  /** Milliseconds since the scan started, at the last report: for the pace. */
+  const elapsed = ref(0)
+  let startedAt = 0
   const path = ref('')
   const cancelling = ref(false)
   const folders = ref<Folder[]>([])
@@ -25,7 +29,9 @@ export const useScanStore = defineStore('scan', () => {
     running.value = s.running
     done.value = s.done
     total.value = s.total
+    counted.value = s.counted
     path.value = s.path
+    elapsed.value = s.running ? Date.now() - startedAt : 0
   }
 
   // The events come from several goroutines and may arrive out of order: a
@@ -36,13 +42,13 @@ export const useScanStore = defineStore('scan', () => {
 
   async function finished(res: ScanResult) {
     ended = true
-    apply({ running: false, done: 0, total: 0, path: '' })
+    apply({ running: false, done: 0, total: 0, counted: false, path: '' })
     cancelling.value = false
     const toast = useToastStore()
     await useCertificatesStore().load()
     if (res.error) toast.error(res.error)
     else if (res.cancelled) toast.info('scan.cancelled')
-    else if (res.requested) toast.info(res.files === 1 ? 'scan.readOne' : 'scan.read', { n: res.files })
+    else if (res.requested) toast.info('scan.read', { n: res.files })
     const locked = res.locked ?? []
     if (locked.length > 0) usePasswordStore().ask(locked)
   }
@@ -53,6 +59,7 @@ export const useScanStore = defineStore('scan', () => {
     stop = [
       onEvent<ScanState>('scan:started', (s) => {
         ended = false
+        startedAt = Date.now()
         apply({ ...s, running: true })
       }),
       onEvent<ScanState>('scan:progress', (s) => {
@@ -65,7 +72,10 @@ export const useScanStore = defineStore('scan', () => {
     ]
     try {
       const s = await api.scanState()
-      if (s.running) apply(s)
+      if (s.running) {
+        startedAt = Date.now()
+        apply(s)
+      }
     } catch {
       // outside the window
     }
@@ -122,6 +132,8 @@ export const useScanStore = defineStore('scan', () => {
     running,
     done,
     total,
+    counted,
+    elapsed,
     path,
     cancelling,
     folders,

@@ -25,6 +25,12 @@ export const useUiStore = defineStore('ui', () => {
   const passwordsOpen = ref(false)
   /** The outbox: pending and failed operations. */
   const operationsOpen = ref(false)
+  /** The outbox opened from the failed chip: it goes to the first failed operation. */
+  const operationsFocus = ref<'failed' | null>(null)
+  function openOperations(focus: 'failed' | null = null) {
+    operationsFocus.value = focus
+    operationsOpen.value = true
+  }
   const useFor = ref<UseFor | null>(null)
   /** Dropped certificate files offered for install, while signed in. */
   const dropOffer = ref<string[] | null>(null)
@@ -60,6 +66,8 @@ export const useUiStore = defineStore('ui', () => {
     signInOpen,
     passwordsOpen,
     operationsOpen,
+    operationsFocus,
+    openOperations,
     useFor,
     dropOffer,
     version,

@@ -59,7 +59,7 @@ export function solutionOf(files: CertFile[], dpg: OverviewCertificate[] = [], i
   return {
     syncedAt: dpg.length || integrations.length ? '2026-11-26T09:00:00Z' : null,
     organization: null,
-    warnDays: 30,
+    warnDays: fake.warnDays,
     integrations,
     certificates: [...bySha.values()],
     files: unknown,
@@ -72,6 +72,8 @@ export const fake = {
   /** Certificates in DPG (the offline copy), and the integrations. */
   dpg: [] as OverviewCertificate[],
   integrations: [] as OverviewIntegration[],
+  /** The warning window setting. */
+  warnDays: 30,
   handlers: new Map<string, Handler>(),
   app: {
     version: vi.fn(async () => 'v1.2.3'),
@@ -80,14 +82,14 @@ export const fake = {
     messages: vi.fn(async () => ({})),
   },
   certificates: {
-    overview: vi.fn(async (): Promise<Overview> => ({ scannedAt: '2026-11-26T10:00:00Z', warnDays: 30, files: fake.files })),
+    overview: vi.fn(async (): Promise<Overview> => ({ scannedAt: '2026-11-26T10:00:00Z', warnDays: fake.warnDays, files: fake.files })),
     details: vi.fn(async (path: string) => ({ ...fake.files.find((f) => f.path === path)!, chain: [] })),
     addFiles: vi.fn(async () => true),
     addPaths: vi.fn(async (_p: string[]) => true),
     scanFolder: vi.fn(async () => '/folder'),
     rescan: vi.fn(async () => {}),
     cancelScan: vi.fn(async () => {}),
-    scanState: vi.fn(async () => ({ running: false, done: 0, total: 0, path: '' })),
+    scanState: vi.fn(async () => ({ running: false, done: 0, total: 0, counted: false, path: '' })),
     unlock: vi.fn(),
     folders: vi.fn(async () => [] as Api.Folder[]),
     removeFolder: vi.fn(async (_p: string) => {}),
@@ -99,6 +101,8 @@ export const fake = {
     checkRevocation: vi.fn(async (path: string) => ({ ...fake.files.find((f) => f.path === path)!, chain: [] })),
     revocationCheck: vi.fn(async () => true),
     setRevocationCheck: vi.fn(async (_on: boolean) => {}),
+    setWarnDays: vi.fn(async (days: number) => (fake.warnDays = Math.min(Math.max(days, 1), 365))),
+    warnDays: vi.fn(async () => fake.warnDays),
   },
   help: {
     guides: vi.fn(async (_lang: string) => [] as Api.Guide[]),
@@ -141,6 +145,7 @@ export const fake = {
     this.files = []
     this.dpg = []
     this.integrations = []
+    this.warnDays = 30
     this.handlers.clear()
     vi.clearAllMocks()
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { baseName, daysLeftText, formatDate, formatNumber, thumbprint } from './format'
+import { baseName, daysLeftText, formatDate, formatNumber, scanPace, thumbprint } from './format'
 
 describe('format', () => {
   it('writes dates in the language', () => {
@@ -16,9 +16,9 @@ describe('format', () => {
 
   it.each([
     [10, 'expiring', 'list.daysLeft', 10],
-    [1, 'expiring', 'list.dayLeft', 1],
+    [1, 'expiring', 'list.daysLeft', 1],
     [0, 'expiring', 'list.today', 0],
-    [-1, 'expired', 'list.dayAgo', 1],
+    [-1, 'expired', 'list.daysAgo', 1],
     [-30, 'expired', 'list.daysAgo', 30],
     [400, 'not_yet_valid', 'list.validFrom', 0],
   ])('days left %i (%s)', (days, status, key, n) => {
@@ -29,5 +29,14 @@ describe('format', () => {
     expect(thumbprint('ab01')).toBe('AB01')
     expect(baseName('/a/b/c.p12')).toBe('c.p12')
     expect(baseName('C:\\certs\\d.pfx')).toBe('d.pfx')
+  })
+})
+
+describe('scanPace', () => {
+  it('says nothing in the first second, no time left before the count, then both', () => {
+    expect(scanPace(10, 10, false, 500)).toBeNull()
+    expect(scanPace(300, 300, false, 2000)).toEqual({ perSecond: 150, secondsLeft: null })
+    expect(scanPace(300, 1200, true, 2000)).toEqual({ perSecond: 150, secondsLeft: 6 })
+    expect(scanPace(1200, 1200, true, 8000)).toEqual({ perSecond: 150, secondsLeft: 0 })
   })
 })

@@ -45,10 +45,19 @@ export function formatNumber(n: number, lang: Lang): string {
 export function daysLeftText(days: number, status: string): { key: string; n: number } {
   if (status === 'not_yet_valid') return { key: 'list.validFrom', n: 0 }
   if (days === 0) return { key: 'list.today', n: 0 }
-  if (days === 1) return { key: 'list.dayLeft', n: 1 }
-  if (days === -1) return { key: 'list.dayAgo', n: 1 }
   if (days < 0) return { key: 'list.daysAgo', n: -days }
   return { key: 'list.daysLeft', n: days }
+}
+
+/**
+ * The pace of a scan: files read per second, and the seconds left once the
+ * total is known (counted), else null. Nothing to tell before a second.
+ */
+export function scanPace(done: number, total: number, counted: boolean, elapsedMs: number): { perSecond: number; secondsLeft: number | null } | null {
+  if (elapsedMs < 1000 || done <= 0) return null
+  const perSecond = (1000 * done) / elapsedMs
+  const secondsLeft = counted ? Math.ceil(Math.max(0, total - done) / perSecond) : null
+  return { perSecond: Math.round(perSecond), secondsLeft }
 }
 
 /** A thumbprint as Entra and Windows show it: upper-case hex. */

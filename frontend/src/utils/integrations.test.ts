@@ -20,10 +20,10 @@ describe('integration cards', () => {
   it.each([
     [integ({}), { key: 'cards.state_ok' }],
     [integ({ state: 'expiring' }, 12), { key: 'cards.state_expiring_days', params: { n: 12 } }],
-    [integ({ state: 'expiring' }, 1), { key: 'cards.state_expiring_day' }],
+    [integ({ state: 'expiring' }, 1), { key: 'cards.state_expiring_days', params: { n: 1 } }],
     [integ({ state: 'expiring' }, 0), { key: 'cards.state_expiring_today' }],
     [integ({ state: 'expired' }, -5), { key: 'cards.state_expired_days', params: { n: 5 } }],
-    [integ({ state: 'expired' }, -1), { key: 'cards.state_expired_day' }],
+    [integ({ state: 'expired' }, -1), { key: 'cards.state_expired_days', params: { n: 1 } }],
     [integ({ state: 'no_certificate', certificate: null }), { key: 'cards.state_no_certificate' }],
   ])('say the state in words (%#)', (i, want) => {
     expect(stateMessage(i)).toEqual(want)

@@ -14,10 +14,10 @@ export function stateMessage(i: OverviewIntegration): Message {
   switch (i.state) {
     case 'expiring':
       if (n <= 0) return { key: 'cards.state_expiring_today' }
-      return n === 1 ? { key: 'cards.state_expiring_day' } : { key: 'cards.state_expiring_days', params: { n } }
+      return { key: 'cards.state_expiring_days', params: { n } }
     case 'expired':
       if (n >= 0) return { key: 'cards.state_expired_today' }
-      return n === -1 ? { key: 'cards.state_expired_day' } : { key: 'cards.state_expired_days', params: { n: -n } }
+      return { key: 'cards.state_expired_days', params: { n: -n } }
     case 'no_certificate':
       return { key: 'cards.state_no_certificate' }
   }

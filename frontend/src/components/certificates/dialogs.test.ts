@@ -66,7 +66,7 @@ describe('ScanProgress', () => {
     expect(w.find('[data-testid=scan-progress]').exists()).toBe(false)
     const scan = useScanStore()
     await scan.init()
-    fake.emit('scan:progress', { running: true, done: 1200, total: 3000, path: '/c/a.p12' })
+    fake.emit('scan:progress', { running: true, done: 1200, total: 3000, counted: true, path: '/c/a.p12' })
     await flushPromises()
     const bar = w.get('[data-testid=scan-progress]')
     expect(bar.attributes()).toMatchObject({ role: 'progressbar', 'aria-valuenow': '1200', 'aria-valuemax': '3000' })

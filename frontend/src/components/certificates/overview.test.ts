@@ -56,6 +56,25 @@ describe('StatusTiles', () => {
     expect(w.get('[data-testid=tile-valid] [data-testid=tile-count]').text()).toBe('1.200')
     expect(w.get('[data-testid=tile-valid]').text()).toContain('Gyldige')
   })
+
+  it('shows the warning window next to "Expiring soon", and sets it', async () => {
+    const { store } = await setup()
+    // The dialog is teleported to the body.
+    const w = mount(StatusTiles as never, { global: { plugins: [i18n] }, attachTo: document.body })
+    expect(w.get('[data-testid=tile-hint-expiring]').text()).toBe('Within 30 days')
+    await w.get('[data-testid=warn-days-edit]').trigger('click')
+    const input = document.querySelector<HTMLInputElement>('[data-testid=warn-days-input]')!
+    expect(input.value).toBe('30')
+    input.value = '60'
+    input.dispatchEvent(new Event('input'))
+    document.querySelector<HTMLButtonElement>('[data-testid=warn-days-save]')!.click()
+    await vi.waitFor(() => expect(document.querySelector('[data-testid=warn-days-dialog]')).toBeNull())
+    expect(fake.certificates.setWarnDays).toHaveBeenCalledWith(60)
+    expect(fake.certificates.overview).toHaveBeenCalledTimes(2) // the overview reloads, judged with it
+    expect(store.warnDays).toBe(60)
+    expect(w.get('[data-testid=tile-hint-expiring]').text()).toBe('Within 60 days')
+    w.unmount()
+  })
 })
 
 describe('CertificateList', () => {

@@ -8,9 +8,13 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { ApiError } from '@/api'
 import { i18n } from '@/i18n'
 import { usePortalStore } from '@/stores/portal'
+import { useUiStore } from '@/stores/ui'
 import { fake } from '@/test/api'
 import AccountScreen from './AccountScreen.vue'
 import InstallResultsDialog from './InstallResultsDialog.vue'
+import OperationsDialog from './OperationsDialog.vue'
+import PortalArea from './PortalArea.vue'
+import SelectionBar from './SelectionBar.vue'
 import UseForDialog from './UseForDialog.vue'
 
 function setup() {
@@ -59,6 +63,23 @@ describe('portal components', () => {
     await flushPromises()
     expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v2')
     expect(q('entra-reminder')!.textContent).toContain('Entra')
+    q('entra-copy-sha1')!.click()
+    await flushPromises()
+    expect(fake.copyText).toHaveBeenLastCalledWith('B'.repeat(40))
+    expect(q('entra-copy-sha1')!.textContent).toContain('Copied')
+  })
+
+  it('Use for…: names a kind once, and says "Use for" when there is no current certificate', async () => {
+    const first = { ...plan('v1', 'x').integration, kind: 'mit_dk', name: 'mit.dk', activeCertificateId: '' }
+    fake.portal.integrations.mockResolvedValue([first] as never)
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('v1', 'x'), integration: first, old: null } as never)
+    mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+    await flushPromises()
+    expect(q('activate-integration')!.textContent!.match(/mit\.dk/g)).toHaveLength(1)
+    q('activate-integration')!.click()
+    await flushPromises()
+    expect(q('activate-confirm')!.textContent).toContain('Use for mit.dk')
+    expect(q('activate-confirm')!.textContent).not.toContain('Switch')
   })
 
   it('shows each file’s result, with the reason of a failure', async () => {
@@ -88,5 +109,41 @@ describe('portal components', () => {
     await flushPromises()
     expect(q('access-denied')!.textContent).toContain('Access Denied')
     expect(q('account-form-link')!.dataset.url).toBe('https://p/register')
+  })
+
+  it('Upload existing certificates names the files in its confirmation', async () => {
+    const paths = ['/c/a.p12', '/c/b.p12', '/c/c.p12', '/c/d.p12', '/c/e.p12']
+    fake.portal.missing.mockResolvedValue(paths)
+    const opts = setup()
+    const portal = usePortalStore()
+    portal.status = { signedIn: true } as never
+    portal.missing = paths
+    mount(SelectionBar, opts)
+    await flushPromises()
+    expect(q('upload-existing')!.textContent).toContain('Upload existing certificates (5)')
+    q('upload-existing')!.click()
+    await flushPromises()
+    const items = [...q('confirm-items')!.querySelectorAll('li')].map((li) => li.textContent)
+    expect(items).toEqual(['a.p12', 'b.p12', 'c.p12', 'd.p12', 'e.p12'])
+    expect(fake.portal.install).not.toHaveBeenCalled()
+    q('confirm-ok')!.click()
+    await flushPromises()
+    expect(fake.portal.install).toHaveBeenCalledWith(paths)
+  })
+
+  it('the failed chip opens the outbox at the failed operation', async () => {
+    const op = (id: number, state: string) => ({ id, kind: 'install', state, filename: `f${id}.p12`, attempts: 1, createdAt: '' })
+    fake.portal.operations.mockResolvedValue([op(1, 'pending'), op(2, 'failed')] as never)
+    const opts = setup()
+    usePortalStore().status = { signedIn: true, pending: 1, needsPassword: 0, failed: 1 } as never
+    mount(PortalArea, opts)
+    q('failed-count')!.click()
+    expect(useUiStore().operationsOpen).toBe(true)
+    mount(OperationsDialog, opts)
+    await flushPromises()
+    const failed = document.querySelector<HTMLElement>('[data-testid=operation][data-id="2"]')!
+    expect(failed.classList.contains('focus')).toBe(true)
+    expect(document.activeElement).toBe(failed)
+    expect(document.querySelector('[data-testid=operation][data-id="1"]')!.classList.contains('focus')).toBe(false)
   })
 })

@@ -197,7 +197,7 @@ copy_db() { cp "$tmp/e2e.db" "$1"; }
 copy_db "$tmp/overview.db"
 copy_db "$tmp/password.db"
 
-group overview "$tmp/overview.db" "" tiles search help export language
+group overview "$tmp/overview.db" "" tiles search help export language a11y layout
 group password "$tmp/password.db" "$tmp/new/fornyet-exchange.p12" password
 group scan "$tmp/scan.db" "$tmp/big" scan
 

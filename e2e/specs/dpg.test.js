@@ -132,18 +132,24 @@ app.test('a certificate with no file on this PC is activated from its details, b
 app.test('files added: a .p12 and its .cer are one row with two files, and in DPG', async () => {
   fs.writeFileSync(pickFile, ['certs/exchange-online.p12', 'certs/offentlig/exchange-online.cer', 'portal/exchange-fornyet.p12'].map(fixture).join('\n'));
   await app.byTestId('add-files').first().click();
-  // No password is known to this window: each .p12 asks for it, one at a time.
+  // No password is known to this window: the first .p12 asks for it, and
+  // the password that opens it is tried on the other locked file at once
+  // (they share it), so that one is asked only if the try hasn't opened it.
   const dialog = app.byTestId('password-dialog');
   await dialog.waitFor({ state: 'visible', timeout: 20_000 });
   const names = ['exchange-online.p12', 'exchange-fornyet.p12'];
   const answered = [];
   const end = Date.now() + 30_000;
-  // Until both were asked: between two files the dialog may be gone for a moment.
+  let hiddenSince = 0;
   while (answered.length < names.length && Date.now() < end) {
     if (!(await dialog.isVisible())) {
+      // Between two files the dialog may be gone for a moment.
+      hiddenSince ||= Date.now();
+      if (Date.now() - hiddenSince > 2_000) break;
       await sleep(150);
       continue;
     }
+    hiddenSince = 0;
     const text = await dialog.innerText().catch(() => '');
     const asked = names.find((n) => text.includes(n));
     if (!asked || asked === answered.at(-1)) {
@@ -155,7 +161,8 @@ app.test('files added: a .p12 and its .cer are one row with two files, and in DP
     await app.byTestId('password-submit').click();
     await sleep(200);
   }
-  assert.deepEqual([...answered].sort(), [...names].sort(), 'each .p12 asked for its password once');
+  assert.ok(answered.length >= 1, 'a .p12 asked for its password');
+  assert.equal(new Set(answered).size, answered.length, 'no file asked twice');
   await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
 
   const row = app.rowOf(exchange);

@@ -72,7 +72,7 @@ export interface CertFile {
   hasPrivateKey: boolean
   keyMatchesCertificate: boolean
   certificate?: Certificate
-  /** Only filled by details(); the overview leaves the chains out. */
+  /** Only filled by details(); the overview leaves the chains out (and the subject, issuer, UUID and algorithms: report.ForList). */
   chain: Certificate[] | null
   /**
    * Where the certificate is in use, from the portal's usages.

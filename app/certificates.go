@@ -50,6 +50,7 @@ func (c *Certificates) context() context.Context {
 // it (report.ForList: no chains, no subject, issuer or algorithms; Details
 // has them).
 func (c *Certificates) Overview() (report.Report, error) {
+	defer overviewTrim.soon()
 	r, err := c.lib.Report(true)
 	return r.ForList(), err
 }

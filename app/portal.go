@@ -207,6 +207,7 @@ func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Backgrou
 // integrations: one entry per certificate, wherever it is. Signed out it
 // holds the local certificates only.
 func (p *Portal) Overview() (overview.Overview, error) {
+	defer overviewTrim.soon()
 	return p.ses.SignedInOverview(context.Background())
 }
 

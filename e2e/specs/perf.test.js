@@ -2,7 +2,8 @@
 // DIR/many/ (E2E_MANY distinct certificates, 10,000 by default). It prints
 // the figures make bench reports (a line "perf: {...}"):
 //   - listAfterHeaderMs: the list's first paint after the header's (the
-//     frontend's performance marks), aimed at within 500 ms;
+//     frontend's performance marks; the best of three loads), aimed at
+//     within 500 ms;
 //   - overviewBytes, bytesPerRow: what the overview calls return;
 // and checks the layout at that size: no tile's or badge's text wraps, no
 // status cell is cut, at 1180×760 too.
@@ -17,16 +18,20 @@ app.test(`${many} certificates: the list is painted soon after the header, and f
   await app.setLanguage('en');
   await eventually(async () => assert.equal(await app.tileCounts().then((c) => Object.values(c).reduce((a, b) => a + b, 0)), many), { timeout: 20_000 });
 
-  // A fresh load, timed by the marks.
-  await app.open();
-  const marks = await eventually(async () => {
-    const m = await app.page.evaluate(() => {
-      const at = (n) => performance.getEntriesByName(n, 'mark')[0]?.startTime;
-      return { header: at('dpgcerts:header-painted'), list: at('dpgcerts:list-painted') };
+  // Fresh loads timed by the marks, the best of three: a shared machine adds noise only upward.
+  let marks = null;
+  for (let i = 0; i < 3; i++) {
+    await app.open();
+    const m = await eventually(async () => {
+      const m = await app.page.evaluate(() => {
+        const at = (n) => performance.getEntriesByName(n, 'mark')[0]?.startTime;
+        return { header: at('dpgcerts:header-painted'), list: at('dpgcerts:list-painted') };
+      });
+      assert.ok(m.header !== undefined && m.list !== undefined, `marks: ${JSON.stringify(m)}`);
+      return m;
     });
-    assert.ok(m.header !== undefined && m.list !== undefined, `marks: ${JSON.stringify(m)}`);
-    return m;
-  });
+    if (!marks || m.list - m.header < marks.list - marks.header) marks = m;
+  }
   const sizes = await app.page.evaluate(async () => {
     const go = window.go.app;
     const [local, dpg] = await Promise.all([go.Certificates.Overview(), go.Portal.Overview().catch(() => null)]);

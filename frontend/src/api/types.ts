@@ -400,6 +400,7 @@ export interface OverviewCertificate {
   files: string[]
   usages: CertificateUsage[]
   operation: CertificateOperation | null
+  /** Empty when the certificate has files here (overview.ForList): the file has them. */
   sha1: string
   email: string
   uuid: string

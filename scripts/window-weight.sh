@@ -9,13 +9,14 @@
 # WebKitNetworkProcess), from /proc.
 #
 #   WINDOW_BIN=build/bin/dpgcerts   the window to run
-#   WINDOW_SETTLE=5                 seconds to wait after the paint
+#   WINDOW_SETTLE=15                seconds to wait after the paint (WebKit's
+#                                   garbage collection makes shorter waits noisy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
 
 bin=${WINDOW_BIN:-build/bin/dpgcerts}
-settle=${WINDOW_SETTLE:-5}
+settle=${WINDOW_SETTLE:-15}
 fail() { echo "window-weight: $*" >&2; exit 1; }
 [ -x "$bin" ] || fail "$bin is missing (run make build)"
 for tool in xvfb-run import identify go; do

@@ -221,9 +221,12 @@ func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Backgrou
 
 // Overview is the overview of the organisation's certificates and
 // integrations: one entry per certificate, wherever it is. Signed out it
-// holds the local certificates only.
+// holds the local certificates only. It is overview.ForList: a certificate
+// with a file here leaves the file's facts to Certificates.Overview.
 func (p *Portal) Overview() (overview.Overview, error) {
-	return p.ses.SignedInOverview(context.Background())
+	defer overviewTrim.soon()
+	ov, err := p.ses.SignedInOverview(context.Background())
+	return ov.ForList(), err
 }
 
 // PrepareActivationOf returns what the activation's confirmation shows for

@@ -7,6 +7,10 @@
 #   BENCH_FILES=2000     files for the speed figures
 #   BENCH_BIG=10000      files for the peak-memory figure
 #   BENCH_DIR=...        where to keep the generated files (reused when present)
+#   BENCH_WINDOW=0       skip the window's weight (its RSS with 10 and BENCH_BIG
+#                        certificates, scripts/window-weight.sh, needs make build;
+#                        the list's paint after the header's and the overview's
+#                        bytes, the e2e perf group, needs wails dev and Chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -124,6 +128,23 @@ for f in "$adv"/*; do
   adv_rows+=$'\n'$(awk -v n="$(basename "$f")" -v st="$st" -v s="$s" -v kb="$kb" -v bs="$base_s" -v bkb="$base_kb" \
     'BEGIN { bs = (bs < 0.01) ? 0.01 : bs; printf "| %s | %s | %.2f | %d | %.1f | %.1f |", n, st, s, kb / 1024, s / bs, kb / bkb }')
 done
+# The window's weight: its RSS with 10 and with $big distinct certificates,
+# and, in a browser against wails dev, the list's first paint after the
+# header's and the overview's size.
+w_small= w_big= perf=
+if [ "${BENCH_WINDOW:-1}" != 0 ]; then
+  if [ -x build/bin/dpgcerts ]; then
+    echo "measuring: the window's RSS with 10 and $big certificates (scripts/window-weight.sh)" >&2
+    weights=$(bash scripts/window-weight.sh 10 "$big")
+    w_small=$(awk '$1 == "window" && $2 == 10 { print $3 }' <<<"$weights")
+    w_big=$(awk -v n="$big" '$1 == "window" && $2 == n { print $3 }' <<<"$weights")
+  else
+    echo "bench: build/bin/dpgcerts is missing (make build): no window RSS" >&2
+  fi
+  echo "measuring: the list's paint after the header's, $big certificates (e2e perf group)" >&2
+  perf=$(E2E_ONLY=perf E2E_MANY=$big E2E_PORT=${BENCH_E2E_PORT:-34715} bash scripts/e2e.sh 2>&1 | sed -n 's/^perf: //p' | tail -n 1) || true
+fi
+field() { node -e 'const o = JSON.parse(process.argv[1] || "{}"); console.log(o[process.argv[2]] ?? "?")' "$perf" "$1"; }
 
 r_first=$(rate "$n" "$t_first")
 r_fill=$(rate "$n" "$t_fill")
@@ -154,3 +175,16 @@ Adversarial files, each scanned alone (\`dpgcerts scan --no-cache --json\`, five
 |---|---|---:|---:|---:|---:|
 $adv_rows
 TABLE
+
+if [ -n "$w_small$w_big$perf" ]; then
+  cat <<TABLE
+
+The window with $big distinct certificates (\`go run ./e2e/fixtures -many N\`, one row each):
+
+| what | 10 certificates | $big certificates | aim |
+|---|---:|---:|---|
+| RSS of the window (dpgcerts and its WebKit processes) | ${w_small:-?} MB | ${w_big:-?} MB | $( [ -n "$w_small" ] && [ -n "$w_big" ] && echo "+$((w_big - w_small)) MB; under +50 MB" || echo "under +50 MB") |
+| the list's first paint after the header's (Chromium, wails dev) | | $(field listAfterHeaderMs) ms | within 500 ms |
+| the overview calls' JSON (Certificates and Portal) | | $(field overviewBytes) bytes, $(field bytesPerRow) a row | a slim row |
+TABLE
+fi

@@ -15,6 +15,7 @@
 #   E2E_ONLY="overview"     run only these groups (overview, password, scan, portal, revocation)
 #   E2E_SANDBOX_PORT        the portal group's sandbox port (default E2E_PORT+2000)
 #   E2E_KEEP=1              keep the temporary folder (fixtures, caches, saved files)
+#   E2E_MANY=10000          the perf group's certificates (it runs only when E2E_ONLY names it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -197,7 +198,7 @@ copy_db() { cp "$tmp/e2e.db" "$1"; }
 copy_db "$tmp/overview.db"
 copy_db "$tmp/password.db"
 
-group overview "$tmp/overview.db" "" tiles search help export language
+group overview "$tmp/overview.db" "" tiles search help export language a11y layout
 group password "$tmp/password.db" "$tmp/new/fornyet-exchange.p12" password
 group scan "$tmp/scan.db" "$tmp/big" scan
 
@@ -281,6 +282,17 @@ if [ -z "$only" ] || [[ " $only " == *" dpg "* ]]; then
   export E2E_PICK_FILE=$tmp/dpg-pick.txt
   group dpg "$tmp/dpg.db" "@$tmp/dpg-pick.txt" dpg
   stop_sandbox
+fi
+
+# perf: the window on a cache of E2E_MANY distinct certificates; it prints
+# "perf: {...}" (the list's paint after the header's, the overview's bytes)
+# for make bench, and checks the layout with 10,000 rows. Only when named.
+if [[ " $only " == *" perf "* ]]; then
+  many=${E2E_MANY:-10000}
+  go run ./e2e/fixtures -big 0 -many "$many" "$tmp/many" >/dev/null
+  go run . scan --db "$tmp/perf.db" "$tmp/many/many" >/dev/null
+  export E2E_MANY=$many
+  group perf "$tmp/perf.db" "" perf
 fi
 
 echo "e2e: screenshots and logs in ${artifacts#"$repo"/}/"

@@ -12,7 +12,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+/** axe-core's script, injected into the page by session().axe. */
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -204,5 +209,80 @@ export function session(spec) {
     await eventually(async () => assert.equal(await s.language(), lang));
   };
 
+  /**
+   * axe runs axe-core on the page as it is (or on the part `include`
+   * selects) and fails on any violation, naming each rule, its impact and
+   * the elements it found.
+   */
+  s.axe = async (state, { include } = {}) => {
+    if (!(await s.page.evaluate(() => typeof window.axe !== 'undefined'))) {
+      await s.page.addScriptTag({ content: axeSource });
+    }
+    const result = await s.page.evaluate(
+      async ({ include }) =>
+        window.axe.run(include ? { include: [include] } : document, { resultTypes: ['violations'] }),
+      { include },
+    );
+    const lines = result.violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1, 2).join('').trim()}`),
+    );
+    if (lines.length) await s.shot(`AXE-${spec}-${slug(state)}`).catch(() => {});
+    assert.deepEqual(lines, [], `axe in "${state}":\n  ${lines.join('\n  ')}`);
+  };
+
+  /**
+   * fits checks, at the page's current size, that no tile's or badge's text
+   * wraps and no status cell is cut: each element the selectors find shows
+   * all of its text (scrollWidth <= clientWidth) on one line.
+   */
+  s.fits = async (state, selectors = FIT_SELECTORS) => {
+    const problems = await s.page.evaluate((selectors) => {
+      const out = [];
+      const lineCount = (el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        return tops.size;
+      };
+      for (const sel of selectors) {
+        for (const el of document.querySelectorAll(sel)) {
+          if (!el.getClientRects().length) continue; // not shown
+          const text = el.textContent.trim().replace(/\s+/g, ' ');
+          if (!text) continue;
+          if (el.scrollWidth > el.clientWidth + 1) out.push(`${sel} is cut: "${text}" (${el.scrollWidth} > ${el.clientWidth} px)`);
+          const lines = lineCount(el);
+          if (lines > 1) out.push(`${sel} wraps onto ${lines} lines: "${text}"`);
+        }
+      }
+      return out;
+    }, selectors);
+    assert.deepEqual(problems, [], `layout in "${state}" at ${JSON.stringify(s.page.viewportSize())}:\n  ${problems.join('\n  ')}`);
+  };
+
+  /** atSize runs fn with the page at width×height, then puts the size back. */
+  s.atSize = async (width, height, fn) => {
+    const before = s.page.viewportSize();
+    await s.page.setViewportSize({ width, height });
+    try {
+      return await fn();
+    } finally {
+      await s.page.setViewportSize(before);
+    }
+  };
+
   return s;
 }
+
+/** The real window's size (main.go), where the layout checks run too. */
+export const WINDOW = { width: 1180, height: 760 };
+
+/** What must fit on one line, uncut: the tiles' texts, the badges, the status cells' texts. */
+export const FIT_SELECTORS = [
+  '[data-testid^=tile-] .label',
+  '[data-testid^=tile-] [data-testid=tile-count]',
+  '[data-testid=cert-row] .badge',
+  '[data-testid=usage-badge]',
+  '[data-testid=cert-row] .cell.status .sub',
+  '[data-testid=cert-row] .cell.name .sub.problem',
+  '[data-testid=cert-row] .chips > span',
+];

@@ -19,6 +19,7 @@ app.test('a locked file asks for its password; a wrong one is refused, the right
   assert.ok((await dialog.innerText()).includes('fornyet-exchange.p12'), 'the dialog names the file');
   assert.equal(await app.byTestId('password-remember').isVisible(), true, 'a "remember in the keychain" choice');
   await app.shot('password-dialog');
+  await app.axe('the password dialog');
 
   await app.byTestId('password-input').fill(manifest.wrongPassword);
   await app.byTestId('password-submit').click();
@@ -26,6 +27,7 @@ app.test('a locked file asks for its password; a wrong one is refused, the right
   assert.ok((await app.byTestId('password-error').innerText()).trim().length > 0, 'the error says something');
   assert.equal(await dialog.isVisible(), true, 'the dialog asks again');
   await app.shot('password-wrong');
+  await app.axe('the password dialog with a wrong password');
 
   await app.byTestId('password-input').fill(manifest.newPassword);
   await app.byTestId('password-submit').click();

@@ -72,7 +72,7 @@ export interface CertFile {
   hasPrivateKey: boolean
   keyMatchesCertificate: boolean
   certificate?: Certificate
-  /** Only filled by details(); the overview leaves the chains out. */
+  /** Only filled by details(); the overview leaves the chains out (and the subject, issuer, UUID and algorithms: report.ForList). */
   chain: Certificate[] | null
   /**
    * Where the certificate is in use, from the portal's usages.
@@ -403,6 +403,7 @@ export interface OverviewCertificate {
   files: string[]
   usages: CertificateUsage[]
   operation: CertificateOperation | null
+  /** Empty when the certificate has files here (overview.ForList): the file has them. */
   sha1: string
   email: string
   uuid: string

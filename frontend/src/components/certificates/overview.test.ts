@@ -135,7 +135,39 @@ describe('CertificateList', () => {
     const rows = w.findAll('[data-testid=cert-row]')
     expect(rows.length).toBeGreaterThan(5)
     expect(rows.length).toBeLessThan(60)
-    expect(w.get('[role=grid]').attributes('aria-rowcount')).toBe('10000')
+    expect(w.get('[role=grid]').attributes('aria-rowcount')).toBe('10001') // the header row and 10,000 rows
+  })
+
+  it('is one grid for a screen reader: headers, row indexes, row headers, the active row selected', async () => {
+    const { mountIt } = await setup()
+    const w = mountIt(CertificateList)
+    const grid = w.get('[role=grid]')
+    const rows = grid.findAll('[role=row]')
+    expect(rows[0].attributes('aria-rowindex')).toBe('1')
+    const headers = rows[0].findAll('[role=columnheader]').length
+    expect(grid.attributes('aria-colcount')).toBe(String(headers))
+    rows.slice(1).forEach((r, i) => {
+      expect(r.attributes('aria-rowindex')).toBe(String(i + 2))
+      expect(r.findAll('[role=rowheader]')).toHaveLength(1)
+      const span = r.findAll('[role=gridcell], [role=rowheader]').reduce((n, c) => n + Number(c.attributes('aria-colspan') ?? 1), 0)
+      expect(span).toBe(headers)
+    })
+    expect(grid.attributes('aria-activedescendant')).toBe(rows[1].attributes('id'))
+    expect(rows[1].attributes('aria-selected')).toBe('true')
+    await grid.trigger('keydown', { key: 'ArrowDown' })
+    expect(grid.attributes('aria-activedescendant')).toBe(rows[2].attributes('id'))
+    expect(w.findAll('[role=row][aria-selected=true]')).toHaveLength(1)
+  })
+
+  it('shows an e-mail under the name only when it differs from it', async () => {
+    const { mountIt } = await setup([
+      file('/a.p12', 'valid', { certificate: cert({ commonName: 'a@example.dk', email: 'a@example.dk' }) }),
+      file('/b.p12', 'valid', { certificate: cert({ commonName: 'Sikkerpost', email: 'b@example.dk' }) }),
+    ])
+    const w = mountIt(CertificateList)
+    const name = (p: string) => w.get(`[data-path="${p}"] [role=rowheader]`).text()
+    expect(name('/a.p12')).toBe('a@example.dk')
+    expect(name('/b.p12')).toContain('b@example.dk')
   })
 
   it('moves with the arrow keys and opens with Enter', async () => {

@@ -77,15 +77,14 @@ func TestInstallReadsFilesLikeTheScan(t *testing.T) {
 	if err := os.WriteFile(big, make([]byte, 5<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	paths := []string{filepath.Join(dir, "gone.p12"), big, good}
-	_ = pipe // TODO(merge): the scan's non-blocking open, then pipe goes first
+	paths := []string{pipe, filepath.Join(dir, "gone.p12"), big, good}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	res, _, err := ses.Install(ctx, paths, session.SendOptions{GiveUpAfter: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []string{session.ResultFailed, session.ResultFailed, session.ResultInstalled} {
+	for i, want := range []string{session.ResultFailed, session.ResultFailed, session.ResultFailed, session.ResultInstalled} {
 		if res[i].Result != want || res[i].Path != paths[i] {
 			t.Errorf("%s: %+v, want %s", paths[i], res[i], want)
 		}

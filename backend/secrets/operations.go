@@ -29,13 +29,13 @@ func SetOperationPassword(key, password string) error {
 	if len(password) > MaxOperationPasswordBytes {
 		return ErrTooLong
 	}
-	return classify(keyring.Set(Service, operationPrefix+key, password))
+	return classify(keyringSet(Service, operationPrefix+key, password))
 }
 
 // OperationPassword returns the password kept for the operation key; ok is
 // false when there is none.
 func OperationPassword(key string) (password string, ok bool, err error) {
-	v, err := keyring.Get(Service, operationPrefix+key)
+	v, err := keyringGet(Service, operationPrefix+key)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", false, nil
 	}

@@ -116,7 +116,7 @@ func ForgetAll() error {
 
 // Token returns the portal token stored for portalURL, or "" if there is none.
 func Token(portalURL string) (string, error) {
-	v, err := keyring.Get(Service, tokenPrefix+portalURL)
+	v, err := keyringGet(Service, tokenPrefix+portalURL)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", nil
 	}
@@ -128,7 +128,7 @@ func Token(portalURL string) (string, error) {
 
 // SetToken stores the portal token for portalURL, replacing any earlier one.
 func SetToken(portalURL, token string) error {
-	return classify(keyring.Set(Service, tokenPrefix+portalURL, token))
+	return classify(keyringSet(Service, tokenPrefix+portalURL, token))
 }
 
 // DeleteToken removes the portal token for portalURL. A missing token is not
@@ -138,7 +138,7 @@ func DeleteToken(portalURL string) error {
 }
 
 func load() ([]string, error) {
-	v, err := keyring.Get(Service, passwordsAccount)
+	v, err := keyringGet(Service, passwordsAccount)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return []string{}, nil
 	}
@@ -160,11 +160,11 @@ func save(list []string) error {
 	if len(list) == 0 {
 		return del(passwordsAccount)
 	}
-	return classify(keyring.Set(Service, passwordsAccount, string(mustJSON(list))))
+	return classify(keyringSet(Service, passwordsAccount, string(mustJSON(list))))
 }
 
 func del(account string) error {
-	err := keyring.Delete(Service, account)
+	err := keyringDelete(Service, account)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return nil
 	}
@@ -192,4 +192,27 @@ func mustJSON(list []string) []byte {
 		panic(err) // unreachable for []string
 	}
 	return b
+}
+
+// calls makes the keychain calls of this process one at a time: the OS
+// keychains take them in any order, but go-keyring's test keychain (MockInit)
+// is a plain map, and the outbox's workers ask concurrently.
+var calls sync.Mutex
+
+func keyringGet(service, user string) (string, error) {
+	calls.Lock()
+	defer calls.Unlock()
+	return keyring.Get(service, user)
+}
+
+func keyringSet(service, user, secret string) error {
+	calls.Lock()
+	defer calls.Unlock()
+	return keyring.Set(service, user, secret)
+}
+
+func keyringDelete(service, user string) error {
+	calls.Lock()
+	defer calls.Unlock()
+	return keyring.Delete(service, user)
 }

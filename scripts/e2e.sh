@@ -267,6 +267,9 @@ if [ -z "$only" ] || [[ " $only " == *" dpg "* ]]; then
     node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$E2E_PORTAL/register" 2>/dev/null && break
     sleep 0.2
   done
+  # A sandbox that did not start (its port taken) fails here, at once, not
+  # after the installs below have retried for minutes.
+  kill -0 "$sandbox_pid" 2>/dev/null || fail "[dpg] the sandbox did not start: $(cat "$artifacts/dpg-sandbox.log")"
   # sha FILE: the SHA-256 the fixtures recorded for DIR/FILE.
   sha() { node -e 'const m = require(process.argv[1]); console.log(m.files.find((f) => f.path === process.argv[2]).sha256)' "$tmp/expected.json" "$1"; }
   colleague=(--portal "$E2E_PORTAL" --db "$tmp/colleague.db")

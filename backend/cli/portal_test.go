@@ -235,16 +235,49 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	}
 }
 
+// binary is dpgcerts built once for the package's tests that run it as a
+// subprocess (TestMain removes it).
+var binary struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// dpgcertsBinary builds dpgcerts (with -race when the tests have it) on
+// first use and returns its path.
+func dpgcertsBinary(t *testing.T) string {
+	t.Helper()
+	binary.once.Do(func() {
+		if binary.dir, binary.err = os.MkdirTemp("", "dpgcerts-cli-test"); binary.err != nil {
+			return
+		}
+		binary.path = filepath.Join(binary.dir, "dpgcerts")
+		build := exec.Command("go", append(append([]string{"build"}, raceFlags...), "-o", binary.path, "dpgcerts")...)
+		if out, err := build.CombinedOutput(); err != nil {
+			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatal(binary.err)
+	}
+	return binary.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binary.dir != "" {
+		os.RemoveAll(binary.dir)
+	}
+	os.Exit(code)
+}
+
 // TestPortalBinary builds dpgcerts once and runs it as a subprocess.
 func TestPortalBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "dpgcerts")
-	build := exec.Command("go", append(append([]string{"build"}, raceFlags...), "-o", bin, "dpgcerts")...)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := dpgcertsBinary(t)
 	t.Run("kill -9 mid bulk install", func(t *testing.T) { testKill9(t, bin) })
 	t.Run("sandbox command", func(t *testing.T) { testSandboxCommand(t, bin) })
 }

@@ -82,11 +82,7 @@ func TestReliabilityBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "dpgcerts")
-	build := exec.Command("go", append(append([]string{"build"}, raceFlags...), "-o", bin, "dpgcerts")...)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := dpgcertsBinary(t)
 	runs := 2
 	if n, err := strconv.Atoi(os.Getenv("DPGCERTS_CHAOS_RUNS")); err == nil && n > 0 {
 		runs = n

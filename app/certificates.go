@@ -46,15 +46,6 @@ func (c *Certificates) context() context.Context {
 	return c.ctx
 }
 
-// Overview returns every file in the cache, judged now, as the list needs
-// it (report.ForList: no chains, no subject, issuer or algorithms; Details
-// has them).
-func (c *Certificates) Overview() (report.Report, error) {
-	defer overviewTrim.soon()
-	r, err := c.lib.Report(true)
-	return r.ForList(), err
-}
-
 // Details returns one file with its chain.
 func (c *Certificates) Details(path string) (certs.File, error) { return c.lib.Details(path) }
 

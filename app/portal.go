@@ -219,14 +219,18 @@ func (p *Portal) Cancel(id int64) error { return p.ses.Cancel(context.Background
 // Dismiss removes an ended operation from the list.
 func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Background(), id) }
 
-// Overview is the overview of the organisation's certificates and
-// integrations: one entry per certificate, wherever it is. Signed out it
-// holds the local certificates only. It is overview.ForList: a certificate
-// with a file here leaves the file's facts to Certificates.Overview.
-func (p *Portal) Overview() (overview.Overview, error) {
+// List is the window's list of the organisation's certificates and
+// integrations: one slim row per certificate, wherever it is (signed out,
+// the local ones only). Entry and Certificates.Details give a row's details.
+func (p *Portal) List() (overview.List, error) {
 	defer overviewTrim.soon()
-	ov, err := p.ses.SignedInOverview(context.Background())
-	return ov.ForList(), err
+	return p.ses.List(context.Background())
+}
+
+// Entry is the overview's entry of one certificate, by SHA-256: where it
+// is, its record in DPG and why it needs attention.
+func (p *Portal) Entry(sha256 string) (overview.Certificate, error) {
+	return p.ses.Entry(context.Background(), sha256)
 }
 
 // PrepareActivationOf returns what the activation's confirmation shows for

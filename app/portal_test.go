@@ -100,14 +100,14 @@ func portalCode(err error) string { return toError(err).Code }
 // kindsInUse maps the SHA-256 of each certificate in use to the kinds of
 // the integrations that use it, from the window's overview.
 func kindsInUse(p *Portal) (map[string][]string, error) {
-	ov, err := p.Overview()
+	l, err := p.List()
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]string{}
-	for _, c := range ov.Certificates {
-		for _, u := range c.Usages {
-			out[c.SHA256] = append(out[c.SHA256], u.Kind)
+	for _, r := range l.Rows {
+		if len(r.Usages) > 0 {
+			out[r.Key] = r.Usages
 		}
 	}
 	return out, nil
@@ -350,14 +350,14 @@ func TestPortalSandboxMode(t *testing.T) {
 	}
 }
 
-// The window's overview: one entry per certificate, local files merged with
+// The window's list: one row per certificate, local files merged with
 // DPG's; signed out the local ones only. A certificate only in DPG is
-// activated and exported by its SHA-256.
-func TestPortalOverview(t *testing.T) {
+// opened, activated and exported by its SHA-256.
+func TestPortalList(t *testing.T) {
 	f := newPortalFixture(t)
-	ov, err := f.p.Overview()
-	if err != nil || len(ov.Certificates) != 5 || len(ov.Integrations) != 0 || ov.SyncedAt != nil {
-		t.Fatalf("signed out: %d certificates, %d integrations, %v", len(ov.Certificates), len(ov.Integrations), err)
+	l, err := f.p.List()
+	if err != nil || len(l.Rows) != 5 || len(l.Integrations) != 0 || l.SyncedAt != nil {
+		t.Fatalf("signed out: %d rows, %d integrations, %v", len(l.Rows), len(l.Integrations), err)
 	}
 	if _, err := f.p.SignIn(f.url, sandbox.TokenAdmin, false); err != nil {
 		t.Fatal(err)
@@ -374,21 +374,24 @@ func TestPortalOverview(t *testing.T) {
 	if err := f.p.ses.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	ov, err = f.p.Overview()
-	if err != nil || len(ov.Certificates) != 6 || ov.SyncedAt == nil || len(ov.Integrations) == 0 {
-		t.Fatalf("signed in: %d certificates, %v", len(ov.Certificates), err)
+	l, err = f.p.List()
+	if err != nil || len(l.Rows) != 6 || l.SyncedAt == nil || len(l.Integrations) == 0 {
+		t.Fatalf("signed in: %d rows, %v", len(l.Rows), err)
 	}
 	inDPG := 0
-	for _, c := range ov.Certificates {
-		if c.InPortal {
+	for _, r := range l.Rows {
+		if r.InPortal {
 			inDPG++
 		}
-		if c.SHA256 == sha && (!c.InPortal || len(c.Files) != 0) {
-			t.Errorf("the colleague's certificate: %+v", c)
+		if r.Key == sha && (!r.InPortal || len(r.Files) != 0) {
+			t.Errorf("the colleague's certificate: %+v", r)
 		}
 	}
 	if inDPG != 2 {
 		t.Errorf("%d certificates in DPG, want 2", inDPG)
+	}
+	if e, err := f.p.Entry(sha); err != nil || e.SHA256 != sha || !e.InPortal || e.InstalledAt == nil {
+		t.Errorf("the entry of the colleague's certificate: %+v, %v", e, err)
 	}
 
 	const exo = "int-exchange-online"

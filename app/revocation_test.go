@@ -94,7 +94,7 @@ func TestRevocationInTheWindow(t *testing.T) {
 	if len(progress) < 2 || progress[0] != first || progress[len(progress)-1] != last {
 		t.Errorf("revocation:progress = %+v, want %+v first and %+v last", progress, first, last)
 	}
-	ov, err := c.Overview()
+	ov, err := c.lib.Report(true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestRevocationCancel(t *testing.T) {
 	if took := time.Since(started); took > 5*time.Second {
 		t.Errorf("the check stopped %v after Cancel, want at once", took)
 	}
-	ov, err := c.Overview()
+	ov, err := c.lib.Report(true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,31 +1,98 @@
-package overview
+package overview_test
 
-import "testing"
+import (
+	"encoding/json"
+	"slices"
+	"testing"
 
-func TestForList(t *testing.T) {
-	in := Overview{WarnDays: 30, Certificates: []Certificate{
-		{SHA256: "aa", SHA1: "a1", Email: "a@example.dk", UUID: "u-a", CommonName: "a", Files: []string{"/a.p12"}, Raw: []byte{1}},
-		{SHA256: "bb", SHA1: "b1", Email: "b@example.dk", UUID: "u-b", CommonName: "b", InPortal: true},
-	}}
-	got := in.ForList()
-	t.Run("a certificate with a file leaves the file's facts to the file", func(t *testing.T) {
-		c := got.Certificates[0]
-		if c.SHA1 != "" || c.Email != "" || c.UUID != "" || c.Raw != nil {
-			t.Fatalf("got %+v", c)
+	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
+	"dpgcerts/backend/overview"
+	"dpgcerts/backend/portal"
+)
+
+func row(l overview.List, key string) overview.Row {
+	for _, r := range l.Rows {
+		if r.Key == key {
+			return r
 		}
-		if c.SHA256 != "aa" || c.CommonName != "a" || len(c.Files) != 1 {
-			t.Fatalf("lost what the list uses: %+v", c)
+	}
+	return overview.Row{}
+}
+
+func TestListOf(t *testing.T) {
+	orgB := certB
+	orgB.Organization = "Testkommune Nord (fil)"
+	mail := withName(cert("e", "U-MAIL", 200), "Sikker post")
+	mail.Email, mail.OCES = "sikkerpost@testkommune-nord.dk", "oces2"
+	files := []certs.File{
+		cer("/c/a-renewed.cer", orgB),
+		p12("/c/b-renewed.p12", orgB),
+		cer("/c/e.cer", mail),
+		{Path: "/c/locked.p12", Format: certs.FormatPKCS12, Status: certs.StatusLocked,
+			Error: &errs.Error{Code: errs.PasswordRequired, Message: "No known password opens the file."}},
+	}
+	in := base(files, []portal.Certificate{recA, recD})
+	ov := overview.Build(in)
+	l := overview.ListOf(ov, in.Files)
+
+	t.Run("one row per certificate and per unknown file", func(t *testing.T) {
+		if len(l.Rows) != len(ov.Certificates)+len(ov.Files) || len(l.Rows) != 5 {
+			t.Fatalf("rows %d, certificates %d, files %d", len(l.Rows), len(ov.Certificates), len(ov.Files))
+		}
+		if l.WarnDays != warnDays || l.SyncedAt == nil || l.Organization == nil || len(l.Integrations) != len(ov.Integrations) {
+			t.Fatalf("lost the overview's head: %+v", l)
 		}
 	})
-	t.Run("a certificate only in DPG keeps them, for its details", func(t *testing.T) {
-		c := got.Certificates[1]
-		if c.SHA1 != "b1" || c.Email != "b@example.dk" || c.UUID != "u-b" {
-			t.Fatalf("got %+v", c)
+	t.Run("the file an install takes comes first, whatever its name", func(t *testing.T) {
+		r := row(l, certB.SHA256)
+		if !slices.Equal(r.Files, []string{"/c/b-renewed.p12", "/c/a-renewed.cer"}) || !r.Installable {
+			t.Fatalf("files %v, installable %v", r.Files, r.Installable)
+		}
+		if got := find(ov, certB.SHA256).Files; !slices.Equal(got, []string{"/c/a-renewed.cer", "/c/b-renewed.p12"}) {
+			t.Fatalf("the overview's entry changed: %v", got)
+		}
+		if r.Organization != "Testkommune Nord (fil)" {
+			t.Fatalf("the organisation is the file's: %q", r.Organization)
 		}
 	})
-	t.Run("leaves the overview alone", func(t *testing.T) {
-		if in.Certificates[0].SHA1 != "a1" || in.Certificates[0].Raw == nil || got.WarnDays != 30 {
-			t.Fatalf("the input changed: %+v", in.Certificates[0])
+	t.Run("a file without its key is not installable", func(t *testing.T) {
+		if r := row(l, mail.SHA256); r.Installable || len(r.Files) != 1 {
+			t.Fatalf("got %+v", r)
+		}
+	})
+	t.Run("a certificate only in DPG has the organisation of its CVR, and its usages once", func(t *testing.T) {
+		r := row(l, certA.SHA256)
+		if r.Organization != "Testkommune Nord" || !r.InPortal || len(r.Files) != 0 {
+			t.Fatalf("got %+v", r)
+		}
+		if !slices.Equal(r.Usages, []string{portal.KindExchangeOnline}) {
+			t.Fatalf("usages %v", r.Usages)
+		}
+	})
+	t.Run("the e-mail only when it is not the name", func(t *testing.T) {
+		if r := row(l, certA.SHA256); r.Email != "" {
+			t.Fatalf("the name's address again: %q", r.Email)
+		}
+		if r := row(l, mail.SHA256); r.Email != "sikkerpost@testkommune-nord.dk" || !r.OCES2 || !r.Attention {
+			t.Fatalf("got %+v", r)
+		}
+	})
+	t.Run("an unknown file is a row of its own, with its error's code", func(t *testing.T) {
+		r := row(l, "file:/c/locked.p12")
+		if r.Status != certs.StatusLocked || r.Error != errs.PasswordRequired || !slices.Equal(r.Files, []string{"/c/locked.p12"}) {
+			t.Fatalf("got %+v", r)
+		}
+	})
+	t.Run("a row is small", func(t *testing.T) {
+		b, err := json.Marshal(row(l, certB.SHA256))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The entry sends the UUID, the install record and the revocation
+		// answer too; the row only what the columns show.
+		if len(b) > 500 {
+			t.Fatalf("%d bytes: %s", len(b), b)
 		}
 	})
 }

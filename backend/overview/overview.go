@@ -235,15 +235,13 @@ type entry struct {
 	record *portal.Certificate
 }
 
-// installable says whether the entry has a file the portal would take: a
-// PKCS#12 with the certificate's own key.
-func (e *entry) installable() bool {
-	for _, f := range e.files {
-		if f.Format == certs.FormatPKCS12 && f.KeyMatchesCertificate && f.Status != certs.StatusInvalid {
-			return true
-		}
-	}
-	return false
+// installable says whether the entry has a file the portal would take.
+func (e *entry) installable() bool { return slices.ContainsFunc(e.files, takes) }
+
+// takes says whether the portal takes the file: a PKCS#12 with the
+// certificate's own key.
+func takes(f certs.File) bool {
+	return f.Format == certs.FormatPKCS12 && f.KeyMatchesCertificate && f.Status != certs.StatusInvalid
 }
 
 // usable says whether the certificate can take over now.

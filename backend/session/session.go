@@ -9,6 +9,7 @@ import (
 	"context"
 	"io"
 	"log"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -508,29 +509,61 @@ func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview
 	return s.overview(ctx, warnDays, true)
 }
 
-// SignedInOverview is the overview as the session stands: signed in, the
-// local files merged with the offline copy (the cached state when the
-// portal can't be reached); signed out, the local certificates only, as if
-// there were no portal.
-func (s *Session) SignedInOverview(ctx context.Context) (overview.Overview, error) {
+// List is the window's list (overview.ListOf) of the overview as the
+// session stands: signed in, the local files merged with the offline copy
+// (the cached state when the portal can't be reached); signed out, the
+// local certificates only, as if there were no portal.
+func (s *Session) List(ctx context.Context) (overview.List, error) {
+	in, err := s.input(ctx, 0, s.isSignedIn())
+	if err != nil {
+		return overview.List{}, err
+	}
+	return overview.ListOf(overview.Build(in), in.Files), nil
+}
+
+// Entry is one certificate of the overview as List sees it, by SHA-256:
+// what a row's details show.
+func (s *Session) Entry(ctx context.Context, sha256 string) (overview.Certificate, error) {
+	in, err := s.input(ctx, 0, s.isSignedIn())
+	if err != nil {
+		return overview.Certificate{}, err
+	}
+	ov := overview.Build(in)
+	i := slices.IndexFunc(ov.Certificates, func(c overview.Certificate) bool { return strings.EqualFold(c.SHA256, sha256) })
+	if i < 0 {
+		return overview.Certificate{}, errs.New(errs.NotInOverview, "The certificate is not in the overview.")
+	}
+	return ov.Certificates[i], nil
+}
+
+func (s *Session) isSignedIn() bool {
 	s.mu.Lock()
-	in := s.signedIn
-	s.mu.Unlock()
-	return s.overview(ctx, 0, in)
+	defer s.mu.Unlock()
+	return s.signedIn
 }
 
 func (s *Session) overview(ctx context.Context, warnDays int, withPortal bool) (overview.Overview, error) {
+	in, err := s.input(ctx, warnDays, withPortal)
+	if err != nil {
+		return overview.Overview{}, err
+	}
+	return overview.Build(in), nil
+}
+
+// input is what the overview is built from: the local files, judged now
+// with warnDays (the setting when 0), and, withPortal, the offline copy.
+func (s *Session) input(ctx context.Context, warnDays int, withPortal bool) (overview.Input, error) {
 	if warnDays == 0 {
 		warnDays, _ = s.opts.Store.Int(ctx, store.WarnDays)
 	}
 	in := overview.Input{Now: s.opts.Runtime.Now(), WarnDays: warnDays, Revocations: map[string]certs.Revocation{}}
 	files, err := s.opts.Files.Files()
 	if err != nil {
-		return overview.Overview{}, err
+		return in, err
 	}
 	revs, err := s.opts.Store.Revocations(ctx)
 	if err != nil {
-		return overview.Overview{}, err
+		return in, err
 	}
 	for sha, r := range revs {
 		in.Revocations[strings.ToLower(sha)] = revocation.Aged(r, in.Now)
@@ -540,25 +573,23 @@ func (s *Session) overview(ctx context.Context, warnDays int, withPortal bool) (
 		in.Files = append(in.Files, f)
 	}
 	if !withPortal {
-		return overview.Build(in), nil
+		return in, nil
 	}
 	svc, err := s.offline()
 	if err != nil {
-		return overview.Overview{}, err
+		return in, err
 	}
 	if in.Certificates, in.SyncedAt, err = svc.Certificates(ctx); err != nil {
-		return overview.Overview{}, err
+		return in, err
 	}
 	if in.Integrations, _, err = svc.Integrations(ctx); err != nil {
-		return overview.Overview{}, err
+		return in, err
 	}
 	if in.Operations, err = svc.Operations(ctx); err != nil {
-		return overview.Overview{}, err
+		return in, err
 	}
-	if in.Me, _, err = svc.Me(ctx); err != nil {
-		return overview.Overview{}, err
-	}
-	return overview.Build(in), nil
+	in.Me, _, err = svc.Me(ctx)
+	return in, err
 }
 
 // RevocationTargets are the certificates to ask the CAs about: the local

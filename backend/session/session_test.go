@@ -221,20 +221,27 @@ func TestCertificateInDPGOnly(t *testing.T) {
 	sha := res[0].Operation.CertificateSHA256
 
 	ses, _ := newSession(t)
-	if ov, err := ses.SignedInOverview(ctx); err != nil || len(ov.Certificates) != 0 {
-		t.Fatalf("signed out: %+v, %v", ov.Certificates, err)
+	if l, err := ses.List(ctx); err != nil || len(l.Rows) != 0 {
+		t.Fatalf("signed out: %+v, %v", l.Rows, err)
 	}
 	if err := ses.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
 		t.Fatal(err)
 	}
 	defer ses.Stop()
-	ov, err := ses.SignedInOverview(ctx)
-	if err != nil || len(ov.Certificates) != 1 || ov.Certificates[0].SHA256 != sha || !ov.Certificates[0].InPortal ||
-		len(ov.Certificates[0].Files) != 0 || len(ov.Integrations) == 0 {
-		t.Fatalf("signed in: %+v, %v", ov, err)
+	l, err := ses.List(ctx)
+	if err != nil || len(l.Rows) != 1 || l.Rows[0].Key != sha || !l.Rows[0].InPortal ||
+		len(l.Rows[0].Files) != 0 || len(l.Integrations) == 0 {
+		t.Fatalf("signed in: %+v, %v", l, err)
+	}
+	entry, err := ses.Entry(ctx, strings.ToUpper(sha))
+	if err != nil || entry.SHA256 != sha || entry.InstalledAt == nil || entry.UUID == "" {
+		t.Fatalf("the row's details: %+v, %v", entry, err)
+	}
+	if _, err := ses.Entry(ctx, strings.Repeat("0", 64)); errs.Code(err) != errs.NotInOverview {
+		t.Fatalf("an unknown row: %v, want not_in_overview", err)
 	}
 
-	in := ov.Integrations[0]
+	in := l.Integrations[0]
 	plan, err := ses.PrepareActivationOf(ctx, in.ID, sha)
 	if err != nil || plan.New.SHA256 != sha || plan.NeedsInstall || plan.Path != "" || plan.Integration.Version == "" {
 		t.Fatalf("plan: %+v, %v", plan, err)
@@ -249,15 +256,15 @@ func TestCertificateInDPGOnly(t *testing.T) {
 	if err := ses.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ov, _ = ses.SignedInOverview(ctx)
+	l, _ = ses.List(ctx)
 	var active string
-	for _, i := range ov.Integrations {
+	for _, i := range l.Integrations {
 		if i.ID == in.ID && i.Certificate != nil {
 			active = i.Certificate.SHA256
 		}
 	}
-	if active != sha || len(ov.Certificates[0].Usages) != 1 {
-		t.Fatalf("after the activation: active %q, usages %+v", active, ov.Certificates[0].Usages)
+	if active != sha || len(l.Rows[0].Usages) != 1 {
+		t.Fatalf("after the activation: active %q, usages %+v", active, l.Rows[0].Usages)
 	}
 
 	evs, err := ses.CertificateEvents(ctx, sha)
@@ -276,8 +283,8 @@ func TestCertificateInDPGOnly(t *testing.T) {
 	}
 
 	ses.SignOut()
-	if ov, err := ses.SignedInOverview(ctx); err != nil || len(ov.Certificates) != 0 || len(ov.Integrations) != 0 {
-		t.Fatalf("signed out again: %+v, %v", ov, err)
+	if l, err := ses.List(ctx); err != nil || len(l.Rows) != 0 || len(l.Integrations) != 0 {
+		t.Fatalf("signed out again: %+v, %v", l, err)
 	}
 }
 

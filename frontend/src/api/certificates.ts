@@ -1,13 +1,11 @@
 // The wrapper over the bound app.Certificates struct.
 import * as Certificates from '../../wailsjs/go/app/Certificates'
 import { call } from './call'
-import type { CertFile, Folder, Overview, ScanState, UnlockResult } from './types'
+import type { CertFile, Folder, ScanState, UnlockResult } from './types'
 
 // The generated models are classes with the same fields; the casts only
 // swap them for the plain interfaces in ./types.
 export const certificates = {
-  /** Every cached file, judged now; chains left out. */
-  overview: (): Promise<Overview> => call(() => Certificates.Overview() as Promise<unknown> as Promise<Overview>),
   /** One file with its chain. */
   details: (path: string): Promise<CertFile> => call(() => Certificates.Details(path) as Promise<unknown> as Promise<CertFile>),
   /** Opens the file dialog and scans the picked files in the background; false when cancelled. */

@@ -3,12 +3,13 @@ import * as Portal from '../../wailsjs/go/app/Portal'
 import { call } from './call'
 import type {
   ActivationPlan,
+  CertificateList,
   InstallResult,
   IntegrationView,
+  OverviewCertificate,
   PortalEvent,
   PortalOperation,
   PortalStatus,
-  SolutionOverview,
   Successor,
 } from './types'
 
@@ -42,8 +43,10 @@ export const portal = {
   operations: (): Promise<PortalOperation[]> => call(() => as<PortalOperation[]>(Portal.Operations())),
   supplyPassword: (id: number, password: string): Promise<void> => call(() => Portal.SupplyPassword(id, password)),
   dismiss: (id: number): Promise<void> => call(() => Portal.Dismiss(id)),
-  /** One entry per certificate, in DPG and on this computer, and the integrations; signed out, the local ones only. */
-  overview: (): Promise<SolutionOverview> => call(() => as<SolutionOverview>(Portal.Overview())),
+  /** The list: a slim row per certificate, in DPG and on this computer, and the integrations; signed out, the local ones only. */
+  list: (): Promise<CertificateList> => call(() => as<CertificateList>(Portal.List())),
+  /** A row's details: the overview's entry of a certificate, by SHA-256. */
+  entry: (sha256: string): Promise<OverviewCertificate> => call(() => as<OverviewCertificate>(Portal.Entry(sha256))),
   /** The confirmation for a certificate in DPG, by its SHA-256 (no file needed). */
   prepareActivationOf: (integrationId: string, sha256: string): Promise<ActivationPlan> =>
     call(() => as<ActivationPlan>(Portal.PrepareActivationOf(integrationId, sha256))),

@@ -72,23 +72,7 @@ export interface CertFile {
   hasPrivateKey: boolean
   keyMatchesCertificate: boolean
   certificate?: Certificate
-  /** Only filled by details(); the overview leaves the chains out (and the subject, issuer, UUID and algorithms: report.ForList). */
   chain: Certificate[] | null
-  /**
-   * Where the certificate is in use, from the portal's usages.
-   * @frontend
-   */
-  usage?: string[]
-}
-
-/**
- * The overview, in the shape of `dpgcerts scan --json`.
- * @go report.Report
- */
-export interface Overview {
-  scannedAt: string
-  warnDays: number
-  files: CertFile[]
 }
 
 /**
@@ -403,7 +387,6 @@ export interface OverviewCertificate {
   files: string[]
   usages: CertificateUsage[]
   operation: CertificateOperation | null
-  /** Empty when the certificate has files here (overview.ForList): the file has them. */
   sha1: string
   email: string
   uuid: string
@@ -416,28 +399,46 @@ export interface OverviewCertificate {
   revocation: Revocation
 }
 
-/** A file whose certificate is not known (locked, unreadable). @go overview.File */
-export interface UnknownFile {
-  path: string
+/**
+ * One row of the list: a certificate, wherever it is, or a file whose
+ * certificate is not known (locked, unreadable). What the columns show and
+ * the search reads, no more; the details are fetched when it is opened.
+ * @go overview.Row
+ */
+export interface Row {
+  /** The certificate's SHA-256, or "file:" and the path of an unknown file. */
+  key: string
   status: Status
-  error: CodedError | null
+  /** The local files that hold it; the first stands for it (the one an install takes, when there is one). Empty: only in DPG. */
+  files: string[]
+  /** files[0] is a .p12 with the certificate's own key, which the portal takes. */
+  installable?: boolean
+  inPortal?: boolean
+  commonName?: string
+  /** The address, when it is not the name. */
+  email?: string
+  organization?: string
+  cvr?: string
+  oces2?: boolean
+  sha1?: string
+  /** Absent for an unknown file. */
+  notBefore?: string
+  notAfter?: string
+  daysLeft: number
+  /** The kinds of the integrations that use it, once each. */
+  usages?: string[]
+  operation?: CertificateOperation
+  /** The entry has a reason to need attention. */
+  attention?: boolean
+  /** The code of why an unknown file shows no certificate. */
+  error?: string
 }
 
-/** @go overview.Tiles */
-export interface OverviewTiles {
-  valid: number
-  expiring: number
-  invalid: number
-  attention: number
-}
-
-/** The DPG solution at a glance. @go overview.Overview */
-export interface SolutionOverview {
+/** The window's list: the DPG solution at a glance, a slim row per certificate. @go overview.List */
+export interface CertificateList {
   syncedAt: string | null
   organization: Organization | null
   warnDays: number
   integrations: OverviewIntegration[]
-  certificates: OverviewCertificate[]
-  files: UnknownFile[]
-  tiles: OverviewTiles
+  rows: Row[]
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 // The generated bindings are mocked: they only exist after `wails generate module`.
 const certs = vi.hoisted(() => ({
-  Overview: vi.fn(),
+  Details: vi.fn(),
   Unlock: vi.fn(),
   ExportCSV: vi.fn(),
 }))
@@ -18,10 +18,11 @@ describe('certificates and help wrappers', () => {
   beforeEach(() => vi.clearAllMocks())
 
   it('pass arguments and results through', async () => {
-    certs.Overview.mockResolvedValue({ scannedAt: 'x', warnDays: 30, files: [] })
+    certs.Details.mockResolvedValue({ path: '/a.p12', status: 'valid' })
     certs.ExportCSV.mockResolvedValue('/tmp/a.csv')
     help.Guide.mockResolvedValue('# Hi')
-    await expect(certificates.overview()).resolves.toMatchObject({ warnDays: 30 })
+    await expect(certificates.details('/a.p12')).resolves.toMatchObject({ status: 'valid' })
+    expect(certs.Details).toHaveBeenCalledWith('/a.p12')
     await expect(certificates.exportCsv('da')).resolves.toBe('/tmp/a.csv')
     expect(certs.ExportCSV).toHaveBeenCalledWith('da')
     await expect(helpApi.guide('da', 'attention')).resolves.toBe('# Hi')

@@ -5,7 +5,7 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 
 import { fake } from '@/test/api'
 import { everyStatus, file } from '@/test/files'
-import { TILES } from '@/utils/overview'
+import { pathOf, TILES } from '@/utils/overview'
 import { useCertificatesStore } from './certificates'
 import { useToastStore } from './toast'
 
@@ -43,9 +43,9 @@ describe('certificates store', () => {
     const store = useCertificatesStore()
     await store.load()
     store.query = 'kommune'
-    expect(store.visible.map((f) => f.path)).not.toContain('/c/locked.p12')
+    expect(store.visible.map(pathOf)).not.toContain('/c/locked.p12')
     store.toggleFilter('expiring')
-    expect(store.visible.map((f) => f.path)).toEqual(['/c/expiring.p12'])
+    expect(store.visible.map(pathOf)).toEqual(['/c/expiring.p12'])
     expect(store.counts.valid).toBe(1)
     store.clearFilters()
     expect(store.visible).toHaveLength(7)
@@ -56,17 +56,17 @@ describe('certificates store', () => {
     const store = useCertificatesStore()
     await store.load()
     store.sortBy('file')
-    expect(store.visible.map((f) => f.path)).toEqual(['/a.p12', '/b.p12'])
+    expect(store.visible.map(pathOf)).toEqual(['/a.p12', '/b.p12'])
     store.sortBy('file')
-    expect(store.visible.map((f) => f.path)).toEqual(['/b.p12', '/a.p12'])
+    expect(store.visible.map(pathOf)).toEqual(['/b.p12', '/a.p12'])
   })
 
   it('keeps the last overview when a reload fails', async () => {
     const store = useCertificatesStore()
     await store.load()
-    fake.certificates.overview.mockRejectedValueOnce({ code: 'internal', message: 'x' })
+    fake.portal.list.mockRejectedValueOnce({ code: 'internal', message: 'x' })
     await store.load()
-    expect(store.files).toHaveLength(7)
+    expect(store.rows).toHaveLength(7)
     expect(store.loadError).toBeTruthy()
     expect(useToastStore().toasts[0]).toMatchObject({ kind: 'error', key: 'errors.internal' })
   })

@@ -1,37 +1,22 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { certificates as api, portal, type CertFile, type SolutionOverview } from '@/api'
+import { certificates as api, portal, type CertFile, type CertificateList, type OverviewCertificate, type Row } from '@/api'
 import { useLocaleStore } from './locale'
 import { useToastStore } from './toast'
-import {
-  buildRows,
-  countRows,
-  DEFAULT_SORT,
-  fileRows,
-  matches,
-  searchText,
-  sortFiles,
-  tilesOf,
-  type Row,
-  type Sort,
-  type SortKey,
-  type Tile,
-} from '@/utils/overview'
+import { countRows, DEFAULT_SORT, matches, searchText, sortRows, tilesOf, type Sort, type SortKey, type Tile } from '@/utils/overview'
 
 export type { Status } from '@/api'
 
 /** The overview's export formats. */
 export type ExportFormat = 'csv' | 'json' | 'ics'
 
-// The overview: one row per certificate (the overview Go builds from the
-// files here and DPG's offline copy), the tile filter, the search and the
-// sort. The tiles count all rows, by the rule the filter uses; the list
-// shows the filtered ones.
+// The overview: one row per certificate (the list Go builds from the files
+// here and DPG's offline copy: overview.Row), the tile filter, the search
+// and the sort. The tiles count all rows, by the rule the filter uses; the
+// list shows the filtered ones. A row's details are fetched on opening.
 export const useCertificatesStore = defineStore('certificates', () => {
-  // shallowRef: 10,000 files need no deep reactivity, only replacement.
-  const files = shallowRef<CertFile[]>([])
-  /** The merged overview; null until loaded, or when it can't be built. */
-  const solution = shallowRef<SolutionOverview | null>(null)
+  // shallowRef: 10,000 rows need no deep reactivity, only replacement.
+  const list = shallowRef<CertificateList | null>(null)
   const warnDays = ref(30)
   const loaded = ref(false)
   const loadError = ref<unknown>(null)
@@ -40,9 +25,9 @@ export const useCertificatesStore = defineStore('certificates', () => {
   const sort = ref<Sort>({ ...DEFAULT_SORT })
   const selectedKey = ref<string | null>(null)
 
-  const rows = computed<Row[]>(() => (solution.value ? buildRows(solution.value, files.value) : fileRows(files.value)))
-  const integrations = computed(() => solution.value?.integrations ?? [])
-  const syncedAt = computed(() => solution.value?.syncedAt ?? null)
+  const rows = computed<Row[]>(() => list.value?.rows ?? [])
+  const integrations = computed(() => list.value?.integrations ?? [])
+  const syncedAt = computed(() => list.value?.syncedAt ?? null)
 
   // Lower-cased search text per row, built once per load.
   const haystacks = computed(() => new Map(rows.value.map((r) => [r.key, searchText(r)])))
@@ -55,7 +40,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
     const tile = filter.value
     const hay = haystacks.value
     const shown = rows.value.filter((r) => (!tile || tilesOf(r).includes(tile)) && (!q || matches(r, q, hay.get(r.key))))
-    return sortFiles(shown, sort.value) as Row[]
+    return sortRows(shown, sort.value)
   })
 
   const selected = computed(() => rows.value.find((r) => r.key === selectedKey.value) ?? null)
@@ -65,17 +50,10 @@ export const useCertificatesStore = defineStore('certificates', () => {
   async function load() {
     const n = ++loads
     try {
-      const [ov, sol] = await Promise.all([
-        api.overview(),
-        portal.overview().catch((err: unknown) => {
-          console.error(err)
-          return null
-        }),
-      ])
+      const l = await portal.list()
       if (n !== loads) return
-      files.value = ov.files ?? []
-      solution.value = sol
-      warnDays.value = sol?.warnDays ?? ov.warnDays
+      list.value = l
+      warnDays.value = l.warnDays
       loadError.value = null
     } catch (err) {
       if (n !== loads) return
@@ -86,13 +64,15 @@ export const useCertificatesStore = defineStore('certificates', () => {
     }
   }
 
-  /** The file of paths an install can take: a .p12 with its key; undefined when none. */
-  function installable(paths: readonly string[]): string | undefined {
-    const byPath = new Map(files.value.map((f) => [f.path, f]))
-    return paths.find((p) => {
-      const f = byPath.get(p)
-      return f?.format === 'pkcs12' && f.keyMatchesCertificate && f.status !== 'locked'
-    })
+  /** The file of a certificate that an install takes (a .p12 with its key), by SHA-256; undefined when none. */
+  function installable(sha256: string): string | undefined {
+    const r = rows.value.find((r) => r.key === sha256)
+    return r?.installable ? r.files[0] : undefined
+  }
+
+  /** The paths of the locked files. */
+  function lockedPaths(): Set<string> {
+    return new Set(rows.value.filter((r) => r.status === 'locked').flatMap((r) => r.files))
   }
 
   /** Clicking a tile filters to it; clicking the active tile clears the filter. */
@@ -125,6 +105,16 @@ export const useCertificatesStore = defineStore('certificates', () => {
     }
   }
 
+  /** The overview's entry of a certificate, for a row's details; null (and a toast) when it can't be read. */
+  async function entry(sha256: string): Promise<OverviewCertificate | null> {
+    try {
+      return await portal.entry(sha256)
+    } catch (err) {
+      useToastStore().error(err)
+      return null
+    }
+  }
+
   /** Runs a save dialog's call and says where the file went; "" means cancelled. */
   async function saved(fn: () => Promise<string>) {
     const toast = useToastStore()
@@ -138,7 +128,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
 
   /** Exports the overview in the window's language. */
   async function exportAs(format: ExportFormat) {
-    if (files.value.length === 0) {
+    if (rows.value.every((r) => r.files.length === 0)) {
       // The exports are of the files here.
       useToastStore().info('export.empty')
       return
@@ -205,9 +195,9 @@ export const useCertificatesStore = defineStore('certificates', () => {
   }
 
   return {
-    files,
-    solution,
+    list,
     rows,
+    lockedPaths,
     integrations,
     syncedAt,
     selectedKey,
@@ -229,6 +219,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
     clearFilters,
     select,
     details,
+    entry,
     exportAs,
     exportCer,
     openLocation,

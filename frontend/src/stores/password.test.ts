@@ -33,11 +33,7 @@ describe('password store', () => {
     expect(store.trying).toEqual({ done: 0, total: 3 })
     store.tryingProgress({ running: true, done: 2, total: 3, counted: true, path: '/c.p12' })
     expect(store.trying).toEqual({ done: 2, total: 3 })
-    fake.certificates.overview.mockResolvedValueOnce({
-      scannedAt: '2026-11-26T12:00:00Z',
-      warnDays: 30,
-      files: [file('/a.p12', 'valid'), file('/b.p12', 'valid'), file('/c.p12', 'locked'), file('/d.p12', 'valid')],
-    })
+    fake.files = [file('/a.p12', 'valid'), file('/b.p12', 'valid'), file('/c.p12', 'locked'), file('/d.p12', 'valid')]
     await store.othersDone({ opened: 2, locked: 1, cancelled: false })
     expect(store.trying).toBeNull()
     expect(store.queue).toEqual(['/c.p12'])
@@ -64,7 +60,7 @@ describe('password store', () => {
     expect(fake.certificates.unlock).toHaveBeenLastCalledWith('/a.p12', 'right', true)
     expect(store.wrong).toBe(false)
     expect(store.current).toBe('/b.p12')
-    expect(fake.certificates.overview).toHaveBeenCalled()
+    expect(fake.portal.list).toHaveBeenCalled()
   })
 
   it('says so when the keychain could not keep the password', async () => {

@@ -39,7 +39,7 @@ export const usePasswordStore = defineStore('password', () => {
     trying.value = null
     const certificates = useCertificatesStore()
     await certificates.load()
-    const locked = new Set(certificates.files.filter((f) => f.status === 'locked').map((f) => f.path))
+    const locked = certificates.lockedPaths()
     queue.value = queue.value.filter((p) => locked.has(p))
     if (d.opened > 0) useToastStore().info('password.alsoOpened', { n: d.opened })
   }

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { ApiError } from '@/api'
-import { fake } from '@/test/api'
+import { entriesOf, fake } from '@/test/api'
 import { file } from '@/test/files'
 import { useCertificatesStore } from './certificates'
 import { endedInstall, usePortalStore } from './portal'
@@ -138,23 +138,23 @@ describe('portal store', () => {
     const f = file('/a.p12', 'valid')
     fake.files = [f]
     const sha = f.certificate!.sha256.toLowerCase()
-    const entry = (await fake.portal.overview()).certificates[0]
+    const entry = entriesOf([f]).certificates[0]
     fake.dpg = [{ ...entry, sha256: sha, inPortal: true, portalId: 'id-1', usages: [{ integrationId: 'int-exo', kind: 'exchange_online', name: 'Exchange Online' }] }]
     const certificates = useCertificatesStore()
     await certificates.load()
     expect(certificates.rows).toHaveLength(1)
-    expect(certificates.rows[0]).toMatchObject({ path: '/a.p12', inPortal: true, usage: ['exchange_online'] })
+    expect(certificates.rows[0]).toMatchObject({ files: ['/a.p12'], inPortal: true, usages: ['exchange_online'] })
   })
 
   it('moves "Last synced" on when an install’s refresh reports a new sync time', async () => {
     const certificates = useCertificatesStore()
     const portal = usePortalStore()
     await portal.init()
-    const overview = fake.portal.overview.getMockImplementation()!
-    fake.portal.overview.mockImplementation(async () => ({ ...(await overview()), syncedAt: '2026-11-26T10:00:00Z' }))
+    const list = fake.portal.list.getMockImplementation()!
+    fake.portal.list.mockImplementation(async () => ({ ...(await list()), syncedAt: '2026-11-26T10:00:00Z' }))
     fake.emit('sync:status', signedIn)
     await vi.waitFor(() => expect(certificates.syncedAt).toBe('2026-11-26T10:00:00Z'))
-    fake.portal.overview.mockImplementation(async () => ({ ...(await overview()), syncedAt: '2026-11-26T10:00:40Z' }))
+    fake.portal.list.mockImplementation(async () => ({ ...(await list()), syncedAt: '2026-11-26T10:00:40Z' }))
     fake.emit('sync:status', { ...signedIn, done: 1, certificatesSyncedAt: '2026-11-26T10:00:40Z' })
     await vi.waitFor(() => expect(certificates.syncedAt).toBe('2026-11-26T10:00:40Z'))
   })

@@ -372,7 +372,7 @@ export const usePortalStore = defineStore('portal', () => {
       openSignIn()
       return
     }
-    const path = i.successor ? certificates.installable(i.successor.files) : undefined
+    const path = i.successor ? certificates.installable(i.successor.sha256) : undefined
     if (!path || stepping.value) return
     stepping.value = i.id
     const integration = kindName(i.kind)

@@ -26,7 +26,7 @@ describe('revocation store', () => {
 
     fake.files = [file('/f/a.p12', 'revoked')]
     fake.emit('revocation:done', { run: 1, checked: 40, cancelled: false })
-    await vi.waitFor(() => expect(useCertificatesStore().files.map((f) => f.status)).toEqual(['revoked']))
+    await vi.waitFor(() => expect(useCertificatesStore().rows.map((r) => r.status)).toEqual(['revoked']))
     expect(rev.running).toBe(false)
     expect(useToastStore().toasts).toHaveLength(0)
   })
@@ -43,7 +43,7 @@ describe('revocation store', () => {
     fake.emit('revocation:done', { run: 1, checked: 40, cancelled: true })
     await vi.waitFor(() => expect(useToastStore().toasts.map((t) => t.key)).toEqual(['revocation.cancelled']))
     expect([rev.running, rev.cancelling]).toEqual([false, false])
-    expect(fake.certificates.overview).toHaveBeenCalled()
+    expect(fake.portal.list).toHaveBeenCalled()
   })
 
   it('shows a failed cancel as an error and lets it be pressed again', async () => {
@@ -62,7 +62,7 @@ describe('revocation store', () => {
     fake.emit('revocation:progress', { run: 1, done: 0, total: 2 })
     fake.emit('revocation:done', { run: 1, checked: 2, cancelled: false })
     fake.emit('revocation:progress', { run: 1, done: 2, total: 2 }) // late
-    await vi.waitFor(() => expect(fake.certificates.overview).toHaveBeenCalled())
+    await vi.waitFor(() => expect(fake.portal.list).toHaveBeenCalled())
     expect(rev.running).toBe(false)
     fake.emit('revocation:progress', { run: 2, done: 0, total: 5 })
     expect([rev.running, rev.done, rev.total]).toEqual([true, 0, 5])

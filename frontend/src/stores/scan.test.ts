@@ -26,7 +26,7 @@ describe('scan store', () => {
 
     fake.files = [file('/f/a.p12', 'valid'), file('/f/b.p12', 'locked')]
     fake.emit('scan:done', { requested: true, files: 2, cancelled: false, locked: ['/f/b.p12'] })
-    await vi.waitFor(() => expect(useCertificatesStore().files).toHaveLength(2))
+    await vi.waitFor(() => expect(useCertificatesStore().rows).toHaveLength(2))
     expect(scan.running).toBe(false)
     expect(usePasswordStore().queue).toEqual(['/f/b.p12'])
     expect(useToastStore().toasts[0]).toMatchObject({ key: 'scan.read', params: { n: 2 } })
@@ -48,7 +48,7 @@ describe('scan store', () => {
     const scan = useScanStore()
     await scan.init()
     fake.emit('scan:done', { requested: false, files: 40, cancelled: false, locked: [] })
-    await vi.waitFor(() => expect(fake.certificates.overview).toHaveBeenCalled())
+    await vi.waitFor(() => expect(fake.portal.list).toHaveBeenCalled())
     expect(useToastStore().toasts).toHaveLength(0)
   })
 

@@ -5,23 +5,27 @@
 // then drive it through `fake` (the same object in the test and the mock).
 import { vi } from 'vitest'
 import type * as Api from '@/api'
-import type { CertFile, Overview, OverviewCertificate, OverviewIntegration, SolutionOverview } from '@/api/types'
+import { ApiError } from '@/api/call'
+import type { CertFile, CertificateList, OverviewCertificate, OverviewIntegration, Row } from '@/api/types'
 
 type Handler = (data: unknown) => void
 
+/** A file as the fake Go side holds it; usage: the kinds of the integrations that use its certificate in DPG. */
+export type FakeFile = CertFile & { usage?: string[] }
+
 /**
- * The overview Go would build (backend/overview) of files and DPG's
+ * The entries Go would build (backend/overview) of files and DPG's
  * certificates, in small: one entry per certificate by SHA-256, its files,
  * the status of its first file (or DPG's record). Files whose certificate
- * is not known are entries of their own.
+ * is not known are left over.
  */
-export function solutionOf(files: CertFile[], dpg: OverviewCertificate[] = [], integrations: OverviewIntegration[] = []): SolutionOverview {
+export function entriesOf(files: FakeFile[], dpg: OverviewCertificate[] = []): { certificates: OverviewCertificate[]; unknown: CertFile[] } {
   const bySha = new Map<string, OverviewCertificate>()
-  const unknown: SolutionOverview['files'] = []
+  const unknown: CertFile[] = []
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const c = f.certificate
     if (!c || f.status === 'locked' || f.status === 'unreadable') {
-      unknown.push({ path: f.path, status: f.status, error: f.error ?? null })
+      unknown.push(f)
       continue
     }
     const sha = c.sha256.toLowerCase()
@@ -49,26 +53,61 @@ export function solutionOf(files: CertFile[], dpg: OverviewCertificate[] = [], i
       oces: c.oces,
       installedAt: null,
       installedBy: '',
-      attention: [], revocation: { status: 'not_checked' },
+      attention: [],
+      revocation: { status: 'not_checked' },
     })
   }
   for (const d of dpg) {
     const e = bySha.get(d.sha256)
     bySha.set(d.sha256, e ? { ...d, files: e.files, status: e.status } : d)
   }
+  return { certificates: [...bySha.values()], unknown }
+}
+
+/** The list Go would send (overview.ListOf), in small. */
+export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integrations: OverviewIntegration[] = []): CertificateList {
+  const byPath = new Map(files.map((f) => [f.path, f]))
+  const takes = (p: string) => {
+    const f = byPath.get(p)
+    return !!f && f.format === 'pkcs12' && f.keyMatchesCertificate && f.status !== 'invalid'
+  }
+  const { certificates, unknown } = entriesOf(files, dpg)
+  const rows: Row[] = certificates.map((e) => {
+    const kinds = [...new Set(e.usages.map((u) => u.kind))]
+    const i = e.files.findIndex(takes)
+    const paths = i > 0 ? [e.files[i], ...e.files.filter((_, k) => k !== i)] : e.files
+    return {
+      key: e.sha256,
+      status: e.status,
+      files: paths,
+      installable: i >= 0 || undefined,
+      inPortal: e.inPortal || undefined,
+      commonName: e.commonName,
+      email: e.email.toLowerCase() === e.commonName.toLowerCase() ? undefined : e.email,
+      organization: byPath.get(paths[0])?.certificate?.organization,
+      cvr: e.cvr,
+      oces2: e.oces === 'oces2' || undefined,
+      sha1: e.sha1,
+      notBefore: e.notBefore,
+      notAfter: e.notAfter,
+      daysLeft: e.daysLeft,
+      usages: kinds.length ? kinds : undefined,
+      operation: e.operation ?? undefined,
+      attention: e.attention.length > 0 || undefined,
+    }
+  })
+  for (const f of unknown) rows.push({ key: `file:${f.path}`, status: f.status, files: [f.path], daysLeft: 0, error: f.error?.code })
   return {
     syncedAt: dpg.length || integrations.length ? '2026-11-26T09:00:00Z' : null,
     organization: null,
     warnDays: fake.warnDays,
     integrations,
-    certificates: [...bySha.values()],
-    files: unknown,
-    tiles: { valid: 0, expiring: 0, invalid: 0, attention: 0 },
+    rows,
   }
 }
 
 export const fake = {
-  files: [] as CertFile[],
+  files: [] as FakeFile[],
   /** Certificates in DPG (the offline copy), and the integrations. */
   dpg: [] as OverviewCertificate[],
   integrations: [] as OverviewIntegration[],
@@ -82,7 +121,6 @@ export const fake = {
     messages: vi.fn(async () => ({})),
   },
   certificates: {
-    overview: vi.fn(async (): Promise<Overview> => ({ scannedAt: '2026-11-26T10:00:00Z', warnDays: fake.warnDays, files: fake.files })),
     details: vi.fn(async (path: string) => ({ ...fake.files.find((f) => f.path === path)!, chain: [] })),
     addFiles: vi.fn(async () => true),
     addPaths: vi.fn(async (_p: string[]) => true),
@@ -125,7 +163,12 @@ export const fake = {
     operations: vi.fn(async () => []),
     supplyPassword: vi.fn(async () => {}),
     dismiss: vi.fn(async () => {}),
-    overview: vi.fn(async (): Promise<SolutionOverview> => solutionOf(fake.files, fake.dpg, fake.integrations)),
+    list: vi.fn(async (): Promise<CertificateList> => listOf(fake.files, fake.dpg, fake.integrations)),
+    entry: vi.fn(async (sha256: string): Promise<OverviewCertificate> => {
+      const e = entriesOf(fake.files, fake.dpg).certificates.find((c) => c.sha256 === sha256)
+      if (!e) throw new ApiError('not_in_overview', 'The certificate is not in the overview.')
+      return e
+    }),
     prepareActivationOf: vi.fn(),
     activateCertificate: vi.fn(),
     certificateEvents: vi.fn(async () => []),

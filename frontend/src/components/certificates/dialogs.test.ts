@@ -49,7 +49,7 @@ describe('FoldersDialog', () => {
     document.querySelector<HTMLElement>('[data-testid=confirm-ok]')!.click()
     await flushPromises()
     expect(fake.certificates.removeFolder).toHaveBeenCalledWith('/srv/certs')
-    expect(fake.certificates.overview).toHaveBeenCalled()
+    expect(fake.portal.list).toHaveBeenCalled()
     expect(w.text()).toContain('No folders yet')
     w.unmount()
   })

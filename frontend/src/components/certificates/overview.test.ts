@@ -9,7 +9,7 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { i18n } from '@/i18n'
 import { useCertificatesStore } from '@/stores/certificates'
 import { useLocaleStore } from '@/stores/locale'
-import { fake } from '@/test/api'
+import { entriesOf, fake } from '@/test/api'
 import { cert, everyStatus, file } from '@/test/files'
 import CertificateList from './CertificateList.vue'
 import StatusTiles from './StatusTiles.vue'
@@ -70,7 +70,7 @@ describe('StatusTiles', () => {
     document.querySelector<HTMLButtonElement>('[data-testid=warn-days-save]')!.click()
     await vi.waitFor(() => expect(document.querySelector('[data-testid=warn-days-dialog]')).toBeNull())
     expect(fake.certificates.setWarnDays).toHaveBeenCalledWith(60)
-    expect(fake.certificates.overview).toHaveBeenCalledTimes(2) // the overview reloads, judged with it
+    expect(fake.portal.list).toHaveBeenCalledTimes(2) // the overview reloads, judged with it
     expect(store.warnDays).toBe(60)
     expect(w.get('[data-testid=tile-hint-expiring]').text()).toBe('Within 60 days')
     w.unmount()
@@ -107,7 +107,7 @@ describe('CertificateList', () => {
     const c = cert({ commonName: 'exchange@kommune.dk' })
     const files = [file('/c/a.p12', 'valid', { certificate: c }), file('/c/a.cer', 'valid', { format: 'der', certificate: c })]
     fake.files = files
-    const base = (await fake.portal.overview()).certificates[0]
+    const base = entriesOf(files).certificates[0]
     fake.dpg = [
       { ...base, inPortal: true, portalId: 'id-1', operation: { kind: 'activate', state: 'failed', id: 4, errorCode: 'precondition_failed' } },
       { ...base, sha256: 'd'.repeat(64), commonName: 'kollega@kommune.dk', files: [], inPortal: true, portalId: 'id-2', operation: { kind: 'install', state: 'pending', id: 5 } },
@@ -174,7 +174,7 @@ describe('CertificateList', () => {
     const { store, mountIt } = await setup()
     const w = mountIt(CertificateList)
     const grid = w.get('[role=grid]')
-    const keyOf = (path: string) => store.rows.find((r) => r.path === path)!.key
+    const keyOf = (path: string) => store.rows.find((r) => r.files[0] === path)!.key
     await grid.trigger('keydown', { key: 'ArrowDown' })
     await grid.trigger('keydown', { key: 'ArrowDown' })
     await grid.trigger('keydown', { key: 'ArrowUp' })

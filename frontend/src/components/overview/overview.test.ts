@@ -84,11 +84,11 @@ describe('the integrations strip', () => {
     fake.integrations = [integ()]
     fake.portal.activate.mockResolvedValue({ id: 3, kind: 'activate', state: 'done', attempts: 1, createdAt: '' } as never)
     const w = mount(IntegrationCards, await setup())
-    const loads = fake.portal.overview.mock.calls.length
+    const loads = fake.portal.list.mock.calls.length
     await w.get('[data-testid=card-action]').trigger('click')
     await flushPromises()
     expect(fake.portal.activate).toHaveBeenCalledWith('int-exo', '/c/fornyet.p12', 'v7')
-    expect(fake.portal.overview.mock.calls.length).toBeGreaterThan(loads)
+    expect(fake.portal.list.mock.calls.length).toBeGreaterThan(loads)
   })
 
   it('says so when the integration changed meanwhile, and asks for the password when the file needs it', async () => {
@@ -156,7 +156,7 @@ describe('a certificate only in DPG', () => {
       { id: 'e1', at: '2026-01-01T10:00:00Z', actor: 'kollega@testkommune-nord.dk', action: 'certificate.installed', certificateId: 'id-e', details: {} },
     ] as never)
     const opts = await setup()
-    const w = mount(DpgCertificateDetails, { ...opts, props: { entry: dpgOnly() }, attachTo: document.body })
+    const w = mount(DpgCertificateDetails, { ...opts, props: { sha256: dpgOnly().sha256 }, attachTo: document.body })
     await flushPromises()
     const q = (id: string) => document.querySelector<HTMLElement>(`[data-testid=${id}]`)
     expect(q('fact-usedBy')!.textContent).toBe('Digital Post')

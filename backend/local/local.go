@@ -73,8 +73,10 @@ type UnlockResult struct {
 	Others int `json:"others"`
 }
 
-// Collection is the overview of the certificate files on this computer. Its
-// methods are safe for concurrent use.
+// Collection is the overview of the certificate files on this computer. It
+// keeps no file in memory: each call reads the cache, which the scans of
+// this process and of others keep current, and judges it now. Its methods
+// are safe for concurrent use.
 type Collection struct {
 	ctx       context.Context
 	st        *store.Store
@@ -83,15 +85,14 @@ type Collection struct {
 	keychain  bool
 	emit      func(event string, data any)
 
-	mu       sync.Mutex
-	overview map[string]certs.File // judged, with Raw; nil until loaded
-	state    ScanState
-	scanCtx  context.Context
-	cancel   context.CancelFunc
-	scanMu   sync.Mutex     // one scan at a time
-	revMu    sync.Mutex     // one background revocation check at a time
-	revRun   int            // the last check's number; under revMu
-	scans    sync.WaitGroup // for Shutdown and tests
+	mu      sync.Mutex
+	state   ScanState
+	scanCtx context.Context
+	cancel  context.CancelFunc
+	scanMu  sync.Mutex     // one scan at a time
+	revMu   sync.Mutex     // one background revocation check at a time
+	revRun  int            // the last check's number; under revMu
+	scans   sync.WaitGroup // for Shutdown and tests
 }
 
 // Options configure a Collection.
@@ -151,61 +152,72 @@ func (c *Collection) WarnDays() int {
 }
 
 // SetWarnDays sets the warning window, clamped into its range, and returns
-// the days kept. The overview is judged again with it on the next read.
+// the days kept. The next read judges the files with it.
 func (c *Collection) SetWarnDays(days int) (int, error) {
-	kept, err := c.st.SetInt(context.Background(), store.WarnDays, days)
-	if err != nil {
-		return 0, err
-	}
-	c.invalidate()
-	return kept, nil
+	return c.st.SetInt(context.Background(), store.WarnDays, days)
 }
 
-// load reads the overview from the cache, judged for now. The caller holds c.mu.
-func (c *Collection) load() error {
-	if c.overview != nil {
-		return nil
+// judge makes a cached file current: its dates judged at now with the
+// warning window, and the CA's last answer about its certificate, aged, put
+// on it. answer looks that answer up by the certificate's SHA-256.
+func judge(f *certs.File, now time.Time, warnDays int, answer func(sha256 string) (certs.Revocation, bool)) {
+	certs.Judge(f, now, warnDays)
+	if f.Certificate == nil || f.Status == certs.StatusExpired {
+		return
 	}
-	entries, err := c.st.LoadFiles(context.Background())
-	if err != nil {
-		return err
+	if r, ok := answer(f.Certificate.SHA256); ok {
+		revocation.Apply(f, revocation.Aged(r, now))
 	}
-	now, warn := c.now(), c.WarnDays()
-	ov := make(map[string]certs.File, len(entries))
-	for p, e := range entries {
-		f := e.File
-		f.Path = p
-		certs.Judge(&f, now, warn)
-		ov[p] = f
-	}
-	c.applyRevocations(ov)
-	c.overview = ov
-	return nil
 }
 
-func (c *Collection) invalidate() {
-	c.mu.Lock()
-	c.overview = nil
-	c.mu.Unlock()
-}
-
-// sorted returns the overview by path; light drops the chains, which only
-// the details need.
+// sorted reads every file from the cache, judged now, by path; light drops
+// the chains, which only the details need.
 func (c *Collection) sorted(light bool) ([]certs.File, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.load(); err != nil {
+	ctx := context.Background()
+	entries, err := c.st.LoadFiles(ctx)
+	if err != nil {
 		return nil, err
 	}
-	files := make([]certs.File, 0, len(c.overview))
-	for _, f := range c.overview {
+	// Without the answers the files show as not checked.
+	revs, _ := c.st.Revocations(ctx)
+	answer := func(sha256 string) (certs.Revocation, bool) {
+		r, ok := revs[sha256]
+		return r, ok
+	}
+	now, warn := c.now(), c.WarnDays()
+	files := make([]certs.File, 0, len(entries))
+	for _, e := range entries {
+		f := e.File
 		if light {
 			f.Chain = nil
 		}
+		judge(&f, now, warn, answer)
 		files = append(files, f)
 	}
 	slices.SortFunc(files, func(a, b certs.File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
+}
+
+// Details reads one file from the cache, judged now, with its chain. One
+// that is not there is the error not_in_overview.
+func (c *Collection) Details(path string) (certs.File, error) {
+	ctx := context.Background()
+	e, ok, err := c.st.File(ctx, path)
+	if err != nil {
+		return certs.File{}, err
+	}
+	if !ok {
+		return certs.File{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
+	}
+	f := e.File
+	judge(&f, c.now(), c.WarnDays(), func(sha256 string) (certs.Revocation, bool) {
+		r, ok, _ := c.st.Revocation(ctx, sha256)
+		return r, ok
+	})
+	if f.Chain == nil {
+		f.Chain = []certs.Certificate{}
+	}
+	return f, nil
 }
 
 // Report returns every file in the cache, judged now, in the shape of
@@ -224,23 +236,6 @@ func (c *Collection) File(path string) (certs.File, error) { return c.Details(pa
 
 // Files is the overview with the chains (session.Files).
 func (c *Collection) Files() ([]certs.File, error) { return c.sorted(false) }
-
-// Details returns one file with its chain.
-func (c *Collection) Details(path string) (certs.File, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.load(); err != nil {
-		return certs.File{}, err
-	}
-	f, ok := c.overview[path]
-	if !ok {
-		return certs.File{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
-	}
-	if f.Chain == nil {
-		f.Chain = []certs.Certificate{}
-	}
-	return f, nil
-}
 
 // ScanState tells a window that opens during a scan where it stands.
 func (c *Collection) ScanState() ScanState {
@@ -318,11 +313,8 @@ func (c *Collection) RemoveFolder(path string) error {
 			}
 		}
 	}
-	if _, err := c.st.DeleteMissing(ctx, abs, keep); err != nil {
-		return err
-	}
-	c.invalidate()
-	return nil
+	_, err = c.st.DeleteMissing(ctx, abs, keep)
+	return err
 }
 
 // within says whether path is dir or under it.
@@ -400,7 +392,6 @@ func (c *Collection) runScan(ctx context.Context, paths []string, interactive bo
 		},
 	}
 	files, err := scan.Scan(ctx, paths, opts)
-	c.invalidate()
 	c.setState(ScanState{})
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -436,7 +427,6 @@ func (c *Collection) Unlock(path, password string, remember bool) (UnlockResult,
 		WarnDays:  c.WarnDays(),
 		Cache:     c.st,
 	})
-	c.invalidate()
 	if err != nil {
 		return UnlockResult{}, err
 	}
@@ -516,7 +506,6 @@ func (c *Collection) tryOnLocked(password, except string) int {
 				}
 			},
 		})
-		c.invalidate()
 		done := UnlockDone{Cancelled: err != nil}
 		for _, f := range res {
 			if f.Status == certs.StatusLocked {
@@ -536,15 +525,9 @@ func (c *Collection) tryOnLocked(password, except string) int {
 // Cer is the file's certificate as DER (.cer, for the Entra app
 // registration) and a name to save it under.
 func (c *Collection) Cer(path string) (name string, der []byte, err error) {
-	c.mu.Lock()
-	err = c.load()
-	f, ok := c.overview[path]
-	c.mu.Unlock()
+	f, err := c.Details(path)
 	if err != nil {
 		return "", nil, err
-	}
-	if !ok {
-		return "", nil, errs.New(errs.NotInOverview, "The file is not in the overview.")
 	}
 	if f.Certificate == nil || len(f.Certificate.Raw) == 0 {
 		return "", nil, errs.New(errs.NoCertificate, "The file holds no certificate to export.")
@@ -626,25 +609,6 @@ func (c *Collection) checker() *revocation.Checker {
 	return revocation.New(revocation.Options{Cache: c.st, Now: c.now})
 }
 
-// applyRevocations puts the cached answers on the overview's files. The
-// caller holds c.mu.
-func (c *Collection) applyRevocations(ov map[string]certs.File) {
-	revs, err := c.st.Revocations(context.Background())
-	if err != nil || len(revs) == 0 {
-		return
-	}
-	now := c.now()
-	for p, f := range ov {
-		if f.Certificate == nil || f.Status == certs.StatusExpired {
-			continue
-		}
-		if r, ok := revs[f.Certificate.SHA256]; ok {
-			revocation.Apply(&f, revocation.Aged(r, now))
-			ov[p] = f
-		}
-	}
-}
-
 // CheckInBackground asks the CAs about the scanned certificates, unless the
 // setting has it off. CancelScan stops it too (ctx is the scan's).
 func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) {
@@ -677,7 +641,6 @@ func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) 
 		})
 		err := c.checker().CheckFiles(ctx, todo, false, th.Send)
 		th.Flush()
-		c.invalidate()
 		c.emit(EventRevocationDone, RevocationResult{Run: run, Checked: len(todo), Cancelled: err != nil})
 	}()
 }
@@ -694,7 +657,7 @@ func (c *Collection) CheckRevocation(path string) (certs.File, error) {
 		return certs.File{}, errs.New(errs.NoCertificate, "The file holds no certificate to check.")
 	}
 	r := c.checker().Lookup(c.context(), *f.Certificate, f.Chain, true)
-	c.invalidate()
+	// Read again: the old answer may have made it revoked.
 	if f, err = c.Details(path); err != nil {
 		return certs.File{}, err
 	}

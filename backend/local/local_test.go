@@ -1,8 +1,10 @@
 package local
 
 import (
+	"context"
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 	"dpgcerts/internal/pkitest"
 	"path/filepath"
@@ -35,7 +37,14 @@ func TestWithin(t *testing.T) {
 // scan:done events.
 func newCollection(t *testing.T) (*Collection, chan ScanResult) {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"))
+	return openCollection(t, filepath.Join(t.TempDir(), "cache.db"))
+}
+
+// openCollection is a collection on the cache at db, with a store of its
+// own, as another process would have.
+func openCollection(t *testing.T, db string) (*Collection, chan ScanResult) {
+	t.Helper()
+	st, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,5 +206,62 @@ func TestSetWarnDays(t *testing.T) {
 	}
 	if kept, _ := c.SetWarnDays(9999); kept != 365 {
 		t.Errorf("SetWarnDays(9999) kept %d, want 365", kept)
+	}
+}
+
+// The collection keeps nothing between calls: what another process writes
+// to the cache (a scan, a CA's answer, a file gone) shows in the next
+// Details and Report of this one.
+func TestReadsTheCacheEachTime(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cache.db")
+	c, _ := openCollection(t, db)
+	other, done := openCollection(t, db)
+	dir := t.TempDir()
+	leaf := pkitest.SelfSigned(t, pkitest.Spec{CN: "a"})
+	path := pkitest.WriteFile(t, dir, "a.pem", pkitest.PEM("CERTIFICATE", leaf.Cert.Raw))
+	status := func() (details, report certs.Status) {
+		t.Helper()
+		rep, err := c.Report(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range rep.Files {
+			if f.Path == path {
+				report = f.Status
+			}
+		}
+		f, err := c.Details(path)
+		if err != nil && errs.Shown(err).Code != errs.NotInOverview {
+			t.Fatal(err)
+		}
+		return f.Status, report
+	}
+	if d, r := status(); d != "" || r != "" {
+		t.Fatalf("before the scan: details %q, report %q", d, r)
+	}
+
+	other.AddPaths([]string{dir})
+	waitScan(t, done)
+	if d, r := status(); d != certs.StatusValid || r != certs.StatusValid {
+		t.Errorf("after the other's scan: details %q, report %q; want valid", d, r)
+	}
+
+	f, err := other.Details(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked := certs.Revocation{Status: certs.RevocationRevoked, CheckedAt: pkitest.Now, Source: "ocsp"}
+	if err := other.st.PutRevocation(context.Background(), f.Certificate.SHA256, revoked); err != nil {
+		t.Fatal(err)
+	}
+	if d, r := status(); d != certs.StatusRevoked || r != certs.StatusRevoked {
+		t.Errorf("after the other's answer: details %q, report %q; want revoked", d, r)
+	}
+
+	if _, err := other.st.DeleteMissing(context.Background(), dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d, r := status(); d != "" || r != "" {
+		t.Errorf("after the other removed it: details %q, report %q; want not there", d, r)
 	}
 }

@@ -29,7 +29,7 @@ import (
 const DefaultPortalURL = "https://portal.timengodpg.com"
 
 // Files is the overview of local certificate files the flows start from:
-// the window's in-memory overview, or the cache for the CLI.
+// the window's collection, or the cache for the CLI.
 type Files interface {
 	// File is one file of the overview, judged now.
 	File(path string) (certs.File, error)
@@ -451,8 +451,8 @@ func (s *Session) Refresh(ctx context.Context) error {
 	return err
 }
 
-// storeFiles is the cache's overview, for the CLI: read once, since a
-// command is short-lived.
+// storeFiles is the cache's overview, for the CLI: Files reads it once,
+// since a command is short-lived; File reads just the one file.
 type storeFiles struct {
 	st  *store.Store
 	now func() time.Time
@@ -489,14 +489,18 @@ func (f *storeFiles) Files() ([]certs.File, error) {
 }
 
 func (f *storeFiles) File(path string) (certs.File, error) {
-	f.once.Do(f.load)
-	if f.err != nil {
-		return certs.File{}, f.err
+	ctx := context.Background()
+	e, ok, err := f.st.File(ctx, path)
+	if err != nil {
+		return certs.File{}, err
 	}
-	if file, ok := f.byPath[path]; ok {
-		return file, nil
+	if !ok {
+		return certs.File{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
 	}
-	return certs.File{}, errs.New(errs.NotInOverview, "The file is not in the overview.")
+	warn, _ := f.st.Int(ctx, store.WarnDays)
+	file := e.File
+	certs.Judge(&file, f.now(), warn)
+	return file, nil
 }
 
 // isAccount says whether err refuses the whole session.

@@ -45,8 +45,7 @@ type Entry struct {
 // cores while the query goes on. A row that no longer decodes is left out:
 // the file is read again and its row replaced.
 func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT path, size, mtime_ns, file_id, ctime_ns, sha256, reader, result, cert_der, chain_der, read_at FROM files`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+fileColumns+` FROM files`)
 	if err != nil {
 		return nil, fmt.Errorf("store: load files: %w", err)
 	}
@@ -110,20 +109,17 @@ func (s *Store) LoadFiles(ctx context.Context) (map[string]Entry, error) {
 	return out, nil
 }
 
+// File returns the cached file at path (absolute and cleaned, as the
+// scanner keeps it). ok is false when there is none.
+func (s *Store) File(ctx context.Context, path string) (e Entry, ok bool, err error) {
+	return scanEntry(s.db.QueryRowContext(ctx, `SELECT `+fileColumns+` FROM files WHERE path = ?`, path))
+}
+
 // FindBySHA256 returns the most recently read file with this content, for a
 // file that was renamed, moved or touched. ok is false when there is none.
 func (s *Store) FindBySHA256(ctx context.Context, sum string) (e Entry, ok bool, err error) {
-	row := s.db.QueryRowContext(ctx,
-		`SELECT path, size, mtime_ns, file_id, ctime_ns, sha256, reader, result, cert_der, chain_der, read_at
-		 FROM files WHERE sha256 = ? ORDER BY read_at DESC LIMIT 1`, sum)
-	e, err = scanEntry(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Entry{}, false, nil
-	}
-	if err != nil {
-		return Entry{}, false, err
-	}
-	return e, true, nil
+	return scanEntry(s.db.QueryRowContext(ctx,
+		`SELECT `+fileColumns+` FROM files WHERE sha256 = ? ORDER BY read_at DESC LIMIT 1`, sum))
 }
 
 // PutFiles inserts or replaces a batch of entries in one transaction.
@@ -215,6 +211,9 @@ func (s *Store) DeleteMissing(ctx context.Context, root string, seen map[string]
 	return len(gone), nil
 }
 
+// fileColumns are a files row as rawEntry reads it.
+const fileColumns = `path, size, mtime_ns, file_id, ctime_ns, sha256, reader, result, cert_der, chain_der, read_at`
+
 // rawEntry is a row as read, before its JSON is decoded.
 type rawEntry struct {
 	e                         Entry
@@ -234,16 +233,20 @@ func (r rawEntry) decode() (Entry, error) {
 	return e, nil
 }
 
-func scanEntry(row *sql.Row) (Entry, error) {
+// scanEntry reads one row of fileColumns; ok is false when there is none.
+func scanEntry(row *sql.Row) (e Entry, ok bool, err error) {
 	var r rawEntry
 	if err := row.Scan(&r.e.Path, &r.e.Size, &r.e.MtimeNS, &r.e.FileID, &r.e.CtimeNS, &r.e.SHA256, &r.e.Reader,
 		&r.result, &r.certDER, &r.chainDER, &r.readAt); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return Entry{}, err
+			return Entry{}, false, nil
 		}
-		return Entry{}, fmt.Errorf("store: read file row: %w", err)
+		return Entry{}, false, fmt.Errorf("store: read file row: %w", err)
 	}
-	return r.decode()
+	if e, err = r.decode(); err != nil {
+		return Entry{}, false, err
+	}
+	return e, true, nil
 }
 
 // encodeFile splits a File into its encoded result (see codec.go) and the

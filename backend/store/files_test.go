@@ -144,6 +144,37 @@ func TestPutFilesCanceled(t *testing.T) {
 	}
 }
 
+func TestFile(t *testing.T) {
+	s := openMemory(t)
+	ctx := context.Background()
+	if err := s.PutFiles(ctx, []Entry{testEntry("/c/a.p12"), testEntry("/c/b.p12")}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.LoadFiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path string
+		wantOK     bool
+	}{
+		{"found", "/c/a.p12", true},
+		{"not found", "/c/nope.p12", false},
+		{"a prefix is not the file", "/c/a", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, ok, err := s.File(ctx, tt.path)
+			if err != nil || ok != tt.wantOK {
+				t.Fatalf("File(%q) = %v, %v; want %v", tt.path, ok, err, tt.wantOK)
+			}
+			if want := all[tt.path]; ok && !reflect.DeepEqual(e, want) {
+				t.Errorf("File(%q) is not LoadFiles' entry\n got %+v\nwant %+v", tt.path, e, want)
+			}
+		})
+	}
+}
+
 func TestFindBySHA256(t *testing.T) {
 	s := openMemory(t)
 	ctx := context.Background()

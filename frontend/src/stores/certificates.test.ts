@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import { fake } from '@/test/api'
+import type { CertificateList } from '@/api'
+import { fake, listOf } from '@/test/api'
 import { everyStatus, file } from '@/test/files'
 import { pathOf, TILES } from '@/utils/overview'
 import { useCertificatesStore } from './certificates'
@@ -69,5 +70,23 @@ describe('certificates store', () => {
     expect(store.rows).toHaveLength(7)
     expect(store.loadError).toBeTruthy()
     expect(useToastStore().toasts[0]).toMatchObject({ kind: 'error', key: 'errors.internal' })
+  })
+  it('shows the first answer of overlapping loads at once, and never an older one over a newer', async () => {
+    const answers: Array<(l: CertificateList) => void> = []
+    for (let i = 0; i < 3; i++) fake.portal.list.mockImplementationOnce(() => new Promise((resolve) => answers.push(resolve)))
+    const store = useCertificatesStore()
+    const first = store.load()
+    const second = store.load()
+    const third = store.load()
+    const list = (n: number): CertificateList => ({ ...listOf(fake.files.slice(0, n)), warnDays: n })
+    answers[0](list(1))
+    await first
+    expect(store.rows).toHaveLength(1) // not held back by the loads asked after it
+    answers[2](list(3))
+    await third
+    answers[1](list(2))
+    await second
+    expect(store.rows).toHaveLength(3) // the second came last, but the third was newer
+    expect(store.loaded).toBe(true)
   })
 })

@@ -45,22 +45,28 @@ export const useCertificatesStore = defineStore('certificates', () => {
 
   const selected = computed(() => rows.value.find((r) => r.key === selectedKey.value) ?? null)
 
-  // Loads overlap (a sync and an install close together): the last one asked wins.
-  let loads = 0
+  // Loads overlap (a sync and an install close together): an answer is
+  // shown unless a later-asked one is already, so the first paint doesn't
+  // wait for a reload asked meanwhile, and an old answer never replaces a
+  // newer one.
+  let asked = 0
+  let shown = 0
   async function load() {
-    const n = ++loads
+    const n = ++asked
     try {
       const l = await portal.list()
-      if (n !== loads) return
+      if (n < shown) return
+      shown = n
       list.value = l
       warnDays.value = l.warnDays
       loadError.value = null
     } catch (err) {
-      if (n !== loads) return
+      if (n < shown) return
+      shown = n
       loadError.value = err
       useToastStore().error(err)
     } finally {
-      if (n === loads) loaded.value = true
+      if (n === shown) loaded.value = true
     }
   }
 

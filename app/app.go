@@ -17,6 +17,7 @@ import (
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
+	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 )
 
@@ -217,3 +218,7 @@ func (a *App) SetLanguage(lang string) error {
 func (a *App) Messages(lang string) map[string]string {
 	return i18n.Messages(lang)
 }
+
+// Keychain says whether a password or the token can be remembered: the
+// keychain is on (not DPGCERTS_KEYCHAIN=off) and answers.
+func (a *App) Keychain() bool { return a.core.rt.Keychain && secrets.Available() }

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/zalando/go-keyring"
 
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
@@ -46,6 +49,25 @@ func TestApp(t *testing.T) {
 	}
 	if s.App.ctx == nil {
 		t.Error("startup did not keep the context")
+	}
+}
+
+// The window offers to remember a password or the token only where the
+// keychain is on and answers.
+func TestKeychain(t *testing.T) {
+	s := newTestServices(t, Options{})
+	keyring.MockInit()
+	if s.App.Keychain() {
+		t.Error("DPGCERTS_KEYCHAIN=off, yet the keychain is offered")
+	}
+	s.core.rt.Keychain = true
+	if !s.App.Keychain() {
+		t.Error("a keychain that answers is not offered")
+	}
+	keyring.MockInitWithError(errors.New("org.freedesktop.DBus.Error.ServiceUnknown"))
+	t.Cleanup(keyring.MockInit)
+	if s.App.Keychain() {
+		t.Error("a keychain that fails is offered")
 	}
 }
 

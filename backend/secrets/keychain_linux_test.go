@@ -36,6 +36,9 @@ func TestRealKeychain(t *testing.T) {
 }
 
 func realKeychainRoundTrip(t *testing.T) {
+	if !Available() {
+		t.Fatal("the Secret Service does not answer")
+	}
 	secret := "Blåbærgrød-æøå 12!"
 	if err := RememberPassword(secret); err != nil {
 		t.Fatalf("RememberPassword: %v", err)

@@ -53,6 +53,13 @@ var (
 	ErrCorrupt = errors.New("keychain item for dpgcerts is damaged")
 )
 
+// Available says whether the keychain answers: reading our item finds it or
+// finds nothing. The window offers "Remember in keychain" only then.
+func Available() bool {
+	_, err := keyringGet(Service, passwordsAccount)
+	return err == nil || errors.Is(err, keyring.ErrNotFound)
+}
+
 // mu serialises read-modify-write of the password list within this process.
 var mu sync.Mutex
 

@@ -170,8 +170,18 @@ func TestToken(t *testing.T) {
 }
 
 func TestUnavailable(t *testing.T) {
+	keyring.MockInit()
+	if !Available() {
+		t.Fatal("an empty keychain that answers is not available")
+	}
+	if err := RememberPassword("secret-pw"); err != nil || !Available() {
+		t.Fatalf("a keychain with our item: %v, available %v", err, Available())
+	}
 	keyring.MockInitWithError(errors.New("org.freedesktop.DBus.Error.ServiceUnknown"))
 	t.Cleanup(keyring.MockInit)
+	if Available() {
+		t.Fatal("a keychain that fails is available")
+	}
 	calls := map[string]func() error{
 		"Passwords":        func() error { _, err := Passwords(); return err },
 		"RememberPassword": func() error { return RememberPassword("secret-pw") },

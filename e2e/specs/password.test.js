@@ -17,6 +17,7 @@ app.test('a locked file asks for its password; a wrong one is refused, the right
   const dialog = app.byTestId('password-dialog');
   await dialog.waitFor({ state: 'visible', timeout: 20_000 });
   assert.ok((await dialog.innerText()).includes('fornyet-exchange.p12'), 'the dialog names the file');
+  // This group's window has a real Secret Service (scripts/e2e.sh: GROUP_KEYCHAIN).
   assert.equal(await app.byTestId('password-remember').isVisible(), true, 'a "remember in the keychain" choice');
   await app.shot('password-dialog');
   await app.axe('the password dialog');
@@ -30,8 +31,11 @@ app.test('a locked file asks for its password; a wrong one is refused, the right
   await app.axe('the password dialog with a wrong password');
 
   await app.byTestId('password-input').fill(manifest.newPassword);
+  await app.byTestId('password-remember').check();
   await app.byTestId('password-submit').click();
   await dialog.waitFor({ state: 'hidden' });
+  const toasts = await app.byTestId('toast').allInnerTexts();
+  assert.ok(!toasts.some((t) => t.includes('keychain')), `the keychain kept the password: ${toasts.join(' | ')}`);
 
   const row = app.row(manifest.new.path);
   await eventually(async () => assert.equal(await row.getAttribute('data-status'), 'valid'));

@@ -12,4 +12,6 @@ export const app = {
   setLanguage: (lang: string): Promise<void> => call(() => App.SetLanguage(lang)),
   /** Every message of lang, as a flat map from dotted id to text. */
   messages: (lang: string): Promise<Record<string, string>> => call(() => App.Messages(lang)),
+  /** Whether a password or the token can be remembered: the keychain is on and answers. */
+  keychain: (): Promise<boolean> => call(() => App.Keychain()),
 }

@@ -35,6 +35,9 @@ export const useUiStore = defineStore('ui', () => {
   /** Dropped certificate files offered for install, while signed in. */
   const dropOffer = ref<string[] | null>(null)
   const version = ref('')
+  /** Whether "Remember in keychain" is offered: asked once, when a dialog that offers it first opens. */
+  const keychain = ref(false)
+  let keychainAsked: Promise<void> | null = null
 
   function openUseFor(path: string, integrationId?: string) {
     useFor.value = { path, integrationId }
@@ -47,6 +50,14 @@ export const useUiStore = defineStore('ui', () => {
 
   async function loadVersion() {
     version.value = await app.version().catch(() => 'dev')
+  }
+
+  function probeKeychain(): Promise<void> {
+    keychainAsked ??= app.keychain().then(
+      (ok) => void (keychain.value = ok),
+      () => void (keychain.value = false),
+    )
+    return keychainAsked
   }
 
   /** Opens an http(s) link in the system's browser. */
@@ -71,6 +82,8 @@ export const useUiStore = defineStore('ui', () => {
     useFor,
     dropOffer,
     version,
+    keychain,
+    probeKeychain,
     openUseFor,
     openUseForCertificate,
     loadVersion,

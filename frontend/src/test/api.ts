@@ -119,6 +119,7 @@ export const fake = {
     language: vi.fn(async () => 'en'),
     setLanguage: vi.fn(async (_lang: string) => {}),
     messages: vi.fn(async () => ({})),
+    keychain: vi.fn(async () => true),
   },
   certificates: {
     details: vi.fn(async (path: string) => ({ ...fake.files.find((f) => f.path === path)!, chain: [] })),

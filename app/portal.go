@@ -230,6 +230,7 @@ func (p *Portal) List() (overview.List, error) {
 // Entry is the overview's entry of one certificate, by SHA-256: where it
 // is, its record in DPG and why it needs attention.
 func (p *Portal) Entry(sha256 string) (overview.Certificate, error) {
+	defer overviewTrim.soon() // it builds the whole overview, as List does
 	return p.ses.Entry(context.Background(), sha256)
 }
 

@@ -97,7 +97,10 @@ const (
 	RevocationExpired = "revocation_expired"
 
 	// The window's own.
-	NotInOverview       = "not_in_overview"
+	NotInOverview = "not_in_overview"
+	// CertificateGone: a row's certificate is no longer in the overview
+	// (its files were removed, or DPG no longer has it).
+	CertificateGone     = "certificate_gone"
 	GuideMissing        = "guide_missing"
 	WriteFailed         = "write_failed"
 	UnsupportedLanguage = "unsupported_language"
@@ -118,7 +121,7 @@ var All = []string{
 	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable, KeychainLocked, Cancelled, OperationEnded,
 	KeychainUnavailable,
 	RevocationNoAddress, RevocationNoIssuer, RevocationUnreachable, RevocationMalformed, RevocationResponderError, RevocationBadSignature, RevocationWrongCertificate, RevocationNotCurrent, RevocationNonceMismatch, RevocationUnknownToCA, RevocationDisabled, RevocationExpired,
-	NotInOverview, GuideMissing, WriteFailed, UnsupportedLanguage,
+	NotInOverview, CertificateGone, GuideMissing, WriteFailed, UnsupportedLanguage,
 	InvalidTime, ScheduleFailed,
 }
 

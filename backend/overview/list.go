@@ -47,6 +47,8 @@ type Row struct {
 	CVR          string `json:"cvr,omitempty"`
 	OCES2        bool   `json:"oces2,omitempty"`
 	SHA1         string `json:"sha1,omitempty"`
+	// Serial is the serial number, from its file (the search reads it).
+	Serial string `json:"serial,omitempty"`
 	// The dates are left out for an unknown file.
 	NotBefore time.Time `json:"notBefore,omitzero"`
 	NotAfter  time.Time `json:"notAfter,omitzero"`
@@ -80,7 +82,7 @@ func ListOf(ov Overview, files []certs.File) List {
 		}
 		r.Files, r.Installable = standInFirst(c.Files, byPath)
 		if f := byPath[r.firstFile()]; f != nil && f.Certificate != nil {
-			r.Organization = f.Certificate.Organization
+			r.Organization, r.Serial = f.Certificate.Organization, f.Certificate.SerialNumber
 		} else if o := ov.Organization; o != nil && o.CVR == c.CVR {
 			r.Organization = o.Name
 		}

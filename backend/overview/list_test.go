@@ -22,7 +22,7 @@ func row(l overview.List, key string) overview.Row {
 
 func TestListOf(t *testing.T) {
 	orgB := certB
-	orgB.Organization = "Testkommune Nord (fil)"
+	orgB.Organization, orgB.SerialNumber = "Testkommune Nord (fil)", "5f3a9c01"
 	mail := withName(cert("e", "U-MAIL", 200), "Sikker post")
 	mail.Email, mail.OCES = "sikkerpost@testkommune-nord.dk", "oces2"
 	files := []certs.File{
@@ -52,8 +52,8 @@ func TestListOf(t *testing.T) {
 		if got := find(ov, certB.SHA256).Files; !slices.Equal(got, []string{"/c/a-renewed.cer", "/c/b-renewed.p12"}) {
 			t.Fatalf("the overview's entry changed: %v", got)
 		}
-		if r.Organization != "Testkommune Nord (fil)" {
-			t.Fatalf("the organisation is the file's: %q", r.Organization)
+		if r.Organization != "Testkommune Nord (fil)" || r.Serial != "5f3a9c01" {
+			t.Fatalf("the organisation and serial are the file's: %q, %q", r.Organization, r.Serial)
 		}
 	})
 	t.Run("a file without its key is not installable", func(t *testing.T) {

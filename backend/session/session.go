@@ -518,7 +518,13 @@ func (s *Session) Overview(ctx context.Context, warnDays int) (overview.Overview
 // (the cached state when the portal can't be reached); signed out, the
 // local certificates only, as if there were no portal.
 func (s *Session) List(ctx context.Context) (overview.List, error) {
-	in, err := s.input(ctx, 0, s.isSignedIn())
+	signedIn := s.isSignedIn()
+	in, err := s.input(ctx, 0, signedIn)
+	if err != nil && signedIn {
+		// The offline copy can't be read: the local certificates still show.
+		log.Printf("dpgcerts: the list without DPG's copy: %v", err)
+		in, err = s.input(ctx, 0, false)
+	}
 	if err != nil {
 		return overview.List{}, err
 	}
@@ -535,7 +541,7 @@ func (s *Session) Entry(ctx context.Context, sha256 string) (overview.Certificat
 	ov := overview.Build(in)
 	i := slices.IndexFunc(ov.Certificates, func(c overview.Certificate) bool { return strings.EqualFold(c.SHA256, sha256) })
 	if i < 0 {
-		return overview.Certificate{}, errs.New(errs.NotInOverview, "The certificate is not in the overview.")
+		return overview.Certificate{}, errs.New(errs.CertificateGone, "The certificate is not in the overview.")
 	}
 	return ov.Certificates[i], nil
 }

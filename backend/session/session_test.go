@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,8 +238,8 @@ func TestCertificateInDPGOnly(t *testing.T) {
 	if err != nil || entry.SHA256 != sha || entry.InstalledAt == nil || entry.UUID == "" {
 		t.Fatalf("the row's details: %+v, %v", entry, err)
 	}
-	if _, err := ses.Entry(ctx, strings.Repeat("0", 64)); errs.Code(err) != errs.NotInOverview {
-		t.Fatalf("an unknown row: %v, want not_in_overview", err)
+	if _, err := ses.Entry(ctx, strings.Repeat("0", 64)); errs.Code(err) != errs.CertificateGone {
+		t.Fatalf("an unknown row: %v, want certificate_gone", err)
 	}
 
 	in := l.Integrations[0]
@@ -350,5 +351,45 @@ func TestInstallRefreshesTheSyncTime(t *testing.T) {
 	}
 	if ov.SyncedAt == nil || !ov.SyncedAt.Equal(after.CertificatesSyncedAt) {
 		t.Errorf("overview synced at %v, status %v", ov.SyncedAt, after.CertificatesSyncedAt)
+	}
+}
+
+// Signed in, an offline copy that can't be read still lists the local
+// certificates: the window shows them rather than an empty overview.
+func TestListWithoutTheOfflineCopy(t *testing.T) {
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	db := filepath.Join(t.TempDir(), "app.db")
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	pki := portaltest.NewPKI(t)
+	der := pki.P12(t, pki.Issue(t, portaltest.Leaf{}), "")
+	f := certs.Read(der, certs.Options{Now: time.Now()})
+	f.Path = "/c/exchange.p12"
+	rt, _ := config.FromEnv(func(string) string { return "" })
+	rt.Keychain = false
+	ses := session.New(session.Options{Store: st, Runtime: rt, Files: fakeFiles{f.Path: f}})
+	ctx := context.Background()
+	if err := ses.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	defer ses.Stop()
+	if l, err := ses.List(ctx); err != nil || len(l.Rows) != 1 || len(l.Integrations) == 0 {
+		t.Fatalf("signed in: %+v, %v", l, err)
+	}
+
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`DROP TABLE portal_usages`); err != nil {
+		t.Fatal(err)
+	}
+	l, err := ses.List(ctx)
+	if err != nil || len(l.Rows) != 1 || l.Rows[0].Files[0] != f.Path || len(l.Integrations) != 0 || l.SyncedAt != nil {
+		t.Fatalf("a broken offline copy: %+v, %v; want the local certificate alone", l, err)
 	}
 }

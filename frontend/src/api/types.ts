@@ -421,6 +421,8 @@ export interface Row {
   cvr?: string
   oces2?: boolean
   sha1?: string
+  /** The serial number, from its file. */
+  serial?: string
   /** Absent for an unknown file. */
   notBefore?: string
   notAfter?: string

@@ -90,16 +90,16 @@ export const usePortalStore = defineStore('portal', () => {
       void refreshMissing()
     }
     // The overview follows the offline copy, the outbox and the sign-in.
-    // The first status only sets what was seen: the window loads the
-    // overview as it opens, alongside init.
     const seen = [st.signedIn, st.account, certSync, st.integrationsSyncedAt, st.pending, st.needsPassword, st.failed, st.done].join('|')
-    if (lastSeen !== null && seen !== lastSeen) reloadSoon()
-    lastSeen = seen
+    if (seen !== lastSeen) {
+      lastSeen = seen
+      reloadSoon()
+    }
   }
 
   // Reloads of the overview, at most one per moment: a bulk install sends
   // an event per file.
-  let lastSeen: string | null = null
+  let lastSeen = ''
   let reloadTimer: ReturnType<typeof setTimeout> | null = null
   function reloadSoon() {
     if (reloadTimer) return

@@ -35,7 +35,7 @@ export const useUiStore = defineStore('ui', () => {
   /** Dropped certificate files offered for install, while signed in. */
   const dropOffer = ref<string[] | null>(null)
   const version = ref('')
-  /** Whether "Remember in keychain" is offered: asked once, when a dialog that offers it first opens. */
+  /** Whether "Remember in keychain" is offered: asked each time a dialog that offers it opens, until the keychain answers. */
   const keychain = ref(false)
   let keychainAsked: Promise<void> | null = null
 
@@ -52,11 +52,16 @@ export const useUiStore = defineStore('ui', () => {
     version.value = await app.version().catch(() => 'dev')
   }
 
+  // A keychain that is locked or not up yet may answer later: only a yes is kept.
   function probeKeychain(): Promise<void> {
-    keychainAsked ??= app.keychain().then(
-      (ok) => void (keychain.value = ok),
-      () => void (keychain.value = false),
-    )
+    if (keychain.value) return Promise.resolve()
+    keychainAsked ??= app
+      .keychain()
+      .then(
+        (ok) => void (keychain.value = ok),
+        () => void (keychain.value = false),
+      )
+      .finally(() => (keychainAsked = null))
     return keychainAsked
   }
 

@@ -85,6 +85,7 @@ export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integ
       commonName: e.commonName,
       email: e.email.toLowerCase() === e.commonName.toLowerCase() ? undefined : e.email,
       organization: byPath.get(paths[0])?.certificate?.organization,
+      serial: byPath.get(paths[0])?.certificate?.serialNumber,
       cvr: e.cvr,
       oces2: e.oces === 'oces2' || undefined,
       sha1: e.sha1,
@@ -167,7 +168,7 @@ export const fake = {
     list: vi.fn(async (): Promise<CertificateList> => listOf(fake.files, fake.dpg, fake.integrations)),
     entry: vi.fn(async (sha256: string): Promise<OverviewCertificate> => {
       const e = entriesOf(fake.files, fake.dpg).certificates.find((c) => c.sha256 === sha256)
-      if (!e) throw new ApiError('not_in_overview', 'The certificate is not in the overview.')
+      if (!e) throw new ApiError('certificate_gone', 'The certificate is not in the overview.')
       return e
     }),
     prepareActivationOf: vi.fn(),

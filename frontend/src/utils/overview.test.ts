@@ -46,7 +46,7 @@ describe('tiles', () => {
 })
 
 describe('matches', () => {
-  const c = cert({ commonName: 'Sikkerpost', email: 'sikkerpost@testkommune-nord.dk', cvr: '29189889' })
+  const c = cert({ commonName: 'Sikkerpost', email: 'sikkerpost@testkommune-nord.dk', cvr: '29189889', serialNumber: '5f3a9c01' })
   const [r] = rowsOf([
     file('/c/sikker-post/Blåbær-postkasse.pfx', 'valid', { certificate: c }),
     file('/c/offentlig/postkasse.cer', 'valid', { certificate: c, format: 'der', hasPrivateKey: false, keyMatchesCertificate: false }),
@@ -60,6 +60,7 @@ describe('matches', () => {
     ['offentlig', true],
     [c.sha1.slice(0, 12), true],
     [c.sha256.slice(-12), true],
+    ['5f3a9c01', true],
     ['jobcenter', false],
   ])('%s → %s', (q, want) => {
     expect(matches(r, q)).toBe(want)

@@ -115,9 +115,9 @@ export function sortRows(rows: readonly Row[], sort: Sort): Row[] {
   return keyed.map((k) => k.r)
 }
 
-/** The text a search looks in: names, organisation, CVR, e-mail, thumbprints, file paths. */
+/** The text a search looks in: names, organisation, CVR, e-mail, thumbprints, serial number, file paths. */
 export function searchText(r: Row): string {
-  return [...r.files, r.commonName, r.organization, r.cvr, r.email, r.sha1, shaOf(r)]
+  return [...r.files, r.commonName, r.organization, r.cvr, r.email, r.sha1, shaOf(r), r.serial]
     .filter(Boolean).join('\n').toLocaleLowerCase('da')
 }
 

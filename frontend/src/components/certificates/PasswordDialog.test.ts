@@ -78,6 +78,11 @@ describe('PasswordDialog', () => {
     await w.get('form').trigger('submit')
     await flushPromises()
     expect(fake.certificates.unlock).toHaveBeenLastCalledWith('/new/fornyet.p12', 'Fornyet-2026!', false)
+    // A keychain that was not up yet is asked again when the dialog next opens.
+    store.ask(['/new/anden.p12'])
+    await flushPromises()
+    expect(fake.app.keychain).toHaveBeenCalledTimes(2)
+    expect(w.find('[data-testid=password-remember]').exists()).toBe(true)
     w.unmount()
   })
 })

@@ -45,28 +45,35 @@ export const useCertificatesStore = defineStore('certificates', () => {
 
   const selected = computed(() => rows.value.find((r) => r.key === selectedKey.value) ?? null)
 
-  // Loads overlap (a sync and an install close together): an answer is
-  // shown unless a later-asked one is already, so the first paint doesn't
-  // wait for a reload asked meanwhile, and an old answer never replaces a
-  // newer one.
-  let asked = 0
-  let shown = 0
-  async function load() {
-    const n = ++asked
+  // One load at a time. A load asked while one runs is done once after it,
+  // however many were asked (a bulk install asks for one per file): the
+  // first answer shows as soon as it comes, the calls never race in Go,
+  // and what changed meanwhile is in the next answer.
+  let current: Promise<void> | null = null
+  let next: Promise<void> | null = null
+  function load(): Promise<void> {
+    if (!current) {
+      current = fetchList().finally(() => (current = null))
+      return current
+    }
+    next ??= current.then(() => {
+      next = null
+      return load()
+    })
+    return next
+  }
+
+  async function fetchList() {
     try {
       const l = await portal.list()
-      if (n < shown) return
-      shown = n
       list.value = l
       warnDays.value = l.warnDays
       loadError.value = null
     } catch (err) {
-      if (n < shown) return
-      shown = n
       loadError.value = err
       useToastStore().error(err)
     } finally {
-      if (n === shown) loaded.value = true
+      loaded.value = true
     }
   }
 

@@ -6,8 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"dpgcerts/backend/store"
 	"runtime"
+
+	"dpgcerts/backend/store"
 )
 
 // maxLogSize is the size past which the log starts afresh when the window

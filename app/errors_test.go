@@ -1,11 +1,12 @@
 package app
 
 import (
-	"dpgcerts/backend/errs"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
+
+	"dpgcerts/backend/errs"
 )
 
 func TestFormatError(t *testing.T) {

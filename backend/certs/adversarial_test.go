@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/x509/pkix"
-	"dpgcerts/internal/pkitest"
 	"encoding/asn1"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"dpgcerts/internal/pkitest"
 )
 
 // The adversarial files of `make bench` (scripts/bench.sh): each one is as

@@ -1,10 +1,11 @@
 package certs
 
 import (
-	"dpgcerts/internal/pkitest"
 	"runtime"
 	"testing"
 	"time"
+
+	"dpgcerts/internal/pkitest"
 )
 
 // hugeBER is 4 MiB of one indefinite SEQUENCE of about two million NULLs:

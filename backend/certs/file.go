@@ -4,8 +4,9 @@
 package certs
 
 import (
-	"dpgcerts/backend/errs"
 	"time"
+
+	"dpgcerts/backend/errs"
 )
 
 // Status is the verdict on a file. The values are part of the CLI contract.

@@ -2,11 +2,12 @@ package certs
 
 import (
 	"bytes"
-	"dpgcerts/backend/errs"
 	"fmt"
 	"runtime"
 	"testing"
 	"time"
+
+	"dpgcerts/backend/errs"
 
 	"dpgcerts/internal/pkitest"
 )

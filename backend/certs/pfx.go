@@ -3,12 +3,13 @@ package certs
 import (
 	"crypto/hmac"
 	"crypto/x509/pkix"
-	"dpgcerts/backend/errs"
 	"encoding/asn1"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"dpgcerts/backend/errs"
 
 	"dpgcerts/internal/pkcs12kdf"
 )

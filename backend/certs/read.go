@@ -3,12 +3,13 @@ package certs
 import (
 	"bytes"
 	"crypto/x509"
-	"dpgcerts/backend/errs"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"slices"
 	"time"
+
+	"dpgcerts/backend/errs"
 )
 
 // Read reads one certificate file. It decides the format by content, tries

@@ -1,10 +1,11 @@
 package i18n
 
 import (
-	"dpgcerts/backend/errs"
 	"io/fs"
 	"path"
 	"strings"
+
+	"dpgcerts/backend/errs"
 )
 
 // GuideIDs are the help guides, in the order the help panel lists them.

@@ -1,9 +1,10 @@
 package i18n
 
 import (
-	"dpgcerts/backend/errs"
 	"testing"
 	"testing/fstest"
+
+	"dpgcerts/backend/errs"
 )
 
 func TestHelp(t *testing.T) {

@@ -7,6 +7,15 @@ package local
 
 import (
 	"context"
+	"io"
+	"log"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
@@ -16,14 +25,6 @@ import (
 	"dpgcerts/backend/scan"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
-	"io"
-	"log"
-	"log/slog"
-	"path/filepath"
-	"slices"
-	"strings"
-	"sync"
-	"time"
 )
 
 // Events of a scan. Each carries one JSON object.

@@ -2,15 +2,16 @@ package local
 
 import (
 	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 	"dpgcerts/internal/pkitest"
-	"path/filepath"
-	"sync"
-	"testing"
-	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
 )

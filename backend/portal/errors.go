@@ -1,11 +1,12 @@
 package portal
 
 import (
-	"dpgcerts/backend/errs"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
+
+	"dpgcerts/backend/errs"
 )
 
 // serverCodes maps every code the server may send to its HTTP status.

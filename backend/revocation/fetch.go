@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"dpgcerts/backend/errs"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+
+	"dpgcerts/backend/errs"
 )
 
 // fetch makes one request and reads at most limit bytes of a 200 answer.

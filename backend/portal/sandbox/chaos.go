@@ -2,9 +2,10 @@ package sandbox
 
 import (
 	"bytes"
-	"dpgcerts/backend/errs"
 	"net/http"
 	"time"
+
+	"dpgcerts/backend/errs"
 )
 
 // recorder holds an answer until the chaos has decided what to do with it.

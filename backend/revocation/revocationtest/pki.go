@@ -13,7 +13,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"dpgcerts/internal/pkitest"
 	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
@@ -29,6 +28,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"dpgcerts/internal/pkitest"
 )
 
 // Cert is a certificate with its key.

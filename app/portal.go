@@ -221,10 +221,12 @@ func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Backgrou
 
 // List is the window's list of the organisation's certificates and
 // integrations: one slim row per certificate, wherever it is (signed out,
-// the local ones only). Entry and Certificates.Details give a row's details.
-func (p *Portal) List() (overview.List, error) {
+// the local ones only), as the changes since the list of generation since
+// that the window holds (0 for all of it). Entry and Certificates.Details
+// give a row's details.
+func (p *Portal) List(since uint64) (overview.Changes, error) {
 	defer overviewTrim.soon()
-	return p.ses.List(context.Background())
+	return p.ses.ListChanges(context.Background(), since)
 }
 
 // Entry is the overview's entry of one certificate, by SHA-256: where it

@@ -20,6 +20,7 @@ import (
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/local"
+	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
@@ -100,7 +101,7 @@ func portalCode(err error) string { return toError(err).Code }
 // kindsInUse maps the SHA-256 of each certificate in use to the kinds of
 // the integrations that use it, from the window's overview.
 func kindsInUse(p *Portal) (map[string][]string, error) {
-	l, err := p.List()
+	l, err := p.List(0)
 	if err != nil {
 		return nil, err
 	}
@@ -350,13 +351,34 @@ func TestPortalSandboxMode(t *testing.T) {
 	}
 }
 
+// rowKeys are the rows' keys, sorted.
+func rowKeys(rows []overview.Row) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Key)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// keyOf is the key of the row that holds path; "" when none does.
+func keyOf(ch overview.Changes, path string) string {
+	for _, r := range ch.Rows {
+		if slices.Contains(r.Files, path) {
+			return r.Key
+		}
+	}
+	return ""
+}
+
 // The window's list: one row per certificate, local files merged with
-// DPG's; signed out the local ones only. A certificate only in DPG is
-// opened, activated and exported by its SHA-256.
+// DPG's; signed out the local ones only. A reload sends the rows that
+// changed. A certificate only in DPG is opened, activated and exported by
+// its SHA-256.
 func TestPortalList(t *testing.T) {
 	f := newPortalFixture(t)
-	l, err := f.p.List()
-	if err != nil || len(l.Rows) != 5 || len(l.Integrations) != 0 || l.SyncedAt != nil {
+	l, err := f.p.List(0)
+	if err != nil || !l.Full || len(l.Rows) != 5 || len(l.Integrations) != 0 || l.SyncedAt != nil {
 		t.Fatalf("signed out: %d rows, %d integrations, %v", len(l.Rows), len(l.Integrations), err)
 	}
 	if _, err := f.p.SignIn(f.url, sandbox.TokenAdmin, false); err != nil {
@@ -374,8 +396,18 @@ func TestPortalList(t *testing.T) {
 	if err := f.p.ses.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	l, err = f.p.List()
-	if err != nil || len(l.Rows) != 6 || l.SyncedAt == nil || len(l.Integrations) == 0 {
+	// The reload sends the two rows that changed: the colleague's, now in
+	// DPG, and the file installed with it.
+	ch, err := f.p.List(l.Generation)
+	if err != nil || ch.Full || !slices.Equal(rowKeys(ch.Rows), slices.Sorted(slices.Values([]string{sha, keyOf(l, f.files[0])}))) ||
+		len(ch.Removed) != 0 || ch.SyncedAt == nil || len(ch.Integrations) == 0 {
+		t.Fatalf("the reload after the install: %+v, %v", ch, err)
+	}
+	if again, err := f.p.List(ch.Generation); err != nil || again.Full || len(again.Rows) != 0 {
+		t.Fatalf("a reload with nothing changed: %+v, %v", again, err)
+	}
+	l, err = f.p.List(0)
+	if err != nil || !l.Full || len(l.Rows) != 6 {
 		t.Fatalf("signed in: %d rows, %v", len(l.Rows), err)
 	}
 	inDPG := 0

@@ -186,5 +186,6 @@ The window with $big distinct certificates (\`go run ./e2e/fixtures -many N\`, o
 | RSS of the window (dpgcerts and its WebKit processes) | ${w_small:-?} MB | ${w_big:-?} MB | $( [ -n "$w_small" ] && [ -n "$w_big" ] && echo "+$((w_big - w_small)) MB; under +50 MB" || echo "under +50 MB") |
 | the list's first paint after the header's (Chromium, wails dev) | | $(field listAfterHeaderMs) ms | within 500 ms |
 | the list's call's JSON (Portal.List) | | $(field overviewBytes) bytes, $(field bytesPerRow) a row | a slim row |
+| a reload's JSON when nothing changed | | $(field reloadBytes) bytes | the rows that changed |
 TABLE
 fi

@@ -89,6 +89,9 @@ type Session struct {
 	tried     string
 	runCancel context.CancelFunc
 	runDone   chan struct{}
+
+	// sent is the list the window last got, for ListChanges.
+	sent overview.Sent
 }
 
 // New makes a session; nothing is signed in yet.
@@ -529,6 +532,18 @@ func (s *Session) List(ctx context.Context) (overview.List, error) {
 		return overview.List{}, err
 	}
 	return overview.ListOf(overview.Build(in), in.Files), nil
+}
+
+// ListChanges is the list as what changed since the one of generation
+// since, which the window holds (0: none): the rows that are new or changed
+// and the keys of those gone, or all of it when since is not the last one
+// sent.
+func (s *Session) ListChanges(ctx context.Context, since uint64) (overview.Changes, error) {
+	l, err := s.List(ctx)
+	if err != nil {
+		return overview.Changes{}, err
+	}
+	return s.sent.Next(l, since), nil
 }
 
 // Entry is one certificate of the overview as List sees it, by SHA-256:

@@ -5,6 +5,7 @@
 //     frontend's performance marks; the best of three loads), aimed at
 //     within 500 ms;
 //   - overviewBytes, bytesPerRow: what the list's call (Portal.List) returns;
+//   - reloadBytes: what a reload that changed nothing returns;
 // and checks the layout at that size: no tile's or badge's text wraps, no
 // status cell is cut, at 1180×760 too.
 import assert from 'node:assert/strict';
@@ -32,7 +33,11 @@ app.test(`${many} certificates: the list is painted soon after the header, and f
     });
     if (!marks || m.list - m.header < marks.list - marks.header) marks = m;
   }
-  const bytes = await app.page.evaluate(async () => JSON.stringify(await window.go.app.Portal.List()).length);
+  const { bytes, reloadBytes } = await app.page.evaluate(async () => {
+    const all = await window.go.app.Portal.List(0);
+    const again = await window.go.app.Portal.List(all.generation);
+    return { bytes: JSON.stringify(all).length, reloadBytes: again.full ? -1 : JSON.stringify(again).length };
+  });
   const rows = await app.byTestId('cert-list').getAttribute('aria-rowcount').then((n) => Number(n) - 1);
   const figures = {
     rows,
@@ -41,9 +46,11 @@ app.test(`${many} certificates: the list is painted soon after the header, and f
     listAfterHeaderMs: Math.round(marks.list - marks.header),
     overviewBytes: bytes,
     bytesPerRow: Math.round(bytes / rows),
+    reloadBytes,
   };
   console.log(`perf: ${JSON.stringify(figures)}`);
   assert.equal(rows, many);
+  assert.ok(reloadBytes > 0 && reloadBytes < 10_000, `a reload that changed nothing sends ${reloadBytes} bytes`);
 
   for (const lang of ['en', 'da']) {
     await app.setLanguage(lang);

@@ -3,9 +3,9 @@ import * as Portal from '../../wailsjs/go/app/Portal'
 import { call } from './call'
 import type {
   ActivationPlan,
-  CertificateList,
   InstallResult,
   IntegrationView,
+  ListChanges,
   OverviewCertificate,
   PortalEvent,
   PortalOperation,
@@ -43,8 +43,12 @@ export const portal = {
   operations: (): Promise<PortalOperation[]> => call(() => as<PortalOperation[]>(Portal.Operations())),
   supplyPassword: (id: number, password: string): Promise<void> => call(() => Portal.SupplyPassword(id, password)),
   dismiss: (id: number): Promise<void> => call(() => Portal.Dismiss(id)),
-  /** The list: a slim row per certificate, in DPG and on this computer, and the integrations; signed out, the local ones only. */
-  list: (): Promise<CertificateList> => call(() => as<CertificateList>(Portal.List())),
+  /**
+   * The list: a slim row per certificate, in DPG and on this computer, and
+   * the integrations (signed out, the local ones only), as the changes
+   * since the list of generation since (0: all of it).
+   */
+  list: (since: number): Promise<ListChanges> => call(() => as<ListChanges>(Portal.List(since))),
   /** A row's details: the overview's entry of a certificate, by SHA-256. */
   entry: (sha256: string): Promise<OverviewCertificate> => call(() => as<OverviewCertificate>(Portal.Entry(sha256))),
   /** The confirmation for a certificate in DPG, by its SHA-256 (no file needed). */

@@ -436,11 +436,20 @@ export interface Row {
   error?: string
 }
 
-/** The window's list: the DPG solution at a glance, a slim row per certificate. @go overview.List */
-export interface CertificateList {
+/**
+ * The window's list, the DPG solution at a glance with a slim row per
+ * certificate, as what changed since the list the window holds: the rows
+ * new or changed and the keys of those gone, or all of it (full).
+ * @go overview.Changes
+ */
+export interface ListChanges {
+  /** Numbers the lists sent: the next load asks for the changes since it. */
+  generation: number
+  full: boolean
   syncedAt: string | null
   organization: Organization | null
   warnDays: number
   integrations: OverviewIntegration[]
   rows: Row[]
+  removed: string[]
 }

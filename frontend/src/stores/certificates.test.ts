@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import type { CertificateList } from '@/api'
+import type { ListChanges } from '@/api'
 import { fake, listOf } from '@/test/api'
 import { everyStatus, file } from '@/test/files'
 import { pathOf, TILES } from '@/utils/overview'
@@ -72,7 +72,7 @@ describe('certificates store', () => {
     expect(useToastStore().toasts[0]).toMatchObject({ kind: 'error', key: 'errors.internal' })
   })
   it('loads one at a time: the first answer shows at once, and loads asked meanwhile make one more', async () => {
-    const answers: Array<(l: CertificateList) => void> = []
+    const answers: Array<(l: ListChanges) => void> = []
     for (let i = 0; i < 2; i++) fake.portal.list.mockImplementationOnce(() => new Promise((resolve) => answers.push(resolve)))
     const store = useCertificatesStore()
     const first = store.load()
@@ -87,5 +87,19 @@ describe('certificates store', () => {
     expect(fake.portal.list).toHaveBeenCalledTimes(2)
     expect(store.rows).toHaveLength(7)
     expect(store.loaded).toBe(true)
+  })
+  it('applies a reload\'s changes to the rows it holds, asking for those since its list', async () => {
+    const store = useCertificatesStore()
+    await store.load()
+    const held = store.list!
+    const [first, second] = store.rows
+    const changed = { ...second, daysLeft: 1 }
+    fake.portal.list.mockResolvedValueOnce({ ...held, generation: held.generation + 1, full: false, rows: [changed], removed: [first.key] })
+    await store.load()
+    expect(fake.portal.list).toHaveBeenLastCalledWith(held.generation)
+    expect(store.rows).toHaveLength(held.rows.length - 1)
+    expect(store.rows.find((r) => r.key === second.key)).toBe(changed)
+    expect(store.rows.find((r) => r.key === first.key)).toBeUndefined()
+    expect(store.rows[1]).toBe(held.rows[2]) // the others are the same objects
   })
 })

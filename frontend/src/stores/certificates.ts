@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { certificates as api, portal, type CertFile, type CertificateList, type OverviewCertificate, type Row } from '@/api'
+import { certificates as api, portal, type CertFile, type ListChanges, type OverviewCertificate, type Row } from '@/api'
 import { useLocaleStore } from './locale'
 import { useToastStore } from './toast'
-import { countRows, DEFAULT_SORT, matches, searchText, sortRows, tilesOf, type Sort, type SortKey, type Tile } from '@/utils/overview'
+import { countRows, DEFAULT_SORT, matches, patchRows, searchText, sortRows, tilesOf, type Sort, type SortKey, type Tile } from '@/utils/overview'
 
 export type { Status } from '@/api'
 
@@ -13,10 +13,12 @@ export type ExportFormat = 'csv' | 'json' | 'ics'
 // The overview: one row per certificate (the list Go builds from the files
 // here and DPG's offline copy: overview.Row), the tile filter, the search
 // and the sort. The tiles count all rows, by the rule the filter uses; the
-// list shows the filtered ones. A row's details are fetched on opening.
+// list shows the filtered ones. A reload gets the rows that changed; a
+// row's details are fetched on opening.
 export const useCertificatesStore = defineStore('certificates', () => {
   // shallowRef: 10,000 rows need no deep reactivity, only replacement.
-  const list = shallowRef<CertificateList | null>(null)
+  // Its rows are the whole list, with every reload's changes applied.
+  const list = shallowRef<ListChanges | null>(null)
   const warnDays = ref(30)
   const loaded = ref(false)
   const loadError = ref<unknown>(null)
@@ -29,8 +31,13 @@ export const useCertificatesStore = defineStore('certificates', () => {
   const integrations = computed(() => list.value?.integrations ?? [])
   const syncedAt = computed(() => list.value?.syncedAt ?? null)
 
-  // Lower-cased search text per row, built once per load.
-  const haystacks = computed(() => new Map(rows.value.map((r) => [r.key, searchText(r)])))
+  // Lower-cased search text per row, kept for the rows a reload left alone.
+  const texts = new WeakMap<Row, string>()
+  function haystack(r: Row): string {
+    let t = texts.get(r)
+    if (t === undefined) texts.set(r, (t = searchText(r)))
+    return t
+  }
 
   const counts = computed(() => countRows(rows.value))
   const isEmpty = computed(() => loaded.value && rows.value.length === 0 && integrations.value.length === 0)
@@ -38,8 +45,7 @@ export const useCertificatesStore = defineStore('certificates', () => {
   const visible = computed(() => {
     const q = query.value.trim()
     const tile = filter.value
-    const hay = haystacks.value
-    const shown = rows.value.filter((r) => (!tile || tilesOf(r).includes(tile)) && (!q || matches(r, q, hay.get(r.key))))
+    const shown = rows.value.filter((r) => (!tile || tilesOf(r).includes(tile)) && (!q || matches(r, q, haystack(r))))
     return sortRows(shown, sort.value)
   })
 
@@ -65,9 +71,10 @@ export const useCertificatesStore = defineStore('certificates', () => {
 
   async function fetchList() {
     try {
-      const l = await portal.list()
-      list.value = l
-      warnDays.value = l.warnDays
+      const held = list.value
+      const ch = await portal.list(held?.generation ?? 0)
+      list.value = ch.full || !held ? ch : { ...ch, rows: patchRows(held.rows, ch.rows, ch.removed) }
+      warnDays.value = ch.warnDays
       loadError.value = null
     } catch (err) {
       loadError.value = err

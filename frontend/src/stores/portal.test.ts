@@ -151,10 +151,10 @@ describe('portal store', () => {
     const portal = usePortalStore()
     await portal.init()
     const list = fake.portal.list.getMockImplementation()!
-    fake.portal.list.mockImplementation(async () => ({ ...(await list()), syncedAt: '2026-11-26T10:00:00Z' }))
+    fake.portal.list.mockImplementation(async () => ({ ...(await list(0)), syncedAt: '2026-11-26T10:00:00Z' }))
     fake.emit('sync:status', signedIn)
     await vi.waitFor(() => expect(certificates.syncedAt).toBe('2026-11-26T10:00:00Z'))
-    fake.portal.list.mockImplementation(async () => ({ ...(await list()), syncedAt: '2026-11-26T10:00:40Z' }))
+    fake.portal.list.mockImplementation(async () => ({ ...(await list(0)), syncedAt: '2026-11-26T10:00:40Z' }))
     fake.emit('sync:status', { ...signedIn, done: 1, certificatesSyncedAt: '2026-11-26T10:00:40Z' })
     await vi.waitFor(() => expect(certificates.syncedAt).toBe('2026-11-26T10:00:40Z'))
   })

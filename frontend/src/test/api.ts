@@ -6,7 +6,7 @@
 import { vi } from 'vitest'
 import type * as Api from '@/api'
 import { ApiError } from '@/api/call'
-import type { CertFile, CertificateList, OverviewCertificate, OverviewIntegration, Row } from '@/api/types'
+import type { CertFile, ListChanges, OverviewCertificate, OverviewIntegration, Row } from '@/api/types'
 
 type Handler = (data: unknown) => void
 
@@ -64,8 +64,8 @@ export function entriesOf(files: FakeFile[], dpg: OverviewCertificate[] = []): {
   return { certificates: [...bySha.values()], unknown }
 }
 
-/** The list Go would send (overview.ListOf), in small. */
-export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integrations: OverviewIntegration[] = []): CertificateList {
+/** The list Go would send (overview.ListOf), in small, all of it. */
+export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integrations: OverviewIntegration[] = []): ListChanges {
   const byPath = new Map(files.map((f) => [f.path, f]))
   const takes = (p: string) => {
     const f = byPath.get(p)
@@ -99,11 +99,14 @@ export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integ
   })
   for (const f of unknown) rows.push({ key: `file:${f.path}`, status: f.status, files: [f.path], daysLeft: 0, error: f.error?.code })
   return {
+    generation: ++fake.generation,
+    full: true,
     syncedAt: dpg.length || integrations.length ? '2026-11-26T09:00:00Z' : null,
     organization: null,
     warnDays: fake.warnDays,
     integrations,
     rows,
+    removed: [],
   }
 }
 
@@ -114,6 +117,8 @@ export const fake = {
   integrations: [] as OverviewIntegration[],
   /** The warning window setting. */
   warnDays: 30,
+  /** The last list's generation. */
+  generation: 0,
   handlers: new Map<string, Handler>(),
   app: {
     version: vi.fn(async () => 'v1.2.3'),
@@ -165,7 +170,7 @@ export const fake = {
     operations: vi.fn(async () => []),
     supplyPassword: vi.fn(async () => {}),
     dismiss: vi.fn(async () => {}),
-    list: vi.fn(async (): Promise<CertificateList> => listOf(fake.files, fake.dpg, fake.integrations)),
+    list: vi.fn(async (_since: number): Promise<ListChanges> => listOf(fake.files, fake.dpg, fake.integrations)),
     entry: vi.fn(async (sha256: string): Promise<OverviewCertificate> => {
       const e = entriesOf(fake.files, fake.dpg).certificates.find((c) => c.sha256 === sha256)
       if (!e) throw new ApiError('certificate_gone', 'The certificate is not in the overview.')

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { STATUSES, type CertFile, type Row } from '@/api/types'
 import { listOf } from '@/test/api'
 import { cert, everyStatus, file } from '@/test/files'
-import { countRows, guideFor, matches, pathOf, shaOf, sortRows, tilesOf, TILE_OF, TILES } from './overview'
+import { countRows, guideFor, matches, patchRows, pathOf, shaOf, sortRows, tilesOf, TILE_OF, TILES } from './overview'
 
 /** The rows Go would send for files (the fake's overview.ListOf). */
 const rowsOf = (files: CertFile[]): Row[] => listOf(files).rows
@@ -100,6 +100,19 @@ describe('sortRows', () => {
     ])
     expect(sortRows(rows, { key: 'expires', dir: 'asc' }).map(pathOf)).toEqual(['/b', '/a', '/c'])
     expect(sortRows(rows, { key: 'expires', dir: 'desc' }).map(pathOf)).toEqual(['/a', '/b', '/c'])
+  })
+})
+
+describe('patchRows', () => {
+  it('changes rows in place by key, adds the new at the end, leaves out the removed, and keeps the rest as they were', () => {
+    const rows = rowsOf(everyStatus())
+    const changed = { ...rows[1], daysLeft: 9 }
+    const fresh: Row = { key: 'f'.repeat(64), status: 'valid', files: ['/c/ny.p12'], daysLeft: 1000, notAfter: '2029-01-01T00:00:00Z' }
+    const out = patchRows(rows, [fresh, changed], [rows[5].key])
+    expect(out.map((r) => r.key)).toEqual([...rows.slice(0, 5), ...rows.slice(6), fresh].map((r) => r.key))
+    expect(out[1]).toBe(changed)
+    expect(out[0]).toBe(rows[0]) // the same object: its search text is kept
+    expect(patchRows(rows, [], [])).toEqual(rows)
   })
 })
 

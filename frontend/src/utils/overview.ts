@@ -115,6 +115,25 @@ export function sortRows(rows: readonly Row[], sort: Sort): Row[] {
   return keyed.map((k) => k.r)
 }
 
+/**
+ * rows with the changes of a reload: the rows changed in place (by key),
+ * the new ones at the end, those removed left out. Unchanged rows are the
+ * same objects, so what is worked out per row (the search text) is kept.
+ */
+export function patchRows(rows: readonly Row[], changed: readonly Row[], removed: readonly string[]): Row[] {
+  const gone = new Set(removed)
+  const fresh = new Map(changed.map((r) => [r.key, r]))
+  const out: Row[] = []
+  for (const r of rows) {
+    if (gone.has(r.key)) continue
+    const n = fresh.get(r.key)
+    out.push(n ?? r)
+    fresh.delete(r.key)
+  }
+  out.push(...fresh.values())
+  return out
+}
+
 /** The text a search looks in: names, organisation, CVR, e-mail, thumbprints, serial number, file paths. */
 export function searchText(r: Row): string {
   return [...r.files, r.commonName, r.organization, r.cvr, r.email, r.sha1, shaOf(r), r.serial]

@@ -118,9 +118,11 @@ export function sortRows(rows: readonly Row[], sort: Sort): Row[] {
 /**
  * rows with the changes of a reload: the rows changed in place (by key),
  * the new ones at the end, those removed left out. Unchanged rows are the
- * same objects, so what is worked out per row (the search text) is kept.
+ * same objects, so what is worked out per row (the search text) is kept;
+ * without changes, rows itself is, so the filter and the sort stand.
  */
-export function patchRows(rows: readonly Row[], changed: readonly Row[], removed: readonly string[]): Row[] {
+export function patchRows(rows: Row[], changed: readonly Row[], removed: readonly string[]): Row[] {
+  if (changed.length === 0 && removed.length === 0) return rows
   const gone = new Set(removed)
   const fresh = new Map(changed.map((r) => [r.key, r]))
   const out: Row[] = []

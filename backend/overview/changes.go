@@ -3,6 +3,7 @@ package overview
 import (
 	"encoding/json"
 	"hash/fnv"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"time"
@@ -64,6 +65,11 @@ func (s *Sent) Next(l List, since uint64) Changes {
 			}
 		}
 		slices.Sort(ch.Removed)
+	}
+	if s.gen == 0 {
+		// A page may outlive the process (wails dev): a new process's
+		// generations must not meet the old one's. Under 2^53 for JSON.
+		s.gen = rand.Uint64N(1 << 52)
 	}
 	s.gen++
 	s.prints = prints

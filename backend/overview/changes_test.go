@@ -1,6 +1,8 @@
 package overview_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -64,4 +66,56 @@ func TestSentNext(t *testing.T) {
 			t.Fatalf("generations %v", gens)
 		}
 	})
+}
+
+// A window that applies each answer to what it holds (as the frontend's
+// patchRows does) holds the same rows as the full list, whatever changed.
+func TestSentNextPatchesToTheWholeList(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var rows []overview.Row
+	for i := range 50 {
+		rows = append(rows, overview.Row{Key: fmt.Sprintf("%064x", i), Status: certs.StatusValid, DaysLeft: i})
+	}
+	var sent overview.Sent
+	var held map[string]overview.Row
+	gen := uint64(0)
+	for step := range 200 {
+		// Change, remove and add a few rows, and reorder them.
+		next := slices.Clone(rows)
+		for range rnd.IntN(4) {
+			next[rnd.IntN(len(next))].DaysLeft = rnd.IntN(1000)
+		}
+		if rnd.IntN(3) == 0 && len(next) > 10 {
+			i := rnd.IntN(len(next))
+			next = slices.Delete(next, i, i+1)
+		}
+		if rnd.IntN(3) == 0 {
+			next = append(next, overview.Row{Key: fmt.Sprintf("new-%d", step), Status: certs.StatusLocked})
+		}
+		rnd.Shuffle(len(next), func(i, j int) { next[i], next[j] = next[j], next[i] })
+		rows = next
+
+		ch := sent.Next(overview.List{Rows: rows}, gen)
+		if ch.Full {
+			if gen != 0 {
+				t.Fatalf("step %d: a full list for the last generation", step)
+			}
+			held = map[string]overview.Row{}
+		}
+		for _, k := range ch.Removed {
+			delete(held, k)
+		}
+		for _, r := range ch.Rows {
+			held[r.Key] = r
+		}
+		gen = ch.Generation
+		if len(held) != len(rows) {
+			t.Fatalf("step %d: %d rows held, the list has %d", step, len(held), len(rows))
+		}
+		for _, r := range rows {
+			if got, ok := held[r.Key]; !ok || got.DaysLeft != r.DaysLeft || got.Status != r.Status {
+				t.Fatalf("step %d: row %s held as %+v, want %+v", step, r.Key, got, r)
+			}
+		}
+	}
 }

@@ -73,7 +73,8 @@ export const useCertificatesStore = defineStore('certificates', () => {
     try {
       const held = list.value
       const ch = await portal.list(held?.generation ?? 0)
-      list.value = ch.full || !held ? ch : { ...ch, rows: patchRows(held.rows, ch.rows, ch.removed) }
+      // What is held is always the whole list.
+      list.value = ch.full || !held ? ch : { ...ch, full: true, removed: [], rows: patchRows(held.rows, ch.rows, ch.removed) }
       warnDays.value = ch.warnDays
       loadError.value = null
     } catch (err) {

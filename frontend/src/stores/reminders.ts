@@ -39,7 +39,9 @@ export const useRemindersStore = defineStore('reminders', () => {
   function show(t: RemindTarget) {
     target.value = t
     const certificates = useCertificatesStore()
-    const row = certificates.rows.find((r) => (t.sha256 && r.key === t.sha256) || (t.path && r.files.includes(t.path)))
+    // Its certificate first: the file may hold another one by now.
+    const row =
+      (t.sha256 && certificates.rows.find((r) => r.key === t.sha256)) || (t.path && certificates.rows.find((r) => r.files.includes(t.path!))) || null
     if (row) certificates.select(row.key)
   }
 

@@ -110,7 +110,9 @@ export function sortRows(rows: readonly Row[], sort: Sort): Row[] {
   keyed.sort((a, b) => {
     if (a.blank !== b.blank) return a.blank ? 1 : -1
     const c = a.num - b.num || (a.text === b.text ? 0 : collator.compare(a.text, b.text))
-    return sign * c || collator.compare(a.tie, b.tie)
+    // The collator finds "A.p12" and "a.p12" alike: the key decides, so
+    // the order never depends on the order the rows came in.
+    return sign * c || collator.compare(a.tie, b.tie) || (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : 0)
   })
   return keyed.map((k) => k.r)
 }

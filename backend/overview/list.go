@@ -49,7 +49,8 @@ type Row struct {
 	SHA1         string `json:"sha1,omitempty"`
 	// Serial is the serial number, from its file (the search reads it).
 	Serial string `json:"serial,omitempty"`
-	// The dates are left out for an unknown file.
+	// The dates are left out for an unknown file; NotBefore is there only
+	// for a certificate not yet valid ("valid from…").
 	NotBefore time.Time `json:"notBefore,omitzero"`
 	NotAfter  time.Time `json:"notAfter,omitzero"`
 	DaysLeft  int       `json:"daysLeft"`
@@ -75,8 +76,11 @@ func ListOf(ov Overview, files []certs.File) List {
 		Rows: make([]Row, 0, len(ov.Certificates)+len(ov.Files))}
 	for _, c := range ov.Certificates {
 		r := Row{Key: c.SHA256, Status: c.Status, InPortal: c.InPortal, CommonName: c.CommonName, CVR: c.CVR,
-			OCES2: c.OCES == "oces2", SHA1: c.SHA1, NotBefore: c.NotBefore, NotAfter: c.NotAfter, DaysLeft: c.DaysLeft,
+			OCES2: c.OCES == "oces2", SHA1: c.SHA1, NotAfter: c.NotAfter, DaysLeft: c.DaysLeft,
 			Operation: c.Operation, Attention: len(c.Attention) > 0}
+		if c.Status == certs.StatusNotYetValid {
+			r.NotBefore = c.NotBefore
+		}
 		if !strings.EqualFold(c.Email, c.CommonName) {
 			r.Email = c.Email
 		}

@@ -25,7 +25,10 @@ func TestListOf(t *testing.T) {
 	orgB.Organization, orgB.SerialNumber = "Testkommune Nord (fil)", "5f3a9c01"
 	mail := withName(cert("e", "U-MAIL", 200), "Sikker post")
 	mail.Email, mail.OCES = "sikkerpost@testkommune-nord.dk", "oces2"
+	future := cert("f", "U-FUT", 400)
+	future.NotBefore = now.AddDate(0, 0, 5)
 	files := []certs.File{
+		p12("/c/future.p12", future),
 		cer("/c/a-renewed.cer", orgB),
 		p12("/c/b-renewed.p12", orgB),
 		cer("/c/e.cer", mail),
@@ -37,7 +40,7 @@ func TestListOf(t *testing.T) {
 	l := overview.ListOf(ov, in.Files)
 
 	t.Run("one row per certificate and per unknown file", func(t *testing.T) {
-		if len(l.Rows) != len(ov.Certificates)+len(ov.Files) || len(l.Rows) != 5 {
+		if len(l.Rows) != len(ov.Certificates)+len(ov.Files) || len(l.Rows) != 6 {
 			t.Fatalf("rows %d, certificates %d, files %d", len(l.Rows), len(ov.Certificates), len(ov.Files))
 		}
 		if l.WarnDays != warnDays || l.SyncedAt == nil || l.Organization == nil || len(l.Integrations) != len(ov.Integrations) {
@@ -54,6 +57,14 @@ func TestListOf(t *testing.T) {
 		}
 		if r.Organization != "Testkommune Nord (fil)" || r.Serial != "5f3a9c01" {
 			t.Fatalf("the organisation and serial are the file's: %q, %q", r.Organization, r.Serial)
+		}
+	})
+	t.Run("the start date only for a certificate not yet valid", func(t *testing.T) {
+		if r := row(l, future.SHA256); r.Status != certs.StatusNotYetValid || !r.NotBefore.Equal(future.NotBefore) {
+			t.Fatalf("not yet valid: %+v", r)
+		}
+		if r := row(l, certB.SHA256); !r.NotBefore.IsZero() || r.NotAfter.IsZero() {
+			t.Fatalf("valid: %+v", r)
 		}
 	})
 	t.Run("a file without its key is not installable", func(t *testing.T) {

@@ -423,7 +423,7 @@ export interface Row {
   sha1?: string
   /** The serial number, from its file. */
   serial?: string
-  /** Absent for an unknown file. */
+  /** Only for a certificate not yet valid ("valid from…"). */
   notBefore?: string
   notAfter?: string
   daysLeft: number

@@ -89,7 +89,7 @@ export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integ
       cvr: e.cvr,
       oces2: e.oces === 'oces2' || undefined,
       sha1: e.sha1,
-      notBefore: e.notBefore,
+      notBefore: e.status === 'not_yet_valid' ? e.notBefore : undefined,
       notAfter: e.notAfter,
       daysLeft: e.daysLeft,
       usages: kinds.length ? kinds : undefined,

@@ -116,7 +116,9 @@ func TestWindowGeometry(t *testing.T) {
 	if w, h := s.WindowSize(); w != 1180 || h != 760 {
 		t.Errorf("default size %dx%d", w, h)
 	}
-	s.saveGeometry(10, 20, 1000, 100)
+	if err := s.core.st.SetWindow(context.Background(), store.Window{X: 10, Y: 20, Width: 1000, Height: 100}); err != nil {
+		t.Fatal(err)
+	}
 	if w, h := s.WindowSize(); w != 1000 || h != store.WindowHeight.Min {
 		t.Errorf("saved size %dx%d, want 1000x%d", w, h, store.WindowHeight.Min)
 	}

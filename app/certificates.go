@@ -3,10 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log"
-	"os"
 
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
@@ -170,12 +168,4 @@ func (c *Certificates) ExportCer(path string) (string, error) {
 }
 
 // OpenFileLocation shows the file in the system's file manager.
-func (c *Certificates) OpenFileLocation(path string) error {
-	if _, err := os.Stat(path); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return errs.New(errs.FileNotFound, "The file no longer exists.")
-		}
-		return err
-	}
-	return reveal(path)
-}
+func (c *Certificates) OpenFileLocation(path string) error { return local.Reveal(path) }

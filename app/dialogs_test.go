@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"dpgcerts/backend/dialoghook"
 )
 
 // fakeDialogs answers like a user would.
@@ -49,7 +51,7 @@ func TestDialogHooks(t *testing.T) {
 		t.Error("without the variables the native dialogs must be used")
 	}
 
-	d := dialogsFromEnv(env(map[string]string{EnvTestPick: file + sep + dir}), native)
+	d := dialogsFromEnv(env(map[string]string{dialoghook.EnvPick: file + sep + dir}), native)
 	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
 		t.Errorf("OpenFiles = %v, want the file only", got)
 	}
@@ -64,7 +66,7 @@ func TestDialogHooks(t *testing.T) {
 	if err := os.WriteFile(list, []byte(file+"\r\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d = dialogsFromEnv(env(map[string]string{EnvTestPick: "@" + list, EnvTestSaveDir: dir}), native)
+	d = dialogsFromEnv(env(map[string]string{dialoghook.EnvPick: "@" + list, dialoghook.EnvSaveDir: dir}), native)
 	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
 		t.Errorf("OpenFiles from a list file = %v", got)
 	}
@@ -72,7 +74,7 @@ func TestDialogHooks(t *testing.T) {
 		t.Errorf("SaveFile = %q", got)
 	}
 
-	d = dialogsFromEnv(env(map[string]string{EnvTestSaveDir: dir}), native)
+	d = dialogsFromEnv(env(map[string]string{dialoghook.EnvSaveDir: dir}), native)
 	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{"native"}) {
 		t.Errorf("OpenFiles with only a save dir = %v, want the native answer", got)
 	}

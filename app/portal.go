@@ -72,18 +72,12 @@ func startSandbox() (string, *store.Store, func(), error) {
 	if err != nil {
 		return "", nil, nil, err
 	}
-	srv, err := sandbox.Open(sandbox.Options{})
+	url, stop, err := sandbox.Serve(sandbox.Options{})
 	if err != nil {
 		st.Close()
 		return "", nil, nil, err
 	}
-	url, stop, err := srv.Start()
-	if err != nil {
-		srv.Close()
-		st.Close()
-		return "", nil, nil, err
-	}
-	return url, st, func() { stop(); srv.Close(); st.Close() }, nil
+	return url, st, func() { stop(); st.Close() }, nil
 }
 
 func (p *Portal) startup(ctx context.Context) {

@@ -24,22 +24,14 @@ func emitEvent(ctx context.Context, name string, data any) {
 
 // WindowSize is the saved size for options.App, so the window opens at it.
 func (s *Services) WindowSize() (width, height int) {
-	ctx := context.Background()
-	w, _ := s.core.st.Int(ctx, store.WindowWidth)
-	h, _ := s.core.st.Int(ctx, store.WindowHeight)
-	return w, h
+	w := s.core.st.Window(context.Background())
+	return w.Width, w.Height
 }
 
 // restoreWindow moves the window to where it was closed last time.
 func (a *App) restoreWindow(ctx context.Context) {
-	if !hasWindow(ctx) {
-		return
-	}
-	bg := context.Background()
-	x, _ := a.core.st.Int(bg, store.WindowX)
-	y, _ := a.core.st.Int(bg, store.WindowY)
-	if x != store.NoPosition && y != store.NoPosition && x >= 0 && y >= 0 {
-		runtime.WindowSetPosition(ctx, x, y)
+	if w := a.core.st.Window(context.Background()); hasWindow(ctx) && w.Placed() {
+		runtime.WindowSetPosition(ctx, w.X, w.Y)
 	}
 }
 
@@ -49,21 +41,11 @@ func (s *Services) BeforeClose(ctx context.Context) bool {
 	if !hasWindow(ctx) || runtime.WindowIsMinimised(ctx) || runtime.WindowIsMaximised(ctx) || runtime.WindowIsFullscreen(ctx) {
 		return false
 	}
-	w, h := runtime.WindowGetSize(ctx)
-	x, y := runtime.WindowGetPosition(ctx)
-	s.saveGeometry(x, y, w, h)
-	return false
-}
-
-func (s *Services) saveGeometry(x, y, w, h int) {
-	bg := context.Background()
-	for _, v := range []struct {
-		set store.IntSetting
-		v   int
-	}{{store.WindowWidth, w}, {store.WindowHeight, h}, {store.WindowX, x}, {store.WindowY, y}} {
-		if _, err := s.core.st.SetInt(bg, v.set, v.v); err != nil {
-			log.Printf("dpgcerts: saving the window's place: %v", err)
-			return
-		}
+	var w store.Window
+	w.Width, w.Height = runtime.WindowGetSize(ctx)
+	w.X, w.Y = runtime.WindowGetPosition(ctx)
+	if err := s.core.st.SetWindow(context.Background(), w); err != nil {
+		log.Printf("dpgcerts: saving the window's place: %v", err)
 	}
+	return false
 }

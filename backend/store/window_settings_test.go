@@ -32,3 +32,20 @@ func TestWindowSettings(t *testing.T) {
 		t.Errorf("a tiny width was stored as %d", v)
 	}
 }
+
+func TestWindow(t *testing.T) {
+	s := openMemory(t)
+	ctx := context.Background()
+	if w := s.Window(ctx); w.Placed() || w.Width != WindowWidth.Default || w.Height != WindowHeight.Default {
+		t.Fatalf("a window never closed: %+v", w)
+	}
+	if err := s.SetWindow(ctx, Window{X: 10, Y: 20, Width: 1000, Height: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Window(ctx); !w.Placed() || w != (Window{X: 10, Y: 20, Width: 1000, Height: WindowHeight.Min}) {
+		t.Fatalf("saved: %+v", w)
+	}
+	if (Window{X: -5, Y: 20}).Placed() {
+		t.Error("a place off the screen's left edge is placed")
+	}
+}

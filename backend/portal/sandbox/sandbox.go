@@ -375,6 +375,21 @@ func CheckLoopback(addr string) error {
 	return nil
 }
 
+// Serve opens a sandbox and serves it as Start does; stop also closes it.
+// The window's --sandbox.
+func Serve(opts Options) (url string, stop func(), err error) {
+	srv, err := Open(opts)
+	if err != nil {
+		return "", nil, err
+	}
+	url, stopServing, err := srv.Start()
+	if err != nil {
+		srv.Close()
+		return "", nil, err
+	}
+	return url, func() { stopServing(); srv.Close() }, nil
+}
+
 // Start serves the sandbox on a free loopback port in the background and
 // returns its base URL and a function that stops it. For tests and for the
 // window's --sandbox.

@@ -1,14 +1,25 @@
-package app
+package local
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+
+	"dpgcerts/backend/errs"
 )
 
-// reveal opens the system's file manager at path: with the file selected
+// Reveal opens the system's file manager at path: with the file selected
 // where the system can do that (Windows, macOS), at its folder otherwise.
-func reveal(path string) error {
+// A file that is gone is the error file_not_found.
+func Reveal(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return errs.New(errs.FileNotFound, "The file no longer exists.")
+		}
+		return err
+	}
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "windows":

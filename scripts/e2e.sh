@@ -41,24 +41,13 @@ wails_sid=
 sandbox_pid=
 revocation_sid= # the revocation group's CA (e2e/revocation) and its openssl ocsp
 
-# session_pids lists the processes of session $1: setsid gave xvfb-run, Xvfb,
-# wails dev, the app and Vite a session of their own (wails dev starts Vite in
-# another process group, so a group kill would miss it).
-session_pids() { ps -eo pid=,sid= | awk -v s="$1" '$2 == s { print $1 }'; }
+# setsid gives xvfb-run, Xvfb, wails dev, the app and Vite a session of
+# their own, which end_session ends.
+. scripts/session.sh
 
 # stop_wails ends the running wails dev and everything it started.
 stop_wails() {
-  [ -n "$wails_sid" ] || return 0
-  local pids
-  pids=$(session_pids "$wails_sid")
-  [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
-  for _ in $(seq 1 50); do
-    [ -n "$(session_pids "$wails_sid")" ] || break
-    sleep 0.2
-  done
-  pids=$(session_pids "$wails_sid")
-  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-  wait "$wails_sid" 2>/dev/null || true
+  end_session "$wails_sid" 50
   wails_sid=
 }
 
@@ -74,14 +63,7 @@ stop_sandbox() {
 stop_revocation() {
   [ -n "$revocation_sid" ] || return 0
   kill -TERM "$revocation_sid" 2>/dev/null || true
-  for _ in $(seq 1 25); do
-    [ -n "$(session_pids "$revocation_sid")" ] || break
-    sleep 0.2
-  done
-  local pids
-  pids=$(session_pids "$revocation_sid")
-  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-  wait "$revocation_sid" 2>/dev/null || true
+  end_session "$revocation_sid"
   revocation_sid=
 }
 

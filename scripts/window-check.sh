@@ -31,19 +31,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpgcerts-window.XXXXXX")
 sid=
 # cleanup_group ends xvfb-run, Xvfb, the app and anything they started:
 # setsid gave them a session of their own.
-session_pids() { ps -eo pid=,sid= | awk -v s="$1" '$2 == s { print $1 }'; }
+. scripts/session.sh
 cleanup_group() {
-  [ -n "$sid" ] || return 0
-  local pids
-  pids=$(session_pids "$sid")
-  [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
-  for _ in $(seq 1 25); do
-    [ -n "$(session_pids "$sid")" ] || break
-    sleep 0.2
-  done
-  pids=$(session_pids "$sid")
-  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-  wait "$sid" 2>/dev/null || true
+  end_session "$sid"
   sid=
 }
 cleanup() {

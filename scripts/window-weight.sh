@@ -26,19 +26,9 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpgcerts-weight.XXXXXX")
 sid=
-session_pids() { ps -eo pid=,sid= | awk -v s="$1" '$2 == s { print $1 }'; }
+. scripts/session.sh # end_session: the window's session, from setsid
 stop_session() {
-  [ -n "$sid" ] || return 0
-  local pids
-  pids=$(session_pids "$sid")
-  [ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
-  for _ in $(seq 1 25); do
-    [ -n "$(session_pids "$sid")" ] || break
-    sleep 0.2
-  done
-  pids=$(session_pids "$sid")
-  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-  wait "$sid" 2>/dev/null || true
+  end_session "$sid"
   sid=
 }
 cleanup() {

@@ -31,7 +31,7 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	p := newPortalFlags("check", "", "", stderr, false)
 	notifyOn := p.fs.Bool("notify", false, "send one desktop notification of what needs doing (each thing once a day at most); without a notification service, print it")
-	warnDays := p.fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
+	warnDays := p.warnDaysFlag()
 	langFlag := p.fs.String("lang", "", "the `language` of the reminder, da or en (default: the app's, else the system's)")
 	p.fs.Lookup("portal").Usage = "sync with the portal at `URL` first (default: the portal signed in to last, when a token for it is in the keychain or $" + portal.EnvToken + ")"
 	p.fs.Usage = func() {
@@ -49,19 +49,14 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	if !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts check: "+format+"\n", a...)
-		p.fs.Usage()
-		return ExitUsage
-	}
 	if len(rest) > 0 {
-		return usageErr("unexpected argument %q", rest[0])
+		return p.usageError("unexpected argument %q", rest[0])
 	}
 	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
-		return usageErr("--warn-days must be between 1 and %d", store.WarnDays.Max)
+		return p.usageError("--warn-days must be between 1 and %d", store.WarnDays.Max)
 	}
 	if *langFlag != "" && i18n.Normalize(*langFlag) == "" {
-		return usageErr("--lang must be da or en")
+		return p.usageError("--lang must be da or en")
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "dpgcerts check: "+format+"\n", a...)
@@ -69,7 +64,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	}
 	rt, err := config.FromEnv(deps.getenv)
 	if err != nil {
-		return usageErr("%v", err)
+		return p.usageError("%v", err)
 	}
 	st, err := rt.OpenStore(*p.dbPath)
 	if err != nil {

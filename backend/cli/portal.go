@@ -74,6 +74,19 @@ func newPortalFlags(name, synopsis, about string, stderr io.Writer, withPassword
 }
 
 // parse parses flags that may come before or after the arguments.
+// usageError says what is wrong with the command line, then the usage; it
+// returns the exit status for it.
+func (p *portalFlags) usageError(format string, a ...any) int {
+	fmt.Fprintf(p.fs.Output(), p.fs.Name()+": "+format+"\n", a...)
+	p.fs.Usage()
+	return ExitUsage
+}
+
+// warnDaysFlag adds --warn-days; 0 means the app's setting.
+func (p *portalFlags) warnDaysFlag() *int {
+	return p.fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
+}
+
 func (p *portalFlags) parse(args []string) (rest []string, exit int, ok bool) {
 	for {
 		if err := p.fs.Parse(args); err != nil {

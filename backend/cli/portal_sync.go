@@ -165,20 +165,15 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts activate: "+format+"\n", a...)
-		p.fs.Usage()
-		return ExitUsage
-	}
 	if len(rest) > 0 {
-		return usageErr("unexpected argument %q", rest[0])
+		return p.usageError("unexpected argument %q", rest[0])
 	}
 	if *integration == "" || *certificate == "" {
-		return usageErr("--integration and --certificate are required")
+		return p.usageError("--integration and --certificate are required")
 	}
 	thumb := strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(*certificate))
 	if len(thumb) < 8 || strings.Trim(thumb, "0123456789abcdef") != "" {
-		return usageErr("--certificate must be a SHA-256 thumbprint in hex")
+		return p.usageError("--certificate must be a SHA-256 thumbprint in hex")
 	}
 	ses, code := openSession("activate", p, stderr, getenv)
 	if ses == nil {

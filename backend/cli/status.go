@@ -25,7 +25,7 @@ var statusFailLevels = map[string][]overview.State{
 
 func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	p := newPortalFlags("status", "", "", stderr, false)
-	warnDays := p.fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
+	warnDays := p.warnDaysFlag()
 	failOn := p.fs.String("fail-on", "", "exit 1 when an integration is at or past `LEVEL`: expiring or expired (revoked counts as expired)")
 	checkRevocation := p.fs.Bool("revocation", false, "ask the CAs (OCSP, else the CRL) whether the certificates are revoked; this tells them which certificates were asked about")
 	p.fs.Lookup("portal").Usage = "sync with the portal at `URL` first (default: show the offline copy of the portal synced last, with no network)"
@@ -42,20 +42,15 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	if !ok {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts status: "+format+"\n", a...)
-		p.fs.Usage()
-		return ExitUsage
-	}
 	if len(rest) > 0 {
-		return usageErr("unexpected argument %q", rest[0])
+		return p.usageError("unexpected argument %q", rest[0])
 	}
 	failStates, failing := statusFailLevels[*failOn]
 	if *failOn != "" && !failing {
-		return usageErr("--fail-on must be expiring or expired")
+		return p.usageError("--fail-on must be expiring or expired")
 	}
 	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
-		return usageErr("--warn-days must be between 1 and %d", store.WarnDays.Max)
+		return p.usageError("--warn-days must be between 1 and %d", store.WarnDays.Max)
 	}
 	ctx, stop := signalContext()
 	defer stop()
@@ -66,7 +61,7 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 
 	rt, err := config.FromEnv(getenv)
 	if err != nil {
-		return usageErr("%v", err)
+		return p.usageError("%v", err)
 	}
 	var ses *session.Session
 	var st *store.Store

@@ -22,15 +22,11 @@ import (
 // ciphertext, and mac (none when nil).
 func lockedPFX(t testing.TB, alg pkix.AlgorithmIdentifier, mac *macData) []byte {
 	t.Helper()
-	ct := make([]byte, 2048)
-	rand.Read(ct)
-	ed := mustMarshal(t, encryptedDataOut{Info: encryptedContentInfoOut{ContentType: oidData, Algorithm: alg, Content: ct}})
-	authSafe := mustMarshal(t, []contentInfoOut{{ContentType: oidEncryptedData, Content: explicit0(ed)}})
-	pfx := pfxOut{Version: 3, AuthSafe: contentInfoOut{ContentType: oidData, Content: explicit0(mustMarshal(t, authSafe))}}
+	var m any // a nil *macData would still be a MacData
 	if mac != nil {
-		pfx.MacData = *mac
+		m = *mac
 	}
-	return mustMarshal(t, pfx)
+	return pkitest.LockedPFX(t, alg, randomBytes(2048), m)
 }
 
 func randomBytes(n int) []byte {
@@ -142,8 +138,8 @@ func TestAdversarialFilesAreAnswered(t *testing.T) {
 }
 
 // The encoders of the files above: the reader's own parameter types
-// (macData, pbeParams, scryptParams) with the few PKCS#12 wrappers the
-// reader never writes.
+// (macData, pbeParams, scryptParams); the PKCS#12 around them is
+// pkitest's.
 
 func mustMarshal(t testing.TB, v any) []byte {
 	t.Helper()
@@ -152,31 +148,4 @@ func mustMarshal(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// explicit0 wraps DER in a [0] EXPLICIT tag.
-func explicit0(der []byte) asn1.RawValue {
-	return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: der}
-}
-
-type encryptedDataOut struct {
-	Version int
-	Info    encryptedContentInfoOut
-}
-
-type encryptedContentInfoOut struct {
-	ContentType asn1.ObjectIdentifier
-	Algorithm   pkix.AlgorithmIdentifier
-	Content     []byte `asn1:"tag:0,optional"`
-}
-
-type contentInfoOut struct {
-	ContentType asn1.ObjectIdentifier
-	Content     asn1.RawValue // explicit0
-}
-
-type pfxOut struct {
-	Version  int
-	AuthSafe contentInfoOut
-	MacData  macData `asn1:"optional"`
 }

@@ -198,6 +198,25 @@ type encryptedPrivateKeyInfoOut struct {
 	Data      []byte
 }
 
+// LockedPFX is a PKCS#12 file with one encrypted part: ciphertext under
+// alg, which may be any AlgorithmIdentifier (the reader's limits tests
+// give hostile ones), and macData, any value asn1 encodes as a MacData
+// (nil for none).
+func LockedPFX(t TB, alg pkix.AlgorithmIdentifier, ciphertext []byte, macData any) []byte {
+	t.Helper()
+	ed := mustMarshal(t, encryptedDataOut{Info: encryptedContentInfoOut{ContentType: oidData, Algorithm: alg, Content: ciphertext}})
+	authSafe := mustMarshal(t, []contentInfoOut{{ContentType: oidEncryptedData, Content: explicit0(ed)}})
+	pfx := struct {
+		Version  int
+		AuthSafe contentInfoOut
+		MacData  asn1.RawValue `asn1:"optional"`
+	}{Version: 3, AuthSafe: contentInfoOut{ContentType: oidData, Content: explicit0(mustMarshal(t, authSafe))}}
+	if macData != nil {
+		pfx.MacData = rawOf(t, mustMarshal(t, macData))
+	}
+	return mustMarshal(t, pfx)
+}
+
 // BuildP12 writes a PKCS#12 file as the spec says.
 func BuildP12(t TB, s P12Spec) []byte {
 	t.Helper()

@@ -186,19 +186,14 @@ func (a *App) Version() string { return a.opts.Version }
 // Language returns the language the window shows ("da" or "en").
 func (a *App) Language() string { return a.core.language() }
 
-// initialLanguage is --lang, else the language chosen earlier with the flag,
-// else the OS language (resolved by main), else English.
+// initialLanguage is --lang, else the language chosen earlier in the
+// window, else the OS language (resolved by main): config.Language.
 func (a *App) initialLanguage() string {
-	if a.opts.LangFlag && a.opts.Lang != "" {
-		return a.opts.Lang
+	flag := ""
+	if a.opts.LangFlag {
+		flag = a.opts.Lang
 	}
-	if saved, err := a.core.st.String(context.Background(), store.Language); err == nil && saved != "" {
-		return saved
-	}
-	if a.opts.Lang == "" {
-		return i18n.Default
-	}
-	return a.opts.Lang
+	return config.Language(context.Background(), a.core.st, flag, a.opts.Lang)
 }
 
 // SetLanguage switches the language ("da" or "en") and remembers it.

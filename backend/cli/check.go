@@ -85,7 +85,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 		return fail("%v", err)
 	}
 	all := remind.Find(ov)
-	lang := checkLanguage(ctx, st, *langFlag)
+	lang := config.Language(ctx, st, *langFlag, i18n.Detect())
 
 	if !*notifyOn {
 		if len(all) > 0 {
@@ -148,18 +148,6 @@ func syncForCheck(ctx context.Context, ses *session.Session, st *store.Store, rt
 		return ExitPending
 	}
 	return ExitOK
-}
-
-// checkLanguage is --lang, else the language chosen in the window, else
-// the system's.
-func checkLanguage(ctx context.Context, st *store.Store, flag string) string {
-	if lang := i18n.Normalize(flag); lang != "" {
-		return lang
-	}
-	if saved, err := st.String(ctx, store.Language); err == nil && saved != "" {
-		return saved
-	}
-	return i18n.Detect()
 }
 
 // notifyDue sends one notification of what was not reminded of today, and

@@ -61,8 +61,7 @@ func newReminders(c *core, ses *session.Session, db string, getenv func(string) 
 		Lang:     c.language,
 		Overview: func(ctx context.Context) (overview.Overview, error) { return ses.Overview(ctx, 0) },
 		Send: func(m remind.Message, t remind.Target) error {
-			data := map[string]any{"integrationId": t.IntegrationID, "sha256": t.SHA256, "path": t.Path}
-			return r.note.send(r.ctx, "dpgcerts-"+m.First.Key, m.Title, m.Body, data)
+			return r.note.send(r.ctx, "dpgcerts-"+m.First.Key, m.Title, m.Body, t.Data())
 		},
 		Delay: remindDelay,
 	}
@@ -129,8 +128,7 @@ func (r *Reminders) kick() {
 
 // open shows the window with what the clicked reminder is about.
 func (r *Reminders) open(data map[string]any) {
-	str := func(k string) string { s, _ := data[k].(string); return s }
-	t := remind.Target{IntegrationID: str("integrationId"), SHA256: str("sha256"), Path: str("path")}
+	t := remind.TargetIn(data)
 	log.Printf("dpgcerts: a reminder was clicked: integration %q, certificate %q", t.IntegrationID, t.SHA256)
 	if hasWindow(r.ctx) {
 		runtime.WindowUnminimise(r.ctx)

@@ -147,3 +147,14 @@ func TestLedger(t *testing.T) {
 		t.Fatalf("next day: %v", due)
 	}
 }
+
+// A clicked notification hands back the data it was sent with.
+func TestTargetData(t *testing.T) {
+	want := Target{IntegrationID: "int-exo", SHA256: strings.Repeat("a", 64), Path: "/c/exchange.p12"}
+	if got := TargetIn(want.Data()); got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	if got := TargetIn(map[string]any{"sha256": 7}); got != (Target{}) {
+		t.Fatalf("data of another shape: %+v", got)
+	}
+}

@@ -17,6 +17,17 @@ type Target struct {
 	Path          string `json:"path,omitempty"`
 }
 
+// Data is t as a notification's data, which a click hands back (TargetIn).
+func (t Target) Data() map[string]any {
+	return map[string]any{"integrationId": t.IntegrationID, "sha256": t.SHA256, "path": t.Path}
+}
+
+// TargetIn is the target in a clicked notification's data.
+func TargetIn(data map[string]any) Target {
+	str := func(k string) string { s, _ := data[k].(string); return s }
+	return Target{IntegrationID: str("integrationId"), SHA256: str("sha256"), Path: str("path")}
+}
+
 // TargetOf is what a click on the reminder rm opens: the integration's
 // renewal, else its certificate; or the certificate; with a file of it.
 func TargetOf(ov overview.Overview, rm Reminder) Target {

@@ -94,8 +94,12 @@ type Options struct {
 	// Log receives one line per request (method, path, status, time); never
 	// a header or a body. Nil logs nothing.
 	Log io.Writer
-	// Rand returns numbers in [0, 1) for the chaos; math/rand when nil.
-	Rand func() float64
+	// ChaosSeed seeds the random numbers that decide each fault, so a
+	// failing run can be replayed with the same seed (the same draws; with
+	// requests that run at once, the order they draw in may still differ).
+	// 0 picks a seed at random; Server.ChaosSeed reports it, and the log
+	// shows it.
+	ChaosSeed uint64
 	// ReadTimeout bounds reading one request, body included; WriteTimeout
 	// writing its answer (after ChaosLatency); IdleTimeout a kept-alive
 	// connection between requests. Defaults when 0: 30 s, 60 s and 120 s.
@@ -113,7 +117,8 @@ type Server struct {
 	orgCVR string
 	logger *log.Logger
 
-	chaosMu sync.Mutex
+	chaosMu  sync.Mutex
+	chaosRNG *rand.Rand // guarded by chaosMu
 
 	keyMu sync.Mutex
 	keys  map[string]*keyLock
@@ -143,8 +148,8 @@ func Open(opts Options) (*Server, error) {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
 	}
-	if opts.Rand == nil {
-		opts.Rand = rand.Float64
+	for opts.ChaosSeed == 0 {
+		opts.ChaosSeed = rand.Uint64()
 	}
 	if opts.ReadTimeout <= 0 {
 		opts.ReadTimeout = 30 * time.Second
@@ -190,9 +195,10 @@ func Open(opts Options) (*Server, error) {
 		db.SetMaxIdleConns(1)
 	}
 	s := &Server{opts: opts, db: db, keys: map[string]*keyLock{}, checks: make(chan struct{}, opts.MaxChecks),
-		memory: certs.NewMemoryBudget(checkMemory)}
+		memory: certs.NewMemoryBudget(checkMemory), chaosRNG: rand.New(rand.NewPCG(opts.ChaosSeed, opts.ChaosSeed))}
 	if opts.Log != nil {
 		s.logger = log.New(opts.Log, "sandbox: ", log.LstdFlags|log.LUTC)
+		s.logger.Printf("chaos seed %d (replay with --chaos-seed %d)", opts.ChaosSeed, opts.ChaosSeed)
 	}
 	ctx := context.Background()
 	if err := store.Migrate(ctx, db, migrations); err != nil {

@@ -241,21 +241,41 @@ func TestCancel(t *testing.T) {
 }
 
 // Item 6: a Cancel while the send is in flight wins; the send's answer
-// finds the operation ended and the sync goes on without an error.
+// finds the operation ended and the sync goes on without an error. The
+// portal's answer is held (by a proxy) until the Cancel has landed, so the
+// Cancel is known to come during the send.
 func TestCancelDuringASend(t *testing.T) {
-	e := newEnv(t, sandbox.Options{ChaosLatency: 400 * time.Millisecond}, portal.NoKeychain())
+	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
 	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(1, testPassword))
+	target, _ := neturl.Parse(e.url)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	proxy.ModifyResponse = func(r *http.Response) error {
+		if r.Request.Method == http.MethodPost {
+			close(inFlight) // the portal has the install; its answer waits
+			<-release
+		}
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	defer front.Close()
+	svc, err := portal.NewService(e.st, front.URL, newClient(t, front.URL, e.token), portal.Options{Backoff: fastBackoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := svc.Install(ctx, e.files(1, testPassword))
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := e.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: 5 * time.Second, SkipRefresh: true})
+		_, err := svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: 5 * time.Second, SkipRefresh: true})
 		done <- err
 	}()
-	time.Sleep(150 * time.Millisecond)
-	if err := e.svc.Cancel(ctx, ops[0].ID); err != nil {
+	<-inFlight
+	err = svc.Cancel(ctx, ops[0].ID)
+	close(release)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := <-done; err != nil {
@@ -264,6 +284,8 @@ func TestCancelDuringASend(t *testing.T) {
 	if got := e.op(ops[0].ID); got.State != store.OpFailed || got.ErrorCode != errs.Cancelled {
 		t.Fatalf("after the send: %+v", got)
 	}
+	// The send was in flight: it reached the portal, as Cancel warns.
+	e.exactlyOnce(1)
 }
 
 // Item 8: no candidate password goes to the portal with a file the local

@@ -117,7 +117,7 @@ func (s *Store) AddOps(ctx context.Context, ops []Op) (out []Op, duplicate []boo
 		return nil, nil, fmt.Errorf("store: add operations: %w", err)
 	}
 	defer tx.Rollback()
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	for _, o := range ops {
 		if o.Key == "" || o.Portal == "" || (o.Kind != OpInstall && o.Kind != OpActivate) {
 			return nil, nil, errors.New("store: an operation needs a portal, a kind and a key")
@@ -277,7 +277,7 @@ func (s *Store) OpFile(ctx context.Context, id int64) ([]byte, error) {
 // made active again (ErrEnded). Ending one checkpoints the WAL, so the
 // file's bytes don't linger there.
 func (s *Store) UpdateOp(ctx context.Context, o *Op) error {
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	finished := int64(0)
 	if !o.State.Active() {
 		finished = toNS(o.FinishedAt)
@@ -365,7 +365,7 @@ func (s *Store) CancelOp(ctx context.Context, id int64) (Op, error) {
 		if !o.State.Active() {
 			return o, ErrEnded
 		}
-		now := time.Now().UTC().UnixNano()
+		now := s.now().UTC().UnixNano()
 		res, err := s.db.ExecContext(ctx, `UPDATE portal_ops SET state = 'failed', error_code = ?,
 			error_message = 'cancelled by the user', pkcs12 = NULL, updated_at = ?, finished_at = ?, version = version + 1
 			WHERE id = ? AND version = ? AND state IN ('pending', 'needs_password')`, CodeCancelled, now, now, id, o.Version)

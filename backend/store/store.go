@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -40,6 +41,9 @@ const dsnParams = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchr
 type Store struct {
 	db   *sql.DB
 	path string
+	// now is the clock of the times the store records itself (time.Now;
+	// tests set their own).
+	now func() time.Time
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -72,7 +76,7 @@ func open(path string, migrations fs.FS) (*Store, error) {
 		// Each connection to ":memory:" is its own empty database: keep one.
 		db.SetMaxOpenConns(1)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, now: time.Now}
 	if err := Migrate(context.Background(), db, migrations); err != nil {
 		db.Close()
 		return nil, err

@@ -212,7 +212,7 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 		if st, err := store.Open(appDB); err == nil {
 			counts, _ := st.OpCounts(context.Background(), url)
 			st.Close()
-			if counts[store.OpPending]+counts[store.OpDone] == n {
+			if counts[portal.StatePending]+counts[portal.StateDone] == n {
 				break
 			}
 		}
@@ -253,12 +253,12 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[store.OpPending] != 0 || counts[store.OpNeedsPassword] != 0 || counts[store.OpFailed] != 0 || counts[store.OpDone] < n+1 {
+	if counts[portal.StatePending] != 0 || counts[portal.StateNeedsPassword] != 0 || counts[portal.StateFailed] != 0 || counts[portal.StateDone] < n+1 {
 		t.Fatalf("outbox: %v", counts)
 	}
 	// No two activations of the same certificate were active at once, and
 	// each reached the portal once.
-	ops, err := st.Ops(context.Background(), store.OpFilter{Portal: url, Kind: store.OpActivate})
+	ops, err := st.Ops(context.Background(), portal.OpFilter{Portal: url, Kind: portal.OpActivate})
 	if err != nil || len(ops) == 0 {
 		t.Fatalf("activations: %+v, %v", ops, err)
 	}

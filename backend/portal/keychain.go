@@ -1,13 +1,18 @@
 package portal
 
 import (
-	"math/rand/v2"
-	"time"
+	"context"
+	"errors"
 
 	"github.com/google/uuid"
 
 	"dpgcerts/backend/secrets"
 )
+
+// The custody of a pending install's password: in this process's memory
+// and, where there is one, in the OS keychain under an entry of the
+// operation's own, until the install ends. The outbox storage learns only
+// where the password is (Operation.PasswordIn).
 
 // Keychain keeps the password of a pending install while it waits, under an
 // entry for that operation. SystemKeychain is the OS keychain; NoKeychain
@@ -45,39 +50,120 @@ func SystemKeychain() Keychain { return systemKeychain{} }
 // NoKeychain keeps nothing.
 func NoKeychain() Keychain { return noKeychain{} }
 
-// Backoff is capped exponential backoff with jitter.
-type Backoff struct {
-	// Base is the first delay, Max the cap.
-	Base, Max time.Duration
+// remember keeps pw for key in memory and, when there is one, in the
+// keychain, and returns where (a PasswordIn value).
+func (s *Service) remember(key, pw string) string {
+	s.mu.Lock()
+	s.passwords[key] = pw
+	s.mu.Unlock()
+	err := s.opts.Keychain.SetOperationPassword(key, pw)
+	if err == nil {
+		return PasswordKeychain
+	}
+	if !errors.Is(err, secrets.ErrUnavailable) {
+		s.logf("the keychain can't keep an install's password: %v", err)
+	}
+	return PasswordMemory
 }
 
-// DefaultBackoff is the app's: 1 s, 2 s, 4 s... up to 5 minutes.
-var DefaultBackoff = Backoff{Base: time.Second, Max: 5 * time.Minute}
+// forgetKey drops the password kept for key, in memory and the keychain.
+func (s *Service) forgetKey(key string) {
+	s.mu.Lock()
+	delete(s.passwords, key)
+	s.mu.Unlock()
+	if err := s.opts.Keychain.DeleteOperationPassword(key); err != nil && !errors.Is(err, secrets.ErrUnavailable) {
+		s.logf("an install's keychain entry could not be removed: %v", err)
+	}
+}
 
-// maxRetryAfter bounds how long a server may ask us to wait.
-const maxRetryAfter = time.Hour
+// keepPassword keeps an install's password in memory and, when there is
+// one, in the keychain under the operation's entry, and makes the install
+// pending. The database learns only where the password is. A password
+// other than the one an install was sent with gets a new key: the portal
+// keeps the old key's answer, which was about the old password.
+func (s *Service) keepPassword(ctx context.Context, o Operation, pw string) Operation {
+	var drop []string // entries that the final write doesn't use
+	_, err := s.save(ctx, &o, func(f *Operation) bool {
+		if f.Attempts > 0 {
+			if cur, ok, _ := s.password(*f); ok && cur != pw {
+				drop = append(drop, f.Key)
+				f.Key = newKey()
+			}
+		}
+		f.PasswordIn = s.remember(f.Key, pw)
+		drop = append(drop, f.Key)
+		if f.State == StateNeedsPassword {
+			f.State, f.ErrorCode, f.ErrorMessage = StatePending, "", ""
+		}
+		return true
+	})
+	if err != nil {
+		s.logf("%v", err)
+	}
+	for _, k := range drop {
+		if k != o.Key || !o.Active() {
+			s.forgetKey(k)
+		}
+	}
+	return o
+}
 
-// Delay is the wait before attempt number attempts+1, after attempts
-// failures: Base·2^(attempts-1) capped at Max, of which a random half is
-// taken off ("equal jitter"), so clients that failed together don't come
-// back together. A server's Retry-After is a lower bound.
-func (b Backoff) Delay(attempts int, retryAfter time.Duration) time.Duration {
-	if b.Base <= 0 {
-		b = DefaultBackoff
+// password finds an install's password: this process's memory, then the
+// keychain. err is the keychain's failure, if it failed.
+func (s *Service) password(o Operation) (pw string, ok bool, err error) {
+	if o.PasswordIn == PasswordEmpty {
+		return "", true, nil
 	}
-	if b.Max < b.Base {
-		b.Max = b.Base
+	s.mu.Lock()
+	pw, ok = s.passwords[o.Key]
+	s.mu.Unlock()
+	if ok {
+		return pw, true, nil
 	}
-	d := b.Base
-	for i := 1; i < attempts && d < b.Max; i++ {
-		d *= 2
+	pw, ok, err = s.opts.Keychain.OperationPassword(o.Key)
+	if err == nil && ok {
+		s.mu.Lock()
+		s.passwords[o.Key] = pw
+		s.mu.Unlock()
+		return pw, true, nil
 	}
-	d = min(d, b.Max)
-	d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
-	if retryAfter > d {
-		d = min(retryAfter, maxRetryAfter)
+	return "", false, err
+}
+
+// keychainDown says whether a missing password may be only for now: it is
+// in the keychain, and the keychain failed (locked, not started yet, as for
+// a scheduled sync before the login keyring is unlocked).
+func (s *Service) keychainDown(o Operation, err error) bool {
+	_, none := s.opts.Keychain.(noKeychain)
+	return o.PasswordIn == PasswordKeychain && err != nil && !none
+}
+
+// ended removes an ended install's password from the keychain, then notes
+// that it is gone. A crash in between is mended by cleanupEnded.
+func (s *Service) ended(ctx context.Context, o Operation) {
+	if o.Kind != OpInstall || o.PasswordIn == PasswordNowhere || o.PasswordIn == PasswordEmpty {
+		return
 	}
-	return d
+	s.forgetKey(o.Key)
+	if err := s.st.ForgetOpPassword(context.WithoutCancel(ctx), o.ID); err != nil {
+		s.logf("%v", err)
+	}
+}
+
+// cleanupEnded removes the keychain entries of installs that ended while
+// the entry could not be removed (a crash, a locked keychain).
+func (s *Service) cleanupEnded(ctx context.Context) error {
+	ops, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, Kind: OpInstall,
+		States: []string{StateDone, StateFailed}})
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		if o.PasswordIn == PasswordKeychain || o.PasswordIn == PasswordMemory {
+			s.ended(ctx, o)
+		}
+	}
+	return nil
 }
 
 func newKey() string { return uuid.NewString() }

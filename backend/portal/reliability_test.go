@@ -87,7 +87,7 @@ func (k *fakeKeychain) keys() []string {
 	return out
 }
 
-func (e *env) op(id int64) store.Op {
+func (e *env) op(id int64) portal.Operation {
 	e.t.Helper()
 	o, err := e.st.Op(context.Background(), id)
 	if err != nil {
@@ -111,7 +111,7 @@ func TestKeychainOutageIsTransient(t *testing.T) {
 	kc.setDown(true)
 	res := e.sync(0)
 	o := e.op(ops[0].ID)
-	if o.State != store.OpPending || o.ErrorCode != errs.KeychainLocked || o.PasswordIn != store.PasswordKeychain ||
+	if o.State != portal.StatePending || o.ErrorCode != errs.KeychainLocked || o.PasswordIn != portal.PasswordKeychain ||
 		!o.NextAttemptAt.After(time.Now().Add(-time.Second)) || res.NeedsPassword != 0 {
 		t.Fatalf("with the keychain down: %+v; %+v", o, res)
 	}
@@ -136,7 +136,7 @@ func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := e.op(ops[0].ID)
-	o.State, o.ErrorCode = store.OpNeedsPassword, errs.PasswordRequired
+	o.State, o.ErrorCode = portal.StateNeedsPassword, errs.PasswordRequired
 	if err := e.st.UpdateOp(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
 	if n, err := e.svc.SupplyPasswords(ctx, nil); err != nil || n != 0 {
 		t.Fatalf("supply: %d, %v", n, err)
 	}
-	if got := e.op(o.ID); got.State != store.OpPending {
+	if got := e.op(o.ID); got.State != portal.StatePending {
 		t.Fatalf("after its password was found: %s", got.State)
 	}
 	if res := e.sync(5 * time.Second); res.Done != 1 {
@@ -193,7 +193,7 @@ func TestSetPasswordKeepsAKeyRotatedMeanwhile(t *testing.T) {
 	if o.Key == old || rotated == "" {
 		t.Fatalf("the stale copy's key %s was written back", o.Key)
 	}
-	if keys := kc.keys(); len(keys) != 1 || keys[0] != o.Key || o.PasswordIn != store.PasswordKeychain || o.State != store.OpPending {
+	if keys := kc.keys(); len(keys) != 1 || keys[0] != o.Key || o.PasswordIn != portal.PasswordKeychain || o.State != portal.StatePending {
 		t.Fatalf("keychain %v for key %s, %+v", keys, o.Key, o)
 	}
 	if res := e.sync(5 * time.Second); res.Done != 1 {
@@ -219,7 +219,7 @@ func TestCancel(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := e.op(o.ID)
-		if got.State != store.OpFailed || got.ErrorCode != errs.Cancelled || got.PasswordIn != store.PasswordNowhere {
+		if got.State != portal.StateFailed || got.ErrorCode != errs.Cancelled || got.PasswordIn != portal.PasswordNowhere {
 			t.Fatalf("cancelled: %+v", got)
 		}
 		if b, _ := e.st.OpFile(ctx, o.ID); b != nil {
@@ -281,7 +281,7 @@ func TestCancelDuringASend(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("sync: %v", err)
 	}
-	if got := e.op(ops[0].ID); got.State != store.OpFailed || got.ErrorCode != errs.Cancelled {
+	if got := e.op(ops[0].ID); got.State != portal.StateFailed || got.ErrorCode != errs.Cancelled {
 		t.Fatalf("after the send: %+v", got)
 	}
 	// The send was in flight: it reached the portal, as Cancel warns.
@@ -363,7 +363,7 @@ func TestActivationByReferenceBeforeItsInstallIsOne(t *testing.T) {
 		t.Fatalf("by reference: %+v, %v", first, err)
 	}
 	// The install is done elsewhere; the offline copy learns the id.
-	if err := e.st.PutPortalCertificate(ctx, e.svc.Portal(), store.CachedCertificate{ID: "cert-42", SHA256: sha, Data: []byte(`{}`)}); err != nil {
+	if err := e.st.PutPortalCertificate(ctx, e.svc.Portal(), portal.Certificate{ID: "cert-42", SHA256: sha}); err != nil {
 		t.Fatal(err)
 	}
 	second, err := e.svc.Activate(ctx, sandbox.IntegrationMitDK, "cert-42", "v1")

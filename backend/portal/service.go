@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-// Service holds the outbox, the password custody, the offline copy and the
-// sync together for one portal address (each in a file of its own).
-
 // Options configure a Service.
 type Options struct {
 	// Keychain keeps the passwords of pending installs; NoKeychain when nil.
@@ -49,7 +46,8 @@ type Service struct {
 }
 
 // NewService makes the service for the portal at portalURL, keeping its
-// outbox and offline copy in st (a *store.Store). client may be nil (not signed in): the offline copy and the outbox still work, and
+// outbox and offline copy in st (the app's *store.Store). client may be
+// nil (not signed in): the offline copy and the outbox still work, and
 // Sync answers ErrNoToken until SetClient.
 func NewService(st Storage, portalURL string, client *Client, opts Options) (*Service, error) {
 	u, err := NormalizeURL(portalURL)

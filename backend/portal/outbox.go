@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 )
@@ -44,7 +42,7 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 	pws := make([]*string, len(files))
 	for i, f := range files {
 		sum := sha256.Sum256(f.Data)
-		o := Operation{Portal: s.portal, Kind: OpInstall, Key: uuid.NewString(), State: StatePending,
+		o := Operation{Portal: s.portal, Kind: OpInstall, Key: newKey(), State: StatePending,
 			Filename: f.Name, Path: f.Path, FileSHA256: hex.EncodeToString(sum[:]), PKCS12: f.Data}
 		if o.Filename == "" {
 			o.Filename = "certificate.p12"
@@ -293,12 +291,7 @@ func (s *Service) Cancel(ctx context.Context, id int64) error {
 	case err != nil:
 		return err
 	}
-	if o.Kind == OpInstall && o.PasswordIn != PasswordNowhere && o.PasswordIn != PasswordEmpty {
-		s.forgetKey(o.Key)
-		if err := s.st.ForgetOpPassword(ctx, id); err != nil {
-			s.logf("%v", err)
-		}
-	}
+	s.ended(ctx, o) // its password's keychain entry goes
 	s.logf("%s %s cancelled", o.Kind, o.name())
 	return nil
 }
@@ -317,7 +310,7 @@ func (s *Service) Activate(ctx context.Context, integrationID, certificateID, if
 	if err != nil {
 		return Operation{}, err
 	}
-	stored, dup, err := s.st.AddOps(ctx, []Operation{{Portal: s.portal, Kind: OpActivate, Key: uuid.NewString(),
+	stored, dup, err := s.st.AddOps(ctx, []Operation{{Portal: s.portal, Kind: OpActivate, Key: newKey(),
 		State: StatePending, IntegrationID: integrationID, CertificateID: certificateID, CertificateSHA256: sha, IfMatch: ifMatch}})
 	if err != nil {
 		return Operation{}, err

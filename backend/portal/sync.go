@@ -401,24 +401,9 @@ func (s *Service) sendInstall(ctx context.Context, c *Client, o Operation, p *pr
 	if err != nil {
 		return s.outcome(ctx, o, err, p)
 	}
-	wctx := context.WithoutCancel(ctx)
-	wrote, err := s.save(wctx, &o, func(f *Operation) bool {
-		f.Attempts++
-		f.State, f.ErrorCode, f.ErrorMessage = StateDone, "", ""
+	return s.succeeded(ctx, o, p, func(f *Operation) {
 		f.CertificateID, f.AlreadyInstalled, f.CertificateSHA256 = cert.ID, !created, cert.SHA256
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	if err := s.st.PutPortalCertificate(wctx, s.portal, cert); err != nil {
-		s.logf("%v", err)
-	}
-	if wrote {
-		s.ended(ctx, o)
-		p.report(ProgressDone, o)
-	}
-	return nil
+	}, func(ctx context.Context) error { return s.st.PutPortalCertificate(ctx, s.portal, cert) })
 }
 
 func (s *Service) sendActivate(ctx context.Context, c *Client, o Operation, p *progress) error {
@@ -471,22 +456,35 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o Operation, p *p
 	if err != nil {
 		return s.outcome(ctx, o, err, p)
 	}
+	return s.succeeded(ctx, o, p, func(f *Operation) {
+		if in.PreviousCertificateID != nil {
+			f.PreviousCertificateID = *in.PreviousCertificateID
+		}
+	}, func(ctx context.Context) error { return s.st.PutPortalIntegration(ctx, s.portal, in) })
+}
+
+// succeeded records the portal's yes to an attempt: the operation is done,
+// with what result takes from the answer, and keep puts the answer in the
+// offline copy. Both writes outlive a cancelled ctx, as the portal has
+// done it. An operation that has ended meanwhile (cancelled) stays as it
+// is, though the answer is kept.
+func (s *Service) succeeded(ctx context.Context, o Operation, p *progress, result func(*Operation),
+	keep func(context.Context) error) error {
 	wctx := context.WithoutCancel(ctx)
 	wrote, err := s.save(wctx, &o, func(f *Operation) bool {
 		f.Attempts++
 		f.State, f.ErrorCode, f.ErrorMessage = StateDone, "", ""
-		if in.PreviousCertificateID != nil {
-			f.PreviousCertificateID = *in.PreviousCertificateID
-		}
+		result(f)
 		return true
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.st.PutPortalIntegration(wctx, s.portal, in); err != nil {
+	if err := keep(wctx); err != nil {
 		s.logf("%v", err)
 	}
 	if wrote {
+		s.ended(ctx, o) // an install's password goes
 		p.report(ProgressDone, o)
 	}
 	return nil

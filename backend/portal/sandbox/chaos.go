@@ -39,6 +39,16 @@ func (s *Server) SetChaos(c Chaos) {
 	s.chaosMu.Lock()
 	s.opts.ChaosDrop, s.opts.Chaos5xx, s.opts.Chaos429, s.opts.ChaosLatency = c.Drop, c.Fail5xx, c.Fail429, c.Latency
 	s.chaosMu.Unlock()
+	s.logChaos(c)
+}
+
+// logChaos logs the fault rates with the seed that replays them, when
+// there are faults.
+func (s *Server) logChaos(c Chaos) {
+	if s.logger != nil && (c.Drop > 0 || c.Fail5xx > 0 || c.Fail429 > 0) {
+		s.logger.Printf("chaos: drop %v, 503 %v, 429 %v; seed %d (replay with --chaos-seed %d)",
+			c.Drop, c.Fail5xx, c.Fail429, s.opts.ChaosSeed, s.opts.ChaosSeed)
+	}
 }
 
 // ChaosSeed is the seed of the chaos's random numbers (Options.ChaosSeed,

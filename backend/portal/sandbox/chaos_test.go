@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,19 @@ func TestChaosSeed(t *testing.T) {
 	}
 	if _, e := draws(picked); !slices.Equal(d, e) {
 		t.Errorf("the picked seed %d doesn't replay its draws", picked)
+	}
+	// The log names the seed once there are faults to replay.
+	var log strings.Builder
+	logged, err := Open(Options{ChaosSeed: 7, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logged.Close()
+	if strings.Contains(log.String(), "seed") {
+		t.Errorf("a seed logged without faults: %q", log.String())
+	}
+	logged.SetChaos(Chaos{Drop: 0.5})
+	if !strings.Contains(log.String(), "seed 7 (replay with --chaos-seed 7)") {
+		t.Errorf("log %q names no seed", log.String())
 	}
 }

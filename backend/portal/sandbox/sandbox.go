@@ -98,7 +98,7 @@ type Options struct {
 	// failing run can be replayed with the same seed (the same draws; with
 	// requests that run at once, the order they draw in may still differ).
 	// 0 picks a seed at random; Server.ChaosSeed reports it, and the log
-	// shows it.
+	// shows it whenever a fault rate is set.
 	ChaosSeed uint64
 	// ReadTimeout bounds reading one request, body included; WriteTimeout
 	// writing its answer (after ChaosLatency); IdleTimeout a kept-alive
@@ -198,8 +198,8 @@ func Open(opts Options) (*Server, error) {
 		memory: certs.NewMemoryBudget(checkMemory), chaosRNG: rand.New(rand.NewPCG(opts.ChaosSeed, opts.ChaosSeed))}
 	if opts.Log != nil {
 		s.logger = log.New(opts.Log, "sandbox: ", log.LstdFlags|log.LUTC)
-		s.logger.Printf("chaos seed %d (replay with --chaos-seed %d)", opts.ChaosSeed, opts.ChaosSeed)
 	}
+	s.logChaos(s.currentChaos())
 	ctx := context.Background()
 	if err := store.Migrate(ctx, db, migrations); err != nil {
 		db.Close()

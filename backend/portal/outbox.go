@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"strings"
 
-	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 )
 
 // The outbox: installs and activations are recorded, each with its
-// idempotency key, before anything is sent (sync.go sends them). An
-// install's password waits in the keychain (keychain.go), never here.
+// idempotency key, before anything is sent (sync.go sends them), and can be
+// listed, cancelled and dismissed. An install's password is never kept
+// here (passwords.go).
 
 // MaxFileBytes is the largest file the outbox takes: base64 makes it 4/3 as
 // large, which must stay under the portal's body limit (4 MiB). Certificate
@@ -91,27 +91,6 @@ func (s *Service) Install(ctx context.Context, files []InstallFile) ([]Operation
 	return out, nil
 }
 
-// openWith finds the candidate that opens a file: the password, the
-// certificate's SHA-256 when it could be read, and ok false when the file
-// is locked to every candidate. A file the reader can't make sense of gets
-// none of the candidates (they may be other files' passwords): ok is false
-// and the user is asked, unless there are no candidates to withhold.
-func (s *Service) openWith(data []byte, candidates []string) (password, certSHA256 string, ok bool) {
-	f := certs.Read(data, certs.Options{Passwords: candidates, Now: s.opts.Now(), WarnDays: 1})
-	if f.Certificate != nil && f.Status != certs.StatusLocked {
-		certSHA256 = f.Certificate.SHA256
-	}
-	switch {
-	case f.Status == certs.StatusLocked:
-		return "", certSHA256, false
-	case f.PasswordIndex >= 0:
-		return candidates[f.PasswordIndex], certSHA256, true
-	case f.Status == certs.StatusUnreadable && len(candidates) > 0:
-		return "", certSHA256, false
-	}
-	return "", certSHA256, true
-}
-
 // save writes o after applying change, reloading and applying it again
 // when another writer (a goroutine, another process) got there first.
 // change sees the freshest copy and says false when there is nothing to
@@ -126,152 +105,6 @@ func (s *Service) save(ctx context.Context, o *Operation, change func(*Operation
 		return false, nil
 	}
 	return wrote && err == nil, err
-}
-
-// unblock makes a needs_password install pending again when its password
-// is found after all (the keychain is back, another process kept it).
-func (s *Service) unblock(ctx context.Context, o Operation) (bool, error) {
-	return s.save(ctx, &o, func(f *Operation) bool {
-		if f.State != StateNeedsPassword {
-			return false
-		}
-		if _, ok, _ := s.password(*f); !ok {
-			return false
-		}
-		f.State, f.ErrorCode, f.ErrorMessage = StatePending, "", ""
-		return true
-	})
-}
-
-// unblockAll runs unblock over the installs that wait for a password, and
-// lets the activations waiting for them go on when one was unblocked.
-func (s *Service) unblockAll(ctx context.Context) error {
-	ops, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, Kind: OpInstall, States: []string{StateNeedsPassword}})
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, o := range ops {
-		if o.PasswordIn == PasswordNowhere {
-			continue
-		}
-		ok, err := s.unblock(ctx, o)
-		if err != nil {
-			return err
-		}
-		if ok {
-			n++
-		}
-	}
-	if n > 0 {
-		return s.resumeActivations(ctx)
-	}
-	return nil
-}
-
-// SupplyPasswords gives candidate passwords to the installs that wait for
-// one (and to pending ones whose password this process doesn't have). It
-// returns how many installs it unlocked.
-func (s *Service) SupplyPasswords(ctx context.Context, candidates []string) (int, error) {
-	if err := s.unblockAll(ctx); err != nil {
-		return 0, err
-	}
-	if len(candidates) == 0 {
-		return 0, nil
-	}
-	ops, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, Kind: OpInstall,
-		States: []string{StatePending, StateNeedsPassword}})
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, o := range ops {
-		if o.PasswordIn == PasswordEmpty {
-			continue
-		}
-		if _, ok, _ := s.password(o); ok {
-			continue
-		}
-		data, err := s.st.OpFile(ctx, o.ID)
-		if err != nil {
-			if errors.Is(err, ErrNoOp) {
-				continue
-			}
-			return n, err
-		}
-		pw, sha, ok := s.openWith(data, candidates)
-		if !ok {
-			continue
-		}
-		if pw == "" {
-			wrote, err := s.save(ctx, &o, func(f *Operation) bool {
-				if f.CertificateSHA256 == "" {
-					f.CertificateSHA256 = sha
-				}
-				f.PasswordIn = PasswordEmpty
-				if f.State == StateNeedsPassword {
-					f.State, f.ErrorCode, f.ErrorMessage = StatePending, "", ""
-				}
-				return true
-			})
-			if err != nil {
-				return n, err
-			}
-			if !wrote {
-				continue
-			}
-		} else {
-			if o.CertificateSHA256 == "" {
-				o.CertificateSHA256 = sha
-			}
-			s.keepPassword(ctx, o, pw)
-		}
-		n++
-	}
-	return n, s.resumeActivations(ctx)
-}
-
-// resumeActivations lets the activations that waited for an install's
-// password go on once a password has been given.
-func (s *Service) resumeActivations(ctx context.Context) error {
-	acts, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, Kind: OpActivate, States: []string{StateNeedsPassword}})
-	if err != nil {
-		return err
-	}
-	for _, o := range acts {
-		if _, err := s.save(ctx, &o, func(f *Operation) bool {
-			if f.State != StateNeedsPassword {
-				return false
-			}
-			f.State, f.ErrorCode, f.ErrorMessage = StatePending, "", ""
-			return true
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// SetPassword gives one install its password (the window's password
-// prompt). ok is false when the password doesn't open the file.
-func (s *Service) SetPassword(ctx context.Context, id int64, password string) (ok bool, err error) {
-	o, err := s.st.Op(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	if o.Kind != OpInstall || !o.Active() {
-		return false, fmt.Errorf("portal: operation %d doesn't wait for a password", id)
-	}
-	data, err := s.st.OpFile(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	f := certs.Read(data, certs.Options{Passwords: []string{password}, Now: s.opts.Now(), WarnDays: 1})
-	if f.Status == certs.StatusLocked {
-		return false, nil
-	}
-	s.keepPassword(ctx, o, password)
-	return true, s.resumeActivations(ctx)
 }
 
 // ErrEnded answers Cancel for an operation that has ended already.

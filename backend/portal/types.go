@@ -6,7 +6,9 @@
 // One concern a file:
 //   - client.go: the HTTP client of the API, and SignIn;
 //   - outbox.go: the durable outbox of installs and activations;
-//   - keychain.go: the custody of a pending install's password;
+//   - passwords.go: the passwords of pending installs, in custody or
+//     awaited;
+//   - keychain.go: the OS keychain that keeps them, or none;
 //   - offline.go: reads of the offline copy of the portal's records;
 //   - sync.go: sending the outbox, exactly once per intent;
 //   - refresh.go: refreshing the offline copy, each request retried;

@@ -4,7 +4,10 @@
 // kept in (backend/store is its SQLite adapter).
 //
 // One concern a file:
-//   - client.go: the HTTP client of the API, and SignIn;
+//   - types.go, operation.go: the domain types; storage.go: the Storage
+//     that keeps them;
+//   - client.go: the HTTP client of the API, and SignIn; errors.go: its
+//     error answers and how to treat them (Classify);
 //   - outbox.go: the durable outbox of installs and activations;
 //   - passwords.go: the passwords of pending installs, in custody or
 //     awaited;
@@ -14,6 +17,7 @@
 //   - refresh.go: refreshing the offline copy, each request retried;
 //   - backoff.go: the backoff between tries;
 //   - run.go: the window's background sync;
+//   - pairing.go: which installed certificate a new one renews;
 //   - service.go: the Service that holds them together.
 //
 // The reference server is in portal/sandbox. Nothing here imports Wails;

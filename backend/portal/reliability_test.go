@@ -250,9 +250,10 @@ func TestCancelDuringASend(t *testing.T) {
 	target, _ := neturl.Parse(e.url)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	inFlight, release := make(chan struct{}), make(chan struct{})
+	var first sync.Once
 	proxy.ModifyResponse = func(r *http.Response) error {
 		if r.Request.Method == http.MethodPost {
-			close(inFlight) // the portal has the install; its answer waits
+			first.Do(func() { close(inFlight) }) // the portal has the install; its answer waits
 			<-release
 		}
 		return nil

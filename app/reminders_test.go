@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/portal"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/store"
 )
@@ -38,24 +38,23 @@ func (f *fakeNotes) send(_ context.Context, id, title, body string, data map[str
 
 // portalCopy puts c in the offline copy of portal as the active
 // certificate of an Exchange Online integration.
-func portalCopy(t *testing.T, st *store.Store, portal string, c *x509.Certificate) string {
+func portalCopy(t *testing.T, st *store.Store, portalURL string, c *x509.Certificate) string {
 	t.Helper()
 	ctx := context.Background()
 	s256, s1 := sha256.Sum256(c.Raw), sha1.Sum(c.Raw)
 	sha := hex.EncodeToString(s256[:])
-	usage := []map[string]string{{"integrationId": "int-exo", "kind": "exchange_online", "name": "aeroe.onmicrosoft.com"}}
-	rec, _ := json.Marshal(map[string]any{"id": "id-exo", "sha256": sha, "sha1": hex.EncodeToString(s1[:]),
-		"subject": c.Subject.String(), "commonName": c.Subject.CommonName, "cvr": "", "uuid": "", "email": "",
-		"notBefore": c.NotBefore, "notAfter": c.NotAfter, "installedAt": testNow.AddDate(-1, 0, 0), "installedBy": "admin@aeroe.dk",
-		"certificate": c.Raw, "usages": usage})
+	rec := portal.Certificate{ID: "id-exo", SHA256: sha, SHA1: hex.EncodeToString(s1[:]),
+		Subject: c.Subject.String(), CommonName: c.Subject.CommonName,
+		NotBefore: c.NotBefore, NotAfter: c.NotAfter, InstalledAt: testNow.AddDate(-1, 0, 0), InstalledBy: "admin@aeroe.dk",
+		Certificate: c.Raw, Usages: []portal.Usage{{IntegrationID: "int-exo", Kind: "exchange_online", Name: "aeroe.onmicrosoft.com"}}}
 	at := testNow.Add(-time.Hour)
-	if err := st.ReplacePortalCertificates(ctx, portal, []store.CachedCertificate{{ID: "id-exo", SHA256: sha, Data: rec,
-		Usages: []store.CachedUsage{{CertificateID: "id-exo", IntegrationID: "int-exo", Kind: "exchange_online", Name: "aeroe.onmicrosoft.com"}}}}, at); err != nil {
+	if err := st.ReplacePortalCertificates(ctx, portalURL, []portal.Certificate{rec}, at); err != nil {
 		t.Fatal(err)
 	}
-	integ, _ := json.Marshal(map[string]any{"id": "int-exo", "kind": "exchange_online", "name": "aeroe.onmicrosoft.com",
-		"version": "v1", "activeCertificateId": "id-exo", "activatedAt": testNow.AddDate(-1, 0, 0), "activatedBy": "admin@aeroe.dk"})
-	if err := st.ReplacePortalIntegrations(ctx, portal, []store.CachedRecord{{ID: "int-exo", Kind: "exchange_online", Data: integ}}, at); err != nil {
+	active, activated, by := "id-exo", testNow.AddDate(-1, 0, 0), "admin@aeroe.dk"
+	integ := portal.Integration{ID: "int-exo", Kind: "exchange_online", Name: "aeroe.onmicrosoft.com",
+		Version: "v1", ActiveCertificateID: &active, ActivatedAt: &activated, ActivatedBy: &by}
+	if err := st.ReplacePortalIntegrations(ctx, portalURL, []portal.Integration{integ}, at); err != nil {
 		t.Fatal(err)
 	}
 	return sha

@@ -37,13 +37,13 @@ func fillCheck(t *testing.T, db string, days int, lang string) {
 	exo := goldenCert("a1", "postkasse@testkommune-nord.dk", "U-EXO", days)
 	dp := goldenCert("c3", "Digital Post NgDP", "U-DP", 400)
 	at := statusNow.Add(-time.Hour)
-	if err := st.ReplacePortalCertificates(ctx, checkPortal, []store.CachedCertificate{
+	if err := st.ReplacePortalCertificates(ctx, checkPortal, []portal.Certificate{
 		goldenRecord("id-exo", exo, [3]string{"int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com"}),
 		goldenRecord("id-dp", dp, [3]string{"int-digital-post", "digital_post", "Digital Post (NgDP)"}),
 	}, at); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplacePortalIntegrations(ctx, checkPortal, []store.CachedRecord{
+	if err := st.ReplacePortalIntegrations(ctx, checkPortal, []portal.Integration{
 		goldenIntegration("int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com", "id-exo"),
 		goldenIntegration("int-digital-post", "digital_post", "Digital Post (NgDP)", "id-dp"),
 	}, at); err != nil {

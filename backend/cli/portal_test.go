@@ -187,12 +187,12 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 		t.Fatalf("offline copy: %d certificates, %d used", len(certs), used)
 	}
 	// No keychain entry outlives its install.
-	ops, _ := st.Ops(context.Background(), store.OpFilter{Portal: svc.Portal()})
+	ops, _ := st.Ops(context.Background(), portal.OpFilter{Portal: svc.Portal()})
 	for _, o := range ops {
 		if _, ok, _ := secrets.OperationPassword(o.Key); ok {
 			t.Fatalf("keychain entry of operation %d is still there", o.ID)
 		}
-		if o.PasswordIn != store.PasswordNowhere {
+		if o.PasswordIn != portal.PasswordNowhere {
 			t.Fatalf("operation %d still says its password is in %q", o.ID, o.PasswordIn)
 		}
 	}
@@ -374,7 +374,7 @@ func testKill9(t *testing.T, bin string) {
 	counts, _ := st.OpCounts(context.Background(), url)
 	st.Close()
 	t.Logf("killed with %d of %d on the portal; the outbox had %v", atKill, n, counts)
-	if counts[store.OpPending] == 0 || counts[store.OpPending]+counts[store.OpDone] != n {
+	if counts[portal.StatePending] == 0 || counts[portal.StatePending]+counts[portal.StateDone] != n {
 		t.Fatalf("outbox after the kill: %v", counts)
 	}
 

@@ -99,6 +99,9 @@ func chaosSandbox(t *testing.T, bin string, extra ...string) (string, *sql.DB) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "sandbox.db")
 	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--db", db, "--quiet", "--chaos-drop", "0.3", "--chaos-5xx", "0.2"}, extra...)
+	if seed := portaltest.ChaosSeed(t); seed != 0 {
+		args = append(args, "--chaos-seed", strconv.FormatUint(seed, 10))
+	}
 	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -115,11 +118,28 @@ func chaosSandbox(t *testing.T, bin string, extra ...string) (string, *sql.DB) {
 			t.Errorf("sandbox: %v\n%s", err, logs.String())
 		}
 	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	banner := bufio.NewReader(stdout)
+	line, err := banner.ReadString('\n')
 	if err != nil {
 		t.Fatalf("no banner: %v\n%s", err, logs.String())
 	}
 	url := strings.Fields(strings.TrimPrefix(line, "Sandbox portal on "))[0]
+	// The banner names the seed of the faults, so a failing run can be
+	// replayed with it.
+	var seed uint64
+	for range 2 {
+		line, err := banner.ReadString('\n')
+		if err != nil {
+			t.Fatalf("banner: %v\n%s", err, logs.String())
+		}
+		if _, err := fmt.Sscanf(line, "Chaos seed %d", &seed); err == nil {
+			break
+		}
+	}
+	if want := portaltest.ChaosSeed(t); seed == 0 || want != 0 && seed != want {
+		t.Fatalf("the sandbox's banner names chaos seed %d, want %d (0: random)", seed, want)
+	}
+	t.Logf("sandbox chaos seed %d (replay with %s=%d)", seed, portaltest.EnvChaosSeed, seed)
 	sdb, err := sql.Open("sqlite3", db+"?_busy_timeout=10000")
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +212,7 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 		if st, err := store.Open(appDB); err == nil {
 			counts, _ := st.OpCounts(context.Background(), url)
 			st.Close()
-			if counts[store.OpPending]+counts[store.OpDone] == n {
+			if counts[portal.StatePending]+counts[portal.StateDone] == n {
 				break
 			}
 		}
@@ -233,12 +253,12 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[store.OpPending] != 0 || counts[store.OpNeedsPassword] != 0 || counts[store.OpFailed] != 0 || counts[store.OpDone] < n+1 {
+	if counts[portal.StatePending] != 0 || counts[portal.StateNeedsPassword] != 0 || counts[portal.StateFailed] != 0 || counts[portal.StateDone] < n+1 {
 		t.Fatalf("outbox: %v", counts)
 	}
 	// No two activations of the same certificate were active at once, and
 	// each reached the portal once.
-	ops, err := st.Ops(context.Background(), store.OpFilter{Portal: url, Kind: store.OpActivate})
+	ops, err := st.Ops(context.Background(), portal.OpFilter{Portal: url, Kind: portal.OpActivate})
 	if err != nil || len(ops) == 0 {
 		t.Fatalf("activations: %+v, %v", ops, err)
 	}

@@ -21,9 +21,10 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 	fail5xx := fs.Float64("chaos-5xx", 0, "answer 503 before doing anything, with `probability` P")
 	fail429 := fs.Float64("chaos-429", 0, "answer 429 (Retry-After: 1) before doing anything, with `probability` P")
 	latency := fs.Duration("chaos-latency", 0, "delay every answer by `D` (e.g. 300ms)")
+	seed := fs.Uint64("chaos-seed", 0, "seed the faults' random numbers with `N`, to replay a run (default: a random seed, which it prints)")
 	quiet := fs.Bool("quiet", false, "don't log the requests")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dpgcerts sandbox [--addr 127.0.0.1:8787] [--db FILE] [--allow-remote] [--chaos-drop P] [--chaos-5xx P] [--chaos-429 P] [--chaos-latency D]")
+		fmt.Fprintln(stderr, "usage: dpgcerts sandbox [--addr 127.0.0.1:8787] [--db FILE] [--allow-remote] [--chaos-drop P] [--chaos-5xx P] [--chaos-429 P] [--chaos-latency D] [--chaos-seed N]")
 		fmt.Fprintln(stderr, "\nRuns the local reference Customer Portal. Tokens: "+sandbox.TokenAdmin+" (registered),")
 		fmt.Fprintln(stderr, sandbox.TokenUnregistered+" (not_registered), "+sandbox.TokenOldPortal+" (migration_required).")
 		fs.PrintDefaults()
@@ -55,7 +56,8 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 			return usageErr("%v", err)
 		}
 	}
-	opts := sandbox.Options{DB: *db, ChaosDrop: *drop, Chaos5xx: *fail5xx, Chaos429: *fail429, ChaosLatency: *latency}
+	opts := sandbox.Options{DB: *db, ChaosDrop: *drop, Chaos5xx: *fail5xx, Chaos429: *fail429, ChaosLatency: *latency,
+		ChaosSeed: *seed}
 	if !*quiet {
 		opts.Log = stderr
 	}
@@ -75,6 +77,10 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Sandbox portal on %s (API %s/api/v1), database %s\n", url, url, where)
 		fmt.Fprintf(stdout, "Organisation %s, CVR %s. Tokens: %s, %s, %s\n", sandbox.OrgName, sandbox.OrgCVR,
 			sandbox.TokenAdmin, sandbox.TokenUnregistered, sandbox.TokenOldPortal)
+		if *drop > 0 || *fail5xx > 0 || *fail429 > 0 {
+			// Also with --quiet: the seed is what replays a failing run.
+			fmt.Fprintf(stdout, "Chaos seed %d (replay with --chaos-seed %d)\n", srv.ChaosSeed(), srv.ChaosSeed())
+		}
 		if f, ok := stdout.(*os.File); ok {
 			f.Sync()
 		}

@@ -52,36 +52,23 @@ func goldenCert(sha, cn, uuid string, days int) certs.Certificate {
 }
 
 // goldenRecord is the portal's JSON record of a certificate.
-func goldenRecord(id string, c certs.Certificate, usedBy ...[3]string) store.CachedCertificate {
-	type usage struct {
-		IntegrationID string `json:"integrationId"`
-		Kind          string `json:"kind"`
-		Name          string `json:"name"`
-	}
-	rec := map[string]any{"id": id, "sha256": c.SHA256, "sha1": c.SHA1, "subject": c.Subject, "commonName": c.CommonName,
-		"email": c.Email, "cvr": c.CVR, "uuid": c.UUID, "notBefore": c.NotBefore, "notAfter": c.NotAfter,
-		"installedAt": statusNow.AddDate(-1, 0, 0), "installedBy": "admin@testkommune-nord.dk", "certificate": c.Raw, "usages": []usage{}}
-	out := store.CachedCertificate{ID: id, SHA256: c.SHA256}
-	var us []usage
+func goldenRecord(id string, c certs.Certificate, usedBy ...[3]string) portal.Certificate {
+	out := portal.Certificate{ID: id, SHA256: c.SHA256, SHA1: c.SHA1, Subject: c.Subject, CommonName: c.CommonName,
+		Email: c.Email, CVR: c.CVR, UUID: c.UUID, NotBefore: c.NotBefore, NotAfter: c.NotAfter,
+		InstalledAt: statusNow.AddDate(-1, 0, 0), InstalledBy: "admin@testkommune-nord.dk", Certificate: c.Raw, Usages: []portal.Usage{}}
 	for _, u := range usedBy {
-		us = append(us, usage{u[0], u[1], u[2]})
-		out.Usages = append(out.Usages, store.CachedUsage{CertificateID: id, IntegrationID: u[0], Kind: u[1], Name: u[2]})
+		out.Usages = append(out.Usages, portal.Usage{IntegrationID: u[0], Kind: u[1], Name: u[2]})
 	}
-	if us != nil {
-		rec["usages"] = us
-	}
-	out.Data, _ = json.Marshal(rec)
 	return out
 }
 
-func goldenIntegration(id, kind, name, active string) store.CachedRecord {
-	rec := map[string]any{"id": id, "kind": kind, "name": name, "version": id + "-v3",
-		"activeCertificateId": nil, "activatedAt": nil, "activatedBy": nil}
+func goldenIntegration(id, kind, name, active string) portal.Integration {
+	out := portal.Integration{ID: id, Kind: kind, Name: name, Version: id + "-v3"}
 	if active != "" {
-		rec["activeCertificateId"], rec["activatedAt"], rec["activatedBy"] = active, statusNow.AddDate(-1, 0, 0), "admin@testkommune-nord.dk"
+		at, by := statusNow.AddDate(-1, 0, 0), "admin@testkommune-nord.dk"
+		out.ActiveCertificateID, out.ActivatedAt, out.ActivatedBy = &active, &at, &by
 	}
-	data, _ := json.Marshal(rec)
-	return store.CachedRecord{ID: id, Kind: kind, Data: data}
+	return out
 }
 
 // fillGolden fills an app database as a scan and a sync would: files on
@@ -124,12 +111,12 @@ func fillGolden(t *testing.T, db, portalURL string) {
 		t.Fatal(err)
 	}
 	at := statusNow.Add(-5 * time.Minute)
-	me, _ := json.Marshal(map[string]any{"user": map[string]string{"email": "admin@testkommune-nord.dk", "name": "Anna Admin"},
-		"organization": map[string]string{"cvr": "29189889", "name": "Testkommune Nord"}})
+	me := portal.Me{User: portal.User{Email: "admin@testkommune-nord.dk", Name: "Anna Admin"},
+		Organization: portal.Organization{CVR: "29189889", Name: "Testkommune Nord"}}
 	if err := st.SetPortalMe(ctx, portalURL, me, at); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplacePortalCertificates(ctx, portalURL, []store.CachedCertificate{
+	if err := st.ReplacePortalCertificates(ctx, portalURL, []portal.Certificate{
 		goldenRecord("id-exo", exoOld, [3]string{"int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com"}),
 		goldenRecord("id-dp", dp, [3]string{"int-digital-post", "digital_post", "Digital Post (NgDP)"}),
 		goldenRecord("id-mit", mit, [3]string{"int-mit-dk", "mit_dk", "mit.dk"}),
@@ -140,7 +127,7 @@ func fillGolden(t *testing.T, db, portalURL string) {
 	}, at); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplacePortalIntegrations(ctx, portalURL, []store.CachedRecord{
+	if err := st.ReplacePortalIntegrations(ctx, portalURL, []portal.Integration{
 		goldenIntegration("int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com", "id-exo"),
 		goldenIntegration("int-digital-post", "digital_post", "Digital Post (NgDP)", "id-dp"),
 		goldenIntegration("int-mit-dk", "mit_dk", "mit.dk", "id-mit"),
@@ -152,11 +139,11 @@ func fillGolden(t *testing.T, db, portalURL string) {
 	}
 	// A refused activation of sm2's renewal, and an activation waiting for
 	// the install of a certificate this computer doesn't have.
-	if _, _, err := st.AddOps(ctx, []store.Op{
-		{Portal: portalURL, Kind: store.OpActivate, Key: "k1", State: store.OpFailed, IntegrationID: "int-secure-mail-2",
+	if _, _, err := st.AddOps(ctx, []portal.Operation{
+		{Portal: portalURL, Kind: portal.OpActivate, Key: "k1", State: portal.StateFailed, IntegrationID: "int-secure-mail-2",
 			CertificateID: "id-sm2-new", IfMatch: "int-secure-mail-2-v2", ErrorCode: errs.PreconditionFailed,
 			ErrorMessage: "the integration has changed"},
-		{Portal: portalURL, Kind: store.OpActivate, Key: "k2", State: store.OpPending, IntegrationID: "int-secure-mail-3",
+		{Portal: portalURL, Kind: portal.OpActivate, Key: "k2", State: portal.StatePending, IntegrationID: "int-secure-mail-3",
 			CertificateID: "sha256:" + strings.Repeat("9", 64), IfMatch: "int-secure-mail-3-v3"},
 	}); err != nil {
 		t.Fatal(err)

@@ -281,3 +281,23 @@ func RegisterURL(portalURL string) string { return strings.TrimSuffix(portalURL,
 // MigrateURL is the portal's migration form, for a user still on the old
 // portal (migration_required): the portal's address plus /migrate.
 func MigrateURL(portalURL string) string { return strings.TrimSuffix(portalURL, "/") + "/migrate" }
+
+// SignIn checks the token with GET /me and, when keep is true, keeps it in
+// the OS keychain for the portal. It returns the typed errors of /me:
+// ErrUnauthenticated, ErrNotRegistered, ErrMigrationRequired...
+func SignIn(ctx context.Context, portalURL, token string, keep bool) (*Client, Me, error) {
+	c, err := NewClient(portalURL, token)
+	if err != nil {
+		return nil, Me{}, err
+	}
+	me, err := c.Me(ctx)
+	if err != nil {
+		return nil, Me{}, err
+	}
+	if keep {
+		if err := secrets.SetToken(c.URL(), token); err != nil {
+			return c, me, fmt.Errorf("portal: signed in, but the token could not be kept: %w", err)
+		}
+	}
+	return c, me, nil
+}

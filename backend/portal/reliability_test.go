@@ -87,7 +87,7 @@ func (k *fakeKeychain) keys() []string {
 	return out
 }
 
-func (e *env) op(id int64) store.Op {
+func (e *env) op(id int64) portal.Operation {
 	e.t.Helper()
 	o, err := e.st.Op(context.Background(), id)
 	if err != nil {
@@ -111,7 +111,7 @@ func TestKeychainOutageIsTransient(t *testing.T) {
 	kc.setDown(true)
 	res := e.sync(0)
 	o := e.op(ops[0].ID)
-	if o.State != store.OpPending || o.ErrorCode != errs.KeychainLocked || o.PasswordIn != store.PasswordKeychain ||
+	if o.State != portal.StatePending || o.ErrorCode != errs.KeychainLocked || o.PasswordIn != portal.PasswordKeychain ||
 		!o.NextAttemptAt.After(time.Now().Add(-time.Second)) || res.NeedsPassword != 0 {
 		t.Fatalf("with the keychain down: %+v; %+v", o, res)
 	}
@@ -136,7 +136,7 @@ func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := e.op(ops[0].ID)
-	o.State, o.ErrorCode = store.OpNeedsPassword, errs.PasswordRequired
+	o.State, o.ErrorCode = portal.StateNeedsPassword, errs.PasswordRequired
 	if err := e.st.UpdateOp(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
 	if n, err := e.svc.SupplyPasswords(ctx, nil); err != nil || n != 0 {
 		t.Fatalf("supply: %d, %v", n, err)
 	}
-	if got := e.op(o.ID); got.State != store.OpPending {
+	if got := e.op(o.ID); got.State != portal.StatePending {
 		t.Fatalf("after its password was found: %s", got.State)
 	}
 	if res := e.sync(5 * time.Second); res.Done != 1 {
@@ -193,7 +193,7 @@ func TestSetPasswordKeepsAKeyRotatedMeanwhile(t *testing.T) {
 	if o.Key == old || rotated == "" {
 		t.Fatalf("the stale copy's key %s was written back", o.Key)
 	}
-	if keys := kc.keys(); len(keys) != 1 || keys[0] != o.Key || o.PasswordIn != store.PasswordKeychain || o.State != store.OpPending {
+	if keys := kc.keys(); len(keys) != 1 || keys[0] != o.Key || o.PasswordIn != portal.PasswordKeychain || o.State != portal.StatePending {
 		t.Fatalf("keychain %v for key %s, %+v", keys, o.Key, o)
 	}
 	if res := e.sync(5 * time.Second); res.Done != 1 {
@@ -219,7 +219,7 @@ func TestCancel(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := e.op(o.ID)
-		if got.State != store.OpFailed || got.ErrorCode != errs.Cancelled || got.PasswordIn != store.PasswordNowhere {
+		if got.State != portal.StateFailed || got.ErrorCode != errs.Cancelled || got.PasswordIn != portal.PasswordNowhere {
 			t.Fatalf("cancelled: %+v", got)
 		}
 		if b, _ := e.st.OpFile(ctx, o.ID); b != nil {
@@ -241,29 +241,52 @@ func TestCancel(t *testing.T) {
 }
 
 // Item 6: a Cancel while the send is in flight wins; the send's answer
-// finds the operation ended and the sync goes on without an error.
+// finds the operation ended and the sync goes on without an error. The
+// portal's answer is held (by a proxy) until the Cancel has landed, so the
+// Cancel is known to come during the send.
 func TestCancelDuringASend(t *testing.T) {
-	e := newEnv(t, sandbox.Options{ChaosLatency: 400 * time.Millisecond}, portal.NoKeychain())
+	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
 	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(1, testPassword))
+	target, _ := neturl.Parse(e.url)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	proxy.ModifyResponse = func(r *http.Response) error {
+		if r.Request.Method == http.MethodPost {
+			first.Do(func() { close(inFlight) }) // the portal has the install; its answer waits
+			<-release
+		}
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	defer front.Close()
+	svc, err := portal.NewService(e.st, front.URL, newClient(t, front.URL, e.token), portal.Options{Backoff: fastBackoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := svc.Install(ctx, e.files(1, testPassword))
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := e.svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: 5 * time.Second, SkipRefresh: true})
+		_, err := svc.Sync(ctx, portal.SyncOptions{GiveUpAfter: 5 * time.Second, SkipRefresh: true})
 		done <- err
 	}()
-	time.Sleep(150 * time.Millisecond)
-	if err := e.svc.Cancel(ctx, ops[0].ID); err != nil {
+	<-inFlight
+	err = svc.Cancel(ctx, ops[0].ID)
+	close(release)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("sync: %v", err)
 	}
-	if got := e.op(ops[0].ID); got.State != store.OpFailed || got.ErrorCode != errs.Cancelled {
+	if got := e.op(ops[0].ID); got.State != portal.StateFailed || got.ErrorCode != errs.Cancelled {
 		t.Fatalf("after the send: %+v", got)
 	}
+	// The send was in flight: it reached the portal, as Cancel warns.
+	e.exactlyOnce(1)
 }
 
 // Item 8: no candidate password goes to the portal with a file the local
@@ -341,7 +364,7 @@ func TestActivationByReferenceBeforeItsInstallIsOne(t *testing.T) {
 		t.Fatalf("by reference: %+v, %v", first, err)
 	}
 	// The install is done elsewhere; the offline copy learns the id.
-	if err := e.st.PutPortalCertificate(ctx, e.svc.Portal(), store.CachedCertificate{ID: "cert-42", SHA256: sha, Data: []byte(`{}`)}); err != nil {
+	if err := e.st.PutPortalCertificate(ctx, e.svc.Portal(), portal.Certificate{ID: "cert-42", SHA256: sha}); err != nil {
 		t.Fatal(err)
 	}
 	second, err := e.svc.Activate(ctx, sandbox.IntegrationMitDK, "cert-42", "v1")

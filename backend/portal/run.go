@@ -3,8 +3,6 @@ package portal
 import (
 	"context"
 	"time"
-
-	"dpgcerts/backend/store"
 )
 
 // RunOptions steer the background sync of the window.
@@ -70,7 +68,7 @@ func (s *Service) Run(ctx context.Context, opts RunOptions) {
 
 // nextDue is the earliest next attempt of a pending operation.
 func (s *Service) nextDue(ctx context.Context) (time.Time, bool) {
-	ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
+	ops, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, States: []string{StatePending}})
 	if err != nil || len(ops) == 0 {
 		return time.Time{}, false
 	}

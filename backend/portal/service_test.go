@@ -233,7 +233,7 @@ func TestOutboxKeychain(t *testing.T) {
 		}
 		k = so.Key
 		keys[o.ID] = k
-		if so.PasswordIn != store.PasswordKeychain {
+		if so.PasswordIn != portal.PasswordKeychain {
 			t.Fatalf("password kept in %q", so.PasswordIn)
 		}
 		if pw, ok, err := secrets.OperationPassword(k); err != nil || !ok || pw != testPassword {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"dpgcerts/backend/errs"
-	"dpgcerts/backend/store"
 )
 
 // Progress events, as Sync reports them.
@@ -82,7 +81,7 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 	if err := s.cleanupEnded(ctx); err != nil {
 		return res, err
 	}
-	active, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending, store.OpNeedsPassword}})
+	active, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, States: []string{StatePending, StateNeedsPassword}})
 	if err != nil {
 		return res, err
 	}
@@ -116,7 +115,7 @@ func (s *Service) Sync(ctx context.Context, opts SyncOptions) (SyncResult, error
 		if err != nil {
 			return res, err
 		}
-		res.Pending, res.NeedsPassword = counts[store.OpPending], counts[store.OpNeedsPassword]
+		res.Pending, res.NeedsPassword = counts[StatePending], counts[StateNeedsPassword]
 		// Another process may have made an operation pending again
 		// meanwhile (a retry of its own send, a password it holds): go on
 		// while there is time.
@@ -140,7 +139,7 @@ func (s *Service) send(ctx context.Context, c *Client, opts SyncOptions, deadlin
 		if err := s.unblockAll(ctx); err != nil {
 			return err
 		}
-		ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
+		ops, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, States: []string{StatePending}})
 		if err != nil {
 			return err
 		}
@@ -148,7 +147,7 @@ func (s *Service) send(ctx context.Context, c *Client, opts SyncOptions, deadlin
 			break
 		}
 		now := time.Now()
-		var due []store.Op
+		var due []Operation
 		next := time.Time{}
 		for _, o := range ops {
 			if !o.NextAttemptAt.After(now) {
@@ -176,7 +175,7 @@ func (s *Service) send(ctx context.Context, c *Client, opts SyncOptions, deadlin
 		}
 		if opts.GiveUpAfter <= 0 {
 			// One pass: what is still pending waits for the next Sync.
-			left, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
+			left, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, States: []string{StatePending}})
 			if err != nil {
 				return err
 			}
@@ -184,7 +183,7 @@ func (s *Service) send(ctx context.Context, c *Client, opts SyncOptions, deadlin
 			break
 		}
 		if time.Now().After(deadline) {
-			left, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, States: []store.OpState{store.OpPending}})
+			left, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, States: []string{StatePending}})
 			if err != nil {
 				return err
 			}
@@ -205,7 +204,7 @@ type progress struct {
 	doneN, failedN  int
 }
 
-func (p *progress) report(event string, o store.Op) {
+func (p *progress) report(event string, o Operation) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch event {
@@ -217,16 +216,16 @@ func (p *progress) report(event string, o store.Op) {
 		p.finished++
 	}
 	if p.fn != nil {
-		p.fn(Progress{Event: event, Operation: view(o), Done: p.finished, Total: max(p.total, p.finished)})
+		p.fn(Progress{Event: event, Operation: o, Done: p.finished, Total: max(p.total, p.finished)})
 	}
 }
 
 // sendAll sends the due installs in parallel, then the activations in
 // order. An account error (401, 403) stops it.
-func (s *Service) sendAll(ctx context.Context, c *Client, due []store.Op, p *progress) error {
-	var installs, activations []store.Op
+func (s *Service) sendAll(ctx context.Context, c *Client, due []Operation, p *progress) error {
+	var installs, activations []Operation
 	for _, o := range due {
-		if o.Kind == store.OpInstall {
+		if o.Kind == OpInstall {
 			installs = append(installs, o)
 		} else {
 			activations = append(activations, o)
@@ -234,7 +233,7 @@ func (s *Service) sendAll(ctx context.Context, c *Client, due []store.Op, p *pro
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	work := make(chan store.Op)
+	work := make(chan Operation)
 	var wg sync.WaitGroup
 	for range min(s.opts.Workers, len(installs)) {
 		wg.Go(func() {
@@ -270,7 +269,7 @@ feed:
 // what stops the whole sync (401/403, a cancelled context, the database).
 // The answer is applied to the freshest copy of the operation; one that
 // another process has ended meanwhile is left as it is.
-func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progress) error {
+func (s *Service) outcome(ctx context.Context, o Operation, err error, p *progress) error {
 	if ctx.Err() != nil {
 		// Cancelled mid-send: the operation stays as it was, and its next
 		// attempt uses the same key.
@@ -282,7 +281,7 @@ func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progres
 	}
 	switch Classify(pe) {
 	case Account:
-		if _, e := s.save(ctx, &o, func(f *store.Op) bool {
+		if _, e := s.save(ctx, &o, func(f *Operation) bool {
 			f.ErrorCode, f.ErrorMessage = pe.Code, pe.Message
 			return true
 		}); e != nil {
@@ -292,13 +291,13 @@ func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progres
 	case Transient:
 		return s.retryLater(ctx, o, pe, p)
 	}
-	if o.Kind == store.OpInstall && pe.Code == errs.WrongPassword {
+	if o.Kind == OpInstall && pe.Code == errs.WrongPassword {
 		return s.refused(ctx, o, pe, p)
 	}
-	s.logf("%s %s failed: %s", o.Kind, opName(o), pe.Code)
-	wrote, e := s.save(ctx, &o, func(f *store.Op) bool {
+	s.logf("%s %s failed: %s", o.Kind, o.name(), pe.Code)
+	wrote, e := s.save(ctx, &o, func(f *Operation) bool {
 		f.Attempts++
-		f.State, f.ErrorCode, f.ErrorMessage = store.OpFailed, pe.Code, pe.Message
+		f.State, f.ErrorCode, f.ErrorMessage = StateFailed, pe.Code, pe.Message
 		return true
 	})
 	if e != nil || !wrote {
@@ -310,9 +309,9 @@ func (s *Service) outcome(ctx context.Context, o store.Op, err error, p *progres
 }
 
 // retryLater schedules the operation's next attempt with backoff.
-func (s *Service) retryLater(ctx context.Context, o store.Op, pe *errs.Error, p *progress) error {
+func (s *Service) retryLater(ctx context.Context, o Operation, pe *errs.Error, p *progress) error {
 	var delay time.Duration
-	wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+	wrote, err := s.save(ctx, &o, func(f *Operation) bool {
 		f.Attempts++
 		delay = s.opts.Backoff.Delay(f.Attempts, RetryAfterOf(pe))
 		f.NextAttemptAt = time.Now().Add(delay)
@@ -322,7 +321,7 @@ func (s *Service) retryLater(ctx context.Context, o store.Op, pe *errs.Error, p 
 	if err != nil || !wrote {
 		return err
 	}
-	s.logf("%s %s: %s; retry in %s", o.Kind, opName(o), pe.Code, delay.Round(time.Millisecond))
+	s.logf("%s %s: %s; retry in %s", o.Kind, o.name(), pe.Code, delay.Round(time.Millisecond))
 	p.report(ProgressRetry, o)
 	return nil
 }
@@ -332,11 +331,11 @@ func (s *Service) retryLater(ctx context.Context, o store.Op, pe *errs.Error, p 
 // unless a new password came while this one was on its way: then that one
 // goes on under the new key. If the key changed meanwhile, the refusal is
 // old news.
-func (s *Service) refused(ctx context.Context, o store.Op, pe *errs.Error, p *progress) error {
+func (s *Service) refused(ctx context.Context, o Operation, pe *errs.Error, p *progress) error {
 	sentKey := o.Key
 	sent, _, _ := s.password(o)
 	var moved bool
-	wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+	wrote, err := s.save(ctx, &o, func(f *Operation) bool {
 		if f.Key != sentKey {
 			return false
 		}
@@ -346,14 +345,14 @@ func (s *Service) refused(ctx context.Context, o store.Op, pe *errs.Error, p *pr
 		// The keychain first: another process may have put a new one there.
 		cur, ok, _ := s.opts.Keychain.OperationPassword(sentKey)
 		if !ok {
-			cur, ok, _ = s.password(store.Op{Key: sentKey, PasswordIn: f.PasswordIn})
+			cur, ok, _ = s.password(Operation{Key: sentKey, PasswordIn: f.PasswordIn})
 		}
 		moved = ok && cur != sent
 		if moved {
 			f.PasswordIn = s.remember(f.Key, cur)
-			f.State = store.OpPending
+			f.State = StatePending
 		} else {
-			f.State, f.PasswordIn = store.OpNeedsPassword, store.PasswordNowhere
+			f.State, f.PasswordIn = StateNeedsPassword, PasswordNowhere
 		}
 		return true
 	})
@@ -369,55 +368,20 @@ func (s *Service) refused(ctx context.Context, o store.Op, pe *errs.Error, p *pr
 	return nil
 }
 
-func opName(o store.Op) string {
-	if o.Kind == store.OpInstall {
-		return o.Filename
-	}
-	return o.IntegrationID
-}
-
-// ended removes an ended install's password from the keychain, then notes
-// that it is gone. A crash in between is mended by cleanupEnded.
-func (s *Service) ended(ctx context.Context, o store.Op) {
-	if o.Kind != store.OpInstall || o.PasswordIn == store.PasswordNowhere || o.PasswordIn == store.PasswordEmpty {
-		return
-	}
-	s.forgetKey(o.Key)
-	if err := s.st.ForgetOpPassword(context.WithoutCancel(ctx), o.ID); err != nil {
-		s.logf("%v", err)
-	}
-}
-
-// cleanupEnded removes the keychain entries of installs that ended while
-// the entry could not be removed (a crash, a locked keychain).
-func (s *Service) cleanupEnded(ctx context.Context) error {
-	ops, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, Kind: store.OpInstall,
-		States: []store.OpState{store.OpDone, store.OpFailed}})
-	if err != nil {
-		return err
-	}
-	for _, o := range ops {
-		if o.PasswordIn == store.PasswordKeychain || o.PasswordIn == store.PasswordMemory {
-			s.ended(ctx, o)
-		}
-	}
-	return nil
-}
-
-func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *progress) error {
+func (s *Service) sendInstall(ctx context.Context, c *Client, o Operation, p *progress) error {
 	pw, ok, kerr := s.password(o)
 	if !ok {
 		if s.keychainDown(o, kerr) {
 			return s.retryLater(ctx, o, &errs.Error{Code: errs.KeychainLocked, Message: "the keychain can't be reached for now"}, p)
 		}
-		wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+		wrote, err := s.save(ctx, &o, func(f *Operation) bool {
 			if _, ok, _ := s.password(*f); ok {
 				return false // given meanwhile: the next round sends it
 			}
 			// PasswordIn stays as it is: "memory" means another process
 			// (a sync, an install) may hold it, and that one makes the
 			// install pending again (unblockAll) and sends it.
-			f.State, f.ErrorCode, f.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the file's password is needed"
+			f.State, f.ErrorCode, f.ErrorMessage = StateNeedsPassword, errs.PasswordRequired, "the file's password is needed"
 			return true
 		})
 		if err == nil && wrote {
@@ -427,7 +391,7 @@ func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *pro
 	}
 	data, err := s.st.OpFile(ctx, o.ID)
 	if err != nil || data == nil {
-		if err == nil || errors.Is(err, store.ErrNoOp) {
+		if err == nil || errors.Is(err, ErrNoOp) {
 			return nil // ended meanwhile (another process sent or cancelled it)
 		}
 		return err
@@ -437,27 +401,12 @@ func (s *Service) sendInstall(ctx context.Context, c *Client, o store.Op, p *pro
 	if err != nil {
 		return s.outcome(ctx, o, err, p)
 	}
-	wctx := context.WithoutCancel(ctx)
-	wrote, err := s.save(wctx, &o, func(f *store.Op) bool {
-		f.Attempts++
-		f.State, f.ErrorCode, f.ErrorMessage = store.OpDone, "", ""
-		f.ResultID, f.Created, f.CertSHA256 = cert.ID, created, cert.SHA256
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	if err := s.st.PutPortalCertificate(wctx, s.portal, certRecord(cert)); err != nil {
-		s.logf("%v", err)
-	}
-	if wrote {
-		s.ended(ctx, o)
-		p.report(ProgressDone, o)
-	}
-	return nil
+	return s.succeeded(ctx, o, p, func(f *Operation) {
+		f.CertificateID, f.AlreadyInstalled, f.CertificateSHA256 = cert.ID, !created, cert.SHA256
+	}, func(ctx context.Context) error { return s.st.PutPortalCertificate(ctx, s.portal, cert) })
 }
 
-func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *progress) error {
+func (s *Service) sendActivate(ctx context.Context, c *Client, o Operation, p *progress) error {
 	if sha, ok := strings.CutPrefix(o.CertificateID, "sha256:"); ok {
 		id, wait, installNext, err := s.resolveSHA256(ctx, c, sha)
 		if err != nil {
@@ -465,16 +414,16 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 		}
 		var event string
 		ref := o.CertificateID
-		wrote, err := s.save(ctx, &o, func(f *store.Op) bool {
+		wrote, err := s.save(ctx, &o, func(f *Operation) bool {
 			if f.CertificateID != ref {
 				return false // resolved meanwhile
 			}
-			f.CertSHA256 = sha
+			f.CertificateSHA256 = sha
 			switch {
-			case wait == store.OpNeedsPassword:
-				f.State, f.ErrorCode, f.ErrorMessage = store.OpNeedsPassword, errs.PasswordRequired, "the certificate's install waits for its password"
+			case wait == StateNeedsPassword:
+				f.State, f.ErrorCode, f.ErrorMessage = StateNeedsPassword, errs.PasswordRequired, "the certificate's install waits for its password"
 				event = ProgressNeedsPassword
-			case wait == store.OpPending:
+			case wait == StatePending:
 				// Not before the install's own next try: it may be backing off
 				// or honouring Retry-After, and asking sooner only loads the portal.
 				f.NextAttemptAt = time.Now().Add(s.opts.Backoff.Delay(1, 0))
@@ -483,7 +432,7 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 				}
 				event = ""
 			case id == "":
-				f.State, f.ErrorCode, f.ErrorMessage = store.OpFailed, errs.NotFound, "the certificate is not installed"
+				f.State, f.ErrorCode, f.ErrorMessage = StateFailed, errs.NotFound, "the certificate is not installed"
 				event = ProgressFailed
 			default:
 				// From now on every attempt sends the same body.
@@ -507,22 +456,35 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 	if err != nil {
 		return s.outcome(ctx, o, err, p)
 	}
-	wctx := context.WithoutCancel(ctx)
-	wrote, err := s.save(wctx, &o, func(f *store.Op) bool {
-		f.Attempts++
-		f.State, f.ErrorCode, f.ErrorMessage = store.OpDone, "", ""
+	return s.succeeded(ctx, o, p, func(f *Operation) {
 		if in.PreviousCertificateID != nil {
-			f.ResultID = *in.PreviousCertificateID
+			f.PreviousCertificateID = *in.PreviousCertificateID
 		}
+	}, func(ctx context.Context) error { return s.st.PutPortalIntegration(ctx, s.portal, in) })
+}
+
+// succeeded records the portal's yes to an attempt: the operation is done,
+// with what result takes from the answer, and keep puts the answer in the
+// offline copy. Both writes outlive a cancelled ctx, as the portal has
+// done it. An operation that has ended meanwhile (cancelled) stays as it
+// is, though the answer is kept.
+func (s *Service) succeeded(ctx context.Context, o Operation, p *progress, result func(*Operation),
+	keep func(context.Context) error) error {
+	wctx := context.WithoutCancel(ctx)
+	wrote, err := s.save(wctx, &o, func(f *Operation) bool {
+		f.Attempts++
+		f.State, f.ErrorCode, f.ErrorMessage = StateDone, "", ""
+		result(f)
 		return true
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.st.PutPortalIntegration(wctx, s.portal, integrationRecord(in)); err != nil {
+	if err := keep(wctx); err != nil {
 		s.logf("%v", err)
 	}
 	if wrote {
+		s.ended(ctx, o) // an install's password goes
 		p.report(ProgressDone, o)
 	}
 	return nil
@@ -531,7 +493,7 @@ func (s *Service) sendActivate(ctx context.Context, c *Client, o store.Op, p *pr
 // resolveSHA256 finds the id of the certificate with this SHA-256: in the
 // offline copy, else on the portal. wait is the state of an install in the
 // outbox that is still bringing it, and installNext that install's next try.
-func (s *Service) resolveSHA256(ctx context.Context, c *Client, sha string) (id string, wait store.OpState, installNext time.Time, err error) {
+func (s *Service) resolveSHA256(ctx context.Context, c *Client, sha string) (id string, wait string, installNext time.Time, err error) {
 	find := func() (string, error) {
 		list, err := s.st.PortalCertificates(ctx, s.portal)
 		if err != nil {
@@ -547,13 +509,13 @@ func (s *Service) resolveSHA256(ctx context.Context, c *Client, sha string) (id 
 	if id, err := find(); id != "" || err != nil {
 		return id, "", time.Time{}, err
 	}
-	installs, err := s.st.Ops(ctx, store.OpFilter{Portal: s.portal, Kind: store.OpInstall,
-		States: []store.OpState{store.OpPending, store.OpNeedsPassword}})
+	installs, err := s.st.Ops(ctx, OpFilter{Portal: s.portal, Kind: OpInstall,
+		States: []string{StatePending, StateNeedsPassword}})
 	if err != nil {
 		return "", "", time.Time{}, err
 	}
 	for _, o := range installs {
-		if o.CertSHA256 == sha {
+		if o.CertificateSHA256 == sha {
 			return "", o.State, o.NextAttemptAt, nil
 		}
 	}

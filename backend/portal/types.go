@@ -1,10 +1,27 @@
-// Package portal is the app's side of the Customer Portal API (API.md): the
-// HTTP client, the durable outbox that sends installs and activations
-// exactly once, and the sync that keeps an offline copy of the portal's
-// records in the app's SQLite store. The reference server is in
-// portal/sandbox.
+// Package portal is the app's side of the Customer Portal API (API.md) and
+// its domain types, defined once: the portal's records (Me, Certificate,
+// Integration, Event), the outbox's Operation, and the Storage they are
+// kept in (backend/store is its SQLite adapter).
 //
-// Nothing here imports Wails; the window and the CLI call the same Service.
+// One concern a file:
+//   - types.go, operation.go: the domain types; storage.go: the Storage
+//     that keeps them;
+//   - client.go: the HTTP client of the API, and SignIn; errors.go: its
+//     error answers and how to treat them (Classify);
+//   - outbox.go: the durable outbox of installs and activations;
+//   - passwords.go: the passwords of pending installs, in custody or
+//     awaited;
+//   - keychain.go: the OS keychain that keeps them, or none;
+//   - offline.go: reads of the offline copy of the portal's records;
+//   - sync.go: sending the outbox, exactly once per intent;
+//   - refresh.go: refreshing the offline copy, each request retried;
+//   - backoff.go: the backoff between tries;
+//   - run.go: the window's background sync;
+//   - pairing.go: which installed certificate a new one renews;
+//   - service.go: the Service that holds them together.
+//
+// The reference server is in portal/sandbox. Nothing here imports Wails;
+// the window and the CLI call the same Service.
 package portal
 
 import "time"
@@ -103,6 +120,25 @@ type Event struct {
 	CertificateID string         `json:"certificateId,omitempty"`
 	IntegrationID string         `json:"integrationId,omitempty"`
 	Details       map[string]any `json:"details"`
+}
+
+// EventQuery selects events of the offline audit trail.
+type EventQuery struct {
+	CertificateID string `json:"certificateId,omitempty"`
+	IntegrationID string `json:"integrationId,omitempty"`
+	// Limit keeps the newest Limit (all when 0); they still come oldest first.
+	Limit int `json:"limit,omitempty"`
+}
+
+// SyncState says when each part of a portal's offline copy was last synced
+// (zero: never).
+type SyncState struct {
+	MeAt, CertificatesAt, IntegrationsAt, EventsAt time.Time
+	// EventsCursor is where the next page of events starts.
+	EventsCursor string
+	// LastErrorCode is the code of the last failed refresh ("" after a good one).
+	LastErrorCode string
+	LastAttemptAt time.Time
 }
 
 // EventPage is GET /events.

@@ -151,7 +151,7 @@ func (s *Store) PutFiles(ctx context.Context, entries []Entry) error {
 		}
 		readAt := e.ReadAt
 		if readAt.IsZero() {
-			readAt = time.Now()
+			readAt = s.now()
 		}
 		if _, err := stmt.ExecContext(ctx, e.Path, e.Size, e.MtimeNS, e.FileID, e.CtimeNS, e.SHA256, e.Reader,
 			result, certDER, chainDER, readAt.UnixNano()); err != nil {

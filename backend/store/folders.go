@@ -20,7 +20,7 @@ func (s *Store) AddFolder(ctx context.Context, path string) (Folder, error) {
 	if err != nil {
 		return Folder{}, fmt.Errorf("store: add folder: %w", err)
 	}
-	now := time.Now()
+	now := s.now()
 	if _, err := s.db.ExecContext(ctx,
 		`INSERT INTO folders (path, added_at) VALUES (?, ?) ON CONFLICT (path) DO NOTHING`,
 		abs, now.UnixNano()); err != nil {

@@ -59,11 +59,13 @@ func TestFolders(t *testing.T) {
 func TestAddFolderKeepsFirstTime(t *testing.T) {
 	s := openMemory(t)
 	ctx := context.Background()
+	now := time.Now()
+	s.now = func() time.Time { return now }
 	first, err := s.AddFolder(ctx, "/a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Millisecond)
+	now = now.Add(time.Hour) // a second add, an hour later
 	again, _ := s.AddFolder(ctx, "/a")
 	if !again.AddedAt.Equal(first.AddedAt) {
 		t.Errorf("AddedAt changed: %v -> %v", first.AddedAt, again.AddedAt)

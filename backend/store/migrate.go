@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -59,13 +60,15 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 	return ms, nil
 }
 
-// migrate applies the migrations newer than the database's user_version,
-// each in its own transaction together with the new user_version, so a
-// failed migration leaves the database at the previous version. Each
-// transaction takes the write lock first and reads the version again: two
-// processes opening a new database at once would otherwise both apply the
-// same migration.
-func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
+// Migrate applies the migrations in fsys (NNNN_name.sql at its root,
+// numbered 1, 2, 3... without gaps) that are newer than the database's
+// user_version, each in its own transaction together with the new
+// user_version, so a failed migration leaves the database at the previous
+// version. Each transaction takes the write lock first and reads the
+// version again: two processes opening a new database at once would
+// otherwise both apply the same migration. The app's store and the
+// sandbox portal's database both migrate through it.
+func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 	ms, err := loadMigrations(fsys)
 	if err != nil {
 		return err
@@ -74,7 +77,7 @@ func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 	// A new file that another process is turning into WAL answers "locked"
 	// without waiting; that passes within moments.
 	for try := 0; ; try++ {
-		err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current)
+		err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current)
 		if err == nil {
 			break
 		}
@@ -87,7 +90,7 @@ func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 		return fmt.Errorf("store: database schema version %d is newer than this program (%d); update dpgcerts or use another --db", current, len(ms))
 	}
 	for _, m := range ms[current:] {
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return fmt.Errorf("store: migration %s: %w", m.name, err)
 		}

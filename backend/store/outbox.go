@@ -7,89 +7,47 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"dpgcerts/backend/errs"
+	"dpgcerts/backend/portal"
 )
 
-// OpKind is what an outbox operation does.
-type OpKind string
+// The portal's outbox (portal.OutboxStore): one row per portal.Operation.
+// The row's result_id and created hold what the portal answered; which
+// of the Operation's fields they fill depends on the kind (resultColumns).
 
-const (
-	OpInstall  OpKind = "install"
-	OpActivate OpKind = "activate"
-)
-
-// OpState is where an operation is. pending and needs_password are active;
-// done and failed have ended.
-type OpState string
-
-const (
-	OpPending       OpState = "pending"
-	OpNeedsPassword OpState = "needs_password"
-	OpDone          OpState = "done"
-	OpFailed        OpState = "failed"
-)
-
-// Active says whether the operation has yet to end.
-func (s OpState) Active() bool { return s == OpPending || s == OpNeedsPassword }
-
-// Where an install's password is kept while it waits (Op.PasswordIn).
-const (
-	PasswordNowhere  = ""
-	PasswordKeychain = "keychain"
-	PasswordEmpty    = "empty"
-	PasswordMemory   = "memory"
-)
-
-// Op is one row of the portal outbox. It never holds a password.
-type Op struct {
-	ID     int64
-	Portal string
-	Kind   OpKind
-	// Key is the Idempotency-Key sent with every attempt.
-	Key   string
-	State OpState
-
-	// Install.
-	Filename   string
-	Path       string
-	FileSHA256 string
-	// PKCS12 is the file as it was given (still encrypted by its password).
-	// It is only loaded by OpFile, and dropped when the operation ends.
-	PKCS12     []byte
-	CertSHA256 string
-	PasswordIn string
-
-	// Activate. CertificateID may be "sha256:<hex>" for a certificate that
-	// an install in the same outbox is still sending.
-	IntegrationID string
-	CertificateID string
-	IfMatch       string
-
-	Attempts      int
-	NextAttemptAt time.Time
-	ErrorCode     string
-	ErrorMessage  string
-	ResultID      string
-	Created       bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	FinishedAt    time.Time
-	// Version counts the updates; UpdateOp writes only over the version it
-	// was given, and advances it.
-	Version int64
-}
+var _ portal.Storage = (*Store)(nil)
 
 const opColumns = `id, portal, kind, idem_key, state, filename, path, file_sha256, cert_sha256, password_in,
 	integration_id, certificate_id, if_match, attempts, next_attempt_at, error_code, error_message,
 	result_id, created, created_at, updated_at, finished_at, version`
 
-func scanOp(sc interface{ Scan(...any) error }) (Op, error) {
-	var o Op
+func scanOp(sc interface{ Scan(...any) error }) (portal.Operation, error) {
+	var o portal.Operation
 	var next, created, updated, finished int64
-	err := sc.Scan(&o.ID, &o.Portal, &o.Kind, &o.Key, &o.State, &o.Filename, &o.Path, &o.FileSHA256, &o.CertSHA256,
-		&o.PasswordIn, &o.IntegrationID, &o.CertificateID, &o.IfMatch, &o.Attempts, &next, &o.ErrorCode,
-		&o.ErrorMessage, &o.ResultID, &o.Created, &created, &updated, &finished, &o.Version)
+	var certificateID, resultID string
+	var made bool
+	err := sc.Scan(&o.ID, &o.Portal, &o.Kind, &o.Key, &o.State, &o.Filename, &o.Path, &o.FileSHA256, &o.CertificateSHA256,
+		&o.PasswordIn, &o.IntegrationID, &certificateID, &o.IfMatch, &o.Attempts, &next, &o.ErrorCode,
+		&o.ErrorMessage, &resultID, &made, &created, &updated, &finished, &o.Version)
 	o.NextAttemptAt, o.CreatedAt, o.UpdatedAt, o.FinishedAt = fromNS(next), fromNS(created), fromNS(updated), fromNS(finished)
+	if o.Kind == portal.OpInstall {
+		o.CertificateID, o.AlreadyInstalled = resultID, o.State == portal.StateDone && !made
+	} else {
+		o.CertificateID, o.PreviousCertificateID = certificateID, resultID
+	}
 	return o, err
+}
+
+// resultColumns are the columns certificate_id, result_id and created of
+// o: an install's result is the certificate it installed and whether the
+// portal made it then (not AlreadyInstalled); an activation's certificate
+// is the one to activate, and its result the one it replaced.
+func resultColumns(o portal.Operation) (certificateID, resultID string, created bool) {
+	if o.Kind == portal.OpInstall {
+		return "", o.CertificateID, o.State == portal.StateDone && !o.AlreadyInstalled
+	}
+	return o.CertificateID, o.PreviousCertificateID, false
 }
 
 func fromNS(ns int64) time.Time {
@@ -111,21 +69,21 @@ func toNS(t time.Time) int64 {
 // active operation (the same file, or the same activation, on the same
 // portal: a double click) is not added again: the existing operation is
 // returned in its place, with duplicate set.
-func (s *Store) AddOps(ctx context.Context, ops []Op) (out []Op, duplicate []bool, err error) {
+func (s *Store) AddOps(ctx context.Context, ops []portal.Operation) (out []portal.Operation, duplicate []bool, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: add operations: %w", err)
 	}
 	defer tx.Rollback()
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	for _, o := range ops {
-		if o.Key == "" || o.Portal == "" || (o.Kind != OpInstall && o.Kind != OpActivate) {
+		if o.Key == "" || o.Portal == "" || (o.Kind != portal.OpInstall && o.Kind != portal.OpActivate) {
 			return nil, nil, errors.New("store: an operation needs a portal, a kind and a key")
 		}
 		if o.State == "" {
-			o.State = OpPending
+			o.State = portal.StatePending
 		}
-		if o.State.Active() {
+		if o.Active() {
 			existing, found, err := activeTwin(ctx, tx, o)
 			if err != nil {
 				return nil, nil, fmt.Errorf("store: add operations: %w", err)
@@ -139,12 +97,13 @@ func (s *Store) AddOps(ctx context.Context, ops []Op) (out []Op, duplicate []boo
 			// recorded as ended, without the file.
 			o.PKCS12, o.FinishedAt = nil, now
 		}
+		certificateID, _, _ := resultColumns(o)
 		res, err := tx.ExecContext(ctx, `INSERT INTO portal_ops (portal, kind, idem_key, state, filename, path,
 			file_sha256, pkcs12, cert_sha256, password_in, integration_id, certificate_id, if_match,
 			next_attempt_at, error_code, error_message, created_at, updated_at, finished_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.Portal, o.Kind, o.Key, o.State, o.Filename, o.Path, o.FileSHA256, nilIfEmpty(o.PKCS12), o.CertSHA256,
-			o.PasswordIn, o.IntegrationID, o.CertificateID, o.IfMatch, toNS(o.NextAttemptAt), o.ErrorCode, o.ErrorMessage,
+			o.Portal, o.Kind, o.Key, o.State, o.Filename, o.Path, o.FileSHA256, nilIfEmpty(o.PKCS12), o.CertificateSHA256,
+			o.PasswordIn, o.IntegrationID, certificateID, o.IfMatch, toNS(o.NextAttemptAt), o.ErrorCode, o.ErrorMessage,
 			now.UnixNano(), now.UnixNano(), toNS(o.FinishedAt))
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: add operation: %w", err)
@@ -163,9 +122,9 @@ func (s *Store) AddOps(ctx context.Context, ops []Op) (out []Op, duplicate []boo
 // activeTwin finds an active operation with the same intent: an install
 // of the same bytes, or an activation of the same certificate for the same
 // integration, on the same portal.
-func activeTwin(ctx context.Context, tx *sql.Tx, o Op) (Op, bool, error) {
+func activeTwin(ctx context.Context, tx *sql.Tx, o portal.Operation) (portal.Operation, bool, error) {
 	var row *sql.Row
-	if o.Kind == OpInstall {
+	if o.Kind == portal.OpInstall {
 		row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'install'
 			AND file_sha256 = ? AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`, o.Portal, o.FileSHA256)
 	} else {
@@ -175,11 +134,11 @@ func activeTwin(ctx context.Context, tx *sql.Tx, o Op) (Op, bool, error) {
 		row = tx.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE portal = ? AND kind = 'activate'
 			AND integration_id = ? AND (certificate_id = ? OR (? <> '' AND cert_sha256 = ?))
 			AND state IN ('pending', 'needs_password') ORDER BY id LIMIT 1`,
-			o.Portal, o.IntegrationID, o.CertificateID, o.CertSHA256, o.CertSHA256)
+			o.Portal, o.IntegrationID, o.CertificateID, o.CertificateSHA256, o.CertificateSHA256)
 	}
 	existing, err := scanOp(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Op{}, false, nil
+		return portal.Operation{}, false, nil
 	}
 	return existing, err == nil, err
 }
@@ -191,16 +150,8 @@ func nilIfEmpty(b []byte) any {
 	return b
 }
 
-// OpFilter selects operations.
-type OpFilter struct {
-	Portal string
-	States []OpState // any state when empty
-	Kind   OpKind    // any kind when ""
-	IDs    []int64   // any id when empty
-}
-
 // Ops lists operations, oldest first, without their files.
-func (s *Store) Ops(ctx context.Context, f OpFilter) ([]Op, error) {
+func (s *Store) Ops(ctx context.Context, f portal.OpFilter) ([]portal.Operation, error) {
 	q := `SELECT ` + opColumns + ` FROM portal_ops WHERE portal = ?`
 	args := []any{f.Portal}
 	if len(f.States) > 0 {
@@ -224,7 +175,7 @@ func (s *Store) Ops(ctx context.Context, f OpFilter) ([]Op, error) {
 		return nil, fmt.Errorf("store: list operations: %w", err)
 	}
 	defer rows.Close()
-	var out []Op
+	out := []portal.Operation{} // never nil: the JSON of none is []
 	for rows.Next() {
 		o, err := scanOp(rows)
 		if err != nil {
@@ -235,26 +186,11 @@ func (s *Store) Ops(ctx context.Context, f OpFilter) ([]Op, error) {
 	return out, rows.Err()
 }
 
-// ErrNoOp means there is no such operation.
-var ErrNoOp = errors.New("store: no such operation")
-
-// ErrEnded means the operation has ended (done, failed or cancelled),
-// perhaps in another process: there is nothing left to write. It is also
-// an ErrNoOp.
-var ErrEnded = fmt.Errorf("%w: it has ended", ErrNoOp)
-
-// ErrStale means the operation changed since the copy was read: reload it
-// and decide again.
-var ErrStale = errors.New("store: the operation changed since it was read")
-
-// CodeCancelled is the error code of an operation the user cancelled.
-const CodeCancelled = "cancelled"
-
-// Op returns one operation without its file.
-func (s *Store) Op(ctx context.Context, id int64) (Op, error) {
+// Op returns one operation without its file (portal.ErrNoOp).
+func (s *Store) Op(ctx context.Context, id int64) (portal.Operation, error) {
 	o, err := scanOp(s.db.QueryRowContext(ctx, `SELECT `+opColumns+` FROM portal_ops WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return o, ErrNoOp
+		return o, portal.ErrNoOp
 	}
 	return o, err
 }
@@ -264,7 +200,7 @@ func (s *Store) OpFile(ctx context.Context, id int64) ([]byte, error) {
 	var b []byte
 	err := s.db.QueryRowContext(ctx, `SELECT pkcs12 FROM portal_ops WHERE id = ?`, id).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNoOp
+		return nil, portal.ErrNoOp
 	}
 	return b, err
 }
@@ -272,26 +208,27 @@ func (s *Store) OpFile(ctx context.Context, id int64) ([]byte, error) {
 // UpdateOp writes an operation's changing fields: state, key, password
 // place, certificate, attempts, error and result. It writes only over the
 // version o was read at, and then advances o.Version: a copy that is stale
-// (another goroutine or process wrote since) gets ErrStale, and nothing is
+// (another goroutine or process wrote since) gets portal.ErrStale, and nothing is
 // overwritten. An operation that has ended loses its file and is never
-// made active again (ErrEnded). Ending one checkpoints the WAL, so the
+// made active again (portal.ErrOpEnded). Ending one checkpoints the WAL, so the
 // file's bytes don't linger there.
-func (s *Store) UpdateOp(ctx context.Context, o *Op) error {
-	now := time.Now().UTC()
+func (s *Store) UpdateOp(ctx context.Context, o *portal.Operation) error {
+	now := s.now().UTC()
 	finished := int64(0)
-	if !o.State.Active() {
+	if !o.Active() {
 		finished = toNS(o.FinishedAt)
 		if finished == 0 {
 			finished = now.UnixNano()
 		}
 	}
+	certificateID, resultID, created := resultColumns(*o)
 	res, err := s.db.ExecContext(ctx, `UPDATE portal_ops SET state = ?, idem_key = ?, password_in = ?,
 		cert_sha256 = ?, certificate_id = ?, attempts = ?, next_attempt_at = ?, error_code = ?, error_message = ?,
 		result_id = ?, created = ?, updated_at = ?, finished_at = ?, version = version + 1,
 		pkcs12 = CASE WHEN ? THEN pkcs12 ELSE NULL END
 		WHERE id = ? AND version = ? AND (state IN ('pending', 'needs_password') OR NOT ?)`,
-		o.State, o.Key, o.PasswordIn, o.CertSHA256, o.CertificateID, o.Attempts, toNS(o.NextAttemptAt), o.ErrorCode,
-		o.ErrorMessage, o.ResultID, o.Created, now.UnixNano(), finished, o.State.Active(), o.ID, o.Version, o.State.Active())
+		o.State, o.Key, o.PasswordIn, o.CertificateSHA256, certificateID, o.Attempts, toNS(o.NextAttemptAt), o.ErrorCode,
+		o.ErrorMessage, resultID, created, now.UnixNano(), finished, o.Active(), o.ID, o.Version, o.Active())
 	if err != nil {
 		return fmt.Errorf("store: update operation: %w", err)
 	}
@@ -313,10 +250,10 @@ func (s *Store) missed(ctx context.Context, id int64) error {
 	switch {
 	case err != nil:
 		return err
-	case !cur.State.Active():
-		return ErrEnded
+	case !cur.Active():
+		return portal.ErrOpEnded
 	}
-	return ErrStale
+	return portal.ErrStale
 }
 
 // maxUpdateTries bounds UpdateOpWith's reloads; each miss means another
@@ -327,8 +264,8 @@ const maxUpdateTries = 8
 // reloads the operation and applies change to the fresh copy, until the
 // write lands. change says false when, seeing the fresh copy, there is
 // nothing to write any more (then o is the fresh copy and the error nil).
-// An operation that has ended gives ErrEnded.
-func (s *Store) UpdateOpWith(ctx context.Context, o *Op, change func(*Op) bool) error {
+// An operation that has ended gives portal.ErrOpEnded.
+func (s *Store) UpdateOpWith(ctx context.Context, o *portal.Operation, change func(*portal.Operation) bool) error {
 	for try := 0; ; try++ {
 		next := *o
 		if !change(&next) {
@@ -339,7 +276,7 @@ func (s *Store) UpdateOpWith(ctx context.Context, o *Op, change func(*Op) bool) 
 			*o = next
 			return nil
 		}
-		if !errors.Is(err, ErrStale) || try == maxUpdateTries {
+		if !errors.Is(err, portal.ErrStale) || try == maxUpdateTries {
 			return err
 		}
 		fresh, err := s.Op(ctx, o.ID)
@@ -351,24 +288,24 @@ func (s *Store) UpdateOpWith(ctx context.Context, o *Op, change func(*Op) bool) 
 }
 
 // CancelOp ends an active operation at the user's request: failed with
-// CodeCancelled, its file dropped. The update is guarded by the state, not
+// errs.Cancelled, its file dropped. The update is guarded by the state, not
 // the version, so it wins over a send in flight, whose later write then
 // finds the operation ended. It returns the operation as it was just before
 // (its key and PasswordIn tell the caller which keychain entry to remove),
-// or ErrEnded when it had ended already.
-func (s *Store) CancelOp(ctx context.Context, id int64) (Op, error) {
+// or portal.ErrOpEnded when it had ended already.
+func (s *Store) CancelOp(ctx context.Context, id int64) (portal.Operation, error) {
 	for try := 0; ; try++ {
 		o, err := s.Op(ctx, id)
 		if err != nil {
 			return o, err
 		}
-		if !o.State.Active() {
-			return o, ErrEnded
+		if !o.Active() {
+			return o, portal.ErrOpEnded
 		}
-		now := time.Now().UTC().UnixNano()
+		now := s.now().UTC().UnixNano()
 		res, err := s.db.ExecContext(ctx, `UPDATE portal_ops SET state = 'failed', error_code = ?,
 			error_message = 'cancelled by the user', pkcs12 = NULL, updated_at = ?, finished_at = ?, version = version + 1
-			WHERE id = ? AND version = ? AND state IN ('pending', 'needs_password')`, CodeCancelled, now, now, id, o.Version)
+			WHERE id = ? AND version = ? AND state IN ('pending', 'needs_password')`, errs.Cancelled, now, now, id, o.Version)
 		if err != nil {
 			return o, fmt.Errorf("store: cancel operation: %w", err)
 		}
@@ -379,7 +316,7 @@ func (s *Store) CancelOp(ctx context.Context, id int64) (Op, error) {
 		// Changed meanwhile (the key rotated, a password came): look again,
 		// so the caller learns the key whose entry to remove.
 		if try == maxUpdateTries {
-			return o, ErrStale
+			return o, portal.ErrStale
 		}
 	}
 }
@@ -429,15 +366,15 @@ func (s *Store) DeleteOp(ctx context.Context, id int64) error {
 }
 
 // OpCounts counts a portal's operations by state.
-func (s *Store) OpCounts(ctx context.Context, portal string) (map[OpState]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, portal)
+func (s *Store) OpCounts(ctx context.Context, portalURL string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, portalURL)
 	if err != nil {
 		return nil, fmt.Errorf("store: count operations: %w", err)
 	}
 	defer rows.Close()
-	out := map[OpState]int{}
+	out := map[string]int{}
 	for rows.Next() {
-		var st OpState
+		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, err

@@ -7,13 +7,16 @@ import (
 	"errors"
 	"os"
 	"testing"
+
+	"dpgcerts/backend/errs"
+	"dpgcerts/backend/portal"
 )
 
 const testPortal = "http://127.0.0.1:8787"
 
-func addInstall(t *testing.T, s *Store, key string, file []byte) Op {
+func addInstall(t *testing.T, s *Store, key string, file []byte) portal.Operation {
 	t.Helper()
-	ops, _, err := s.AddOps(context.Background(), []Op{{Portal: testPortal, Kind: OpInstall, Key: key,
+	ops, _, err := s.AddOps(context.Background(), []portal.Operation{{Portal: testPortal, Kind: portal.OpInstall, Key: key,
 		FileSHA256: key, PKCS12: file}})
 	if err != nil {
 		t.Fatal(err)
@@ -28,34 +31,34 @@ func TestUpdateOpRefusesAStaleCopy(t *testing.T) {
 	s := openTemp(t)
 	slow := addInstall(t, s, "k1", []byte("p12"))
 	fast := slow
-	fast.Key, fast.State = "k2", OpNeedsPassword
+	fast.Key, fast.State = "k2", portal.StateNeedsPassword
 	if err := s.UpdateOp(ctx, &fast); err != nil {
 		t.Fatal(err)
 	}
-	slow.PasswordIn = PasswordKeychain
-	if err := s.UpdateOp(ctx, &slow); !errors.Is(err, ErrStale) {
-		t.Fatalf("stale write: %v, want ErrStale", err)
+	slow.PasswordIn = portal.PasswordKeychain
+	if err := s.UpdateOp(ctx, &slow); !errors.Is(err, portal.ErrStale) {
+		t.Fatalf("stale write: %v, want portal.ErrStale", err)
 	}
-	if got, _ := s.Op(ctx, slow.ID); got.Key != "k2" || got.State != OpNeedsPassword {
+	if got, _ := s.Op(ctx, slow.ID); got.Key != "k2" || got.State != portal.StateNeedsPassword {
 		t.Fatalf("overwritten: key %s, state %s", got.Key, got.State)
 	}
 	// Reload and retry applies the change to the fresh copy.
 	seen := ""
-	err := s.UpdateOpWith(ctx, &slow, func(o *Op) bool {
+	err := s.UpdateOpWith(ctx, &slow, func(o *portal.Operation) bool {
 		seen = o.Key
-		o.PasswordIn, o.State = PasswordKeychain, OpPending
+		o.PasswordIn, o.State = portal.PasswordKeychain, portal.StatePending
 		return true
 	})
-	if err != nil || seen != "k2" || slow.Key != "k2" || slow.PasswordIn != PasswordKeychain {
+	if err != nil || seen != "k2" || slow.Key != "k2" || slow.PasswordIn != portal.PasswordKeychain {
 		t.Fatalf("retry: %v, saw key %s, now %+v", err, seen, slow)
 	}
-	// An ended operation is reported as such, and is also ErrNoOp.
+	// An ended operation is reported as such, and is also portal.ErrNoOp.
 	done := slow
-	done.State = OpDone
+	done.State = portal.StateDone
 	if err := s.UpdateOp(ctx, &done); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UpdateOpWith(ctx, &slow, func(o *Op) bool { o.Attempts++; return true }); !errors.Is(err, ErrEnded) || !errors.Is(err, ErrNoOp) {
+	if err := s.UpdateOpWith(ctx, &slow, func(o *portal.Operation) bool { o.Attempts++; return true }); !errors.Is(err, portal.ErrOpEnded) || !errors.Is(err, portal.ErrNoOp) {
 		t.Fatalf("after the end: %v", err)
 	}
 }
@@ -70,20 +73,20 @@ func TestCancelOp(t *testing.T) {
 		t.Fatalf("cancel: %+v, %v", before, err)
 	}
 	got, _ := s.Op(ctx, o.ID)
-	if got.State != OpFailed || got.ErrorCode != CodeCancelled || got.FinishedAt.IsZero() {
+	if got.State != portal.StateFailed || got.ErrorCode != errs.Cancelled || got.FinishedAt.IsZero() {
 		t.Fatalf("after cancel: %+v", got)
 	}
 	if b, _ := s.OpFile(ctx, o.ID); b != nil {
 		t.Fatal("a cancelled install kept its file")
 	}
-	inFlight.State, inFlight.ResultID = OpDone, "cert-1"
-	if err := s.UpdateOp(ctx, &inFlight); !errors.Is(err, ErrEnded) {
-		t.Fatalf("the in-flight send's write: %v, want ErrEnded", err)
+	inFlight.State, inFlight.CertificateID = portal.StateDone, "cert-1"
+	if err := s.UpdateOp(ctx, &inFlight); !errors.Is(err, portal.ErrOpEnded) {
+		t.Fatalf("the in-flight send's write: %v, want portal.ErrOpEnded", err)
 	}
-	if _, err := s.CancelOp(ctx, o.ID); !errors.Is(err, ErrEnded) {
+	if _, err := s.CancelOp(ctx, o.ID); !errors.Is(err, portal.ErrOpEnded) {
 		t.Fatalf("second cancel: %v", err)
 	}
-	if _, err := s.CancelOp(ctx, 999); !errors.Is(err, ErrNoOp) {
+	if _, err := s.CancelOp(ctx, 999); !errors.Is(err, portal.ErrNoOp) {
 		t.Fatalf("cancel of nothing: %v", err)
 	}
 }
@@ -99,7 +102,7 @@ func TestEndedInstallLeavesNoBytesInTheWAL(t *testing.T) {
 			rand.Read(file)
 			o := addInstall(t, s, "k1", file)
 			if end == "done" {
-				o.State = OpDone
+				o.State = portal.StateDone
 				if err := s.UpdateOp(ctx, &o); err != nil {
 					t.Fatal(err)
 				}

@@ -110,7 +110,7 @@ func (s *Store) PutRevocation(ctx context.Context, sha256 string, r certs.Revoca
 	}
 	checked := r.CheckedAt
 	if checked.IsZero() {
-		checked = time.Now()
+		checked = s.now()
 	}
 	if _, err := s.db.ExecContext(ctx,
 		`INSERT INTO revocation (`+revocationColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -142,7 +142,7 @@ func (s *Store) PutIssuer(ctx context.Context, url string, der []byte) error {
 	if _, err := s.db.ExecContext(ctx,
 		`INSERT INTO revocation_issuers (url, der, fetched_at) VALUES (?, ?, ?)
 		 ON CONFLICT (url) DO UPDATE SET der = excluded.der, fetched_at = excluded.fetched_at`,
-		url, der, time.Now().UnixNano()); err != nil {
+		url, der, s.now().UnixNano()); err != nil {
 		return fmt.Errorf("store: put issuer: %w", err)
 	}
 	return nil

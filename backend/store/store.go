@@ -1,6 +1,12 @@
-// Package store is the SQLite cache of dpgcerts: the files the scanner has
-// read, the folders the user added and the settings. It opens from an
-// injected path (":memory:" in tests) and migrates itself on open.
+// Package store is the app's SQLite adapter: it keeps, in one database
+// file, the certificate files the scanner has read (files.go), the folders
+// the user added, the settings (window, language, reminders), the reminders
+// already sent, the revocation answers and the CA certificates fetched for
+// them, and for backend/portal its durable outbox of installs and
+// activations (outbox.go) and the offline copy of the portal's records
+// (portalcache.go). It opens from an injected path (":memory:" in tests)
+// and migrates itself on open with the numbered migrations (Migrate, which
+// the sandbox portal uses for its own schema too).
 //
 // The database never holds a password, a token or a private key.
 package store
@@ -15,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -34,6 +41,9 @@ const dsnParams = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchr
 type Store struct {
 	db   *sql.DB
 	path string
+	// now is the clock of the times the store records itself (time.Now;
+	// tests set their own).
+	now func() time.Time
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -54,7 +64,7 @@ func open(path string, migrations fs.FS) (*Store, error) {
 		if strings.ContainsRune(path, '?') {
 			return nil, fmt.Errorf("store: database path %q must not contain '?'", path)
 		}
-		if err := createPrivate(path); err != nil {
+		if err := CreatePrivate(path); err != nil {
 			return nil, err
 		}
 	}
@@ -66,8 +76,8 @@ func open(path string, migrations fs.FS) (*Store, error) {
 		// Each connection to ":memory:" is its own empty database: keep one.
 		db.SetMaxOpenConns(1)
 	}
-	s := &Store{db: db, path: path}
-	if err := s.migrate(context.Background(), migrations); err != nil {
+	s := &Store{db: db, path: path, now: time.Now}
+	if err := Migrate(context.Background(), db, migrations); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -83,10 +93,11 @@ func open(path string, migrations fs.FS) (*Store, error) {
 	return s, nil
 }
 
-// createPrivate makes the parent directory (0700) and the file (0600) before
-// SQLite opens it, so the file is never briefly world-readable. An existing
-// file is tightened to 0600 too.
-func createPrivate(path string) error {
+// CreatePrivate makes the parent directory (0700) and the file (0600)
+// before SQLite opens it, so the file is never briefly world-readable. An
+// existing file, and its -wal and -shm, are tightened to 0600 too. The
+// sandbox portal's database is made the same way.
+func CreatePrivate(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -100,8 +111,10 @@ func createPrivate(path string) error {
 	if !modeBits {
 		return nil
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		return fmt.Errorf("store: %w", err)
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && (p == path || !errors.Is(err, fs.ErrNotExist)) {
+			return fmt.Errorf("store: %w", err)
+		}
 	}
 	return nil
 }

@@ -99,16 +99,21 @@ func WriteFile(t testing.TB, dir, name string, data []byte) string {
 
 // Sandbox starts a sandbox portal on 127.0.0.1:0 with its database in a
 // temporary directory, and stops it when the test ends. It returns the
-// portal's address (without /api/v1).
+// portal's address (without /api/v1). The chaos seed comes from
+// EnvChaosSeed unless opts names one, and the test's log shows it.
 func Sandbox(t testing.TB, opts sandbox.Options) (string, *sandbox.Server) {
 	t.Helper()
 	if opts.DB == "" {
 		opts.DB = filepath.Join(t.TempDir(), "sandbox.db")
 	}
+	if opts.ChaosSeed == 0 {
+		opts.ChaosSeed = ChaosSeed(t)
+	}
 	srv, err := sandbox.Open(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("sandbox chaos seed %d (replay with %s=%d)", srv.ChaosSeed(), EnvChaosSeed, srv.ChaosSeed())
 	url, stop, err := srv.Start()
 	if err != nil {
 		srv.Close()

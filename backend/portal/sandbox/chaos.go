@@ -39,6 +39,30 @@ func (s *Server) SetChaos(c Chaos) {
 	s.chaosMu.Lock()
 	s.opts.ChaosDrop, s.opts.Chaos5xx, s.opts.Chaos429, s.opts.ChaosLatency = c.Drop, c.Fail5xx, c.Fail429, c.Latency
 	s.chaosMu.Unlock()
+	s.logChaos(c)
+}
+
+// logChaos logs the fault rates with the seed that replays them, when
+// there are faults.
+func (s *Server) logChaos(c Chaos) {
+	if s.logger != nil && (c.Drop > 0 || c.Fail5xx > 0 || c.Fail429 > 0) {
+		s.logger.Printf("chaos: drop %v, 503 %v, 429 %v; seed %d (replay with --chaos-seed %d)",
+			c.Drop, c.Fail5xx, c.Fail429, s.opts.ChaosSeed, s.opts.ChaosSeed)
+	}
+}
+
+// ChaosSeed is the seed of the chaos's random numbers (Options.ChaosSeed,
+// or the one picked at random).
+func (s *Server) ChaosSeed() uint64 { return s.opts.ChaosSeed }
+
+// chance says true with probability p, drawn from the seeded numbers.
+func (s *Server) chance(p float64) bool {
+	if p <= 0 {
+		return false
+	}
+	s.chaosMu.Lock()
+	defer s.chaosMu.Unlock()
+	return s.chaosRNG.Float64() < p
 }
 
 func (s *Server) currentChaos() Chaos {
@@ -60,13 +84,13 @@ func (s *Server) chaos(next http.Handler) http.Handler {
 			}
 		}()
 		switch {
-		case ch.Fail5xx > 0 && s.opts.Rand() < ch.Fail5xx:
+		case s.chance(ch.Fail5xx):
 			a := errAnswer(errs.Unavailable, "the portal is unavailable (sandbox chaos)")
 			s.delay(r, ch.Latency)
 			a.write(w, false)
 			status, note = a.status, " (chaos 503)"
 			return
-		case ch.Fail429 > 0 && s.opts.Rand() < ch.Fail429:
+		case s.chance(ch.Fail429):
 			a := errAnswer(errs.RateLimited, "too many requests; retry after the time in Retry-After (sandbox chaos)")
 			w.Header().Set("Retry-After", "1")
 			s.delay(r, ch.Latency)
@@ -81,7 +105,7 @@ func (s *Server) chaos(next http.Handler) http.Handler {
 		}
 		status = rec.status
 		s.delay(r, ch.Latency)
-		if ch.Drop > 0 && s.opts.Rand() < ch.Drop {
+		if s.chance(ch.Drop) {
 			// The work is done and committed; the answer is lost.
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				conn.Close()

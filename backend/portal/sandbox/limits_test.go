@@ -122,6 +122,9 @@ func TestTimeouts(t *testing.T) {
 }
 
 // Item 12: the reader's checks of uploads run at most MaxChecks at a time.
+// Two checks are held inside their slots while the other eight ask for
+// one; those eight are then called off, and each must still be waiting
+// for a slot (answered busy), not checking.
 func TestUploadChecksAreBounded(t *testing.T) {
 	s, err := Open(Options{MaxChecks: 2})
 	if err != nil {
@@ -130,18 +133,37 @@ func TestUploadChecksAreBounded(t *testing.T) {
 	defer s.Close()
 	var now, peak atomic.Int64
 	var mu sync.Mutex
+	entered, release := make(chan struct{}), make(chan struct{})
 	s.checkHook = func() {
 		n := now.Add(1)
 		mu.Lock()
 		peak.Store(max(peak.Load(), n))
 		mu.Unlock()
-		time.Sleep(30 * time.Millisecond)
+		entered <- struct{}{}
+		<-release
 		now.Add(-1)
 	}
+	ctx, callOff := context.WithCancel(context.Background())
+	defer callOff()
+	results := make(chan checked, 10)
 	var wg sync.WaitGroup
 	for range 10 {
-		wg.Go(func() { s.checkBounded(context.Background(), &installBody{pkcs12: []byte("x")}) })
+		wg.Go(func() { results <- s.checkBounded(ctx, &installBody{pkcs12: []byte("x")}) })
 	}
+	<-entered
+	<-entered // both slots are taken and held
+	callOff()
+	for range 8 {
+		select {
+		case r := <-results:
+			if r.code != errs.Unavailable {
+				t.Errorf("a check that found no slot: %q, want %q", r.code, errs.Unavailable)
+			}
+		case <-entered:
+			t.Errorf("a third check ran at once (%d)", now.Load())
+		}
+	}
+	close(release)
 	wg.Wait()
 	if p := peak.Load(); p != 2 {
 		t.Fatalf("%d checks at once, want 2", p)

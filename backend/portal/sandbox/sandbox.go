@@ -24,10 +24,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +35,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
+	"dpgcerts/backend/store"
 )
 
 // The seeded users' fixed tokens.
@@ -96,8 +94,12 @@ type Options struct {
 	// Log receives one line per request (method, path, status, time); never
 	// a header or a body. Nil logs nothing.
 	Log io.Writer
-	// Rand returns numbers in [0, 1) for the chaos; math/rand when nil.
-	Rand func() float64
+	// ChaosSeed seeds the random numbers that decide each fault, so a
+	// failing run can be replayed with the same seed (the same draws; with
+	// requests that run at once, the order they draw in may still differ).
+	// 0 picks a seed at random; Server.ChaosSeed reports it, and the log
+	// shows it whenever a fault rate is set.
+	ChaosSeed uint64
 	// ReadTimeout bounds reading one request, body included; WriteTimeout
 	// writing its answer (after ChaosLatency); IdleTimeout a kept-alive
 	// connection between requests. Defaults when 0: 30 s, 60 s and 120 s.
@@ -115,7 +117,8 @@ type Server struct {
 	orgCVR string
 	logger *log.Logger
 
-	chaosMu sync.Mutex
+	chaosMu  sync.Mutex
+	chaosRNG *rand.Rand // guarded by chaosMu
 
 	keyMu sync.Mutex
 	keys  map[string]*keyLock
@@ -126,7 +129,16 @@ type Server struct {
 }
 
 //go:embed migrations/*.sql
-var migrations embed.FS
+var embedded embed.FS
+
+// migrations are the sandbox's own schema, applied by the app's migrator.
+var migrations = func() fs.FS {
+	sub, err := fs.Sub(embedded, "migrations")
+	if err != nil {
+		panic(err) // the directory is embedded above
+	}
+	return sub
+}()
 
 // Open opens (creating and seeding if empty) the sandbox's database.
 func Open(opts Options) (*Server, error) {
@@ -136,8 +148,8 @@ func Open(opts Options) (*Server, error) {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
 	}
-	if opts.Rand == nil {
-		opts.Rand = rand.Float64
+	for opts.ChaosSeed == 0 {
+		opts.ChaosSeed = rand.Uint64()
 	}
 	if opts.ReadTimeout <= 0 {
 		opts.ReadTimeout = 30 * time.Second
@@ -167,7 +179,7 @@ func Open(opts Options) (*Server, error) {
 		}
 		// It names the organisation's certificates and its users: 0600, as
 		// the app's own database.
-		if err := createPrivate(dsn); err != nil {
+		if err := store.CreatePrivate(dsn); err != nil {
 			return nil, err
 		}
 		dsn += "?"
@@ -183,12 +195,13 @@ func Open(opts Options) (*Server, error) {
 		db.SetMaxIdleConns(1)
 	}
 	s := &Server{opts: opts, db: db, keys: map[string]*keyLock{}, checks: make(chan struct{}, opts.MaxChecks),
-		memory: certs.NewMemoryBudget(checkMemory)}
+		memory: certs.NewMemoryBudget(checkMemory), chaosRNG: rand.New(rand.NewPCG(opts.ChaosSeed, opts.ChaosSeed))}
 	if opts.Log != nil {
 		s.logger = log.New(opts.Log, "sandbox: ", log.LstdFlags|log.LUTC)
 	}
+	s.logChaos(s.currentChaos())
 	ctx := context.Background()
-	if err := migrate(ctx, db); err != nil {
+	if err := store.Migrate(ctx, db, migrations); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -204,43 +217,6 @@ func (s *Server) Close() error { return s.db.Close() }
 
 // DB is the sandbox's database, for tests that check its records.
 func (s *Server) DB() *sql.DB { return s.db }
-
-func migrate(ctx context.Context, db *sql.DB) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	slices.Sort(names)
-	var current int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("sandbox: schema version: %w", err)
-	}
-	if current > len(names) {
-		return fmt.Errorf("sandbox: database schema version %d is newer than this program (%d)", current, len(names))
-	}
-	for i := current; i < len(names); i++ {
-		b, err := fs.ReadFile(migrations, names[i])
-		if err != nil {
-			return err
-		}
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(b)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("sandbox: migration %s: %w", names[i], err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // seed fills an empty database with the organisation, its integrations and
 // the three users.
@@ -412,28 +388,6 @@ func (s *Server) Start() (url string, stop func(), err error) {
 		}
 		<-done
 	}, nil
-}
-
-// createPrivate creates the database file 0600 before SQLite does, and
-// tightens an existing one (not on Windows, whose files have no such mode).
-func createPrivate(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("sandbox: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
-	}
-	f.Close()
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("sandbox: %w", err)
-		}
-	}
-	return nil
 }
 
 // formatTime is how times are stored and sent.

@@ -359,8 +359,26 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	if exo.State != overview.StateOK || exo.NextStep != overview.StepNone || exo.Certificate.SHA256 != newSHA || exo.Successor != nil {
 		t.Fatalf("after the activation: %+v", exo)
 	}
-	if c := certOf(ov, oldSHA); len(c.Usages) != 0 || len(c.Attention) != 0 {
-		t.Fatalf("the old certificate: %+v", c)
+	if c := certOf(ov, oldSHA); len(c.Usages) != 0 || len(c.Attention) != 0 || c.ReplacedBy == nil || *c.ReplacedBy != newSHA ||
+		c.ReplacedAt == nil || c.ReplacedAt.Before(time.Now().Add(-time.Hour)) {
+		t.Fatalf("the old certificate, replaced by the activated renewal: %+v", c)
+	}
+	if ov.Tiles != (overview.Tiles{Valid: 1, Replaced: 1}) {
+		t.Fatalf("tiles after the activation: %+v", ov.Tiles)
+	}
+	// The old .p12 left on this PC expires in 10 days, but it is replaced:
+	// scan --fail-on ignores it when it can see the offline copy.
+	oldDir := t.TempDir()
+	portaltest.WriteFile(t, oldDir, "exo-2026.p12", pki.P12(t, old, cliPassword))
+	for _, tt := range []struct {
+		cache []string
+		want  int
+	}{{[]string{"--db", db}, ExitOK}, {[]string{"--no-cache"}, ExitFailOn}} {
+		var o, e bytes.Buffer
+		args := append(tt.cache, "--passwords", pwFile, "--fail-on", "expiring", oldDir)
+		if code := runScan(args, &o, &e, func(k string) string { return env[k] }); code != tt.want {
+			t.Fatalf("scan %v: exit %d, want %d\n%s%s", args, code, tt.want, o.String(), e.String())
+		}
 	}
 	if c := certOf(ov, newSHA); len(c.Usages) != 1 || c.Usages[0].IntegrationID != sandbox.IntegrationExchangeOnline {
 		t.Fatalf("the new certificate's usages: %+v", c.Usages)

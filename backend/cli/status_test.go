@@ -103,6 +103,10 @@ func fillGolden(t *testing.T, db, portalURL string) {
 	sm := goldenCert("f6", "sikkerpost@testkommune-nord.dk", "U-SM", -3)
 	sm2 := goldenCert("a7", "sikkerpost2@testkommune-nord.dk", "U-SM2", 200)
 	sm2New := goldenCert("b8", "sikkerpost2@testkommune-nord.dk", "U-SM2", 3*365)
+	// Replaced: Digital Post's certificate before this one, still in DPG,
+	// and an old Exchange Online .p12 left in Downloads.
+	dpOld := goldenCert("c0", "Digital Post NgDP", "U-DP", -300)
+	exoOlder := goldenCert("90", "postkasse@testkommune-nord.dk", "U-EXO", -700)
 
 	file := func(path string, c certs.Certificate, withKey bool) store.Entry {
 		f := certs.File{Path: path, Format: certs.FormatDER, Status: certs.StatusValid, Certificate: &c}
@@ -115,6 +119,7 @@ func fillGolden(t *testing.T, db, portalURL string) {
 		file("/certs/exchange-online-2029.p12", exoNew, true),
 		file("/certs/exchange-online-2029.cer", exoNew, false),
 		file("/certs/digital-post.p12", dp, true),
+		file("/home/admin/Downloads/exchange-online-2023.p12", exoOlder, true),
 		{Path: "/certs/locked.p12", Size: 1, MtimeNS: 1, Reader: "golden", ReadAt: statusNow, File: certs.File{
 			Format: certs.FormatPKCS12, Status: certs.StatusLocked, HasPrivateKey: true,
 			Error: &errs.Error{Code: errs.PasswordRequired, Message: "None of the known passwords opens the file."}}},
@@ -132,6 +137,7 @@ func fillGolden(t *testing.T, db, portalURL string) {
 	if err := st.ReplacePortalCertificates(ctx, portalURL, []store.CachedCertificate{
 		goldenRecord("id-exo", exoOld, [3]string{"int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com"}),
 		goldenRecord("id-dp", dp, [3]string{"int-digital-post", "digital_post", "Digital Post (NgDP)"}),
+		goldenRecord("id-dp-old", dpOld),
 		goldenRecord("id-mit", mit, [3]string{"int-mit-dk", "mit_dk", "mit.dk"}),
 		goldenRecord("id-mit-new", mitNew),
 		goldenRecord("id-sm", sm, [3]string{"int-secure-mail-1", "secure_mail", "sikkerpost@testkommune-nord.dk"}),

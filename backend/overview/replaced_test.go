@@ -180,3 +180,29 @@ func TestReplaced(t *testing.T) {
 		})
 	}
 }
+
+// The list's rows carry what the window shows of a replaced certificate,
+// and "not in use".
+func TestListOfReplaced(t *testing.T) {
+	activated := now.AddDate(0, 0, -2)
+	id := "id-b"
+	e := exo
+	e.ActiveCertificateID, e.ActivatedAt = &id, &activated
+	in := base(nil, []portal.Certificate{record("id-a", certA), record("id-b", certB, e), recD,
+		record("id-x", withName(cert("e", "U-OLD", 100), "hr@testkommune-nord.dk"))})
+	in.Integrations = []portal.Integration{e, dp, mitdk}
+	l := overview.ListOf(overview.Build(in), nil)
+	rows := map[string]overview.Row{}
+	for _, r := range l.Rows {
+		rows[r.Key[:1]] = r
+	}
+	if a := rows["a"]; a.ReplacedBy != certB.SHA256 || a.ReplacedByName != certB.CommonName || !a.ReplacedAt.Equal(activated) || a.NotInUse {
+		t.Errorf("replaced row: %+v", a)
+	}
+	if b := rows["b"]; b.ReplacedBy != "" || !b.ReplacedAt.IsZero() || b.NotInUse {
+		t.Errorf("the renewal in use: %+v", b)
+	}
+	if x := rows["e"]; !x.NotInUse || x.ReplacedBy != "" {
+		t.Errorf("a certificate in DPG nobody uses: %+v", x)
+	}
+}

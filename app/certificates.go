@@ -105,6 +105,12 @@ func (c *Certificates) RevocationCheck() bool { return c.lib.RevocationCheck() }
 // SetRevocationCheck turns the background revocation checks on or off.
 func (c *Certificates) SetRevocationCheck(on bool) error { return c.lib.SetRevocationCheck(on) }
 
+// ShowReplaced says whether the list shows the replaced certificates.
+func (c *Certificates) ShowReplaced() bool { return c.lib.ShowReplaced() }
+
+// SetShowReplaced remembers whether the list shows the replaced certificates.
+func (c *Certificates) SetShowReplaced(on bool) error { return c.lib.SetShowReplaced(on) }
+
 // WarnDays is the warning window before expiry, in days.
 func (c *Certificates) WarnDays() int { return c.lib.WarnDays() }
 

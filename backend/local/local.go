@@ -669,6 +669,25 @@ func (c *Collection) CheckRevocation(path string) (certs.File, error) {
 	return f, nil
 }
 
+// showReplaced is whether the window's list shows the replaced
+// certificates (overview.Certificate.ReplacedBy), hidden at first.
+var showReplaced = store.StringSetting{Key: "show_replaced", Default: "off", Allowed: []string{"on", "off"}}
+
+// ShowReplaced says whether the list shows the replaced certificates.
+func (c *Collection) ShowReplaced() bool {
+	v, _ := c.st.String(context.Background(), showReplaced)
+	return v == "on"
+}
+
+// SetShowReplaced remembers whether the list shows the replaced certificates.
+func (c *Collection) SetShowReplaced(on bool) error {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	return c.st.SetString(context.Background(), showReplaced, v)
+}
+
 // RevocationCheck says whether the background checks are on.
 func (c *Collection) RevocationCheck() bool {
 	return c.st.RevocationEnabled(context.Background())

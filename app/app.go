@@ -130,6 +130,7 @@ func New(opts Options) *Services {
 	certs := newCertificates(c)
 	help := newHelp(c)
 	p := newPortal(c, certs.lib, opts.Sandbox)
+	certs.list = p.ses.List
 	rem := newReminders(c, p.ses, opts.DBPath, getenv)
 	// A scan's end and a sync change the overview: time to look for what
 	// is worth a reminder.

@@ -10,6 +10,7 @@ import (
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
+	"dpgcerts/backend/overview"
 	"dpgcerts/backend/report"
 	"dpgcerts/backend/store"
 )
@@ -21,6 +22,9 @@ type Certificates struct {
 	ctx  context.Context
 	core *core
 	lib  *local.Collection
+	// list is the window's list (the session's), for the exports to say
+	// which certificates are replaced.
+	list func(context.Context) (overview.List, error)
 }
 
 func newCertificates(c *core) *Certificates {
@@ -101,6 +105,12 @@ func (c *Certificates) RevocationCheck() bool { return c.lib.RevocationCheck() }
 // SetRevocationCheck turns the background revocation checks on or off.
 func (c *Certificates) SetRevocationCheck(on bool) error { return c.lib.SetRevocationCheck(on) }
 
+// ShowReplaced says whether the list shows the replaced certificates.
+func (c *Certificates) ShowReplaced() bool { return c.lib.ShowReplaced() }
+
+// SetShowReplaced remembers whether the list shows the replaced certificates.
+func (c *Certificates) SetShowReplaced(on bool) error { return c.lib.SetShowReplaced(on) }
+
 // WarnDays is the warning window before expiry, in days.
 func (c *Certificates) WarnDays() int { return c.lib.WarnDays() }
 
@@ -138,20 +148,36 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 // path, or "" when cancelled.
 func (c *Certificates) ExportCSV(lang string) (string, error) {
 	return c.save(i18n.T(lang, "toolbar.export"), c.lib.ExportName("csv"), func(w io.Writer) error {
-		return c.lib.WriteCSV(w, lang)
+		return c.lib.WriteCSV(w, lang, c.replaced())
 	})
 }
 
 // ExportJSON saves the overview in the shape of `dpgcerts scan --json`.
 func (c *Certificates) ExportJSON() (string, error) {
-	return c.save(i18n.T(c.core.language(), "toolbar.export"), c.lib.ExportName("json"), c.lib.WriteJSON)
+	return c.save(i18n.T(c.core.language(), "toolbar.export"), c.lib.ExportName("json"), func(w io.Writer) error {
+		return c.lib.WriteJSON(w, c.replaced())
+	})
 }
 
 // ExportICS saves a calendar with each expiry and a reminder before it.
 func (c *Certificates) ExportICS(lang string) (string, error) {
 	return c.save(i18n.T(lang, "toolbar.export"), c.lib.ExportName("ics"), func(w io.Writer) error {
-		return c.lib.WriteICS(w, lang)
+		return c.lib.WriteICS(w, lang, c.replaced())
 	})
+}
+
+// replaced are the certificates the window's list shows as replaced; none
+// when the list can't be made (the export still has every file).
+func (c *Certificates) replaced() report.Replacements {
+	if c.list == nil {
+		return nil
+	}
+	l, err := c.list(c.context())
+	if err != nil {
+		log.Printf("dpgcerts: export without the replaced certificates: %v", err)
+		return nil
+	}
+	return report.ReplacementsOf(l)
 }
 
 // ExportCer saves the file's certificate as DER (.cer), for the Entra app

@@ -22,6 +22,7 @@ import (
 	"dpgcerts/backend/report"
 	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/scan"
+	"dpgcerts/backend/session"
 	"dpgcerts/backend/store"
 )
 
@@ -162,13 +163,53 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		printTable(stdout, files, *checkRevocation)
 	}
 	if threshold >= 0 {
+		replaced := replacedFiles(ctx, st, rt, files, opts.WarnDays, stderr)
 		for _, f := range files {
-			if certs.Severity(f.Status) >= threshold {
+			if certs.Severity(f.Status) >= threshold && !replaced[f.Path] {
 				return ExitFailOn
 			}
 		}
 	}
 	return ExitOK
+}
+
+// replacedFiles are the paths of the files whose certificate is replaced
+// (overview.Certificate.ReplacedBy), judged with the offline copy of DPG in
+// st: --fail-on ignores them. Without a cache, or when it can't be read,
+// nothing is replaced.
+func replacedFiles(ctx context.Context, st *store.Store, rt config.Runtime, files []certs.File, warnDays int, stderr io.Writer) map[string]bool {
+	out := map[string]bool{}
+	if st == nil {
+		return out
+	}
+	ses := session.New(session.Options{Store: st, Runtime: rt, Files: scannedFiles(files)})
+	ov, err := ses.Overview(ctx, warnDays)
+	if err != nil {
+		fmt.Fprintf(stderr, "dpgcerts scan: the offline copy of DPG can't be read, so no file counts as replaced: %v\n", err)
+		return out
+	}
+	for _, c := range ov.Certificates {
+		if c.ReplacedBy != nil {
+			for _, p := range c.Files {
+				out[p] = true
+			}
+		}
+	}
+	return out
+}
+
+// scannedFiles are the files of one scan as the overview's files.
+type scannedFiles []certs.File
+
+func (s scannedFiles) Files() ([]certs.File, error) { return s, nil }
+
+func (s scannedFiles) File(path string) (certs.File, error) {
+	for _, f := range s {
+		if f.Path == path {
+			return f, nil
+		}
+	}
+	return certs.File{}, os.ErrNotExist
 }
 
 // checkFiles asks the CAs about the files' certificates, with the cache

@@ -110,6 +110,8 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	} else {
 		printStatus(stdout, ov, ses.Address())
 	}
+	// Judged on the integrations: a replaced certificate, which no
+	// integration uses, can't meet it.
 	for _, i := range ov.Integrations {
 		for _, s := range failStates {
 			if i.State == s {
@@ -178,23 +180,38 @@ func printStatus(w io.Writer, ov overview.Overview, portalURL string) {
 	if len(ov.Certificates) > 0 {
 		fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tWHERE\tUSED BY\tNOTE")
 	}
+	var replaced []overview.Certificate
 	for _, c := range ov.Certificates {
-		cvr := c.CVR
-		if cvr == "" {
-			cvr = "-"
+		if c.ReplacedBy != nil {
+			replaced = append(replaced, c)
+			continue
 		}
 		var used []string
 		for _, u := range c.Usages {
 			used = append(used, u.Kind)
 		}
 		usedBy := strings.Join(used, ", ")
-		if usedBy == "" {
+		switch {
+		case c.NotInUse:
+			usedBy = "not in use"
+		case usedBy == "":
 			usedBy = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Status, c.DaysLeft, c.NotAfter.Format("2006-01-02"),
-			c.CommonName, cvr, where(c), usedBy, note(c))
+			c.CommonName, orDash(c.CVR), where(c), usedBy, note(c))
 	}
 	tw.Flush()
+	// Replaced certificates are history: last, apart, and in no count.
+	if len(replaced) > 0 {
+		fmt.Fprintln(w, "\nReplaced (a renewal has taken over; not counted):")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "STATUS\tDAYS\tEXPIRES\tNAME\tCVR\tWHERE\tREPLACED BY\tSINCE")
+		for _, c := range replaced {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s (%.8s)\t%s\n", c.Status, c.DaysLeft, c.NotAfter.Format("2006-01-02"),
+				c.CommonName, orDash(c.CVR), where(c), c.ReplacedByName, *c.ReplacedBy, c.ReplacedAt.UTC().Format("2006-01-02"))
+		}
+		tw.Flush()
+	}
 	if len(ov.Files) > 0 {
 		fmt.Fprintln(w, "\nFiles whose certificate is not known:")
 		for _, f := range ov.Files {
@@ -206,8 +223,9 @@ func printStatus(w io.Writer, ov overview.Overview, portalURL string) {
 		}
 	}
 	t := ov.Tiles
+	counted := len(ov.Certificates) - t.Replaced
 	noun := "certificates"
-	if len(ov.Certificates) == 1 {
+	if counted == 1 {
 		noun = "certificate"
 	}
 	need := "need"
@@ -215,7 +233,21 @@ func printStatus(w io.Writer, ov overview.Overview, portalURL string) {
 		need = "needs"
 	}
 	fmt.Fprintf(w, "\n%d %s: %d valid, %d expiring, %d expired or invalid; %d %s attention.\n",
-		len(ov.Certificates), noun, t.Valid, t.Expiring, t.Invalid, t.Attention, need)
+		counted, noun, t.Valid, t.Expiring, t.Invalid, t.Attention, need)
+	switch t.Replaced {
+	case 0:
+	case 1:
+		fmt.Fprintln(w, "1 replaced certificate is not counted.")
+	default:
+		fmt.Fprintf(w, "%d replaced certificates are not counted.\n", t.Replaced)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // stateWords says how an integration stands, in a few words.

@@ -90,6 +90,10 @@ func fillGolden(t *testing.T, db, portalURL string) {
 	sm := goldenCert("f6", "sikkerpost@testkommune-nord.dk", "U-SM", -3)
 	sm2 := goldenCert("a7", "sikkerpost2@testkommune-nord.dk", "U-SM2", 200)
 	sm2New := goldenCert("b8", "sikkerpost2@testkommune-nord.dk", "U-SM2", 3*365)
+	// Replaced: Digital Post's certificate before this one, still in DPG,
+	// and an old Exchange Online .p12 left in Downloads.
+	dpOld := goldenCert("c0", "Digital Post NgDP", "U-DP", -300)
+	exoOlder := goldenCert("90", "postkasse@testkommune-nord.dk", "U-EXO", -700)
 
 	file := func(path string, c certs.Certificate, withKey bool) store.Entry {
 		f := certs.File{Path: path, Format: certs.FormatDER, Status: certs.StatusValid, Certificate: &c}
@@ -102,6 +106,7 @@ func fillGolden(t *testing.T, db, portalURL string) {
 		file("/certs/exchange-online-2029.p12", exoNew, true),
 		file("/certs/exchange-online-2029.cer", exoNew, false),
 		file("/certs/digital-post.p12", dp, true),
+		file("/home/admin/Downloads/exchange-online-2023.p12", exoOlder, true),
 		{Path: "/certs/locked.p12", Size: 1, MtimeNS: 1, Reader: "golden", ReadAt: statusNow, File: certs.File{
 			Format: certs.FormatPKCS12, Status: certs.StatusLocked, HasPrivateKey: true,
 			Error: &errs.Error{Code: errs.PasswordRequired, Message: "None of the known passwords opens the file."}}},
@@ -119,6 +124,7 @@ func fillGolden(t *testing.T, db, portalURL string) {
 	if err := st.ReplacePortalCertificates(ctx, portalURL, []portal.Certificate{
 		goldenRecord("id-exo", exoOld, [3]string{"int-exchange-online", "exchange_online", "testkommunenord.onmicrosoft.com"}),
 		goldenRecord("id-dp", dp, [3]string{"int-digital-post", "digital_post", "Digital Post (NgDP)"}),
+		goldenRecord("id-dp-old", dpOld),
 		goldenRecord("id-mit", mit, [3]string{"int-mit-dk", "mit_dk", "mit.dk"}),
 		goldenRecord("id-mit-new", mitNew),
 		goldenRecord("id-sm", sm, [3]string{"int-secure-mail-1", "secure_mail", "sikkerpost@testkommune-nord.dk"}),
@@ -346,8 +352,26 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	if exo.State != overview.StateOK || exo.NextStep != overview.StepNone || exo.Certificate.SHA256 != newSHA || exo.Successor != nil {
 		t.Fatalf("after the activation: %+v", exo)
 	}
-	if c := certOf(ov, oldSHA); len(c.Usages) != 0 || len(c.Attention) != 0 {
-		t.Fatalf("the old certificate: %+v", c)
+	if c := certOf(ov, oldSHA); len(c.Usages) != 0 || len(c.Attention) != 0 || c.ReplacedBy == nil || *c.ReplacedBy != newSHA ||
+		c.ReplacedAt == nil || c.ReplacedAt.Before(time.Now().Add(-time.Hour)) {
+		t.Fatalf("the old certificate, replaced by the activated renewal: %+v", c)
+	}
+	if ov.Tiles != (overview.Tiles{Valid: 1, Replaced: 1}) {
+		t.Fatalf("tiles after the activation: %+v", ov.Tiles)
+	}
+	// The old .p12 left on this PC expires in 10 days, but it is replaced:
+	// scan --fail-on ignores it when it can see the offline copy.
+	oldDir := t.TempDir()
+	portaltest.WriteFile(t, oldDir, "exo-2026.p12", pki.P12(t, old, cliPassword))
+	for _, tt := range []struct {
+		cache []string
+		want  int
+	}{{[]string{"--db", db}, ExitOK}, {[]string{"--no-cache"}, ExitFailOn}} {
+		var o, e bytes.Buffer
+		args := append(tt.cache, "--passwords", pwFile, "--fail-on", "expiring", oldDir)
+		if code := runScan(args, &o, &e, func(k string) string { return env[k] }); code != tt.want {
+			t.Fatalf("scan %v: exit %d, want %d\n%s%s", args, code, tt.want, o.String(), e.String())
+		}
 	}
 	if c := certOf(ov, newSHA); len(c.Usages) != 1 || c.Usages[0].IntegrationID != sandbox.IntegrationExchangeOnline {
 		t.Fatalf("the new certificate's usages: %+v", c.Usages)

@@ -542,32 +542,35 @@ func (c *Collection) ExportName(ext string) string {
 }
 
 // WriteCSV writes the overview as CSV for Excel in lang (semicolons and
-// 26.11.2026 dates in Danish).
-func (c *Collection) WriteCSV(w io.Writer, lang string) error {
+// 26.11.2026 dates in Danish), saying which certificates are replaced.
+func (c *Collection) WriteCSV(w io.Writer, lang string, replaced report.Replacements) error {
 	files, err := c.sorted(true)
 	if err != nil {
 		return err
 	}
-	return report.CSV(w, files, lang, time.Local)
+	return report.CSV(w, files, replaced, lang, time.Local)
 }
 
-// WriteJSON writes the overview in the shape of `dpgcerts scan --json`.
-func (c *Collection) WriteJSON(w io.Writer) error {
+// WriteJSON writes the overview in the shape of `dpgcerts scan --json`,
+// with replacedBy and replacedAt on the files of a replaced certificate.
+func (c *Collection) WriteJSON(w io.Writer, replaced report.Replacements) error {
 	rep, err := c.Report(false)
 	if err != nil {
 		return err
 	}
+	rep.Replaced = replaced
 	return report.JSON(w, rep)
 }
 
 // WriteICS writes a calendar with each expiry and a reminder the warning
-// window before it.
-func (c *Collection) WriteICS(w io.Writer, lang string) error {
+// window before it; a replaced certificate has none.
+func (c *Collection) WriteICS(w io.Writer, lang string, replaced report.Replacements) error {
 	files, err := c.sorted(true)
 	if err != nil {
 		return err
 	}
-	return report.ICS(w, files, report.ICSOptions{Lang: lang, Now: c.now(), WarnDays: c.WarnDays(), Location: time.Local})
+	return report.ICS(w, files, report.ICSOptions{Lang: lang, Now: c.now(), WarnDays: c.WarnDays(), Location: time.Local,
+		Replaced: replaced})
 }
 
 // cerName is the .cer file name: the file's name with .cer.
@@ -664,6 +667,25 @@ func (c *Collection) CheckRevocation(path string) (certs.File, error) {
 	}
 	revocation.Apply(&f, r)
 	return f, nil
+}
+
+// showReplaced is whether the window's list shows the replaced
+// certificates (overview.Certificate.ReplacedBy), hidden at first.
+var showReplaced = store.StringSetting{Key: "show_replaced", Default: "off", Allowed: []string{"on", "off"}}
+
+// ShowReplaced says whether the list shows the replaced certificates.
+func (c *Collection) ShowReplaced() bool {
+	v, _ := c.st.String(context.Background(), showReplaced)
+	return v == "on"
+}
+
+// SetShowReplaced remembers whether the list shows the replaced certificates.
+func (c *Collection) SetShowReplaced(on bool) error {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	return c.st.SetString(context.Background(), showReplaced, v)
 }
 
 // RevocationCheck says whether the background checks are on.

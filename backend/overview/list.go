@@ -62,6 +62,12 @@ type Row struct {
 	Attention bool `json:"attention,omitempty"`
 	// Error is the code of why an unknown file shows no certificate.
 	Error string `json:"error,omitempty"`
+	// ReplacedBy, ReplacedByName and ReplacedAt are as the entry's (a
+	// replaced row is shown only on request); NotInUse too.
+	ReplacedBy     string    `json:"replacedBy,omitempty"`
+	ReplacedByName string    `json:"replacedByName,omitempty"`
+	ReplacedAt     time.Time `json:"replacedAt,omitzero"`
+	NotInUse       bool      `json:"notInUse,omitempty"`
 }
 
 // ListOf makes the list of ov, with the facts of files (the ones ov was
@@ -81,6 +87,10 @@ func ListOf(ov Overview, files []certs.File) List {
 		if c.Status == certs.StatusNotYetValid {
 			r.NotBefore = c.NotBefore
 		}
+		if c.ReplacedBy != nil {
+			r.ReplacedBy, r.ReplacedByName, r.ReplacedAt = *c.ReplacedBy, c.ReplacedByName, *c.ReplacedAt
+		}
+		r.NotInUse = c.NotInUse
 		if !strings.EqualFold(c.Email, c.CommonName) {
 			r.Email = c.Email
 		}

@@ -121,12 +121,14 @@ type Overview struct {
 // Tiles count certificates, not files. Valid, Expiring and Invalid split
 // the certificates by status (invalid holds expired, not yet valid and
 // invalid). Attention overlaps them: the certificates with a Reason, plus
-// every entry of Files.
+// every entry of Files. A replaced certificate counts in none of the four:
+// Replaced counts them, for the line that says how many are hidden.
 type Tiles struct {
 	Valid     int `json:"valid"`
 	Expiring  int `json:"expiring"`
 	Invalid   int `json:"invalid"`
 	Attention int `json:"attention"`
+	Replaced  int `json:"replaced"`
 }
 
 // Integration is one integration of the DPG solution.
@@ -200,6 +202,19 @@ type Certificate struct {
 	// Raw is the DER, from a file or from the portal's record (for export
 	// as .cer); nil when neither has it.
 	Raw []byte `json:"-"`
+
+	// ReplacedBy is the SHA-256 of the certificate that replaced it (the
+	// newest of a chain of renewals), and ReplacedAt since when: when that
+	// one was activated, else its notBefore. Both null when not replaced.
+	// A replaced certificate is history: it counts in no tile, has no
+	// Reason and gets no reminder.
+	ReplacedBy *string    `json:"replacedBy"`
+	ReplacedAt *time.Time `json:"replacedAt"`
+	// Also: the name of the one that replaced it.
+	ReplacedByName string `json:"replacedByName,omitempty"`
+	// NotInUse: in DPG, used by no integration, and it neither replaces a
+	// certificate nor is replaced.
+	NotInUse bool `json:"notInUse"`
 }
 
 // Usage says that an integration uses the certificate.
@@ -233,6 +248,12 @@ type entry struct {
 	facts  certs.Certificate
 	files  []certs.File
 	record *portal.Certificate
+	// used: an integration uses it; activatedAt is the first activation
+	// of it that the copy knows (zero for none).
+	used        bool
+	activatedAt time.Time
+	// replacedBy is the renewal that replaced it, nil when not replaced.
+	replacedBy *entry
 }
 
 // installable says whether the entry has a file the portal would take.
@@ -353,11 +374,15 @@ func Build(in Input) Overview {
 	for _, i := range in.Integrations {
 		if e := byID[i.ActiveID()]; e != nil {
 			inUse = append(inUse, e)
+			if at := i.ActivatedAt; at != nil && (e.activatedAt.IsZero() || at.Before(e.activatedAt)) {
+				e.activatedAt = *at
+			}
 		}
 	}
+	markReplaced(order, byKey, inUse)
 	for _, sha := range order {
 		e := byKey[sha]
-		if e.record != nil || !e.usable() || !e.installable() {
+		if e.record != nil || !e.usable() || !e.installable() || e.replacedBy != nil {
 			continue
 		}
 		for _, old := range inUse {
@@ -411,6 +436,11 @@ func Build(in Input) Overview {
 
 	for _, sha := range order {
 		c := byKey[sha].out
+		if c.ReplacedBy != nil {
+			ov.Tiles.Replaced++
+			ov.Certificates = append(ov.Certificates, *c)
+			continue
+		}
 		switch c.Status {
 		case certs.StatusValid:
 			ov.Tiles.Valid++
@@ -473,7 +503,7 @@ func successor(in portal.Integration, active *entry, byKey map[string]*entry, or
 	bestRank := 0
 	for _, sha := range order {
 		e := byKey[sha]
-		if e == active || !e.usable() || (e.record == nil && !e.installable()) || usedByOther(e, in) {
+		if e == active || !e.usable() || (e.record == nil && !e.installable()) || usedByOther(e, in) || e.replacedBy != nil {
 			continue
 		}
 		rank, ok := renews(e, active)
@@ -501,13 +531,105 @@ func usedByOther(e *entry, in portal.Integration) bool {
 	return false
 }
 
-// renews applies portal.Renews to the certificate in use (old, in DPG),
+// renews applies portal.Renews to old (in DPG, or a file's certificate),
 // within one organisation: DPG takes no other CVR.
 func renews(e, old *entry) (int, bool) {
 	if e.facts.CVR != "" && old.facts.CVR != "" && e.facts.CVR != old.facts.CVR {
 		return -1, false
 	}
-	return portal.Renews(e.facts, *old.record)
+	if old.record != nil {
+		return portal.Renews(e.facts, *old.record)
+	}
+	f := old.facts
+	return portal.Renews(e.facts, portal.Certificate{SHA256: f.SHA256, CommonName: f.CommonName, Email: f.Email,
+		CVR: f.CVR, UUID: f.UUID, NotBefore: f.NotBefore, NotAfter: f.NotAfter})
+}
+
+// markReplaced finds the replaced certificates: those no integration uses
+// that a renewal (renews) has taken over from, the renewal being in use by
+// an integration, or in DPG and valid. Of the renewals, the strongest match
+// wins, then one in use, then the latest; a chain of renewals ends at its
+// newest, so every generation before it is replaced by that one.
+func markReplaced(order []string, byKey map[string]*entry, inUse []*entry) {
+	for _, e := range inUse {
+		e.used = true
+	}
+	// The renewals that can replace, by what pairs them, latest first: a
+	// certificate meets only the few that share its UUID, e-mail or name.
+	takers := map[string][]*entry{}
+	for _, sha := range order {
+		e := byKey[sha]
+		if e.record != nil && len(e.record.Usages) > 0 {
+			e.used = true
+		}
+		if !e.used && (e.record == nil || !e.usable()) {
+			continue
+		}
+		for _, k := range pairKeys(e.facts) {
+			takers[k] = append(takers[k], e)
+		}
+	}
+	for _, list := range takers {
+		slices.SortFunc(list, func(a, b *entry) int { return b.facts.NotAfter.Compare(a.facts.NotAfter) })
+	}
+	for _, sha := range order {
+		old := byKey[sha]
+		if old.used {
+			continue
+		}
+		// pairKeys is in portal.Renews' order of strength.
+		for _, k := range pairKeys(old.facts) {
+			var best *entry
+			for _, e := range takers[k] {
+				if !e.facts.NotAfter.After(old.facts.NotAfter) {
+					break // the rest are older still
+				}
+				if _, ok := renews(e, old); ok && (best == nil || e.used && !best.used) {
+					best = e
+				}
+			}
+			if best != nil {
+				old.replacedBy = best
+				break
+			}
+		}
+	}
+	replaces := map[*entry]bool{}
+	for _, sha := range order {
+		old := byKey[sha]
+		if old.replacedBy == nil {
+			continue
+		}
+		// notAfter grows along the chain: it ends.
+		last := old.replacedBy
+		for last.replacedBy != nil {
+			last = last.replacedBy
+		}
+		replaces[old.replacedBy], replaces[last] = true, true
+		c, s := old.out, last.out
+		by, at := s.SHA256, last.activatedAt
+		if at.IsZero() {
+			at = s.NotBefore
+		}
+		c.ReplacedBy, c.ReplacedAt, c.ReplacedByName = &by, &at, s.CommonName
+		// History needs no attention.
+		c.Attention = []Reason{}
+	}
+	for _, sha := range order {
+		e := byKey[sha]
+		e.out.NotInUse = e.record != nil && !e.used && e.replacedBy == nil && !replaces[e]
+	}
+}
+
+// pairKeys are what portal.Renews pairs a certificate by, strongest first.
+func pairKeys(f certs.Certificate) []string {
+	var keys []string
+	for _, k := range []struct{ kind, v string }{{"uuid:", f.UUID}, {"email:", f.Email}, {"name:", f.CommonName}} {
+		if k.v != "" {
+			keys = append(keys, k.kind+strings.ToLower(k.v))
+		}
+	}
+	return keys
 }
 
 func notInPortal(e *entry) int {

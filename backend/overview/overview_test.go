@@ -230,8 +230,9 @@ func TestBuild(t *testing.T) {
 			name: "an older certificate of the same mailbox is no successor",
 			in: base([]certs.File{p12("/c/old.p12", cert("e", "U-EXO", 5))},
 				[]portal.Certificate{recA, recD}),
-			exo:   want{overview.StateExpiring, overview.StepRenew, "", false},
-			tiles: overview.Tiles{Valid: 1, Expiring: 2, Attention: 1},
+			exo: want{overview.StateExpiring, overview.StepRenew, "", false},
+			// e: replaced by a, which is in use.
+			tiles: overview.Tiles{Valid: 1, Expiring: 1, Attention: 1, Replaced: 1},
 		},
 		{
 			name: "another organisation's certificate is no successor",
@@ -485,7 +486,7 @@ func TestBuild(t *testing.T) {
 					n++
 				}
 			}
-			if n+len(ov.Files) != ov.Tiles.Attention || ov.Tiles.Valid+ov.Tiles.Expiring+ov.Tiles.Invalid != len(ov.Certificates) {
+			if n+len(ov.Files) != ov.Tiles.Attention || ov.Tiles.Valid+ov.Tiles.Expiring+ov.Tiles.Invalid+ov.Tiles.Replaced != len(ov.Certificates) {
 				t.Errorf("tiles %+v disagree with %d certificates (%d need attention) and %d files", ov.Tiles, len(ov.Certificates), n, len(ov.Files))
 			}
 			if tt.check != nil {
@@ -553,7 +554,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	for _, c := range m["certificates"].([]any) {
 		keys("certificate", c, "sha256", "commonName", "cvr", "notAfter", "daysLeft", "status", "inPortal", "portalId",
-			"files", "usages", "operation")
+			"files", "usages", "operation", "replacedBy", "replacedAt")
 	}
 	keys("usage", m["certificates"].([]any)[0].(map[string]any)["usages"].([]any)[0], "integrationId", "kind")
 	keys("file", m["files"].([]any)[0], "path", "status", "error")
@@ -562,7 +563,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	// Signed out: null, and empty lists rather than null.
 	data, _ = json.Marshal(overview.Build(overview.Input{Now: now, WarnDays: warnDays}))
-	if want := `{"syncedAt":null,"organization":null,"warnDays":30,"integrations":[],"certificates":[],"files":[],"tiles":{"valid":0,"expiring":0,"invalid":0,"attention":0}}`; string(data) != want {
+	if want := `{"syncedAt":null,"organization":null,"warnDays":30,"integrations":[],"certificates":[],"files":[],"tiles":{"valid":0,"expiring":0,"invalid":0,"attention":0,"replaced":0}}`; string(data) != want {
 		t.Errorf("empty overview:\n got %s\nwant %s", data, want)
 	}
 }

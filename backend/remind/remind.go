@@ -95,6 +95,9 @@ func Find(ov overview.Overview) []Reminder {
 		out = append(out, r)
 	}
 	for _, c := range ov.Certificates {
+		if c.ReplacedBy != nil {
+			continue // history: its renewal has taken over
+		}
 		base := Reminder{SHA256: c.SHA256, Name: c.CommonName, DaysLeft: c.DaysLeft}
 		add := func(k Kind, op string) {
 			r := base

@@ -158,3 +158,18 @@ func TestTargetData(t *testing.T) {
 		t.Fatalf("data of another shape: %+v", got)
 	}
 }
+
+// A replaced certificate is history: revoked, failed or not installed, it
+// gets no reminder.
+func TestFindSkipsReplaced(t *testing.T) {
+	by := "new"
+	ov := overview.Overview{Certificates: []overview.Certificate{
+		{SHA256: "old", CommonName: "old.dk", Status: certs.StatusRevoked, Revocation: certs.Revocation{Status: certs.RevocationRevoked},
+			Operation: &overview.Operation{Kind: "install", State: portal.StateFailed}, ReplacedBy: &by},
+		{SHA256: "new", CommonName: "old.dk", Status: certs.StatusRevoked, Revocation: certs.Revocation{Status: certs.RevocationRevoked}},
+	}}
+	got := Find(ov)
+	if len(got) != 1 || got[0].Key != "revoked:new" {
+		t.Fatalf("reminders %+v, want only revoked:new", got)
+	}
+}

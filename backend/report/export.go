@@ -15,6 +15,7 @@ import (
 
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/i18n"
+	"dpgcerts/backend/overview"
 )
 
 // Report is the JSON export: the same object `dpgcerts scan --json` prints.
@@ -22,17 +23,69 @@ type Report struct {
 	ScannedAt time.Time    `json:"scannedAt"`
 	WarnDays  int          `json:"warnDays"`
 	Files     []certs.File `json:"files"`
+	// Replaced are the files' certificates that are replaced: the export
+	// adds replacedBy and replacedAt to each of their files.
+	Replaced Replacements `json:"-"`
 }
 
-// JSON writes the report, indented for people; the field names are the CLI's.
+// Replacement says which certificate replaced one, and since when
+// (overview.Certificate's ReplacedBy and ReplacedAt).
+type Replacement struct {
+	By string
+	At time.Time
+}
+
+// Replacements are by the replaced certificate's lower-case SHA-256.
+type Replacements map[string]Replacement
+
+// ReplacementsOf are the replaced certificates of the window's list.
+func ReplacementsOf(l overview.List) Replacements {
+	out := Replacements{}
+	for _, r := range l.Rows {
+		if r.ReplacedBy != "" {
+			out[strings.ToLower(r.Key)] = Replacement{By: r.ReplacedBy, At: r.ReplacedAt}
+		}
+	}
+	return out
+}
+
+// of is the replacement of the file's certificate, if it is replaced.
+func (rs Replacements) of(f certs.File) (Replacement, bool) {
+	if f.Certificate == nil {
+		return Replacement{}, false
+	}
+	r, ok := rs[strings.ToLower(f.Certificate.SHA256)]
+	return r, ok
+}
+
+// exportFile is a file of the JSON export: the scan's fields, and, when its
+// certificate is replaced, by which one and since when.
+type exportFile struct {
+	certs.File
+	ReplacedBy string    `json:"replacedBy,omitempty"`
+	ReplacedAt time.Time `json:"replacedAt,omitzero"`
+}
+
+// JSON writes the report, indented for people; the field names are the
+// CLI's, plus replacedBy and replacedAt on the files of a replaced
+// certificate.
 func JSON(w io.Writer, r Report) error {
-	if r.Files == nil {
-		r.Files = []certs.File{}
+	files := make([]exportFile, 0, len(r.Files))
+	for _, f := range r.Files {
+		e := exportFile{File: f}
+		if rp, ok := r.Replaced.of(f); ok {
+			e.ReplacedBy, e.ReplacedAt = rp.By, rp.At
+		}
+		files = append(files, e)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return enc.Encode(struct {
+		ScannedAt time.Time    `json:"scannedAt"`
+		WarnDays  int          `json:"warnDays"`
+		Files     []exportFile `json:"files"`
+	}{r.ScannedAt, r.WarnDays, files})
 }
 
 // bom makes Excel read the file as UTF-8, so æ, ø and å survive.
@@ -57,11 +110,14 @@ func DateLayout(lang string) string {
 }
 
 // csvColumns are the header message ids, in column order.
-var csvColumns = []string{"name", "organization", "cvr", "email", "expires", "daysLeft", "status", "oces", "sha1", "sha256", "file", "problem"}
+var csvColumns = []string{"name", "organization", "cvr", "email", "expires", "daysLeft", "status", "oces", "sha1", "sha256", "file", "problem",
+	"replacedBy", "replacedAt"}
 
 // CSV writes one row per file, with a translated header and statuses, dates
-// in lang's format, and a UTF-8 byte order mark for Excel.
-func CSV(w io.Writer, files []certs.File, lang string, loc *time.Location) error {
+// in lang's format, and a UTF-8 byte order mark for Excel. The last two
+// columns say which certificate replaced the file's (its SHA-256), and
+// since when; empty when it is not replaced.
+func CSV(w io.Writer, files []certs.File, replaced Replacements, lang string, loc *time.Location) error {
 	if loc == nil {
 		loc = time.Local
 	}
@@ -96,6 +152,10 @@ func CSV(w io.Writer, files []certs.File, lang string, loc *time.Location) error
 		if f.Error != nil {
 			row[11] = i18n.T(lang, "errors."+f.Error.Code)
 		}
+		if rp, ok := replaced.of(f); ok {
+			row[12] = strings.ToUpper(rp.By)
+			row[13] = rp.At.In(loc).Format(DateLayout(lang))
+		}
 		for i := range row {
 			if i != 5 {
 				row[i] = defuse(row[i])
@@ -124,11 +184,14 @@ type ICSOptions struct {
 	Now      time.Time // DTSTAMP
 	WarnDays int       // the reminder comes this many days before expiry
 	Location *time.Location
+	// Replaced certificates get no event: their expiry is no longer news.
+	Replaced Replacements
 }
 
 // ICS writes an iCalendar file with one all-day event on the expiry date of
-// each certificate that has not expired yet, each with a reminder WarnDays
-// before. A certificate found in several files gets one event.
+// each certificate that has not expired yet and is not replaced, each with
+// a reminder WarnDays before. A certificate found in several files gets one
+// event.
 func ICS(w io.Writer, files []certs.File, o ICSOptions) error {
 	if o.Location == nil {
 		o.Location = time.Local
@@ -149,6 +212,9 @@ func ICS(w io.Writer, files []certs.File, o ICSOptions) error {
 	for _, f := range files {
 		c := f.Certificate
 		if c == nil || !c.NotAfter.After(o.Now) || seen[c.SHA256] {
+			continue
+		}
+		if _, ok := o.Replaced.of(f); ok {
 			continue
 		}
 		seen[c.SHA256] = true

@@ -46,20 +46,23 @@ func sample() []certs.File {
 
 func TestCSV(t *testing.T) {
 	tests := []struct {
-		lang      string
-		comma     rune
-		header0   string
-		expires   string
-		status    string
-		lockedMsg string
+		lang       string
+		comma      rune
+		header0    string
+		expires    string
+		status     string
+		lockedMsg  string
+		replacedAt string
 	}{
-		{"da", ';', "Navn", "10.12.2026", "Udløber snart", "Filen er beskyttet"},
-		{"en", ',', "Name", "2026-12-10", "Expiring soon", "The file is protected"},
+		{"da", ';', "Navn", "10.12.2026", "Udløber snart", "Filen er beskyttet", "24.12.2025"},
+		{"en", ',', "Name", "2026-12-10", "Expiring soon", "The file is protected", "2025-12-24"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := CSV(&b, sample(), tt.lang, time.UTC); err != nil {
+			// The expired "=evil" certificate is replaced.
+			replaced := Replacements{"0789": {By: "ab99", At: time.Date(2025, 12, 24, 9, 0, 0, 0, time.UTC)}}
+			if err := CSV(&b, sample(), replaced, tt.lang, time.UTC); err != nil {
 				t.Fatal(err)
 			}
 			out := b.String()
@@ -96,6 +99,9 @@ func TestCSV(t *testing.T) {
 			}
 			if rows[3][5] != "-329" {
 				t.Errorf("negative days were changed: %q", rows[3][5])
+			}
+			if len(rows[0]) != 14 || rows[3][12] != "AB99" || rows[3][13] != tt.replacedAt || rows[1][12] != "" || rows[1][13] != "" {
+				t.Errorf("replaced by, since: header %q, replaced %q, not replaced %q", rows[0], rows[3][12:], rows[1][12:])
 			}
 		})
 	}
@@ -142,6 +148,33 @@ func TestJSONShape(t *testing.T) {
 		t.Error("Æ was escaped")
 	}
 
+	if _, ok := file["replacedBy"]; ok {
+		t.Errorf("a file whose certificate is not replaced has replacedBy: %v", file)
+	}
+
+	// A replaced certificate's files say by which, and since when.
+	b.Reset()
+	at := time.Date(2025, 12, 24, 9, 0, 0, 0, time.UTC)
+	if err := JSON(&b, Report{ScannedAt: now, Files: sample(), Replaced: Replacements{"cd34": {By: "ab99", At: at}}}); err != nil {
+		t.Fatal(err)
+	}
+	var withReplaced struct {
+		Files []struct {
+			Path       string     `json:"path"`
+			ReplacedBy string     `json:"replacedBy"`
+			ReplacedAt *time.Time `json:"replacedAt"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &withReplaced); err != nil {
+		t.Fatal(err)
+	}
+	if f := withReplaced.Files[0]; f.ReplacedBy != "ab99" || f.ReplacedAt == nil || !f.ReplacedAt.Equal(at) {
+		t.Errorf("replaced file: %+v", f)
+	}
+	if f := withReplaced.Files[1]; f.ReplacedBy != "" || f.ReplacedAt != nil {
+		t.Errorf("a locked file: %+v", f)
+	}
+
 	b.Reset()
 	if err := JSON(&b, Report{ScannedAt: now}); err != nil {
 		t.Fatal(err)
@@ -180,6 +213,18 @@ func TestICS(t *testing.T) {
 		if !strings.Contains(unfolded, want) {
 			t.Errorf("missing %q in\n%s", want, unfolded)
 		}
+	}
+}
+
+// A replaced certificate's expiry is no longer news: no event.
+func TestICSLeavesOutReplaced(t *testing.T) {
+	var b bytes.Buffer
+	if err := ICS(&b, sample(), ICSOptions{Lang: "en", Now: now, WarnDays: 30, Location: time.UTC,
+		Replaced: Replacements{"cd34": {By: "ab99", At: now}}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "BEGIN:VEVENT"); n != 0 {
+		t.Errorf("%d events, want none", n)
 	}
 }
 

@@ -9,7 +9,10 @@
 //   - a card shows install_and_activate, and one click installs and
 //     activates the renewal; its row then says "In DPG";
 //   - someone else goes back to the old certificate: the card offers to
-//     activate the renewal, through the confirmation, with If-Match.
+//     activate the renewal, through the confirmation, with If-Match;
+//   - the secure mailbox's card activates the renewal of its expiring
+//     certificate: the old one leaves "Expiring soon", a line says it is
+//     not counted, and one click shows it as "Replaced".
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { WINDOW, eventually, fixture, manifest, session, sleep } from '../lib/app.js';
@@ -26,6 +29,7 @@ const digitalPost = sha('certs/digital-post.p12');
 const borgerservice = sha('certs/borgerservice.p12');
 const jobcenter = sha('certs/jobcenter.p12');
 const renewed = sha('portal/exchange-fornyet.p12');
+const borgerRenewal = manifest.renewals.find((f) => f.path === 'renewals/borgerservice-fornyet.p12');
 const card = (kind) => app.page.locator(`[data-testid=integration-card][data-kind=${kind}]`);
 
 /** api asks the sandbox directly, as anyone else would. */
@@ -76,6 +80,9 @@ app.test('a new window welcomes with Sign in to DPG; signed in, it shows what DP
   }
   assert.equal(await app.rowOf(exchange).locator('[data-testid=usage-badge][data-kind=exchange_online]').count(), 1);
   assert.match(await app.rowOf(jobcenter).innerText(), /In DPG/);
+  // Installed, and no integration uses it: not in use.
+  assert.equal(await app.rowOf(jobcenter).getByTestId('not-in-use').innerText(), 'Not in use');
+  assert.equal(await app.byTestId('replaced-line').count(), 0, 'nothing is replaced yet');
   // The tiles count those certificates: two valid, two expiring; the one in
   // use that expires with no renewal needs attention.
   assert.deepEqual(await app.tileCounts(), { valid: 2, expiring: 2, invalid: 0, attention: 1 });
@@ -191,8 +198,10 @@ app.test('the Exchange Online card installs and activates the renewal in one cli
   await eventually(async () => assert.equal(await row.getAttribute('data-in-dpg'), 'true'), { timeout: 15_000 });
   assert.equal(await row.locator('[data-testid=usage-badge][data-kind=exchange_online]').count(), 1);
   assert.equal(await app.rowOf(exchange).locator('[data-testid=usage-badge]').count(), 0, 'the old one is no longer used');
-  // Attention: the two certificates in use that expire with no renewal.
-  assert.deepEqual(await app.tileCounts(), { valid: 3, expiring: 2, invalid: 0, attention: 2 });
+  // Attention: the two certificates in use that expire with no renewal. The
+  // old Exchange Online certificate is replaced: it counts in no tile.
+  await eventually(async () => assert.deepEqual(await app.tileCounts(), { valid: 2, expiring: 2, invalid: 0, attention: 2 }));
+  assert.equal(await app.byTestId('replaced-count').innerText(), '1 replaced certificate is not counted.');
   await app.shot('dpg-after-install');
 
   // The offline copy: a reload shows the same without asking DPG first.
@@ -236,4 +245,69 @@ app.test('someone else goes back to the old certificate: the card activates the 
   await app.axe('the integration cards in Danish');
   await app.atSize(WINDOW.width, WINDOW.height, () => app.fits(`Danish at ${WINDOW.width}×${WINDOW.height}`));
   await app.setLanguage('en');
+});
+
+app.test('the card activates the renewal of an expiring certificate: the old one leaves "Expiring soon", and one click shows it as Replaced', async () => {
+  const secure = card('secure_mail');
+  const expiringShas = async () => {
+    await app.byTestId('tile-expiring').click();
+    const shas = await shownShas();
+    await app.byTestId('tile-expiring').click();
+    return shas;
+  };
+  assert.deepEqual(await expiringShas(), [borgerservice, jobcenter].sort());
+  assert.equal(await app.tileCount('expiring'), 2);
+
+  // Its renewal is downloaded to this PC; the password typed before opens it.
+  fs.writeFileSync(pickFile, fixture(borgerRenewal.path));
+  await app.byTestId('add-files').first().click();
+  const dialog = app.byTestId('password-dialog');
+  await eventually(async () => {
+    if (await dialog.isVisible()) {
+      await app.byTestId('password-input').fill(PASSWORD);
+      await app.byTestId('password-submit').click();
+    }
+    assert.equal(await secure.getAttribute('data-next-step'), 'install_and_activate');
+  }, { timeout: 20_000 });
+  await secure.getByTestId('card-action').click();
+  await eventually(async () => assert.equal(await activeSha256('secure_mail'), borgerRenewal.sha256, 'the sandbox says secure mail uses the renewal'), { timeout: 30_000 });
+  await eventually(async () => assert.equal(await secure.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });
+
+  // The old certificate left "Expiring soon" (and the list); the line says so.
+  await eventually(async () => assert.deepEqual(await app.tileCounts(), { valid: 3, expiring: 1, invalid: 0, attention: 1 }), { timeout: 15_000 });
+  assert.deepEqual(await expiringShas(), [jobcenter]);
+  assert.equal(await app.rowOf(borgerservice).count(), 0);
+  assert.equal(await app.byTestId('replaced-count').innerText(), '2 replaced certificates are not counted.');
+  await app.shot('dpg-replaced-hidden');
+
+  // One click shows them, muted, with what replaced them.
+  const toggle = app.byTestId('replaced-toggle');
+  assert.equal(await toggle.innerText(), 'Show in the list');
+  await toggle.click();
+  const old = app.rowOf(borgerservice);
+  await old.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.equal(await old.getAttribute('data-replaced'), 'true');
+  assert.equal(await old.getByTestId('replaced-badge').innerText(), 'Replaced');
+  assert.match(await old.getByTestId('replaced-by').innerText(), /^by borgerservice@testkommune-nord\.dk, /);
+  assert.equal(await app.rowOf(exchange).getAttribute('data-replaced'), 'true');
+  assert.equal(await app.tileCount('expiring'), 1, 'shown, it still counts in no tile');
+  await app.shot('dpg-replaced-shown');
+  await app.axe('replaced certificates shown');
+
+  // Its details say what replaced it, with a link to that one.
+  await old.click();
+  const note = app.byTestId('replaced-note');
+  await note.waitFor({ state: 'visible' });
+  assert.match(await note.innerText(), /Replaced\s+by borgerservice@testkommune-nord\.dk, /);
+  await app.axe('the details of a replaced certificate');
+  await note.getByTestId('replaced-successor').click();
+  await eventually(async () => assert.equal(await app.byTestId('thumb-sha256').innerText(), borgerRenewal.sha256.toUpperCase()));
+  await app.page.keyboard.press('Escape');
+  await app.byTestId('details').waitFor({ state: 'hidden' });
+
+  // The choice is remembered: a reload still shows them; one click hides them again.
+  await app.open();
+  await app.rowOf(borgerservice).waitFor({ state: 'visible', timeout: 15_000 });
+  await app.byTestId('replaced-toggle').click();
+  await eventually(async () => assert.equal(await app.rowOf(borgerservice).count(), 0));
 });

@@ -119,6 +119,14 @@ app.test('five files installed in one go: four arrive, the one of another organi
   assert.equal(certs.length, 4);
   assert.ok(!certs.some((c) => c.cvr === manifest.otherCvr));
 
+  // No integration uses the old Exchange Online certificate, and its renewal
+  // is now in DPG and valid: it is replaced, counted in no tile, and one
+  // click shows it.
+  await eventually(async () => assert.equal(await app.byTestId('replaced-count').innerText(), '1 replaced certificate is not counted.'), { timeout: 15_000 });
+  assert.equal(await app.row(oldExchange.path).count(), 0);
+  await app.byTestId('replaced-toggle').click();
+  assert.equal(await app.row(oldExchange.path).getAttribute('data-replaced'), 'true');
+
   // After the install, the rows say so (the offline copy refreshes after the sync).
   await eventually(async () => {
     const inDpg = Object.fromEntries(await Promise.all(five.map(async (rel) => [rel, await app.row(rel).getAttribute('data-in-dpg')])));

@@ -34,6 +34,9 @@ export const certificates = {
   /** Whether revocation is checked in the background after a scan (the setting). */
   revocationCheck: (): Promise<boolean> => call(() => Certificates.RevocationCheck()),
   setRevocationCheck: (on: boolean): Promise<void> => call(() => Certificates.SetRevocationCheck(on)),
+  /** Whether the list shows the replaced certificates (the setting). */
+  showReplaced: (): Promise<boolean> => call(() => Certificates.ShowReplaced()),
+  setShowReplaced: (on: boolean): Promise<void> => call(() => Certificates.SetShowReplaced(on)),
   /** The warning window before expiry, in days (the setting). */
   warnDays: (): Promise<number> => call(() => Certificates.WarnDays()),
   /** Sets the warning window; resolves to the days kept (clamped to 1–365). */

@@ -397,6 +397,14 @@ export interface OverviewCertificate {
   attention: AttentionReason[]
   /** The CA's last answer; not_checked when nobody asked. */
   revocation: Revocation
+  /** The SHA-256 of the certificate that replaced it (a renewal in use, or in DPG and valid); null when not replaced. */
+  replacedBy: string | null
+  /** Since when it is replaced: the renewal's activation, else its notBefore. */
+  replacedAt: string | null
+  /** The name of the one that replaced it. */
+  replacedByName?: string
+  /** In DPG, used by no integration, replacing nothing and replaced by nothing. */
+  notInUse: boolean
 }
 
 /**
@@ -434,6 +442,12 @@ export interface Row {
   attention?: boolean
   /** The code of why an unknown file shows no certificate. */
   error?: string
+  /** Replaced: by which certificate (SHA-256) and its name, since when. Counted in no tile; shown on request. */
+  replacedBy?: string
+  replacedByName?: string
+  replacedAt?: string
+  /** In DPG, used by no integration, replacing nothing and replaced by nothing. */
+  notInUse?: boolean
 }
 
 /**

@@ -3,7 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { certificates as api, portal, type CertFile, type ListChanges, type OverviewCertificate, type Row } from '@/api'
 import { useLocaleStore } from './locale'
 import { useToastStore } from './toast'
-import { countRows, DEFAULT_SORT, matches, patchRows, searchText, sortRows, tilesOf, type Sort, type SortKey, type Tile } from '@/utils/overview'
+import { countRows, DEFAULT_SORT, isReplaced, matches, patchRows, searchText, sortRows, tilesOf, type Sort, type SortKey, type Tile } from '@/utils/overview'
 
 export type { Status } from '@/api'
 
@@ -40,12 +40,20 @@ export const useCertificatesStore = defineStore('certificates', () => {
   }
 
   const counts = computed(() => countRows(rows.value))
+  /** The replaced certificates: in no tile, in the list only when showReplaced (a setting). */
+  const replacedCount = computed(() => rows.value.reduce((n, r) => n + (isReplaced(r) ? 1 : 0), 0))
+  const showReplaced = ref(false)
+  let showReplacedAsked = false
+  let showReplacedSet = false
   const isEmpty = computed(() => loaded.value && rows.value.length === 0 && integrations.value.length === 0)
 
   const visible = computed(() => {
     const q = query.value.trim()
     const tile = filter.value
-    const shown = rows.value.filter((r) => (!tile || tilesOf(r).includes(tile)) && (!q || matches(r, q, haystack(r))))
+    const shown = rows.value.filter(
+      (r) =>
+        (tile ? tilesOf(r).includes(tile) : showReplaced.value || !isReplaced(r)) && (!q || matches(r, q, haystack(r))),
+    )
     return sortRows(shown, sort.value)
   })
 
@@ -70,6 +78,14 @@ export const useCertificatesStore = defineStore('certificates', () => {
   }
 
   async function fetchList() {
+    if (!showReplacedAsked) {
+      showReplacedAsked = true
+      // Alongside the first list, not before it; a click meanwhile wins.
+      api.showReplaced().then(
+        (on) => void (showReplacedSet || (showReplaced.value = on)),
+        () => {},
+      )
+    }
     try {
       const held = list.value
       const ch = await portal.list(held?.generation ?? 0)
@@ -205,6 +221,23 @@ export const useCertificatesStore = defineStore('certificates', () => {
     }
   }
 
+  /** Shows or hides the replaced certificates in the list, and remembers the choice; false on failure. */
+  async function setShowReplaced(on: boolean): Promise<boolean> {
+    const was = showReplaced.value
+    showReplacedSet = true
+    showReplaced.value = on
+    // They are in no tile: a tile's filter would hide them again.
+    if (on) filter.value = null
+    try {
+      await api.setShowReplaced(on)
+      return true
+    } catch (err) {
+      showReplaced.value = was
+      useToastStore().error(err)
+      return false
+    }
+  }
+
   async function setRevocationCheck(on: boolean): Promise<boolean> {
     try {
       await api.setRevocationCheck(on)
@@ -231,6 +264,9 @@ export const useCertificatesStore = defineStore('certificates', () => {
     query,
     sort,
     counts,
+    replacedCount,
+    showReplaced,
+    setShowReplaced,
     isEmpty,
     visible,
     selected,

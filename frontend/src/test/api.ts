@@ -10,8 +10,11 @@ import type { CertFile, ListChanges, OverviewCertificate, OverviewIntegration, R
 
 type Handler = (data: unknown) => void
 
-/** A file as the fake Go side holds it; usage: the kinds of the integrations that use its certificate in DPG. */
-export type FakeFile = CertFile & { usage?: string[] }
+/**
+ * A file as the fake Go side holds it; usage: the kinds of the integrations that use its certificate in DPG;
+ * replaced: what Go found replaced it (overview.Certificate.ReplacedBy).
+ */
+export type FakeFile = CertFile & { usage?: string[]; replaced?: { by: string; name: string; at: string } }
 
 /**
  * The entries Go would build (backend/overview) of files and DPG's
@@ -55,6 +58,10 @@ export function entriesOf(files: FakeFile[], dpg: OverviewCertificate[] = []): {
       installedBy: '',
       attention: [],
       revocation: { status: 'not_checked' },
+      replacedBy: f.replaced?.by ?? null,
+      replacedAt: f.replaced?.at ?? null,
+      replacedByName: f.replaced?.name,
+      notInUse: false,
     })
   }
   for (const d of dpg) {
@@ -95,6 +102,10 @@ export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integ
       usages: kinds.length ? kinds : undefined,
       operation: e.operation ?? undefined,
       attention: e.attention.length > 0 || undefined,
+      replacedBy: e.replacedBy ?? undefined,
+      replacedByName: e.replacedBy ? e.replacedByName : undefined,
+      replacedAt: e.replacedAt ?? undefined,
+      notInUse: e.notInUse || undefined,
     }
   })
   for (const f of unknown) rows.push({ key: `file:${f.path}`, status: f.status, files: [f.path], daysLeft: 0, error: f.error?.code })
@@ -117,6 +128,8 @@ export const fake = {
   integrations: [] as OverviewIntegration[],
   /** The warning window setting. */
   warnDays: 30,
+  /** Whether the list shows the replaced certificates (a setting). */
+  showReplaced: false,
   /** The last list's generation. */
   generation: 0,
   handlers: new Map<string, Handler>(),
@@ -148,6 +161,8 @@ export const fake = {
     setRevocationCheck: vi.fn(async (_on: boolean) => {}),
     setWarnDays: vi.fn(async (days: number) => (fake.warnDays = Math.min(Math.max(days, 1), 365))),
     warnDays: vi.fn(async () => fake.warnDays),
+    showReplaced: vi.fn(async () => fake.showReplaced),
+    setShowReplaced: vi.fn(async (on: boolean) => void (fake.showReplaced = on)),
   },
   help: {
     guides: vi.fn(async (_lang: string) => [] as Api.Guide[]),
@@ -196,6 +211,7 @@ export const fake = {
     this.dpg = []
     this.integrations = []
     this.warnDays = 30
+    this.showReplaced = false
     this.handlers.clear()
     vi.clearAllMocks()
   },

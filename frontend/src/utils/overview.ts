@@ -20,8 +20,14 @@ export const TILE_OF: Record<Status, Tile> = {
 
 export type Counts = Record<Tile, number>
 
-/** The tiles a row counts under: its status's, and attention when it has a reason. */
+/** Whether r is replaced: history, counted in no tile, shown on request. */
+export function isReplaced(r: Row): boolean {
+  return !!r.replacedBy
+}
+
+/** The tiles a row counts under: its status's, and attention when it has a reason; none when it is replaced. */
 export function tilesOf(r: Row): Tile[] {
+  if (isReplaced(r)) return []
   const tile = TILE_OF[r.status] ?? 'attention'
   return tile !== 'attention' && r.attention ? [tile, 'attention'] : [tile]
 }
@@ -90,6 +96,7 @@ function blank(r: Row, key: SortKey): boolean {
 // 10,000 rows take about 140,000 comparisons.
 interface Keyed {
   r: Row
+  replaced: boolean
   blank: boolean
   num: number
   text: string
@@ -101,6 +108,7 @@ export function sortRows(rows: readonly Row[], sort: Sort): Row[] {
   const key = sort.key
   const keyed: Keyed[] = rows.map((r) => ({
     r,
+    replaced: isReplaced(r),
     blank: blank(r, key),
     // Status, then expiry: the severity dwarfs any date in milliseconds.
     num: key === 'status' ? SEVERITY[r.status] * 1e15 + Math.min(expiry(r), 9e14) : key === 'expires' ? expiry(r) : 0,
@@ -108,6 +116,8 @@ export function sortRows(rows: readonly Row[], sort: Sort): Row[] {
     tie: pathOf(r) || r.key,
   }))
   keyed.sort((a, b) => {
+    // Replaced certificates, when shown, are history: after the others, whichever the sort.
+    if (a.replaced !== b.replaced) return a.replaced ? 1 : -1
     if (a.blank !== b.blank) return a.blank ? 1 : -1
     const c = a.num - b.num || (a.text === b.text ? 0 : collator.compare(a.text, b.text))
     // The collator finds "A.p12" and "a.p12" alike: the key decides, so

@@ -40,6 +40,7 @@ function dpgOnly(over: Partial<OverviewCertificate> = {}): OverviewCertificate {
     notBefore: '2025-01-01T00:00:00Z', daysLeft: 400, status: 'valid', inPortal: true, portalId: 'id-e', files: [],
     usages: [{ integrationId: 'int-dp', kind: 'digital_post', name: 'Digital Post' }], operation: null, sha1: 'f'.repeat(40),
     email: '', uuid: 'U-1', oces: 'oces3', installedAt: '2026-01-01T10:00:00Z', installedBy: 'kollega@testkommune-nord.dk', attention: [], revocation: { status: 'not_checked' },
+    replacedBy: null, replacedAt: null, notInUse: false,
     ...over,
   }
 }

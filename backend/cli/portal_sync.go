@@ -53,13 +53,13 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if code != ExitOK {
 		return code
 	}
-	status, err := ses.svc.Status(ctx)
+	status, err := ses.ses.Status(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
 		return ExitFailed
 	}
 	// The operations that ended in this sync, and those still waiting.
-	all, err := ses.svc.Operations(ctx)
+	all, err := ses.ses.Operations(ctx, portal.StatePending, portal.StateNeedsPassword, portal.StateDone, portal.StateFailed)
 	if err != nil {
 		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
 		return ExitFailed
@@ -77,7 +77,7 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 			Sync       portal.SyncResult  `json:"sync"`
 			Status     portal.Status      `json:"status"`
 			Operations []portal.Operation `json:"operations"`
-		}{ses.svc.Portal(), unlocked, res, status, nonNil(shown)})
+		}{ses.ses.Portal(), unlocked, res, status.Status, nonNil(shown)})
 	} else {
 		printOps(stdout, shown)
 		fmt.Fprintf(stdout, "Sent: %d done, %d failed. Waiting: %d pending, %d need a password.\n",
@@ -85,7 +85,7 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 		if res.RefreshError != "" {
 			fmt.Fprintf(stdout, "The overview could not be refreshed (%s).\n", res.RefreshError)
 		} else {
-			fmt.Fprintf(stdout, "Synced %s at %s.\n", ses.svc.Portal(), status.CertificatesSyncedAt.Local().Format("2006-01-02 15:04:05"))
+			fmt.Fprintf(stdout, "Synced %s at %s.\n", ses.ses.Portal(), status.CertificatesSyncedAt.Local().Format("2006-01-02 15:04:05"))
 		}
 	}
 	switch {
@@ -101,14 +101,14 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 
 // cancelOp cancels one operation and shows it.
 func cancelOp(ctx context.Context, ses *portalSession, id int64, asJSON bool, stdout, stderr io.Writer) int {
-	if err := ses.svc.Cancel(ctx, id); err != nil {
+	if err := ses.ses.Cancel(ctx, id); err != nil {
 		fmt.Fprintf(stderr, "dpgcerts sync: operation %d: %s\n", id, errMessage(err))
 		if errors.Is(err, portal.ErrEnded) || errors.Is(err, portal.ErrNotFound) {
 			return ExitUsage
 		}
 		return ExitFailed
 	}
-	o, err := ses.svc.Operation(ctx, id)
+	o, err := ses.ses.Operation(ctx, id)
 	if err != nil {
 		fmt.Fprintf(stderr, "dpgcerts sync: %v\n", err)
 		return ExitFailed
@@ -171,8 +171,8 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if *integration == "" || *certificate == "" {
 		return p.usageError("--integration and --certificate are required")
 	}
-	thumb := strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(*certificate))
-	if len(thumb) < 8 || strings.Trim(thumb, "0123456789abcdef") != "" {
+	thumb := session.Thumbprint(*certificate)
+	if len(thumb) < 8 || !session.IsHex(thumb) {
 		return p.usageError("--certificate must be a SHA-256 thumbprint in hex")
 	}
 	ses, code := openSession("activate", p, stderr, getenv)
@@ -198,75 +198,128 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 			return fail(ExitFailed, "%s", errMessage(err))
 		}
 	}
-	ins, _, err := ses.svc.Integrations(ctx)
+	ins, err := ses.ses.Integrations(ctx, false)
 	if err != nil {
-		return fail(ExitFailed, "%v", err)
+		return fail(ExitFailed, "%s", errMessage(err))
 	}
-	in, err := session.FindIntegration(ins, *integration)
+	in, err := findIntegration(ins, *integration)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return fail(ExitUsage, "%s", errMessage(err))
 	}
-	certRef, cert, err := ses.ses.Certificate(ctx, thumb)
-	switch {
-	case errs.Code(err) == errs.NotFound:
+	out, err := ses.ses.Activate(ctx, in.ID, session.Ref{SHA256: thumb}, in.Version, session.SendOptions{GiveUpAfter: *p.timeout})
+	switch errs.Code(err) {
+	case errs.NotFound:
 		var e *errs.Error
 		errors.As(err, &e)
-		return fail(ExitFailed, "%s with dpgcerts install", e.Message)
-	case err != nil && errs.Code(err) == errs.Internal:
-		return fail(ExitUsage, "--certificate %v", err)
-	case err != nil:
-		return fail(ExitFailed, "%v", err)
+		return fail(ExitFailed, "%s; install it first with dpgcerts install (not_found)", e.Message)
+	case errs.AmbiguousThumbprint, errs.InvalidThumbprint:
+		return fail(ExitUsage, "--certificate: %s", errMessage(err))
 	}
-	if cert != nil && in.ActiveID() == cert.ID {
+	if code := ses.failure(ctx, err, "activate", stderr, "interrupted; the outbox keeps the activation for dpgcerts sync"); code != ExitOK {
+		return code
+	}
+	if out.Result == session.ResultUnchanged {
 		if *p.asJSON {
 			writeJSON(stdout, struct {
 				Integration portal.Integration `json:"integration"`
 				Unchanged   bool               `json:"unchanged"`
 			}{in, true})
 		} else {
-			fmt.Fprintf(stdout, "%s (%s) already uses %s.\n", in.Kind, in.Name, cert.CommonName)
+			fmt.Fprintf(stdout, "%s (%s) already uses %s.\n", in.Kind, in.Name, out.New.CommonName)
 		}
 		return ExitOK
 	}
-	op, res, err := ses.ses.ActivateRef(ctx, in.ID, certRef, in.Version, session.SendOptions{GiveUpAfter: *p.timeout})
-	if code := ses.failure(ctx, err, "activate", stderr, "interrupted; the outbox keeps the activation for dpgcerts sync"); code != ExitOK {
-		return code
-	}
-	name := func(id string) string {
-		if id == "" {
-			return "none"
-		}
-		all, _, _ := ses.svc.Certificates(ctx)
-		for _, c := range all {
-			if c.ID == id {
-				return fmt.Sprintf("%s (expires %s, sha1 %s)", c.CommonName, c.NotAfter.Format("2006-01-02"), c.SHA1)
-			}
-		}
-		return id
-	}
 	if *p.asJSON {
 		writeJSON(stdout, struct {
-			Operation portal.Operation  `json:"operation"`
+			Operation *portal.Operation `json:"operation"`
 			Sync      portal.SyncResult `json:"sync"`
-		}{op, res})
+		}{out.Operation, out.Sync()})
 	} else {
-		switch op.State {
-		case portal.StateDone:
-			fmt.Fprintf(stdout, "Activated for %s (%s): %s\nBefore: %s\n", in.Kind, in.Name, name(op.CertificateID), name(op.PreviousCertificateID))
-			if in.Kind == portal.KindExchangeOnline {
-				fmt.Fprintln(stdout, "Now upload the certificate's public part (.cer) to the Entra app registration, and check that its thumbprint matches.")
-			}
-		case portal.StateFailed:
-			msg := op.ErrorMessage + " (" + op.ErrorCode + ")"
-			if op.ErrorCode == errs.PreconditionFailed {
-				msg = "someone else changed the integration meanwhile; check it and run the command again (precondition_failed)"
-			}
-			fmt.Fprintf(stdout, "Not activated: %s\n", msg)
-		case portal.StateNeedsPassword:
-			fmt.Fprintln(stdout, "Waiting: the certificate's install needs its password (dpgcerts sync --passwords FILE).")
-		default:
-			fmt.Fprintf(stdout, "Pending: the portal could not be reached (%s); dpgcerts sync will send it.\n", op.ErrorCode)
+		printActivation(stdout, out)
+	}
+	return exitOf(out)
+}
+
+// printActivation says what an activation's outcome was.
+func printActivation(w io.Writer, out session.Activation) {
+	in := out.Integration
+	switch out.Result {
+	case session.ResultActivated:
+		fmt.Fprintf(w, "Activated for %s (%s): %s\nBefore: %s\n", in.Kind, in.Name, certName(&out.New), certName(out.Old))
+		if in.Kind == portal.KindExchangeOnline {
+			fmt.Fprintln(w, "Now upload the certificate's public part (.cer) to the Entra app registration, and check that its thumbprint matches.")
+		}
+	case session.ResultFailed:
+		msg := out.Message + " (" + out.Code + ")"
+		if out.Code == errs.PreconditionFailed {
+			msg = "someone else changed the integration meanwhile; check it and run the command again (precondition_failed)"
+		}
+		fmt.Fprintf(w, "Not activated: %s\n", msg)
+	case session.ResultNeedsPassword:
+		fmt.Fprintln(w, "Waiting: the certificate's install needs its password (dpgcerts sync --passwords FILE).")
+	default:
+		code := ""
+		if out.Operation != nil {
+			code = out.Operation.ErrorCode
+		}
+		fmt.Fprintf(w, "Pending: the portal could not be reached (%s); dpgcerts sync will send it.\n", code)
+	}
+}
+
+// certName names a certificate in a line of output.
+func certName(f *session.CertFacts) string {
+	switch {
+	case f == nil:
+		return "none"
+	case f.CommonName == "":
+		return f.ID
+	}
+	return fmt.Sprintf("%s (expires %s, sha1 %s)", f.CommonName, f.NotAfter.Format("2006-01-02"), f.SHA1)
+}
+
+// exitOf is the exit status of an activation's outcome.
+func exitOf(out session.Activation) int {
+	switch out.Result {
+	case session.ResultFailed:
+		return ExitFailed
+	case session.ResultPending:
+		return ExitPending
+	case session.ResultNeedsPassword:
+		return ExitNeedsPassword
+	}
+	return ExitOK
+}
+
+// findIntegration finds an integration by id, name or (unique) kind.
+func findIntegration(ins []session.IntegrationView, want string) (portal.Integration, error) {
+	for _, in := range ins {
+		if in.ID == want {
+			return in.Integration, nil
 		}
 	}
-	return exitFor([]portal.Operation{op}, 0)
+	var byName, byKind []portal.Integration
+	for _, in := range ins {
+		if strings.EqualFold(in.Name, want) {
+			byName = append(byName, in.Integration)
+		}
+		if in.Kind == want {
+			byKind = append(byKind, in.Integration)
+		}
+	}
+	switch {
+	case len(byName) == 1:
+		return byName[0], nil
+	case len(byKind) == 1:
+		return byKind[0], nil
+	case len(byKind) > 1:
+		var ids []string
+		for _, in := range byKind {
+			ids = append(ids, in.ID+" ("+in.Name+")")
+		}
+		return portal.Integration{}, errs.Newf(errs.AmbiguousIntegration, "there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
+	}
+	if len(ins) == 0 {
+		return portal.Integration{}, errs.New(errs.NotFound, "no integrations are known yet; run dpgcerts sync while online")
+	}
+	return portal.Integration{}, errs.Newf(errs.NotFound, "no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
 }

@@ -252,6 +252,24 @@ export interface IntegrationView extends Integration {
   active?: CertFacts
 }
 
+/** A certificate, by its SHA-256 or by a file of the overview. @go session.Ref */
+export interface CertRef {
+  sha256?: string
+  path?: string
+}
+
+/** The one outcome of an activation, which the window only shows. @go session.Activation */
+export interface Activation {
+  result: 'activated' | 'unchanged' | 'pending' | 'needs_password' | 'failed'
+  /** Why it failed (precondition_failed: someone changed the integration meanwhile). */
+  code?: string
+  message?: string
+  integration: Integration
+  old?: CertFacts
+  new: CertFacts
+  operation?: PortalOperation
+}
+
 /** @go session.ActivationPlan */
 export interface ActivationPlan {
   integration: Integration

@@ -1,16 +1,12 @@
 import { ref } from 'vue'
-import { portal as api, toApiError, type ActivationPlan, type IntegrationView } from '@/api'
-import { errorMessageId } from '@/i18n/errors'
+import { portal as api, type ActivationPlan, type CertRef, type IntegrationView } from '@/api'
+import { codeMessageId, errorMessageId } from '@/i18n/errors'
 import { useCertificatesStore } from '@/stores/certificates'
 import { usePortalStore } from '@/stores/portal'
 import { useToastStore } from '@/stores/toast'
-import { useUiStore } from '@/stores/ui'
 
 /** What to activate: a file, or a certificate in DPG by its SHA-256 (no file needed). */
-export interface ActivationTarget {
-  path?: string
-  sha256?: string
-}
+export type ActivationTarget = CertRef
 
 /** The steps of "Use for…": pick an integration, confirm, then the Entra reminder after Exchange Online. */
 export type ActivationStep = 'pick' | 'confirm' | 'entra'
@@ -26,15 +22,11 @@ export type ActivationStep = 'pick' | 'confirm' | 'entra'
  * the dialog should close.
  */
 export function useActivation(target: string | ActivationTarget, kindName: (kind: string) => string, done: () => void) {
-  const { path = '', sha256 = '' } = typeof target === 'string' ? { path: target } : target
-  // By the portal id when there is no file: DPG has the certificate already.
-  const prepare = (id: string) => (path ? api.prepareActivation(id, path) : api.prepareActivationOf(id, sha256))
-  const send = (id: string, version: string) =>
-    path ? api.activate(id, path, version) : api.activateCertificate(id, sha256, version)
+  const certRef: CertRef = typeof target === 'string' ? { path: target } : target.path ? { path: target.path } : { sha256: target.sha256 }
+  const prepare = (id: string) => api.prepareActivation(id, certRef)
   const portal = usePortalStore()
   const toast = useToastStore()
   const certificates = useCertificatesStore()
-  const ui = useUiStore()
 
   const step = ref<ActivationStep>('pick')
   const integrations = ref<IntegrationView[]>([])
@@ -84,22 +76,8 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
     error.value = null
     changed.value = false
     try {
-      const op = await send(p.integration.id, p.integration.version)
-      if (op.state !== 'done') {
-        // Sent later by the background sync (the portal can't be reached now).
-        toast.info('portal.activationQueued', { integration: kindName(p.integration.kind) })
-        void portal.refresh()
-        done()
-        return
-      }
-      toast.info('portal.activated', { integration: kindName(p.integration.kind), name: p.new.commonName })
-      void certificates.load()
-      void portal.refresh()
-      if (p.integration.kind === 'exchange_online') step.value = 'entra'
-      else done()
-    } catch (err) {
-      const code = toApiError(err).code
-      if (code === 'precondition_failed') {
+      const out = await api.activate(p.integration.id, certRef, p.integration.version)
+      if (out.result === 'failed' && out.code === 'precondition_failed') {
         // Someone changed it meanwhile: show the new state and ask again.
         try {
           plan.value = await prepare(p.integration.id)
@@ -107,23 +85,23 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
         } catch (e2) {
           error.value = errorMessageId(e2)
         }
-      } else if (portal.handle(err)) {
-        done()
-      } else if (code === 'password_required') {
-        // The new file's password is needed first: ask for it.
-        void portal.refresh()
-        ui.passwordsOpen = true
-        done()
+      } else if (out.result === 'failed') {
+        error.value = codeMessageId(out.code || 'internal')
       } else {
-        error.value = errorMessageId(err)
+        portal.showActivation(out, kindName)
+        if (out.result === 'activated' && p.integration.kind === 'exchange_online') step.value = 'entra'
+        else done()
       }
+    } catch (err) {
+      if (portal.handle(err)) done()
+      else error.value = errorMessageId(err)
     } finally {
       busy.value = false
     }
   }
 
   /** Saves the public certificate, for Entra. */
-  const exportCer = () => (path ? certificates.exportCer(path) : certificates.exportFromDpg(sha256))
+  const exportCer = () => (certRef.path ? certificates.exportCer(certRef.path) : certificates.exportFromDpg(certRef.sha256!))
 
   return { step, integrations, plan, busy, changed, error, start, choose, activate, exportCer }
 }

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import { ApiError, type OverviewCertificate, type OverviewIntegration, type PortalStatus } from '@/api'
+import { type OverviewCertificate, type OverviewIntegration, type PortalStatus } from '@/api'
 import DpgCertificateDetails from '@/components/certificates/DpgCertificateDetails.vue'
 import WelcomePanel from '@/components/certificates/WelcomePanel.vue'
 import { i18n } from '@/i18n'
@@ -82,18 +82,19 @@ describe('the integrations strip', () => {
 
   it('installs and activates in one click: the .p12, with If-Match the version it showed', async () => {
     fake.integrations = [integ()]
-    fake.portal.activate.mockResolvedValue({ id: 3, kind: 'activate', state: 'done', attempts: 1, createdAt: '' } as never)
+    fake.portal.activate.mockResolvedValue({ result: 'activated', integration: integ(), new: { commonName: 'exchange@testkommune-nord.dk' } } as never)
     const w = mount(IntegrationCards, await setup())
     const loads = fake.portal.list.mock.calls.length
     await w.get('[data-testid=card-action]').trigger('click')
     await flushPromises()
-    expect(fake.portal.activate).toHaveBeenCalledWith('int-exo', '/c/fornyet.p12', 'v7')
+    expect(fake.portal.activate).toHaveBeenCalledWith('int-exo', { path: '/c/fornyet.p12' }, 'v7')
     expect(fake.portal.list.mock.calls.length).toBeGreaterThan(loads)
   })
 
   it('says so when the integration changed meanwhile, and asks for the password when the file needs it', async () => {
     fake.integrations = [integ()]
-    fake.portal.activate.mockRejectedValueOnce(new ApiError('precondition_failed', '')).mockRejectedValueOnce(new ApiError('password_required', ''))
+    const out = (result: string, code: string) => ({ result, code, integration: integ(), new: { commonName: 'x' } }) as never
+    fake.portal.activate.mockResolvedValueOnce(out('failed', 'precondition_failed')).mockResolvedValueOnce(out('needs_password', 'password_required'))
     const opts = await setup()
     const w = mount(IntegrationCards, opts)
     await w.get('[data-testid=card-action]').trigger('click')
@@ -152,7 +153,7 @@ describe('a certificate only in DPG', () => {
 
   it('shows its portal record and history, exports its .cer from DPG and offers Use for…', async () => {
     fake.dpg = [dpgOnly()]
-    fake.portal.certificateEvents.mockResolvedValue([
+    fake.portal.events.mockResolvedValue([
       { id: 'e1', at: '2026-01-01T10:00:00Z', actor: 'kollega@testkommune-nord.dk', action: 'certificate.installed', certificateId: 'id-e', details: {} },
     ] as never)
     const opts = await setup()
@@ -162,11 +163,11 @@ describe('a certificate only in DPG', () => {
     expect(q('fact-usedBy')!.textContent).toBe('Digital Post')
     expect(q('fact-installedBy')!.textContent).toBe('kollega@testkommune-nord.dk')
     expect(q('thumb-sha256')!.textContent).toBe('E'.repeat(64))
-    expect(fake.portal.certificateEvents).toHaveBeenCalledWith('e'.repeat(64))
+    expect(fake.portal.events).toHaveBeenCalledWith({ sha256: 'e'.repeat(64) })
     expect(document.querySelectorAll('[data-testid=audit-event]')).toHaveLength(1)
     q('export-cer')!.click()
     await flushPromises()
-    expect(fake.portal.exportCertificate).toHaveBeenCalledWith('e'.repeat(64))
+    expect(fake.portal.exportCer).toHaveBeenCalledWith({ sha256: 'e'.repeat(64) })
     q('use-for')!.click()
     expect(w.emitted('useFor')).toEqual([[undefined]])
     w.unmount()

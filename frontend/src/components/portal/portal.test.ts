@@ -5,7 +5,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import { ApiError } from '@/api'
 import { i18n } from '@/i18n'
 import { usePortalStore } from '@/stores/portal'
 import { useUiStore } from '@/stores/ui'
@@ -44,8 +43,8 @@ describe('portal components', () => {
     fake.portal.integrations.mockResolvedValue([{ ...plan('v1', 'old@x.dk').integration }] as never)
     fake.portal.prepareActivation.mockResolvedValueOnce(plan('v1', 'old@x.dk') as never).mockResolvedValueOnce(plan('v2', 'other@x.dk') as never)
     fake.portal.activate
-      .mockRejectedValueOnce(new ApiError('precondition_failed', ''))
-      .mockResolvedValueOnce({ id: 1, kind: 'activate', state: 'done', attempts: 1, createdAt: '' } as never)
+      .mockResolvedValueOnce({ result: 'failed', code: 'precondition_failed', integration: plan('v1', 'x').integration, new: facts('new@x.dk', 'b') } as never)
+      .mockResolvedValueOnce({ result: 'activated', integration: plan('v2', 'x').integration, new: facts('new@x.dk', 'b') } as never)
     mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
     await flushPromises()
     q('activate-integration')!.click()
@@ -55,13 +54,13 @@ describe('portal components', () => {
 
     q('activate-ok')!.click()
     await flushPromises()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v1')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', { path: '/new.p12' }, 'v1')
     expect(q('activate-changed')).not.toBeNull()
     expect(q('activate-old')!.textContent).toContain('other@x.dk')
 
     q('activate-ok')!.click()
     await flushPromises()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v2')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', { path: '/new.p12' }, 'v2')
     expect(q('entra-reminder')!.textContent).toContain('Entra')
     q('entra-copy-sha1')!.click()
     await flushPromises()

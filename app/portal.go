@@ -173,11 +173,22 @@ func (p *Portal) PrepareActivation(integrationID string, ref session.Ref) (sessi
 }
 
 // Activate makes the integration use ref's certificate, with If-Match
-// version, and returns the outcome for the window to show.
-func (p *Portal) Activate(integrationID string, ref session.Ref, version string) (session.Activation, error) {
+// version, and returns the outcome for the window to show. skipEntra is
+// Exchange Online's "Activate without checking Entra".
+func (p *Portal) Activate(integrationID string, ref session.Ref, version string, skipEntra bool) (session.Activation, error) {
 	ctx, cancel := waitCtx()
 	defer cancel()
-	return p.ses.Activate(ctx, integrationID, ref, version, sendWait())
+	return p.ses.Activate(ctx, integrationID, ref, version, session.ActivateOptions{SendOptions: sendWait(), SkipEntraCheck: skipEntra})
+}
+
+// CheckEntra compares the thumbprint Entra shows with ref's certificate.
+func (p *Portal) CheckEntra(ref session.Ref, thumbprint string) (session.EntraCheck, error) {
+	return p.ses.CheckEntra(context.Background(), ref, thumbprint)
+}
+
+// DismissEntraNote removes the card's note to remove the old certificate from Entra.
+func (p *Portal) DismissEntraNote(integrationID string) error {
+	return p.ses.DismissEntraNote(context.Background(), integrationID)
 }
 
 // Successors offers "Install and activate as the successor of ...".

@@ -209,7 +209,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil || plan.Old != nil || plan.NeedsInstall || plan.New.ID == "" || plan.Integration.Version == "" {
 		t.Fatalf("plan: %+v, %v", plan, err)
 	}
-	if out, err := f.p.Activate(exo, session.Ref{Path: f.files[0]}, plan.Integration.Version); err != nil || out.Result != session.ResultActivated {
+	if out, err := f.p.Activate(exo, session.Ref{Path: f.files[0]}, plan.Integration.Version, true); err != nil || out.Result != session.ResultActivated {
 		t.Fatal(out, err)
 	}
 	// The renewal: someone else changes the integration in between: 412.
@@ -232,14 +232,14 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if _, err := other.Activate(ctx, "out-of-band", exo, third, plan.Integration.Version); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := f.p.Activate(exo, session.Ref{Path: f.files[1]}, plan.Integration.Version); err != nil || out.Code != errs.PreconditionFailed {
+	if out, err := f.p.Activate(exo, session.Ref{Path: f.files[1]}, plan.Integration.Version, true); err != nil || out.Code != errs.PreconditionFailed {
 		t.Fatalf("activation after a change: %+v, %v, want precondition_failed", out, err)
 	}
 	plan, err = f.p.PrepareActivation(exo, session.Ref{Path: f.files[1]})
 	if err != nil || plan.Old == nil || plan.Old.ID != third {
 		t.Fatalf("reloaded plan: %+v, %v", plan, err)
 	}
-	out, err := f.p.Activate(exo, session.Ref{Path: f.files[1]}, plan.Integration.Version)
+	out, err := f.p.Activate(exo, session.Ref{Path: f.files[1]}, plan.Integration.Version, true)
 	if err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
 		t.Fatalf("activation: %+v, %v", out, err)
 	}
@@ -272,7 +272,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil || !plan.NeedsInstall || plan.Old == nil || plan.Old.SHA256 != d.Certificate.SHA256 {
 		t.Fatalf("successor plan: %+v, %v", plan, err)
 	}
-	if out, err := f.p.Activate(exo, session.Ref{Path: rpath}, plan.Integration.Version); err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
+	if out, err := f.p.Activate(exo, session.Ref{Path: rpath}, plan.Integration.Version, true); err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
 		t.Fatalf("install and activate: %+v, %v", out, err)
 	}
 	// A file whose password the window doesn't know: nothing is activated.
@@ -288,7 +288,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := f.p.Activate(exo, session.Ref{Path: lpath}, lplan.Integration.Version); err != nil || out.Code != errs.PasswordRequired {
+	if out, err := f.p.Activate(exo, session.Ref{Path: lpath}, lplan.Integration.Version, true); err != nil || out.Code != errs.PasswordRequired {
 		t.Errorf("activating a file without its password: %+v, %v", out, err)
 	}
 	sum := sha256.Sum256(renewal.Cert.Raw)
@@ -431,7 +431,20 @@ func TestPortalList(t *testing.T) {
 	if err != nil || plan.New.SHA256 != sha {
 		t.Fatalf("plan: %+v, %v", plan, err)
 	}
-	if out, err := f.p.Activate(exo, session.Ref{SHA256: sha}, plan.Integration.Version); err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
+	// Exchange Online: not before Entra has it, and only its own thumbprint proves that.
+	if !plan.NeedsEntra {
+		t.Fatalf("plan without the Entra step: %+v", plan)
+	}
+	if _, err := f.p.Activate(exo, session.Ref{SHA256: sha}, plan.Integration.Version, false); portalCode(err) != errs.EntraNotRegistered {
+		t.Fatalf("activate before Entra: %v", err)
+	}
+	if chk, err := f.p.CheckEntra(session.Ref{SHA256: sha}, "12:34"); err != nil || chk.Matched || chk.Code != errs.InvalidThumbprint {
+		t.Fatalf("a pasted scrap: %+v, %v", chk, err)
+	}
+	if chk, err := f.p.CheckEntra(session.Ref{SHA256: sha}, strings.ToUpper(plan.New.SHA1)); err != nil || !chk.Matched {
+		t.Fatalf("the thumbprint Entra shows: %+v, %v", chk, err)
+	}
+	if out, err := f.p.Activate(exo, session.Ref{SHA256: sha}, plan.Integration.Version, false); err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
 		t.Fatalf("activate: %+v, %v", out, err)
 	}
 	if evs, err := f.p.Events(session.Ref{SHA256: sha}); err != nil || len(evs) == 0 {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,8 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/portal"
+	"dpgcerts/backend/report"
 	"dpgcerts/backend/session"
 )
 
@@ -154,13 +157,21 @@ func printOps(w io.Writer, ops []portal.Operation) {
 
 func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	p := newPortalFlags("activate",
-		"dpgcerts activate --portal URL [--db FILE] [--json] [--timeout D] --integration KIND_OR_ID --certificate SHA256",
+		"dpgcerts activate --portal URL [--db FILE] [--json] [--timeout D] --integration KIND_OR_ID --certificate SHA256\n"+
+			"         [--entra-thumbprint HEX | --skip-entra-check]",
 		"Makes an integration use an installed certificate. KIND_OR_ID is an integration's id, its\n"+
 			"name (e.g. the mailbox address) or its kind when only one has it: exchange_online,\n"+
 			"digital_post, mit_dk, secure_mail. SHA256 is the certificate's SHA-256 thumbprint (or a\n"+
-			"unique prefix of at least 8 hex digits).", stderr, false)
+			"unique prefix of at least 8 hex digits).\n\n"+
+			"Exchange Online signs in with the certificate through the Entra app registration, so Entra\n"+
+			"must have it before DPG uses it: export it (dpgcerts export-cer), upload it to the app\n"+
+			"registration, and pass the thumbprint Entra shows with --entra-thumbprint. Without it (or\n"+
+			"--skip-entra-check, which stops Exchange Online until Entra has the certificate), the\n"+
+			"command changes nothing and exits 2.", stderr, false)
 	integration := p.fs.String("integration", "", "the integration's `KIND_OR_ID`")
 	certificate := p.fs.String("certificate", "", "the certificate's `SHA256` thumbprint")
+	entraThumb := p.fs.String("entra-thumbprint", "", "Exchange Online: the thumbprint Entra shows for the uploaded certificate (`HEX`, SHA-1 or SHA-256)")
+	skipEntra := p.fs.Bool("skip-entra-check", false, "Exchange Online: activate without checking that Entra has the certificate (it stops until Entra does)")
 	rest, code, ok := p.parse(args)
 	if !ok {
 		return code
@@ -170,6 +181,9 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	}
 	if *integration == "" || *certificate == "" {
 		return p.usageError("--integration and --certificate are required")
+	}
+	if *entraThumb != "" && *skipEntra {
+		return p.usageError("give --entra-thumbprint or --skip-entra-check, not both")
 	}
 	thumb := session.Thumbprint(*certificate)
 	if len(thumb) < 8 || !session.IsHex(thumb) {
@@ -206,7 +220,16 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if err != nil {
 		return fail(ExitUsage, "%s", errMessage(err))
 	}
-	out, err := ses.ses.Activate(ctx, in.ID, session.Ref{SHA256: thumb}, in.Version, session.SendOptions{GiveUpAfter: *p.timeout})
+	ref := session.Ref{SHA256: thumb}
+	// What it uses already needs no proof: nothing changes.
+	inUse := in.Active != nil && strings.HasPrefix(strings.ToLower(in.Active.SHA256), thumb)
+	if in.Kind == portal.KindExchangeOnline && !*skipEntra && !inUse {
+		if code := checkEntra(ctx, ses.ses, ref, *entraThumb, stderr); code != ExitOK {
+			return code
+		}
+	}
+	opts := session.ActivateOptions{SendOptions: session.SendOptions{GiveUpAfter: *p.timeout}, SkipEntraCheck: *skipEntra}
+	out, err := ses.ses.Activate(ctx, in.ID, ref, in.Version, opts)
 	switch errs.Code(err) {
 	case errs.NotFound:
 		var e *errs.Error
@@ -223,7 +246,7 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 			writeJSON(stdout, struct {
 				Integration portal.Integration `json:"integration"`
 				Unchanged   bool               `json:"unchanged"`
-			}{in, true})
+			}{in.Integration, true})
 		} else {
 			fmt.Fprintf(stdout, "%s (%s) already uses %s.\n", in.Kind, in.Name, out.New.CommonName)
 		}
@@ -240,14 +263,45 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	return exitOf(out)
 }
 
+// checkEntra asks for the proof that Entra has the certificate before
+// Exchange Online uses it: the thumbprint Entra shows. Without it, or with
+// another certificate's, it is a usage error and DPG is not touched.
+func checkEntra(ctx context.Context, ses *session.Session, ref session.Ref, pasted string, stderr io.Writer) int {
+	if pasted == "" {
+		fmt.Fprintf(stderr, "dpgcerts activate: Exchange Online needs the certificate in the Entra app registration first (%s):\n"+
+			"  1. dpgcerts export-cer --certificate %s -o new.cer\n"+
+			"  2. upload new.cer to the app registration (Entra admin center, App registrations, Certificates & secrets)\n"+
+			"  3. run this command again with --entra-thumbprint and the thumbprint Entra shows for it\n"+
+			"(or --skip-entra-check, which stops Exchange Online until Entra has the certificate). Nothing was changed.\n",
+			errs.EntraNotRegistered, ref.SHA256)
+		return ExitUsage
+	}
+	res, err := ses.CheckEntra(ctx, ref, pasted)
+	switch {
+	case errs.Code(err) == errs.NotFound:
+		fmt.Fprintf(stderr, "dpgcerts activate: %s; install it first with dpgcerts install (not_found)\n", errMessage(err))
+		return ExitFailed
+	case errs.Code(err) == errs.AmbiguousThumbprint || errs.Code(err) == errs.InvalidThumbprint:
+		fmt.Fprintf(stderr, "dpgcerts activate: --certificate: %s\n", errMessage(err))
+		return ExitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "dpgcerts activate: %s\n", errMessage(err))
+		return ExitFailed
+	case !res.Matched:
+		fmt.Fprintf(stderr, "dpgcerts activate: --entra-thumbprint: %s (%s). Nothing was changed.\n", res.Message, res.Code)
+		return ExitUsage
+	}
+	return ExitOK
+}
+
 // printActivation says what an activation's outcome was.
 func printActivation(w io.Writer, out session.Activation) {
 	in := out.Integration
 	switch out.Result {
 	case session.ResultActivated:
 		fmt.Fprintf(w, "Activated for %s (%s): %s\nBefore: %s\n", in.Kind, in.Name, certName(&out.New), certName(out.Old))
-		if in.Kind == portal.KindExchangeOnline {
-			fmt.Fprintln(w, "Now upload the certificate's public part (.cer) to the Entra app registration, and check that its thumbprint matches.")
+		if in.Kind == portal.KindExchangeOnline && out.Old != nil {
+			fmt.Fprintf(w, "Remove the old certificate (thumbprint %s) from the Entra app registration once mail flows again.\n", strings.ToUpper(out.Old.SHA1))
 		}
 	case session.ResultFailed:
 		msg := out.Message + " (" + out.Code + ")"
@@ -291,19 +345,19 @@ func exitOf(out session.Activation) int {
 }
 
 // findIntegration finds an integration by id, name or (unique) kind.
-func findIntegration(ins []session.IntegrationView, want string) (portal.Integration, error) {
+func findIntegration(ins []session.IntegrationView, want string) (session.IntegrationView, error) {
 	for _, in := range ins {
 		if in.ID == want {
-			return in.Integration, nil
+			return in, nil
 		}
 	}
-	var byName, byKind []portal.Integration
+	var byName, byKind []session.IntegrationView
 	for _, in := range ins {
 		if strings.EqualFold(in.Name, want) {
-			byName = append(byName, in.Integration)
+			byName = append(byName, in)
 		}
 		if in.Kind == want {
-			byKind = append(byKind, in.Integration)
+			byKind = append(byKind, in)
 		}
 	}
 	switch {
@@ -316,10 +370,79 @@ func findIntegration(ins []session.IntegrationView, want string) (portal.Integra
 		for _, in := range byKind {
 			ids = append(ids, in.ID+" ("+in.Name+")")
 		}
-		return portal.Integration{}, errs.Newf(errs.AmbiguousIntegration, "there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
+		return session.IntegrationView{}, errs.Newf(errs.AmbiguousIntegration, "there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
 	}
 	if len(ins) == 0 {
-		return portal.Integration{}, errs.New(errs.NotFound, "no integrations are known yet; run dpgcerts sync while online")
+		return session.IntegrationView{}, errs.New(errs.NotFound, "no integrations are known yet; run dpgcerts sync while online")
 	}
-	return portal.Integration{}, errs.Newf(errs.NotFound, "no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
+	return session.IntegrationView{}, errs.Newf(errs.NotFound, "no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
+}
+
+func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("dpgcerts export-cer", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	certificate := fs.String("certificate", "", "the certificate's `SHA256` thumbprint (or a unique prefix of at least 8 hex digits)")
+	outPath := fs.String("o", "", "the `FILE` to write (default: the certificate's name with .cer, in the current folder)")
+	portalURL := fs.String("portal", "", "the portal `URL` whose offline copy to read (default: the last one used)")
+	dbPath := fs.String("db", "", "the app's database `FILE` (default: dpgcerts/dpgcerts.db in the user's config dir)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: dpgcerts export-cer --certificate SHA256 [-o FILE] [--portal URL] [--db FILE]")
+		fmt.Fprintln(stderr, "\nWrites the public certificate (.cer, DER) to upload to the Entra app registration: from a\n"+
+			"file on this computer that the app knows, else from DPG's record in the offline copy. No\n"+
+			"sign-in is needed. Exit status: 0 written, 1 failed, 2 wrong usage or no such certificate.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "dpgcerts export-cer: "+format+"\n", a...)
+		fs.Usage()
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	thumb := session.Thumbprint(*certificate)
+	if len(thumb) < 8 || !session.IsHex(thumb) {
+		return usageErr("--certificate must be a SHA-256 thumbprint in hex")
+	}
+	rt, err := config.FromEnv(getenv)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	st, err := rt.OpenStore(*dbPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "dpgcerts export-cer: %v\n", err)
+		return ExitFailed
+	}
+	defer st.Close()
+	ses := session.New(session.Options{Store: st, Runtime: rt, Log: stderr})
+	if *portalURL != "" {
+		if _, err := ses.Service(*portalURL); err != nil {
+			return usageErr("--portal: %s", errMessage(err))
+		}
+	}
+	name, der, err := ses.PublicCertificate(context.Background(), session.Ref{SHA256: thumb})
+	switch errs.Code(err) {
+	case "":
+	case errs.NotFound, errs.AmbiguousThumbprint, errs.InvalidThumbprint:
+		return usageErr("--certificate: %s", errMessage(err))
+	default:
+		fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))
+		return ExitFailed
+	}
+	path := *outPath
+	if path == "" {
+		path = name
+	}
+	if err := report.WriteFile(path, der); err != nil {
+		fmt.Fprintf(stderr, "dpgcerts export-cer: %s (%s)\n", err, errs.WriteFailed)
+		return ExitFailed
+	}
+	fmt.Fprintf(stdout, "Wrote %s (%d bytes). Upload it to the Entra app registration.\n", path, len(der))
+	return ExitOK
 }

@@ -103,6 +103,12 @@ const (
 	AmbiguousThumbprint  = "ambiguous_thumbprint"
 	AmbiguousIntegration = "ambiguous_integration"
 
+	// Exchange Online's renewal (backend/session): the thumbprint pasted
+	// from Entra is another certificate's; an activation asked for before
+	// the registration in Entra was confirmed (or explicitly skipped).
+	EntraThumbprintMismatch = "entra_thumbprint_mismatch"
+	EntraNotRegistered      = "entra_not_registered"
+
 	// The window's own.
 	NotInOverview = "not_in_overview"
 	// CertificateGone: a row's certificate is no longer in the overview
@@ -128,7 +134,7 @@ var All = []string{
 	NoPrivateKey, CertificateExpired, CertificateNotYetValid, CVRMismatch, NotFound, PreconditionFailed, RateLimited, Unavailable,
 	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable, KeychainLocked, Cancelled, OperationEnded,
 	KeychainUnavailable,
-	InvalidThumbprint, AmbiguousThumbprint, AmbiguousIntegration,
+	InvalidThumbprint, AmbiguousThumbprint, AmbiguousIntegration, EntraThumbprintMismatch, EntraNotRegistered,
 	RevocationNoAddress, RevocationNoIssuer, RevocationUnreachable, RevocationMalformed, RevocationResponderError, RevocationBadSignature, RevocationWrongCertificate, RevocationNotCurrent, RevocationNonceMismatch, RevocationUnknownToCA, RevocationDisabled, RevocationExpired,
 	NotInOverview, CertificateGone, GuideMissing, WriteFailed, UnsupportedLanguage,
 	InvalidTime, ScheduleFailed,

@@ -275,6 +275,10 @@ type ActivationPlan struct {
 	// installs it first (renewal pairing, in one step).
 	NeedsInstall bool   `json:"needsInstall"`
 	Path         string `json:"path"`
+	// NeedsEntra: the integration is Exchange Online and nobody has
+	// confirmed that Entra has the new certificate (CheckEntra): Activate
+	// refuses until then, unless told to skip the check.
+	NeedsEntra bool `json:"needsEntra"`
 
 	target target
 }
@@ -300,10 +304,26 @@ func (s *Session) plan(ctx context.Context, ins []IntegrationView, integrationID
 	for _, in := range ins {
 		if in.ID == integrationID {
 			plan.Integration, plan.Old = in.Integration, in.Active
+			if in.Kind == portal.KindExchangeOnline {
+				registered, err := s.entraRegistered(ctx, t.facts.SHA256)
+				if err != nil {
+					return ActivationPlan{}, err
+				}
+				plan.NeedsEntra = !registered
+			}
 			return plan, nil
 		}
 	}
 	return ActivationPlan{}, errs.New(errs.NotFound, "no such integration")
+}
+
+// ActivateOptions are SendOptions and the escape hatch of Exchange Online.
+type ActivateOptions struct {
+	SendOptions
+	// SkipEntraCheck activates for Exchange Online a certificate whose
+	// registration in Entra nobody confirmed: the admin chose to, knowing
+	// that Exchange Online stops until Entra has it. It goes into the log.
+	SkipEntraCheck bool
 }
 
 // Results of an activation besides those of ResultOf.
@@ -344,7 +364,11 @@ func (a Activation) Sync() portal.SyncResult { return a.sync }
 // against anything newer. Errors are what stopped the flow before anything
 // was sent (the sign-in, an unknown certificate); what the portal answered
 // is the Activation.
-func (s *Session) Activate(ctx context.Context, integrationID string, ref Ref, version string, opts SendOptions) (Activation, error) {
+//
+// For Exchange Online the certificate's registration in Entra must be
+// confirmed first (CheckEntra), or opts.SkipEntraCheck given: otherwise it
+// is entra_not_registered, and nothing is installed or sent.
+func (s *Session) Activate(ctx context.Context, integrationID string, ref Ref, version string, opts ActivateOptions) (Activation, error) {
 	svc, err := s.signedInService()
 	if err != nil {
 		return Activation{}, err
@@ -363,8 +387,16 @@ func (s *Session) Activate(ctx context.Context, integrationID string, ref Ref, v
 		out.Result = ResultUnchanged
 		return out, nil
 	}
+	if plan.NeedsEntra {
+		if !opts.SkipEntraCheck {
+			return Activation{}, errs.New(errs.EntraNotRegistered,
+				"confirm first that the Entra app registration has the new certificate: Exchange Online stops until it does")
+		}
+		s.logf("activating %s (SHA-1 %s) for Exchange Online (%s) without checking Entra, as the user chose",
+			plan.New.CommonName, strings.ToUpper(plan.New.SHA1), plan.Integration.Name)
+	}
 	if plan.NeedsInstall {
-		res, _, err := s.Install(ctx, []string{ref.Path}, opts)
+		res, _, err := s.Install(ctx, []string{ref.Path}, opts.SendOptions)
 		if err != nil {
 			return Activation{}, err
 		}
@@ -382,7 +414,7 @@ func (s *Session) Activate(ctx context.Context, integrationID string, ref Ref, v
 	if err != nil {
 		return Activation{}, err
 	}
-	out.sync, err = s.Send(ctx, opts)
+	out.sync, err = s.Send(ctx, opts.SendOptions)
 	if isAccount(err) || ctx.Err() != nil {
 		return out, err
 	}
@@ -405,6 +437,7 @@ func (s *Session) Activate(ctx context.Context, integrationID string, ref Ref, v
 			out.Old = &CertFacts{ID: op.PreviousCertificateID}
 			s.factsOf(ctx, op.PreviousCertificateID, out.Old)
 		}
+		s.noteOldInEntra(ctx, out)
 	}
 	return out, nil
 }

@@ -600,6 +600,17 @@ func (s *Session) input(ctx context.Context, warnDays int, withPortal bool) (ove
 	if !withPortal {
 		return in, nil
 	}
+	if in.EntraRegistered, err = s.opts.Store.EntraRegistered(ctx); err != nil {
+		return in, err
+	}
+	notes, err := s.opts.Store.EntraNotes(ctx)
+	if err != nil {
+		return in, err
+	}
+	in.EntraNotes = map[string]overview.EntraNote{}
+	for id, n := range notes {
+		in.EntraNotes[id] = overview.EntraNote{OldSHA1: strings.ToUpper(n.OldSHA1), OldCommonName: n.OldName, At: n.At}
+	}
 	svc, err := s.offline()
 	if err != nil {
 		return in, err

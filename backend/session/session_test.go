@@ -247,10 +247,10 @@ func TestCertificateInDPGOnly(t *testing.T) {
 	if err != nil || plan.New.SHA256 != sha || plan.NeedsInstall || plan.Path != "" || plan.Integration.Version == "" {
 		t.Fatalf("plan: %+v, %v", plan, err)
 	}
-	if out, err := ses.Activate(ctx, in.ID, session.Ref{SHA256: sha}, "stale-version", session.SendOptions{GiveUpAfter: 10 * time.Second}); err != nil || out.Code != errs.PreconditionFailed {
+	if out, err := ses.Activate(ctx, in.ID, session.Ref{SHA256: sha}, "stale-version", session.ActivateOptions{SendOptions: session.SendOptions{GiveUpAfter: 10 * time.Second}, SkipEntraCheck: true}); err != nil || out.Code != errs.PreconditionFailed {
 		t.Fatalf("a stale If-Match: %+v, %v, want precondition_failed", out, err)
 	}
-	out, err := ses.Activate(ctx, in.ID, session.Ref{SHA256: sha}, plan.Integration.Version, session.SendOptions{GiveUpAfter: 10 * time.Second})
+	out, err := ses.Activate(ctx, in.ID, session.Ref{SHA256: sha}, plan.Integration.Version, session.ActivateOptions{SendOptions: session.SendOptions{GiveUpAfter: 10 * time.Second}, SkipEntraCheck: true})
 	if err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
 		t.Fatalf("activate: %+v, %v", out, err)
 	}

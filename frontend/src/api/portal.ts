@@ -5,6 +5,7 @@ import type {
   Activation,
   ActivationPlan,
   CertRef,
+  EntraCheck,
   InstallResult,
   IntegrationView,
   ListChanges,
@@ -39,8 +40,11 @@ export const portal = {
   prepareActivation: (integrationId: string, ref: CertRef): Promise<ActivationPlan> =>
     call(() => as<ActivationPlan>(Portal.PrepareActivation(integrationId, ref))),
   /** The outcome: failed with precondition_failed when the integration changed since version. */
-  activate: (integrationId: string, ref: CertRef, version: string): Promise<Activation> =>
-    call(() => as<Activation>(Portal.Activate(integrationId, ref, version))),
+  activate: (integrationId: string, ref: CertRef, version: string, skipEntraCheck = false): Promise<Activation> =>
+    call(() => as<Activation>(Portal.Activate(integrationId, ref, version, skipEntraCheck))),
+  /** Compares the thumbprint Entra shows with the certificate's; a match is remembered. */
+  checkEntra: (ref: CertRef, thumbprint: string): Promise<EntraCheck> => call(() => as<EntraCheck>(Portal.CheckEntra(ref, thumbprint))),
+  dismissEntraNote: (integrationId: string): Promise<void> => call(() => Portal.DismissEntraNote(integrationId)),
   successors: (path: string): Promise<Successor[]> => call(() => as<Successor[]>(Portal.Successors(path))),
   /** The audit trail of a certificate; empty when DPG doesn't have it. */
   events: (ref: CertRef): Promise<PortalEvent[]> => call(() => as<PortalEvent[]>(Portal.Events(ref))),

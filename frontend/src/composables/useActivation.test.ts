@@ -17,6 +17,7 @@ const plan = (kind: string, version: string, old: string) => ({
   new: facts('new@x.dk', 'b'),
   needsInstall: false,
   path: '/new.p12',
+  needsEntra: false,
 })
 const outcome = (result: string, code?: string) => ({ result, code, integration: plan('exchange_online', 'v1', 'old@x.dk').integration, new: facts('new@x.dk', 'b') })
 
@@ -43,7 +44,7 @@ describe('useActivation', () => {
     expect(a.step.value).toBe('confirm')
   })
 
-  it('reloads after a 412 and asks again with the new version, then reminds of Entra after Exchange Online', async () => {
+  it('reloads after a 412 and asks again with the new version (Entra confirmed), then closes', async () => {
     fake.portal.prepareActivation
       .mockResolvedValueOnce(plan('exchange_online', 'v1', 'old@x.dk') as never)
       .mockResolvedValueOnce(plan('exchange_online', 'v2', 'other@x.dk') as never)
@@ -53,17 +54,16 @@ describe('useActivation', () => {
     expect(a.step.value).toBe('confirm')
 
     await a.activate()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v1')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v1', false)
     expect(a.changed.value).toBe(true)
     expect(a.plan.value?.old?.commonName).toBe('other@x.dk')
     expect(a.step.value).toBe('confirm')
     expect(a.error.value).toBeNull()
 
     await a.activate()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v2')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v2', false)
     expect(a.changed.value).toBe(false)
-    expect(a.step.value).toBe('entra')
-    expect(closed).toBe(0)
+    expect(closed).toBe(1)
     expect(useToastStore().toasts.map((t) => [t.key, t.params])).toEqual([
       ['portal.activated', { integration: '<exchange_online>', name: 'new@x.dk' }],
     ])
@@ -122,9 +122,68 @@ describe('useActivation', () => {
     await a.activate()
     expect(a.changed.value).toBe(true)
     await a.activate()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { sha256: sha }, 'v2')
-    expect(a.step.value).toBe('entra')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { sha256: sha }, 'v2', false)
+    expect(closed).toBe(1)
     await a.exportCer()
     expect(fake.portal.exportCer).toHaveBeenCalledWith({ sha256: sha })
+  })
+
+  it('Exchange Online: installs in DPG, then takes the thumbprint Entra shows (refusing another), then confirms', async () => {
+    const exo = plan('exchange_online', 'v1', 'old@x.dk')
+    fake.portal.prepareActivation
+      .mockResolvedValueOnce({ ...exo, needsInstall: true, needsEntra: true } as never)
+      .mockResolvedValueOnce({ ...exo, needsEntra: true } as never)
+      .mockResolvedValueOnce(exo as never)
+    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'installed' }] as never)
+    fake.portal.checkEntra
+      .mockResolvedValueOnce({ matched: false, code: 'entra_thumbprint_mismatch', known: exo.old } as never)
+      .mockResolvedValueOnce({ matched: false, code: 'invalid_thumbprint' } as never)
+      .mockResolvedValueOnce({ matched: true } as never)
+    fake.portal.activate.mockResolvedValueOnce(outcome('activated') as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    expect(a.step.value).toBe('install')
+    await a.install()
+    expect(fake.portal.install).toHaveBeenCalledWith(['/new.p12'])
+    expect(a.step.value).toBe('entra')
+
+    await a.confirmEntra('A'.repeat(40))
+    expect(fake.portal.checkEntra).toHaveBeenLastCalledWith({ path: '/new.p12' }, 'A'.repeat(40))
+    expect(a.entraRefused.value).toEqual({ key: 'entra.mismatchKnown', known: exo.old })
+    expect(a.step.value).toBe('entra')
+    await a.confirmEntra('garbage')
+    expect(a.entraRefused.value).toEqual({ key: 'errors.invalid_thumbprint' })
+    expect(fake.portal.activate).not.toHaveBeenCalled()
+
+    await a.confirmEntra('B'.repeat(40))
+    expect(a.entraRefused.value).toBeNull()
+    expect(a.step.value).toBe('confirm')
+    await a.activate()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v1', false)
+    expect(closed).toBe(1)
+  })
+
+  it('Exchange Online: the escape hatch activates without the Entra check', async () => {
+    const exo = plan('exchange_online', 'v1', 'old@x.dk')
+    fake.portal.prepareActivation.mockResolvedValue({ ...exo, needsEntra: true } as never)
+    fake.portal.activate.mockResolvedValueOnce(outcome('activated') as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    expect(a.step.value).toBe('entra')
+    a.skipEntraCheck()
+    expect(a.step.value).toBe('confirm')
+    await a.activate()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v1', true)
+    expect(closed).toBe(1)
+  })
+
+  it('Exchange Online: an install that waits for its password opens the password dialog', async () => {
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
+    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'needs_password', operationId: 4 }] as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    await a.install()
+    expect(useUiStore().passwordsOpen).toBe(true)
+    expect(closed).toBe(1)
   })
 })

@@ -361,6 +361,7 @@ export const usePortalStore = defineStore('portal', () => {
         ui.openOperations('failed')
         return
       case 'activate':
+      case 'register_entra':
         if (!ready.value) openSignIn()
         else if (i.successor) ui.openUseForCertificate(i.successor.sha256, i.id)
         return
@@ -375,6 +376,11 @@ export const usePortalStore = defineStore('portal', () => {
     }
     const path = i.successor ? certificates.installable(i.successor.sha256) : undefined
     if (!path || stepping.value) return
+    if (i.kind === 'exchange_online') {
+      // Three steps, each confirmed in the dialog: install, Entra, activate.
+      ui.openUseFor(path, i.id)
+      return
+    }
     stepping.value = i.id
     try {
       // The session installs the file first, then activates it (If-Match: the version the card showed).
@@ -382,7 +388,6 @@ export const usePortalStore = defineStore('portal', () => {
       if (out.result === 'failed' && out.code === 'precondition_failed') toast.info('cards.changed', { integration: kindName(i.kind) })
       else if (out.result === 'failed') toast.error({ code: out.code || 'internal', message: out.message ?? '' })
       else showActivation(out, kindName)
-      if (out.result === 'activated' && i.kind === 'exchange_online') toast.info('cards.entraReminder')
     } catch (err) {
       if (!handle(err)) toast.error(err)
     } finally {
@@ -409,6 +414,16 @@ export const usePortalStore = defineStore('portal', () => {
     void useCertificatesStore().load()
   }
 
+  /** Dismisses the card's note to remove the old certificate from Entra. */
+  async function dismissEntraNote(integrationId: string) {
+    try {
+      await api.dismissEntraNote(integrationId)
+    } catch (err) {
+      useToastStore().error(err)
+    }
+    void useCertificatesStore().load()
+  }
+
   /** The audit trail of a certificate in DPG, by its SHA-256; empty when it can't be read. */
   async function certificateHistory(sha256: string): Promise<History> {
     try {
@@ -423,6 +438,7 @@ export const usePortalStore = defineStore('portal', () => {
   return {
     certificateHistory,
     showActivation,
+    dismissEntraNote,
     stepping,
     runNextStep,
     status,

@@ -176,6 +176,8 @@ export const fake = {
       return e
     }),
     exportCer: vi.fn(async (_ref: Api.CertRef) => '/save/x.cer'),
+    checkEntra: vi.fn(),
+    dismissEntraNote: vi.fn(async (_id: string) => {}),
     cancel: vi.fn(async () => {}),
   },
   reminders: {

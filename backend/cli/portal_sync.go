@@ -389,7 +389,8 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 		fmt.Fprintln(stderr, "usage: dpgcerts export-cer --certificate SHA256 [-o FILE] [--portal URL] [--db FILE]")
 		fmt.Fprintln(stderr, "\nWrites the public certificate (.cer, DER) to upload to the Entra app registration: from a\n"+
 			"file on this computer that the app knows, else from DPG's record in the offline copy. No\n"+
-			"sign-in is needed. Exit status: 0 written, 1 failed, 2 wrong usage or no such certificate.")
+			"sign-in is needed. Exit status: 0 written, 1 failed (no such certificate, or it can't be written),\n"+
+			"2 wrong usage.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -429,7 +430,7 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 	name, der, err := ses.PublicCertificate(context.Background(), session.Ref{SHA256: thumb})
 	switch errs.Code(err) {
 	case "":
-	case errs.NotFound, errs.AmbiguousThumbprint, errs.InvalidThumbprint:
+	case errs.AmbiguousThumbprint, errs.InvalidThumbprint:
 		return usageErr("--certificate: %s", errMessage(err))
 	default:
 		fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))

@@ -192,6 +192,21 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	if der, err := os.ReadFile(cer); err != nil || shaHex(der) != exoSHA {
 		t.Fatalf("export-cer wrote %s: %v", cer, err)
 	}
+	// ... and from a file on this PC that DPG refused (another CVR), once scanned.
+	var scanOut, scanErr bytes.Buffer
+	if code := runScan([]string{"--db", appDB, "--passwords", pwFile, files[2]}, &scanOut, &scanErr, func(k string) string { return env[k] }); code != ExitOK {
+		t.Fatalf("scan: exit %d\n%s", code, scanErr.String())
+	}
+	local := filepath.Join(dir, "local.cer")
+	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--certificate", sha256s[2], "-o", local)
+	check(code, ExitOK, out, errOut)
+	if der, err := os.ReadFile(local); err != nil || shaHex(der) != sha256s[2] {
+		t.Fatalf("export-cer of a file on this PC wrote %s: %v", local, err)
+	}
+	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--certificate", strings.Repeat("0", 64), "-o", local)
+	check(code, ExitFailed, out, errOut)
+	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--certificate", "xyz")
+	check(code, ExitUsage, out, errOut)
 	// The thumbprint Entra shows (SHA-1, upper case, with spaces): activated.
 	entraForm := strings.ToUpper(sha1s[4])
 	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA,

@@ -554,7 +554,8 @@ func (s *Session) Entry(ctx context.Context, sha256 string) (overview.Certificat
 		return overview.Certificate{}, err
 	}
 	ov := overview.Build(in)
-	i := slices.IndexFunc(ov.Certificates, func(c overview.Certificate) bool { return strings.EqualFold(c.SHA256, sha256) })
+	want := Thumbprint(sha256)
+	i := slices.IndexFunc(ov.Certificates, func(c overview.Certificate) bool { return strings.ToLower(c.SHA256) == want })
 	if i < 0 {
 		return overview.Certificate{}, errs.New(errs.CertificateGone, "The certificate is not in the overview.")
 	}

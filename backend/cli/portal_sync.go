@@ -228,7 +228,7 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 			return code
 		}
 	}
-	opts := session.ActivateOptions{SendOptions: session.SendOptions{GiveUpAfter: *p.timeout}, SkipEntraCheck: *skipEntra}
+	opts := session.ActivateOptions{SendOptions: session.SendOptions{GiveUpAfter: *p.timeout}, SkipEntraCheck: *skipEntra, KeepFailed: true}
 	out, err := ses.ses.Activate(ctx, in.ID, ref, in.Version, opts)
 	switch errs.Code(err) {
 	case errs.NotFound:

@@ -324,6 +324,10 @@ type ActivateOptions struct {
 	// registration in Entra nobody confirmed: the admin chose to, knowing
 	// that Exchange Online stops until Entra has it. It goes into the log.
 	SkipEntraCheck bool
+	// KeepFailed leaves a failed activation in the outbox (the CLI: sync
+	// and status list it until it is dismissed); the window drops it, as
+	// its dialog shows why.
+	KeepFailed bool
 }
 
 // Results of an activation besides those of ResultOf.
@@ -425,8 +429,10 @@ func (s *Session) Activate(ctx context.Context, integrationID string, ref Ref, v
 	if out.Result == ResultFailed {
 		out.Code, out.Message = op.ErrorCode, op.ErrorMessage
 		// Ended: drop it from the outbox's list; the outcome says why.
-		if err := svc.Dismiss(ctx, op.ID); err != nil {
-			s.logf("%v", err)
+		if !opts.KeepFailed {
+			if err := svc.Dismiss(ctx, op.ID); err != nil {
+				s.logf("%v", err)
+			}
 		}
 	}
 	if out.Result == ResultActivated {

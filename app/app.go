@@ -199,8 +199,11 @@ func (a *App) initialLanguage() string {
 
 // SetLanguage switches the language ("da" or "en") and remembers it.
 func (a *App) SetLanguage(lang string) error {
-	if err := a.core.st.SetString(context.Background(), store.Language, lang); err != nil {
+	if lang == "" || !store.Language.Valid(lang) {
 		return errs.New(errs.UnsupportedLanguage, "The language must be da or en.")
+	}
+	if err := a.core.st.SetString(context.Background(), store.Language, lang); err != nil {
+		return err // the cache failed: internal, with the details in the log
 	}
 	a.core.setLanguage(lang)
 	if hasWindow(a.ctx) {

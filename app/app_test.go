@@ -90,6 +90,13 @@ func TestLanguageRemembered(t *testing.T) {
 		t.Errorf("after SetLanguage: %q", got)
 	}
 	first.Shutdown(context.Background())
+	// A cache that fails is not a wrong language: internal, with the details in the log.
+	if err := first.App.SetLanguage("en"); err == nil || errs.Code(err) == errs.UnsupportedLanguage {
+		t.Errorf("SetLanguage on a closed cache = %v", err)
+	}
+	if got := first.App.Language(); got != "da" {
+		t.Errorf("after a failed SetLanguage: %q", got)
+	}
 
 	tests := []struct {
 		name string

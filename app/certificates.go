@@ -180,18 +180,5 @@ func (c *Certificates) replaced() report.Replacements {
 	return report.ReplacementsOf(l)
 }
 
-// ExportCer saves the file's certificate as DER (.cer), for the Entra app
-// registration.
-func (c *Certificates) ExportCer(path string) (string, error) {
-	name, der, err := c.lib.Cer(path)
-	if err != nil {
-		return "", err
-	}
-	return c.save(i18n.T(c.core.language(), "details.exportCer"), name, func(w io.Writer) error {
-		_, err := w.Write(der)
-		return err
-	})
-}
-
 // OpenFileLocation shows the file in the system's file manager.
 func (c *Certificates) OpenFileLocation(path string) error { return local.Reveal(path) }

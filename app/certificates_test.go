@@ -30,6 +30,7 @@ import (
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/secrets"
+	"dpgcerts/backend/session"
 	"dpgcerts/internal/pkitest"
 )
 
@@ -303,11 +304,12 @@ func TestExports(t *testing.T) {
 	}
 
 	valid := filepath.Join(f.dir, "valid.p12")
-	p, err := f.c.ExportCer(valid)
+	p, err := f.s.Portal.ExportCer(session.Ref{Path: valid})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if filepath.Base(p) != "valid.cer" {
+	// The one .cer name (certs.CerName): the certificate's, whatever the source.
+	if filepath.Base(p) != certs.CerName(f.valid.Subject.CommonName) {
 		t.Errorf("saved as %q", p)
 	}
 	if data, _ := os.ReadFile(p); !bytes.Equal(data, f.valid.Raw) {
@@ -316,7 +318,7 @@ func TestExports(t *testing.T) {
 	if fi, _ := os.Stat(p); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Errorf(".cer: mode %o, want 0600", fi.Mode().Perm())
 	}
-	if _, err := f.c.ExportCer(filepath.Join(f.dir, "locked.p12")); codeOf(err) != errs.NoCertificate {
+	if _, err := f.s.Portal.ExportCer(session.Ref{Path: filepath.Join(f.dir, "locked.p12")}); codeOf(err) != errs.NoCertificate {
 		t.Errorf("ExportCer of a locked file: %v", err)
 	}
 	f.dialogs.save = filepath.Join(out, "missing", "dir")

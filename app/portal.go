@@ -164,19 +164,31 @@ func (p *Portal) Integrations(refresh bool) ([]session.IntegrationView, error) {
 	return p.ses.Integrations(ctx, refresh)
 }
 
-// PrepareActivation returns what the activation's confirmation shows.
-func (p *Portal) PrepareActivation(integrationID, path string) (session.ActivationPlan, error) {
+// PrepareActivation returns what the activation's confirmation shows for
+// ref's certificate: a file's, or one in DPG by its SHA-256.
+func (p *Portal) PrepareActivation(integrationID string, ref session.Ref) (session.ActivationPlan, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return p.ses.PrepareActivation(ctx, integrationID, path)
+	return p.ses.PrepareActivation(ctx, integrationID, ref)
 }
 
-// Activate makes the integration use the file's certificate, with If-Match
-// version.
-func (p *Portal) Activate(integrationID, path, version string) (portal.Operation, error) {
+// Activate makes the integration use ref's certificate, with If-Match
+// version, and returns the outcome for the window to show. skipEntra is
+// Exchange Online's "Activate without checking Entra".
+func (p *Portal) Activate(integrationID string, ref session.Ref, version string, skipEntra bool) (session.Activation, error) {
 	ctx, cancel := waitCtx()
 	defer cancel()
-	return p.ses.Activate(ctx, integrationID, path, version, sendWait())
+	return p.ses.Activate(ctx, integrationID, ref, version, session.ActivateOptions{SendOptions: sendWait(), SkipEntraCheck: skipEntra})
+}
+
+// CheckEntra compares the thumbprint Entra shows with ref's certificate.
+func (p *Portal) CheckEntra(ref session.Ref, thumbprint string) (session.EntraCheck, error) {
+	return p.ses.CheckEntra(context.Background(), ref, thumbprint)
+}
+
+// DismissEntraNote removes the card's note to remove the old certificate from Entra.
+func (p *Portal) DismissEntraNote(integrationID string) error {
+	return p.ses.DismissEntraNote(context.Background(), integrationID)
 }
 
 // Successors offers "Install and activate as the successor of ...".
@@ -184,9 +196,9 @@ func (p *Portal) Successors(path string) ([]session.Successor, error) {
 	return p.ses.Successors(context.Background(), path)
 }
 
-// Events is the offline audit trail of the file's certificate.
-func (p *Portal) Events(path string) ([]portal.Event, error) {
-	return p.ses.Events(context.Background(), path)
+// Events is the offline audit trail of ref's certificate.
+func (p *Portal) Events(ref session.Ref) ([]portal.Event, error) {
+	return p.ses.Events(context.Background(), ref)
 }
 
 // Operations lists the pending, waiting and failed operations.
@@ -230,32 +242,11 @@ func (p *Portal) Entry(sha256 string) (overview.Certificate, error) {
 	return p.ses.Entry(context.Background(), sha256)
 }
 
-// PrepareActivationOf returns what the activation's confirmation shows for
-// a certificate in DPG, by its SHA-256 (no file needed).
-func (p *Portal) PrepareActivationOf(integrationID, sha256 string) (session.ActivationPlan, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	return p.ses.PrepareActivationOf(ctx, integrationID, sha256)
-}
-
-// ActivateCertificate makes the integration use the certificate in DPG
-// with the SHA-256 sha256, with If-Match version.
-func (p *Portal) ActivateCertificate(integrationID, sha256, version string) (portal.Operation, error) {
-	ctx, cancel := waitCtx()
-	defer cancel()
-	return p.ses.ActivateCertificate(ctx, integrationID, sha256, version, sendWait())
-}
-
-// CertificateEvents is the offline audit trail of a certificate in DPG.
-func (p *Portal) CertificateEvents(sha256 string) ([]portal.Event, error) {
-	return p.ses.CertificateEvents(context.Background(), sha256)
-}
-
-// ExportCertificate saves the public certificate (.cer, DER) of a
-// certificate in DPG, from the portal's record. It returns the path, or ""
-// when the dialog was cancelled.
-func (p *Portal) ExportCertificate(sha256 string) (string, error) {
-	name, der, err := p.ses.PublicCertificate(context.Background(), sha256)
+// ExportCer saves ref's public certificate (.cer, DER), for the Entra app
+// registration: from the file, or from DPG's record. It returns the path,
+// or "" when the dialog was cancelled.
+func (p *Portal) ExportCer(ref session.Ref) (string, error) {
+	name, der, err := p.ses.PublicCertificate(context.Background(), ref)
 	if err != nil {
 		return "", err
 	}

@@ -205,15 +205,15 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	}
 
 	const exo = "int-exchange-online"
-	plan, err := f.p.PrepareActivation(exo, f.files[0])
+	plan, err := f.p.PrepareActivation(exo, session.Ref{Path: f.files[0]})
 	if err != nil || plan.Old != nil || plan.NeedsInstall || plan.New.ID == "" || plan.Integration.Version == "" {
 		t.Fatalf("plan: %+v, %v", plan, err)
 	}
-	if _, err := f.p.Activate(exo, f.files[0], plan.Integration.Version); err != nil {
-		t.Fatal(err)
+	if out, err := f.p.Activate(exo, session.Ref{Path: f.files[0]}, plan.Integration.Version, true); err != nil || out.Result != session.ResultActivated {
+		t.Fatal(out, err)
 	}
 	// The renewal: someone else changes the integration in between: 412.
-	plan, err = f.p.PrepareActivation(exo, f.files[1])
+	plan, err = f.p.PrepareActivation(exo, session.Ref{Path: f.files[1]})
 	if err != nil || plan.Old == nil || plan.Old.SHA256 == plan.New.SHA256 {
 		t.Fatalf("renewal plan: %+v, %v", plan, err)
 	}
@@ -232,16 +232,16 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if _, err := other.Activate(ctx, "out-of-band", exo, third, plan.Integration.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.p.Activate(exo, f.files[1], plan.Integration.Version); portalCode(err) != errs.PreconditionFailed {
-		t.Fatalf("activation after a change: %v, want precondition_failed", err)
+	if out, err := f.p.Activate(exo, session.Ref{Path: f.files[1]}, plan.Integration.Version, true); err != nil || out.Code != errs.PreconditionFailed {
+		t.Fatalf("activation after a change: %+v, %v, want precondition_failed", out, err)
 	}
-	plan, err = f.p.PrepareActivation(exo, f.files[1])
+	plan, err = f.p.PrepareActivation(exo, session.Ref{Path: f.files[1]})
 	if err != nil || plan.Old == nil || plan.Old.ID != third {
 		t.Fatalf("reloaded plan: %+v, %v", plan, err)
 	}
-	op, err := f.p.Activate(exo, f.files[1], plan.Integration.Version)
-	if err != nil || op.State != portal.StateDone {
-		t.Fatalf("activation: %+v, %v", op, err)
+	out, err := f.p.Activate(exo, session.Ref{Path: f.files[1]}, plan.Integration.Version, true)
+	if err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
+		t.Fatalf("activation: %+v, %v", out, err)
 	}
 	usages, err := kindsInUse(f.p)
 	if err != nil {
@@ -251,7 +251,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if got := usages[d.Certificate.SHA256]; !slices.Equal(got, []string{portal.KindExchangeOnline}) {
 		t.Errorf("usage of the new certificate: %v (all: %v)", got, usages)
 	}
-	evs, err := f.p.Events(f.files[1])
+	evs, err := f.p.Events(session.Ref{Path: f.files[1]})
 	if err != nil || len(evs) < 2 {
 		t.Errorf("events of the new certificate: %+v, %v", evs, err)
 	}
@@ -268,12 +268,12 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 		t.Errorf("successor offers: %+v, %v", succ, err)
 	}
 	// "Install and activate as the successor of ..." in one step.
-	plan, err = f.p.PrepareActivation(exo, rpath)
+	plan, err = f.p.PrepareActivation(exo, session.Ref{Path: rpath})
 	if err != nil || !plan.NeedsInstall || plan.Old == nil || plan.Old.SHA256 != d.Certificate.SHA256 {
 		t.Fatalf("successor plan: %+v, %v", plan, err)
 	}
-	if op, err := f.p.Activate(exo, rpath, plan.Integration.Version); err != nil || op.State != portal.StateDone {
-		t.Fatalf("install and activate: %+v, %v", op, err)
+	if out, err := f.p.Activate(exo, session.Ref{Path: rpath}, plan.Integration.Version, true); err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
+		t.Fatalf("install and activate: %+v, %v", out, err)
 	}
 	// A file whose password the window doesn't know: nothing is activated.
 	lockedRenewal := f.pki.Issue(t, portaltest.Leaf{CN: "postkasse1@testkommune-nord.dk"})
@@ -284,12 +284,12 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.s.core.passwords.Reset(portalPassword) // as after a restart
-	lplan, err := f.p.PrepareActivation(exo, lpath)
+	lplan, err := f.p.PrepareActivation(exo, session.Ref{Path: lpath})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.p.Activate(exo, lpath, lplan.Integration.Version); portalCode(err) != errs.PasswordRequired {
-		t.Errorf("activating a file without its password: %v", err)
+	if out, err := f.p.Activate(exo, session.Ref{Path: lpath}, lplan.Integration.Version, true); err != nil || out.Code != errs.PasswordRequired {
+		t.Errorf("activating a file without its password: %+v, %v", out, err)
 	}
 	sum := sha256.Sum256(renewal.Cert.Raw)
 	if usages, _ := kindsInUse(f.p); len(usages) != 1 || len(usages[hex.EncodeToString(sum[:])]) != 1 {
@@ -427,20 +427,33 @@ func TestPortalList(t *testing.T) {
 	}
 
 	const exo = "int-exchange-online"
-	plan, err := f.p.PrepareActivationOf(exo, sha)
+	plan, err := f.p.PrepareActivation(exo, session.Ref{SHA256: sha})
 	if err != nil || plan.New.SHA256 != sha {
 		t.Fatalf("plan: %+v, %v", plan, err)
 	}
-	if op, err := f.p.ActivateCertificate(exo, sha, plan.Integration.Version); err != nil || op.State != portal.StateDone {
-		t.Fatalf("activate: %+v, %v", op, err)
+	// Exchange Online: not before Entra has it, and only its own thumbprint proves that.
+	if !plan.NeedsEntra {
+		t.Fatalf("plan without the Entra step: %+v", plan)
 	}
-	if evs, err := f.p.CertificateEvents(sha); err != nil || len(evs) == 0 {
+	if _, err := f.p.Activate(exo, session.Ref{SHA256: sha}, plan.Integration.Version, false); portalCode(err) != errs.EntraNotRegistered {
+		t.Fatalf("activate before Entra: %v", err)
+	}
+	if chk, err := f.p.CheckEntra(session.Ref{SHA256: sha}, "12:34"); err != nil || chk.Matched || chk.Code != errs.InvalidThumbprint {
+		t.Fatalf("a pasted scrap: %+v, %v", chk, err)
+	}
+	if chk, err := f.p.CheckEntra(session.Ref{SHA256: sha}, strings.ToUpper(plan.New.SHA1)); err != nil || !chk.Matched {
+		t.Fatalf("the thumbprint Entra shows: %+v, %v", chk, err)
+	}
+	if out, err := f.p.Activate(exo, session.Ref{SHA256: sha}, plan.Integration.Version, false); err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
+		t.Fatalf("activate: %+v, %v", out, err)
+	}
+	if evs, err := f.p.Events(session.Ref{SHA256: sha}); err != nil || len(evs) == 0 {
 		t.Errorf("events: %v, %v", evs, err)
 	}
 
 	dialogs := &fakeDialogs{save: t.TempDir()}
 	f.s.core.dialogs = dialogs
-	path, err := f.p.ExportCertificate(sha)
+	path, err := f.p.ExportCer(session.Ref{SHA256: sha})
 	if err != nil || filepath.Base(path) != "kollega@testkommune-nord.dk.cer" {
 		t.Fatalf("export: %q, %v", path, err)
 	}
@@ -448,7 +461,7 @@ func TestPortalList(t *testing.T) {
 		t.Error("the exported .cer is not the certificate's DER")
 	}
 	dialogs.save = ""
-	if path, err := f.p.ExportCertificate(sha); err != nil || path != "" {
+	if path, err := f.p.ExportCer(session.Ref{SHA256: sha}); err != nil || path != "" {
 		t.Errorf("a cancelled export: %q, %v", path, err)
 	}
 }

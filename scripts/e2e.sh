@@ -271,7 +271,9 @@ if [ -z "$only" ] || [[ " $only " == *" dpg "* ]]; then
   "$tmp/dpgcerts" install "${colleague[@]}" --passwords "$tmp/passwords.txt" \
     "$tmp/certs/exchange-online.p12" "$tmp/certs/digital-post.p12" "$tmp/certs/borgerservice.p12" "$tmp/certs/jobcenter.p12" \
     >"$artifacts/dpg-colleague.log" 2>&1
-  "$tmp/dpgcerts" activate "${colleague[@]}" --integration exchange_online --certificate "$(sha certs/exchange-online.p12)" >>"$artifacts/dpg-colleague.log" 2>&1
+  # Exchange Online: the colleague proves Entra has it (its SHA-256 serves as the thumbprint).
+  "$tmp/dpgcerts" activate "${colleague[@]}" --integration exchange_online --certificate "$(sha certs/exchange-online.p12)" \
+    --entra-thumbprint "$(sha certs/exchange-online.p12)" >>"$artifacts/dpg-colleague.log" 2>&1
   "$tmp/dpgcerts" activate "${colleague[@]}" --integration digital_post --certificate "$(sha certs/digital-post.p12)" >>"$artifacts/dpg-colleague.log" 2>&1
   "$tmp/dpgcerts" activate "${colleague[@]}" --integration secure_mail --certificate "$(sha certs/borgerservice.p12)" >>"$artifacts/dpg-colleague.log" 2>&1
   unset DPGCERTS_TOKEN

@@ -32,6 +32,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runInstall(args[1:], stdout, stderr, os.Getenv)
 	case "activate":
 		return runActivate(args[1:], stdout, stderr, os.Getenv)
+	case "export-cer":
+		return runExportCer(args[1:], stdout, stderr, os.Getenv)
 	case "sync":
 		return runSync(args[1:], stdout, stderr, os.Getenv)
 	case "status":
@@ -57,6 +59,8 @@ usage: dpgcerts [--db FILE] [--lang da|en]     open the window
        dpgcerts check [--notify]               what needs doing; --notify: as a desktop notification (daily, by "Remind me")
        dpgcerts install --portal URL FILE...   install certificates in the DPG solution
        dpgcerts activate --portal URL --integration KIND_OR_ID --certificate SHA256
+                [--entra-thumbprint HEX | --skip-entra-check]   (Exchange Online: one of them)
+       dpgcerts export-cer --certificate SHA256 [-o FILE]   the public certificate (.cer), for Entra
        dpgcerts sync --portal URL              send the outbox, refresh the offline copy
        dpgcerts sandbox [--addr HOST:PORT]     run the local reference portal
 

@@ -108,7 +108,6 @@ func (p *portalFlags) parse(args []string) (rest []string, exit int, ok bool) {
 type portalSession struct {
 	st  *store.Store
 	ses *session.Session
-	svc *portal.Service
 }
 
 func (ps *portalSession) Close() { ps.st.Close() }
@@ -156,12 +155,11 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 	// Retries and failures are logged to stderr (never a secret).
 	ses := session.New(session.Options{Store: st, Runtime: rt, Passwords: passwords.New(rt.Keychain, given...), Log: stderr,
 		Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
-	svc, err := ses.Connect(url, token)
-	if err != nil {
+	if _, err := ses.Connect(url, token); err != nil {
 		st.Close()
 		return fail(ExitUsage, "%s", errMessage(err))
 	}
-	return &portalSession{st: st, ses: ses, svc: svc}, ExitOK
+	return &portalSession{st: st, ses: ses}, ExitOK
 }
 
 // readPasswords reads the --passwords file, if one is given.
@@ -308,14 +306,9 @@ func writeJSON(stdout io.Writer, v any) {
 
 // installResult is one file in the install report.
 type installResult struct {
-	File      string             `json:"file"`
-	Operation *portal.Operation  `json:"operation,omitempty"`
-	Error     *installLocalError `json:"error,omitempty"`
-}
-
-type installLocalError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	File      string            `json:"file"`
+	Operation *portal.Operation `json:"operation,omitempty"`
+	Error     *errs.Error       `json:"error,omitempty"`
 }
 
 func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -355,7 +348,7 @@ func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) str
 		results[i] = installResult{File: files[i], Operation: r.Operation}
 		if r.Operation == nil {
 			localErrors++
-			results[i].Error = &installLocalError{Code: r.Code, Message: r.Message}
+			results[i].Error = errs.New(r.Code, r.Message)
 			continue
 		}
 		ops = append(ops, *r.Operation)
@@ -365,7 +358,7 @@ func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) str
 			Portal  string            `json:"portal"`
 			Results []installResult   `json:"results"`
 			Sync    portal.SyncResult `json:"sync"`
-		}{ses.svc.Portal(), results, res})
+		}{ses.ses.Portal(), results, res})
 	} else {
 		printInstall(stdout, results, res)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
@@ -63,6 +64,8 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 		code = runActivate(args[1:], &stdout, &stderr, getenv)
 	case "sync":
 		code = runSync(args[1:], &stdout, &stderr, getenv)
+	case "export-cer":
+		code = runExportCer(args[1:], &stdout, &stderr, getenv)
 	default:
 		t.Fatalf("no command %s", args[0])
 	}
@@ -107,12 +110,15 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	var keys [][]byte
 	var files []string
 	var exoSHA string
+	var sha1s, sha256s []string
 	for i := range 5 {
 		leaf := portaltest.Leaf{}
 		if i == 2 {
 			leaf.CVR = "11223344"
 		}
 		c := pki.Issue(t, leaf)
+		s1, s256 := sha1.Sum(c.Cert.Raw), sha256.Sum256(c.Cert.Raw)
+		sha1s, sha256s = append(sha1s, hex.EncodeToString(s1[:])), append(sha256s, hex.EncodeToString(s256[:]))
 		keys = append(keys, pkitest.PKCS8(t, c.Key))
 		files = append(files, portaltest.WriteFile(t, dir, fmt.Sprintf("cert%d.p12", i), pki.P12(t, c, cliPassword)))
 		if i == 4 {
@@ -151,9 +157,62 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 			t.Fatalf("%s: %+v", r.File, r.Operation)
 		}
 	}
+	// Exchange Online: not without the proof that Entra has the certificate.
+	exoActive := func() string {
+		t.Helper()
+		c, _ := portal.NewClient(url, sandbox.TokenAdmin)
+		ins, err := c.Integrations(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range ins {
+			if in.Kind == portal.KindExchangeOnline {
+				return in.ActiveID()
+			}
+		}
+		return ""
+	}
+	before := exoActive()
 	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA)
+	check(code, ExitUsage, out, errOut)
+	if !strings.Contains(errOut, "export-cer") || !strings.Contains(errOut, "--entra-thumbprint") || exoActive() != before {
+		t.Fatalf("activate without the Entra thumbprint said: %s (active %q, was %q)", errOut, exoActive(), before)
+	}
+	// Another certificate's thumbprint (files[0]'s, one the app knows) is refused, naming it.
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA,
+		"--entra-thumbprint", strings.ToUpper(sha1s[0]))
+	check(code, ExitUsage, out, errOut)
+	if !strings.Contains(errOut, errs.EntraThumbprintMismatch) || !strings.Contains(errOut, "the thumbprint is that of") || exoActive() != before {
+		t.Fatalf("activate with a wrong thumbprint said: %s (active %q)", errOut, exoActive())
+	}
+	// export-cer writes the DER whose SHA-256 is the certificate's, from DPG's record.
+	cer := filepath.Join(dir, "new.cer")
+	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--portal", url, "--certificate", exoSHA[:16], "-o", cer)
 	check(code, ExitOK, out, errOut)
-	if !strings.Contains(out, "Activated for exchange_online") || !strings.Contains(out, "Entra") {
+	if der, err := os.ReadFile(cer); err != nil || shaHex(der) != exoSHA {
+		t.Fatalf("export-cer wrote %s: %v", cer, err)
+	}
+	// ... and from a file on this PC that DPG refused (another CVR), once scanned.
+	var scanOut, scanErr bytes.Buffer
+	if code := runScan([]string{"--db", appDB, "--passwords", pwFile, files[2]}, &scanOut, &scanErr, func(k string) string { return env[k] }); code != ExitOK {
+		t.Fatalf("scan: exit %d\n%s", code, scanErr.String())
+	}
+	local := filepath.Join(dir, "local.cer")
+	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--certificate", sha256s[2], "-o", local)
+	check(code, ExitOK, out, errOut)
+	if der, err := os.ReadFile(local); err != nil || shaHex(der) != sha256s[2] {
+		t.Fatalf("export-cer of a file on this PC wrote %s: %v", local, err)
+	}
+	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--certificate", strings.Repeat("0", 64), "-o", local)
+	check(code, ExitFailed, out, errOut)
+	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--certificate", "xyz")
+	check(code, ExitUsage, out, errOut)
+	// The thumbprint Entra shows (SHA-1, upper case, with spaces): activated.
+	entraForm := strings.ToUpper(sha1s[4])
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA,
+		"--entra-thumbprint", entraForm[:20]+" "+entraForm[20:])
+	check(code, ExitOK, out, errOut)
+	if !strings.Contains(out, "Activated for exchange_online") || exoActive() == before {
 		t.Fatalf("activate said: %s", out)
 	}
 	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "int-exchange-online", "--certificate", exoSHA[:12])
@@ -161,6 +220,14 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	if !strings.Contains(out, "already uses") {
 		t.Fatalf("activate again said: %s", out)
 	}
+	// The escape hatch: another certificate without the Entra check, then back.
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", sha256s[1], "--skip-entra-check")
+	check(code, ExitOK, out, errOut)
+	if !strings.Contains(out, "Activated for exchange_online") || !strings.Contains(errOut, "without checking Entra") {
+		t.Fatalf("activate --skip-entra-check said: %s\n%s", out, errOut)
+	}
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA, "--entra-thumbprint", exoSHA)
+	check(code, ExitOK, out, errOut)
 	code, out, errOut = run(t, env, "sync", "--portal", url, "--db", appDB)
 	check(code, ExitOK, out, errOut)
 	// The unregistered user is refused with its own exit status and text.

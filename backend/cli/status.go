@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -270,17 +271,34 @@ func stepLines(i overview.Integration, byID map[string]overview.Certificate, por
 	if portalURL == "" {
 		portalURL = "URL"
 	}
+	exo := i.Kind == portal.KindExchangeOnline
 	activate := func(sha string) string {
-		return fmt.Sprintf("dpgcerts activate --portal %s --integration %s --certificate %s", portalURL, i.ID, sha)
+		cmd := fmt.Sprintf("dpgcerts activate --portal %s --integration %s --certificate %s", portalURL, i.ID, sha)
+		if exo {
+			cmd += " --entra-thumbprint HEX"
+		}
+		return cmd
+	}
+	// Exchange Online: Entra must have the certificate before DPG uses it.
+	entra := func(sha string) []string {
+		return []string{fmt.Sprintf("dpgcerts export-cer --certificate %s -o new.cer", sha),
+			"(upload new.cer to the Entra app registration; HEX is the thumbprint Entra shows for it)"}
 	}
 	s := i.Successor
 	switch i.NextStep {
 	case overview.StepActivate:
 		return []string{"The renewal " + s.CommonName + " is in DPG but not active. Activate it:", activate(s.SHA256)}
+	case overview.StepRegisterEntra:
+		return slices.Concat([]string{"The renewal " + s.CommonName + " is in DPG. Register it in Entra, then activate it:"},
+			entra(s.SHA256), []string{activate(s.SHA256)})
 	case overview.StepInstallAndActivate:
 		file := installableFile(byID[s.SHA256])
-		return []string{"The renewal " + s.CommonName + " is on this computer, not in DPG. Install and activate it:",
-			fmt.Sprintf("dpgcerts install --portal %s %s", portalURL, shellQuote(file)), activate(s.SHA256)}
+		lines := []string{"The renewal " + s.CommonName + " is on this computer, not in DPG. Install and activate it:",
+			fmt.Sprintf("dpgcerts install --portal %s %s", portalURL, shellQuote(file))}
+		if exo {
+			lines = append(lines, entra(s.SHA256)...)
+		}
+		return append(lines, activate(s.SHA256))
 	case overview.StepRenew:
 		return []string{"No renewal is in DPG or on this computer. Renew the certificate in MitID Erhverv",
 			"(the help guide \"How to renew an organisation certificate\"), then install and activate it."}

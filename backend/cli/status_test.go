@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -330,13 +331,14 @@ func TestStatusAgainstSandbox(t *testing.T) {
 		t.Fatalf("%d certificates, tiles %+v", len(ov.Certificates), ov.Tiles)
 	}
 
-	// Installed: the next step is one activation.
+	// Installed: Exchange Online's next step is the registration in Entra,
+	// then one activation.
 	if code, out, errOut := run(t, env, "install", "--portal", url, "--db", db, "--passwords", pwFile, p12); code != ExitOK {
 		t.Fatalf("install: exit %d\n%s\n%s", code, out, errOut)
 	}
 	ov = status()
 	exo = exoOf(ov)
-	if exo.NextStep != overview.StepActivate || exo.Successor == nil || !exo.Successor.InPortal || exo.Successor.PortalID == nil {
+	if exo.NextStep != overview.StepRegisterEntra || exo.Successor == nil || !exo.Successor.InPortal || exo.Successor.PortalID == nil {
 		t.Fatalf("renewal installed: %+v %+v", exo, exo.Successor)
 	}
 	if c := certOf(ov, newSHA); !c.InPortal || len(c.Files) != 2 || len(c.Attention) != 0 || c.Operation != nil {
@@ -344,7 +346,9 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	}
 
 	// Activated: Exchange Online is fine again.
-	if code, out, errOut := run(t, env, "activate", "--portal", url, "--db", db, "--integration", "exchange_online", "--certificate", newSHA); code != ExitOK {
+	sha1Sum := sha1.Sum(renewal.Cert.Raw)
+	entra := strings.ToUpper(hex.EncodeToString(sha1Sum[:]))
+	if code, out, errOut := run(t, env, "activate", "--portal", url, "--db", db, "--integration", "exchange_online", "--certificate", newSHA, "--entra-thumbprint", entra); code != ExitOK {
 		t.Fatalf("activate: exit %d\n%s\n%s", code, out, errOut)
 	}
 	ov = status("--portal", url)

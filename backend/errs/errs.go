@@ -96,6 +96,19 @@ const (
 	// answering for them.
 	RevocationExpired = "revocation_expired"
 
+	// A certificate or an integration named on the command line or by the
+	// window: not a SHA-256 in hex; a prefix that matches more than one
+	// certificate; a kind that more than one integration has.
+	InvalidThumbprint    = "invalid_thumbprint"
+	AmbiguousThumbprint  = "ambiguous_thumbprint"
+	AmbiguousIntegration = "ambiguous_integration"
+
+	// Exchange Online's renewal (backend/session): the thumbprint pasted
+	// from Entra is another certificate's; an activation asked for before
+	// the registration in Entra was confirmed (or explicitly skipped).
+	EntraThumbprintMismatch = "entra_thumbprint_mismatch"
+	EntraNotRegistered      = "entra_not_registered"
+
 	// The window's own.
 	NotInOverview = "not_in_overview"
 	// CertificateGone: a row's certificate is no longer in the overview
@@ -111,7 +124,8 @@ const (
 	ScheduleFailed = "schedule_failed"
 )
 
-// All lists every code, for the test that each has a text in both languages.
+// All lists every code, for the test that each has a text in both
+// languages; that test also parses this file, so a code missing here fails.
 var All = []string{
 	Internal,
 	PasswordRequired, UnsupportedEncryption, Malformed, NotACertificate, EmptyFile, TooLarge, KeyMismatch, NoCertificate,
@@ -120,6 +134,7 @@ var All = []string{
 	NoPrivateKey, CertificateExpired, CertificateNotYetValid, CVRMismatch, NotFound, PreconditionFailed, RateLimited, Unavailable,
 	Network, InsecureURL, InvalidURL, NoToken, FileUnreadable, KeychainLocked, Cancelled, OperationEnded,
 	KeychainUnavailable,
+	InvalidThumbprint, AmbiguousThumbprint, AmbiguousIntegration, EntraThumbprintMismatch, EntraNotRegistered,
 	RevocationNoAddress, RevocationNoIssuer, RevocationUnreachable, RevocationMalformed, RevocationResponderError, RevocationBadSignature, RevocationWrongCertificate, RevocationNotCurrent, RevocationNonceMismatch, RevocationUnknownToCA, RevocationDisabled, RevocationExpired,
 	NotInOverview, CertificateGone, GuideMissing, WriteFailed, UnsupportedLanguage,
 	InvalidTime, ScheduleFailed,

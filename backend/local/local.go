@@ -523,19 +523,6 @@ func (c *Collection) tryOnLocked(password, except string) int {
 	return len(locked)
 }
 
-// Cer is the file's certificate as DER (.cer, for the Entra app
-// registration) and a name to save it under.
-func (c *Collection) Cer(path string) (name string, der []byte, err error) {
-	f, err := c.Details(path)
-	if err != nil {
-		return "", nil, err
-	}
-	if f.Certificate == nil || len(f.Certificate.Raw) == 0 {
-		return "", nil, errs.New(errs.NoCertificate, "The file holds no certificate to export.")
-	}
-	return cerName(f), f.Certificate.Raw, nil
-}
-
 // ExportName is the name an export of the overview is offered under.
 func (c *Collection) ExportName(ext string) string {
 	return "dpg-certificates-" + c.now().Local().Format("2006-01-02") + "." + ext
@@ -571,15 +558,6 @@ func (c *Collection) WriteICS(w io.Writer, lang string, replaced report.Replacem
 	}
 	return report.ICS(w, files, report.ICSOptions{Lang: lang, Now: c.now(), WarnDays: c.WarnDays(), Location: time.Local,
 		Replaced: replaced})
-}
-
-// cerName is the .cer file name: the file's name with .cer.
-func cerName(f certs.File) string {
-	base := strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path))
-	if base == "" || base == "." {
-		base = "certificate"
-	}
-	return base + ".cer"
 }
 
 // Events of the background revocation check after a scan: progress (0 of

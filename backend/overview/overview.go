@@ -36,7 +36,7 @@ const (
 //
 // When several apply, the first of this order wins:
 //
-//	wait > fix > activate > install_and_activate > renew > none
+//	wait > fix > register_entra > activate > install_and_activate > renew > none
 //
 // An operation under way comes first: any other step would race it (a
 // second activation, a second install). A failed one comes next: the user
@@ -48,10 +48,18 @@ type Step string
 const (
 	// StepNone: nothing to do.
 	StepNone Step = "none"
-	// StepActivate: the successor is installed in DPG but not active.
+	// StepActivate: the successor is installed in DPG but not active (for
+	// Exchange Online: and its registration in Entra is confirmed).
 	StepActivate Step = "activate"
-	// StepInstallAndActivate: the successor is on this computer only.
+	// StepInstallAndActivate: the successor is on this computer only. For
+	// Exchange Online the first of three steps, in this order: install in
+	// DPG, register in Entra (StepRegisterEntra), activate.
 	StepInstallAndActivate Step = "install_and_activate"
+	// StepRegisterEntra: Exchange Online's successor is installed in DPG,
+	// and nobody has confirmed yet that the Entra app registration has it
+	// (the thumbprint Entra shows, pasted back). Activating it before would
+	// stop Exchange Online until Entra has it.
+	StepRegisterEntra Step = "register_entra"
 	// StepRenew: the certificate expires within the warning window (or has
 	// expired, or is revoked) and there is no successor anywhere: the
 	// renewal guide.
@@ -97,6 +105,20 @@ type Input struct {
 	// Revocations are the CAs' last answers, by lower-case SHA-256; a
 	// certificate without one is not_checked.
 	Revocations map[string]certs.Revocation
+	// EntraRegistered are the certificates (lower-case SHA-256) whose
+	// registration in Entra the admin confirmed, and EntraNotes the notes
+	// after an Exchange Online activation not yet dismissed, by integration.
+	EntraRegistered map[string]bool
+	EntraNotes      map[string]EntraNote
+}
+
+// EntraNote says, on an Exchange Online integration after an activation:
+// remove the old certificate from the app registration once mail flows
+// again. It lasts until dismissed.
+type EntraNote struct {
+	OldSHA1       string    `json:"oldSha1"`
+	OldCommonName string    `json:"oldCommonName"`
+	At            time.Time `json:"at"`
 }
 
 // Overview is the model of the window's overview and of `dpgcerts status
@@ -144,6 +166,8 @@ type Integration struct {
 	Successor *Successor `json:"successor"`
 	// Also: the version to send as If-Match when activating.
 	Version string `json:"version"`
+	// Also: the note after an Exchange Online activation, until dismissed.
+	EntraNote *EntraNote `json:"entraNote,omitempty"`
 }
 
 // Active is an integration's active certificate.
@@ -419,7 +443,10 @@ func Build(in Input) Overview {
 			out.Successor = &Successor{SHA256: s.SHA256, InPortal: s.InPortal, Files: s.Files, PortalID: s.PortalID,
 				CommonName: s.CommonName, NotAfter: s.NotAfter, DaysLeft: s.DaysLeft}
 		}
-		out.NextStep = nextStep(i, out, succ, ops)
+		out.NextStep = nextStep(i, out, succ, ops, in.EntraRegistered)
+		if n, ok := in.EntraNotes[i.ID]; ok && i.Kind == portal.KindExchangeOnline {
+			out.EntraNote = &n
+		}
 		if succ == nil && stops(out.State) {
 			if !slices.Contains(active.out.Attention, ReasonNoSuccessor) {
 				active.out.Attention = append(active.out.Attention, ReasonNoSuccessor)
@@ -713,7 +740,7 @@ func pick(ops []portal.Operation, since time.Time) (portal.Operation, bool) {
 }
 
 // nextStep applies the order of Step.
-func nextStep(i portal.Integration, out Integration, succ *entry, ops opIndex) Step {
+func nextStep(i portal.Integration, out Integration, succ *entry, ops opIndex, entra map[string]bool) Step {
 	mine := ops.integration[i.ID]
 	if succ != nil {
 		mine = slices.Concat(mine, ops.installs[succ.out.SHA256])
@@ -729,6 +756,8 @@ func nextStep(i portal.Integration, out Integration, succ *entry, ops opIndex) S
 		return StepFix
 	}
 	switch {
+	case succ != nil && succ.record != nil && i.Kind == portal.KindExchangeOnline && !entra[strings.ToLower(succ.out.SHA256)]:
+		return StepRegisterEntra
 	case succ != nil && succ.record != nil:
 		return StepActivate
 	case succ != nil:

@@ -114,10 +114,91 @@ func integ(ov overview.Overview, id string) overview.Integration {
 	return overview.Integration{}
 }
 
+// base is an input whose certificates Entra has (TestExchangeOnlineSteps
+// takes that step).
 func base(files []certs.File, recs []portal.Certificate, ops ...portal.Operation) overview.Input {
+	entra := map[string]bool{}
+	for _, f := range files {
+		if f.Certificate != nil {
+			entra[strings.ToLower(f.Certificate.SHA256)] = true
+		}
+	}
+	for _, r := range recs {
+		entra[strings.ToLower(r.SHA256)] = true
+	}
 	return overview.Input{Files: files, Certificates: recs, Integrations: []portal.Integration{exo, dp, mitdk},
 		Operations: ops, SyncedAt: now.Add(-time.Minute), Me: &portal.Me{Organization: portal.Organization{CVR: "29189889", Name: "Testkommune Nord"}},
-		Now: now, WarnDays: warnDays}
+		Now: now, WarnDays: warnDays, EntraRegistered: entra}
+}
+
+// TestExchangeOnlineSteps follows Exchange Online's renewal through its
+// three steps (install in DPG, register in Entra, activate) and the note
+// after it; other integrations activate without the Entra step.
+func TestExchangeOnlineSteps(t *testing.T) {
+	recB := record("id-b", certB)
+	stages := []struct {
+		name string
+		in   func(in *overview.Input)
+		want overview.Step
+	}{
+		{"the renewal on this computer", func(in *overview.Input) {
+			in.Files = []certs.File{p12("/c/renewal.p12", certB)}
+		}, overview.StepInstallAndActivate},
+		{"installed in DPG, Entra not confirmed", func(in *overview.Input) {
+			in.Files = []certs.File{p12("/c/renewal.p12", certB)}
+			in.Certificates = append(in.Certificates, recB)
+		}, overview.StepRegisterEntra},
+		{"installed, confirmed for another certificate only", func(in *overview.Input) {
+			in.Certificates = append(in.Certificates, recB)
+			in.EntraRegistered = map[string]bool{strings.ToLower(certA.SHA256): true}
+		}, overview.StepRegisterEntra},
+		{"the activation waits in the outbox", func(in *overview.Input) {
+			in.Certificates = append(in.Certificates, recB)
+			in.Operations = []portal.Operation{exoOps(portal.StatePending)}
+		}, overview.StepWait},
+		{"Entra confirmed (any case of the SHA-256)", func(in *overview.Input) {
+			in.Certificates = append(in.Certificates, recB)
+			in.EntraRegistered = map[string]bool{strings.ToLower(certB.SHA256): true}
+		}, overview.StepActivate},
+	}
+	for _, st := range stages {
+		t.Run(st.name, func(t *testing.T) {
+			in := overview.Input{Certificates: []portal.Certificate{recA, recD}, Integrations: []portal.Integration{exo, dp},
+				SyncedAt: now.Add(-time.Minute), Now: now, WarnDays: warnDays}
+			st.in(&in)
+			if got := integ(overview.Build(in), exo.ID).NextStep; got != st.want {
+				t.Fatalf("next step %q, want %q", got, st.want)
+			}
+		})
+	}
+
+	// Activated: nothing to do, and the note to remove the old certificate
+	// from the app registration until it is dismissed.
+	active := integration("int-exo", portal.KindExchangeOnline, "id-b")
+	note := overview.EntraNote{OldSHA1: strings.ToUpper(certA.SHA1), OldCommonName: certA.CommonName, At: now}
+	in := overview.Input{Certificates: []portal.Certificate{recA, record("id-b", certB, active), recD}, Integrations: []portal.Integration{active, dp},
+		SyncedAt: now.Add(-time.Minute), Now: now, WarnDays: warnDays,
+		EntraNotes: map[string]overview.EntraNote{"int-exo": note, "int-dp": note}}
+	ov := overview.Build(in)
+	if e := integ(ov, exo.ID); e.NextStep != overview.StepNone || e.EntraNote == nil || *e.EntraNote != note {
+		t.Fatalf("after the activation: %+v", e)
+	}
+	if d := integ(ov, dp.ID); d.EntraNote != nil {
+		t.Fatalf("a note on Digital Post: %+v", d.EntraNote)
+	}
+	in.EntraNotes = nil
+	if e := integ(overview.Build(in), exo.ID); e.EntraNote != nil {
+		t.Fatalf("a dismissed note: %+v", e.EntraNote)
+	}
+
+	// Digital Post's renewal in DPG: activate, no Entra step.
+	dpOld := integration("int-dp", portal.KindDigitalPost, "id-o")
+	old := withName(cert("o", "U-DP", 10), "digitalpost@testkommune-nord.dk")
+	in = overview.Input{Certificates: []portal.Certificate{record("id-o", old, dpOld), record("id-d", certD)}, Integrations: []portal.Integration{dpOld},
+		SyncedAt: now.Add(-time.Minute), Now: now, WarnDays: warnDays}
+	if d := integ(overview.Build(in), dpOld.ID); d.NextStep != overview.StepActivate {
+		t.Fatalf("digital post: %+v", d)
+	}
 }
 
 // want is what a case expects of the Exchange Online integration.

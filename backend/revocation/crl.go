@@ -83,7 +83,7 @@ func (c *Checker) askCRL(ctx context.Context, u string, leaf, issuer *x509.Certi
 	}
 	now := c.now()
 	if f := c.current(now, crl.ThisUpdate, crl.NextUpdate); f != nil {
-		f.msg = "The CRL is not current. " + f.msg
+		f.Message = "The CRL is not current. " + f.Message
 		return certs.Revocation{}, f
 	}
 	r := certs.Revocation{Status: certs.RevocationGood, CheckedAt: now.UTC(), Source: SourceCRL, NextUpdate: crl.NextUpdate.UTC()}

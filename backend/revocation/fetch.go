@@ -85,7 +85,7 @@ func (c *Checker) issuerOf(ctx context.Context, leaf *x509.Certificate, chain []
 		}
 		data, f := c.fetch(ctx, http.MethodGet, u, "", nil, maxIssuerSize)
 		if f != nil {
-			last = fail(errs.RevocationNoIssuer, "The issuing CA's certificate is not in the file and could not be fetched: %s", f.msg)
+			last = fail(errs.RevocationNoIssuer, "The issuing CA's certificate is not in the file and could not be fetched: %s", f.Message)
 			continue
 		}
 		cands, err := parseIssuers(data)

@@ -57,7 +57,7 @@ func FuzzVerifyOCSP(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, fl := c.verifyOCSP(data, nil, cert, issuer)
 		if fl != nil {
-			if fl.code == "" || fl.msg == "" {
+			if fl.Code == "" || fl.Message == "" {
 				t.Fatalf("a failure without code or message: %+v", fl)
 			}
 			return

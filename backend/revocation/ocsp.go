@@ -133,7 +133,7 @@ func (c *Checker) askOCSP(ctx context.Context, u string, leaf, issuer *x509.Cert
 		get := strings.TrimSuffix(u, "/") + "/" + enc
 		data, f = c.fetch(ctx, http.MethodGet, get, "", nil, maxOCSPSize)
 		if f != nil {
-			f.msg = strings.ReplaceAll(f.msg, get, u) // the responder, not the encoded request
+			f.Message = strings.ReplaceAll(f.Message, get, u) // the responder, not the encoded request
 		}
 	} else {
 		data, f = c.fetch(ctx, http.MethodPost, u, "application/ocsp-request", reqDER, maxOCSPSize)
@@ -225,7 +225,7 @@ func (c *Checker) verifyOCSP(data, nonce []byte, leaf, issuer *x509.Certificate)
 		}
 	}
 	if f := c.current(now, resp.ThisUpdate, resp.NextUpdate); f != nil {
-		f.msg = "The OCSP response is not current. " + f.msg
+		f.Message = "The OCSP response is not current. " + f.Message
 		return certs.Revocation{}, f
 	}
 	r := certs.Revocation{CheckedAt: now.UTC(), Source: SourceOCSP, NextUpdate: resp.NextUpdate.UTC()}

@@ -139,22 +139,16 @@ func httpURL(s string) bool {
 	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }
 
-// failure is a check that gave no verified answer.
-type failure struct {
-	code string
-	msg  string
-}
+// failure is a check that gave no verified answer: the app's one error
+// shape, with the code the window translates.
+type failure = errs.Error
 
-func (f *failure) Error() string { return f.code + ": " + f.msg }
-
-func fail(code, format string, a ...any) *failure {
-	return &failure{code: code, msg: fmt.Sprintf(format, a...)}
-}
+func fail(code, format string, a ...any) *failure { return errs.Newf(code, format, a...) }
 
 // unknown is the answer for a check that failed.
 func unknown(now time.Time, source string, f *failure) certs.Revocation {
 	return certs.Revocation{Status: certs.RevocationUnknown, CheckedAt: now.UTC(), Source: source,
-		Error: &errs.Error{Code: f.code, Message: f.msg}}
+		Error: &errs.Error{Code: f.Code, Message: f.Message}}
 }
 
 // NotChecked is the answer for a certificate nobody was asked about.
@@ -191,7 +185,7 @@ func (c *Checker) Check(ctx context.Context, leaf *x509.Certificate, chain []*x5
 	// The answer tells the first failure, but one that says something about
 	// the CA's answer (forged, out of date) wins over an address that was down.
 	note := func(source string, f *failure) {
-		if first == nil || (first.code == errs.RevocationUnreachable && f.code != errs.RevocationUnreachable) {
+		if first == nil || (first.Code == errs.RevocationUnreachable && f.Code != errs.RevocationUnreachable) {
 			first, firstSource = f, source
 		}
 	}

@@ -275,176 +275,194 @@ type ActivationPlan struct {
 	// installs it first (renewal pairing, in one step).
 	NeedsInstall bool   `json:"needsInstall"`
 	Path         string `json:"path"`
+	// NeedsEntra: the integration is Exchange Online and nobody has
+	// confirmed that Entra has the new certificate (CheckEntra): Activate
+	// refuses until then, unless told to skip the check.
+	NeedsEntra bool `json:"needsEntra"`
+
+	target target
 }
 
-// PrepareActivation fetches the integration's current state and returns
-// what the confirmation shows for the file's certificate.
-func (s *Session) PrepareActivation(ctx context.Context, integrationID, path string) (ActivationPlan, error) {
-	f, err := s.fileCert(path)
-	if err != nil {
-		return ActivationPlan{}, err
-	}
+// PrepareActivation fetches the integration's current state (asked of the
+// portal first) and returns what the confirmation shows for ref's
+// certificate: a file's, or one in DPG by its SHA-256.
+func (s *Session) PrepareActivation(ctx context.Context, integrationID string, ref Ref) (ActivationPlan, error) {
 	ins, err := s.Integrations(ctx, true)
 	if err != nil {
 		return ActivationPlan{}, err
 	}
-	c := f.Certificate
-	plan := ActivationPlan{Path: path, New: CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}}
-	found := false
-	for _, in := range ins {
-		if in.ID == integrationID {
-			plan.Integration, plan.Old, found = in.Integration, in.Active, true
-		}
-	}
-	if !found {
-		return ActivationPlan{}, errs.New(errs.NotFound, "no such integration")
-	}
-	plan.NeedsInstall = true
-	if list, _, err := s.current().Certificates(ctx); err == nil {
-		for _, pc := range list {
-			if strings.EqualFold(pc.SHA256, c.SHA256) {
-				plan.New.ID, plan.NeedsInstall = pc.ID, false
-			}
-		}
-	}
-	return plan, nil
+	return s.plan(ctx, ins, integrationID, ref)
 }
 
-// Activate makes the integration use the file's certificate, with If-Match
-// version (the one the confirmation showed). A certificate not yet in the
-// portal is installed first, in the same step. A changed integration is
-// the error precondition_failed: the window reloads and asks again.
-func (s *Session) Activate(ctx context.Context, integrationID, path, version string, opts SendOptions) (portal.Operation, error) {
-	if _, err := s.signedInService(); err != nil {
-		return portal.Operation{}, err
-	}
-	plan, err := s.PrepareActivation(ctx, integrationID, path)
+// plan is the activation of ref's certificate for the integration among ins.
+func (s *Session) plan(ctx context.Context, ins []IntegrationView, integrationID string, ref Ref) (ActivationPlan, error) {
+	_, t, err := s.inDPG(ctx, ref)
 	if err != nil {
-		return portal.Operation{}, err
+		return ActivationPlan{}, err
 	}
-	ref := plan.New.ID
+	plan := ActivationPlan{Path: ref.Path, New: t.facts, NeedsInstall: t.file != nil && t.record == nil, target: t}
+	for _, in := range ins {
+		if in.ID == integrationID {
+			plan.Integration, plan.Old = in.Integration, in.Active
+			if in.Kind == portal.KindExchangeOnline {
+				registered, err := s.entraRegistered(ctx, t.facts.SHA256)
+				if err != nil {
+					return ActivationPlan{}, err
+				}
+				plan.NeedsEntra = !registered
+			}
+			return plan, nil
+		}
+	}
+	return ActivationPlan{}, errs.New(errs.NotFound, "no such integration")
+}
+
+// ActivateOptions are SendOptions and the escape hatch of Exchange Online.
+type ActivateOptions struct {
+	SendOptions
+	// SkipEntraCheck activates for Exchange Online a certificate whose
+	// registration in Entra nobody confirmed: the admin chose to, knowing
+	// that Exchange Online stops until Entra has it. It goes into the log.
+	SkipEntraCheck bool
+	// KeepFailed leaves a failed activation in the outbox (the CLI: sync
+	// and status list it until it is dismissed); the window drops it, as
+	// its dialog shows why.
+	KeepFailed bool
+}
+
+// Results of an activation besides those of ResultOf.
+const (
+	// ResultUnchanged: the integration used the certificate already;
+	// nothing was sent.
+	ResultUnchanged = "unchanged"
+)
+
+// Activation is the one outcome of an activation, which the window and
+// the CLI only show: Result is activated, unchanged, pending (the outbox
+// sends it later), needs_password (the new file's install waits for its
+// password; nothing was activated) or failed, with Code (such as
+// precondition_failed: someone changed the integration meanwhile; ask
+// again).
+type Activation struct {
+	Result  string `json:"result"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Integration is the integration as the confirmation showed it.
+	Integration portal.Integration `json:"integration"`
+	// Old and New are the certificates before and after (New: the one asked for).
+	Old *CertFacts `json:"old,omitempty"`
+	New CertFacts  `json:"new"`
+	// Operation is the outbox's record; nil when none was sent.
+	Operation *portal.Operation `json:"operation,omitempty"`
+
+	sync portal.SyncResult
+}
+
+// Sync is the outbox's run that sent the activation (the CLI's JSON shows it).
+func (a Activation) Sync() portal.SyncResult { return a.sync }
+
+// Activate makes the integration use ref's certificate, with If-Match
+// version (the one the confirmation showed). A file's certificate not yet
+// in the portal is installed first, in the same step. The offline copy
+// decides what is sent (PrepareActivation refreshed it); If-Match guards
+// against anything newer. Errors are what stopped the flow before anything
+// was sent (the sign-in, an unknown certificate); what the portal answered
+// is the Activation.
+//
+// For Exchange Online the certificate's registration in Entra must be
+// confirmed first (CheckEntra), or opts.SkipEntraCheck given: otherwise it
+// is entra_not_registered, and nothing is installed or sent.
+func (s *Session) Activate(ctx context.Context, integrationID string, ref Ref, version string, opts ActivateOptions) (Activation, error) {
+	svc, err := s.signedInService()
+	if err != nil {
+		return Activation{}, err
+	}
+	ins, err := s.Integrations(ctx, false)
+	if err != nil {
+		return Activation{}, err
+	}
+	plan, err := s.plan(ctx, ins, integrationID, ref)
+	if err != nil {
+		return Activation{}, err
+	}
+	out := Activation{Integration: plan.Integration, Old: plan.Old, New: plan.New}
+	t := plan.target
+	if t.record != nil && plan.Old != nil && plan.Old.ID == t.record.ID && plan.Integration.Version == version {
+		out.Result = ResultUnchanged
+		return out, nil
+	}
+	if plan.NeedsEntra {
+		if !opts.SkipEntraCheck {
+			return Activation{}, errs.New(errs.EntraNotRegistered,
+				"confirm first that the Entra app registration has the new certificate: Exchange Online stops until it does")
+		}
+		s.logf("activating %s (SHA-1 %s) for Exchange Online (%s) without checking Entra, as the user chose",
+			plan.New.CommonName, strings.ToUpper(plan.New.SHA1), plan.Integration.Name)
+	}
 	if plan.NeedsInstall {
-		res, _, err := s.Install(ctx, []string{path}, opts)
+		res, _, err := s.Install(ctx, []string{ref.Path}, opts.SendOptions)
 		if err != nil {
-			return portal.Operation{}, err
+			return Activation{}, err
 		}
 		switch r := res[0]; r.Result {
 		case ResultFailed:
-			return portal.Operation{}, errs.New(r.Code, "the certificate could not be installed")
+			out.Result, out.Code, out.Message = ResultFailed, r.Code, "the certificate could not be installed"
+			return out, nil
 		case ResultNeedsPassword:
 			// Nothing is activated until the file's password is given.
-			return portal.Operation{}, errs.New(errs.PasswordRequired, "the install waits for the file's password")
+			out.Result, out.Code, out.Message = ResultNeedsPassword, errs.PasswordRequired, "the install waits for the file's password"
+			return out, nil
 		}
-		ref = portal.SHA256Ref(plan.New.SHA256)
 	}
-	return s.activateEnded(ctx, integrationID, ref, version, opts)
-}
-
-// activateEnded runs ActivateRef and turns a failed activation into its
-// error, for the window's flows.
-func (s *Session) activateEnded(ctx context.Context, integrationID, ref, version string, opts SendOptions) (portal.Operation, error) {
-	op, _, err := s.ActivateRef(ctx, integrationID, ref, version, opts)
+	op, err := svc.Activate(ctx, integrationID, t.activationRef(), version)
 	if err != nil {
-		return op, err
+		return Activation{}, err
 	}
-	if op.State == portal.StateFailed {
-		// Ended: drop it from the outbox's list, the error goes to the window.
-		if err := s.current().Dismiss(ctx, op.ID); err != nil {
-			s.logf("%v", err)
-		}
-		return op, errs.New(op.ErrorCode, op.ErrorMessage)
-	}
-	return op, nil
-}
-
-// ActivateRef records the activation of the certificate ref (a portal id,
-// or portal.SHA256Ref of one whose install is in the outbox) for the
-// integration, sends it, and returns the operation as it stands.
-func (s *Session) ActivateRef(ctx context.Context, integrationID, ref, version string, opts SendOptions) (portal.Operation, portal.SyncResult, error) {
-	svc, err := s.signedInService()
-	if err != nil {
-		return portal.Operation{}, portal.SyncResult{}, err
-	}
-	op, err := svc.Activate(ctx, integrationID, ref, version)
-	if err != nil {
-		return portal.Operation{}, portal.SyncResult{}, err
-	}
-	res, err := s.Send(ctx, opts)
+	out.sync, err = s.Send(ctx, opts.SendOptions)
 	if isAccount(err) || ctx.Err() != nil {
-		return op, res, err
+		return out, err
 	}
-	cur, err := svc.Operation(ctx, op.ID)
-	return cur, res, err
+	if cur, err := svc.Operation(ctx, op.ID); err == nil {
+		op = cur
+	}
+	out.Operation, out.Result = &op, ResultOf(op)
+	if out.Result == ResultFailed {
+		out.Code, out.Message = op.ErrorCode, op.ErrorMessage
+		// Ended: drop it from the outbox's list; the outcome says why.
+		if !opts.KeepFailed {
+			if err := svc.Dismiss(ctx, op.ID); err != nil {
+				s.logf("%v", err)
+			}
+		}
+	}
+	if out.Result == ResultActivated {
+		s.factsOf(ctx, op.CertificateID, &out.New)
+		if op.PreviousCertificateID == "" {
+			out.Old = nil
+		} else if out.Old == nil || out.Old.ID != op.PreviousCertificateID {
+			out.Old = &CertFacts{ID: op.PreviousCertificateID}
+			s.factsOf(ctx, op.PreviousCertificateID, out.Old)
+		}
+		s.noteOldInEntra(ctx, out)
+	}
+	return out, nil
 }
 
-// Certificate finds a certificate by a SHA-256 thumbprint or a unique
-// prefix of at least 8 hex digits: in the offline copy, else an install
-// still in the outbox (then ref is its portal.SHA256Ref and cert is nil).
-func (s *Session) Certificate(ctx context.Context, thumb string) (ref string, cert *portal.Certificate, err error) {
-	thumb = strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(thumb))
-	svc, err := s.offline()
-	if err != nil {
-		return "", nil, err
+// factsOf fills f with the offline copy's facts of the certificate id.
+func (s *Session) factsOf(ctx context.Context, id string, f *CertFacts) {
+	svc := s.current()
+	if svc == nil || id == "" {
+		return
 	}
 	list, _, err := svc.Certificates(ctx)
 	if err != nil {
-		return "", nil, err
+		return
 	}
-	for i, c := range list {
-		if strings.HasPrefix(strings.ToLower(c.SHA256), thumb) {
-			if cert != nil {
-				return "", nil, fmt.Errorf("%s matches more than one certificate; give more digits", thumb)
-			}
-			cert = &list[i]
+	for _, c := range list {
+		if c.ID == id {
+			*f = *facts(c)
 		}
 	}
-	if cert != nil {
-		return cert.ID, cert, nil
-	}
-	pending, err := svc.Operations(ctx, portal.StatePending, portal.StateNeedsPassword)
-	if err != nil {
-		return "", nil, err
-	}
-	for _, o := range pending {
-		if o.Kind == "install" && len(thumb) == 64 && o.CertificateSHA256 == thumb {
-			return portal.SHA256Ref(thumb), nil, nil
-		}
-	}
-	return "", nil, errs.Newf(errs.NotFound, "no installed certificate has the SHA-256 %s; install it first", thumb)
-}
-
-// FindIntegration finds an integration by id, name or (unique) kind.
-func FindIntegration(ins []portal.Integration, want string) (portal.Integration, error) {
-	for _, in := range ins {
-		if in.ID == want {
-			return in, nil
-		}
-	}
-	var byName, byKind []portal.Integration
-	for _, in := range ins {
-		if strings.EqualFold(in.Name, want) {
-			byName = append(byName, in)
-		}
-		if in.Kind == want {
-			byKind = append(byKind, in)
-		}
-	}
-	switch {
-	case len(byName) == 1:
-		return byName[0], nil
-	case len(byKind) == 1:
-		return byKind[0], nil
-	case len(byKind) > 1:
-		var ids []string
-		for _, in := range byKind {
-			ids = append(ids, in.ID+" ("+in.Name+")")
-		}
-		return portal.Integration{}, fmt.Errorf("there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
-	}
-	if len(ins) == 0 {
-		return portal.Integration{}, fmt.Errorf("no integrations are known yet; run dpgcerts sync while online")
-	}
-	return portal.Integration{}, fmt.Errorf("no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
 }
 
 // Successor is a renewal pairing offer: the file renews Predecessor, which
@@ -485,36 +503,38 @@ func (s *Session) Successors(ctx context.Context, path string) ([]Successor, err
 	return out, nil
 }
 
-// Events is the offline audit trail of the file's certificate, oldest first.
-func (s *Session) Events(ctx context.Context, path string) ([]portal.Event, error) {
-	out := []portal.Event{}
-	svc, f, list, err := s.fileAndPortalCerts(ctx, path)
-	if svc == nil || err != nil {
-		return out, err
-	}
-	for _, c := range list {
-		if strings.EqualFold(c.SHA256, f.Certificate.SHA256) {
-			evs, _, err := svc.Events(ctx, portal.EventQuery{CertificateID: c.ID})
-			if err != nil {
-				return nil, err
-			}
-			return append(out, evs...), nil
-		}
-	}
-	return out, nil
-}
-
-// Operations lists the outbox: the pending, waiting and failed operations.
-func (s *Session) Operations(ctx context.Context) ([]portal.Operation, error) {
+// Operations lists the outbox's operations in states, by default the
+// pending, waiting and failed ones (those the window lists).
+func (s *Session) Operations(ctx context.Context, states ...string) ([]portal.Operation, error) {
 	svc := s.current()
 	if svc == nil {
 		return []portal.Operation{}, nil
 	}
-	ops, err := svc.Operations(ctx, portal.StatePending, portal.StateNeedsPassword, portal.StateFailed)
+	if len(states) == 0 {
+		states = []string{portal.StatePending, portal.StateNeedsPassword, portal.StateFailed}
+	}
+	ops, err := svc.Operations(ctx, states...)
 	if ops == nil {
 		ops = []portal.Operation{}
 	}
 	return ops, err
+}
+
+// Operation is one operation of the outbox, by id.
+func (s *Session) Operation(ctx context.Context, id int64) (portal.Operation, error) {
+	svc, err := s.offline()
+	if err != nil {
+		return portal.Operation{}, err
+	}
+	return svc.Operation(ctx, id)
+}
+
+// Portal is the address of the portal the session works with.
+func (s *Session) Portal() string {
+	if svc := s.current(); svc != nil {
+		return svc.Portal()
+	}
+	return s.Address()
 }
 
 // SupplyPassword gives a needs_password install its password; a password

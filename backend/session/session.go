@@ -554,7 +554,8 @@ func (s *Session) Entry(ctx context.Context, sha256 string) (overview.Certificat
 		return overview.Certificate{}, err
 	}
 	ov := overview.Build(in)
-	i := slices.IndexFunc(ov.Certificates, func(c overview.Certificate) bool { return strings.EqualFold(c.SHA256, sha256) })
+	want := Thumbprint(sha256)
+	i := slices.IndexFunc(ov.Certificates, func(c overview.Certificate) bool { return strings.ToLower(c.SHA256) == want })
 	if i < 0 {
 		return overview.Certificate{}, errs.New(errs.CertificateGone, "The certificate is not in the overview.")
 	}
@@ -599,6 +600,17 @@ func (s *Session) input(ctx context.Context, warnDays int, withPortal bool) (ove
 	}
 	if !withPortal {
 		return in, nil
+	}
+	if in.EntraRegistered, err = s.opts.Store.EntraRegistered(ctx); err != nil {
+		return in, err
+	}
+	notes, err := s.opts.Store.EntraNotes(ctx)
+	if err != nil {
+		return in, err
+	}
+	in.EntraNotes = map[string]overview.EntraNote{}
+	for id, n := range notes {
+		in.EntraNotes[id] = overview.EntraNote{OldSHA1: strings.ToUpper(n.OldSHA1), OldCommonName: n.OldName, At: n.At}
 	}
 	svc, err := s.offline()
 	if err != nil {

@@ -243,16 +243,16 @@ func TestCertificateInDPGOnly(t *testing.T) {
 	}
 
 	in := l.Integrations[0]
-	plan, err := ses.PrepareActivationOf(ctx, in.ID, sha)
+	plan, err := ses.PrepareActivation(ctx, in.ID, session.Ref{SHA256: sha})
 	if err != nil || plan.New.SHA256 != sha || plan.NeedsInstall || plan.Path != "" || plan.Integration.Version == "" {
 		t.Fatalf("plan: %+v, %v", plan, err)
 	}
-	if _, err := ses.ActivateCertificate(ctx, in.ID, sha, "stale-version", session.SendOptions{GiveUpAfter: 10 * time.Second}); errs.Code(err) != errs.PreconditionFailed {
-		t.Fatalf("a stale If-Match: %v, want precondition_failed", err)
+	if out, err := ses.Activate(ctx, in.ID, session.Ref{SHA256: sha}, "stale-version", session.ActivateOptions{SendOptions: session.SendOptions{GiveUpAfter: 10 * time.Second}, SkipEntraCheck: true}); err != nil || out.Code != errs.PreconditionFailed {
+		t.Fatalf("a stale If-Match: %+v, %v, want precondition_failed", out, err)
 	}
-	op, err := ses.ActivateCertificate(ctx, in.ID, sha, plan.Integration.Version, session.SendOptions{GiveUpAfter: 10 * time.Second})
-	if err != nil || op.State != portal.StateDone {
-		t.Fatalf("activate: %+v, %v", op, err)
+	out, err := ses.Activate(ctx, in.ID, session.Ref{SHA256: sha}, plan.Integration.Version, session.ActivateOptions{SendOptions: session.SendOptions{GiveUpAfter: 10 * time.Second}, SkipEntraCheck: true})
+	if err != nil || out.Operation == nil || out.Operation.State != portal.StateDone {
+		t.Fatalf("activate: %+v, %v", out, err)
 	}
 	if err := ses.Refresh(ctx); err != nil {
 		t.Fatal(err)
@@ -268,36 +268,24 @@ func TestCertificateInDPGOnly(t *testing.T) {
 		t.Fatalf("after the activation: active %q, usages %+v", active, l.Rows[0].Usages)
 	}
 
-	evs, err := ses.CertificateEvents(ctx, sha)
+	evs, err := ses.Events(ctx, session.Ref{SHA256: sha})
 	if err != nil || len(evs) < 2 {
 		t.Fatalf("events: %+v, %v", evs, err)
 	}
-	name, der, err := ses.PublicCertificate(ctx, strings.ToUpper(sha))
+	name, der, err := ses.PublicCertificate(ctx, session.Ref{SHA256: strings.ToUpper(sha)})
 	if err != nil || len(der) == 0 || !strings.HasSuffix(name, ".cer") {
 		t.Fatalf("public certificate: %q %d bytes, %v", name, len(der), err)
 	}
-	if _, _, err := ses.PublicCertificate(ctx, strings.Repeat("0", 64)); errs.Code(err) != errs.NotFound {
+	if _, _, err := ses.PublicCertificate(ctx, session.Ref{SHA256: strings.Repeat("0", 64)}); errs.Code(err) != errs.NotFound {
 		t.Fatalf("an unknown certificate: %v, want not_found", err)
 	}
-	if evs, err := ses.CertificateEvents(ctx, strings.Repeat("0", 64)); err != nil || len(evs) != 0 {
+	if evs, err := ses.Events(ctx, session.Ref{SHA256: strings.Repeat("0", 64)}); err != nil || len(evs) != 0 {
 		t.Fatalf("events of an unknown certificate: %v, %v", evs, err)
 	}
 
 	ses.SignOut()
 	if l, err := ses.List(ctx); err != nil || len(l.Rows) != 0 || len(l.Integrations) != 0 {
 		t.Fatalf("signed out again: %+v, %v", l, err)
-	}
-}
-
-func TestCerName(t *testing.T) {
-	for in, want := range map[string]string{
-		"exchange@testkommune.dk": "exchange@testkommune.dk.cer",
-		`a/b\c:d`:                 "a-b-c-d.cer",
-		"  ":                      "certificate.cer",
-	} {
-		if got := session.CerName(in); got != want {
-			t.Errorf("CerName(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 

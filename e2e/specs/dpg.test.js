@@ -6,8 +6,10 @@
 //   - its tiles and list show DPG's certificates, its cards the integrations;
 //   - it activates one that has no file on this PC;
 //   - a .p12 with its .cer is one row with two files;
-//   - a card shows install_and_activate, and one click installs and
-//     activates the renewal; its row then says "In DPG";
+//   - the Exchange Online card takes the renewal through its three steps:
+//     install in DPG, register in Entra (a wrong thumbprint is refused, and
+//     DPG keeps the old certificate), activate; the note to remove the old
+//     certificate from Entra stays until dismissed; its row says "In DPG";
 //   - someone else goes back to the old certificate: the card offers to
 //     activate the renewal, through the confirmation, with If-Match;
 //   - the secure mailbox's card activates the renewal of its expiring
@@ -182,16 +184,72 @@ app.test('files added: a .p12 and its .cer are one row with two files, and in DP
   await app.shot('dpg-two-files');
 });
 
-app.test('the Exchange Online card installs and activates the renewal in one click', async () => {
+/** record is the sandbox's record of the certificate with this SHA-256. */
+async function record(sha256) {
+  return (await api('GET', '/certificates')).find((c) => c.sha256 === sha256);
+}
+
+app.test('the Exchange Online card takes the renewal through install in DPG, Entra, then activation', async () => {
   const exo = card('exchange_online');
   await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'install_and_activate'), { timeout: 15_000 });
   assert.match(await exo.getByTestId('card-state').innerText(), /the renewal is on this PC, not in DPG/);
+  assert.equal(await exo.getByTestId('card-action').innerText(), 'Install in DPG');
   await app.shot('dpg-card-install');
-  await app.axe('a card offering install and activate');
-  await exo.getByTestId('card-action').click();
+  await app.axe('a card offering the install in DPG');
 
+  // Step 1: the install in DPG. Exchange Online keeps the old certificate.
+  await exo.getByTestId('card-action').click();
+  const installStep = app.byTestId('entra-install-step');
+  await installStep.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await installStep.innerText(), /Step 1 of 3/);
+  await app.byTestId('entra-install').click();
+  const entraStep = app.byTestId('entra-step');
+  await entraStep.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.ok(await record(renewed), 'the sandbox has the renewal');
+  assert.equal(await activeSha256('exchange_online'), exchange, 'Exchange Online still uses the old certificate');
+
+  // Step 2: Entra. The SHA-1 as Entra shows it; the old certificate's thumbprint is refused, by name.
+  const newRecord = await record(renewed);
+  const oldRecord = await record(exchange);
+  assert.equal(await app.byTestId('entra-sha1').innerText(), newRecord.sha1.toUpperCase());
+  await app.shot('dpg-entra-step');
+  await app.axe('the Entra step');
+  await app.byTestId('entra-thumbprint').fill(oldRecord.sha1.toUpperCase());
+  await app.byTestId('entra-confirm').click();
+  const refused = app.byTestId('entra-refused');
+  await refused.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await refused.innerText(), new RegExp(`That is the thumbprint of ${oldRecord.commonName.replace('.', '\\.')}`));
+  assert.equal(await activeSha256('exchange_online'), exchange, 'a wrong paste activates nothing');
+  await app.shot('dpg-entra-refused');
+
+  // Closed between the steps, the card comes back at Entra.
+  await entraStep.getByRole('button', { name: 'Cancel' }).click();
+  await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'register_entra'), { timeout: 15_000 });
+  assert.equal(await exo.getByTestId('card-action').innerText(), 'Register in Entra');
+  await exo.getByTestId('card-action').click();
+  await entraStep.waitFor({ state: 'visible', timeout: 15_000 });
+  // Entra's form: upper case, with colons.
+  await app.byTestId('entra-thumbprint').fill(newRecord.sha1.toUpperCase().match(/../g).join(':'));
+  await app.byTestId('entra-confirm').click();
+
+  // Step 3: the side-by-side confirmation; only now does DPG switch.
+  const confirm = app.byTestId('activate-confirm');
+  await confirm.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await confirm.innerText(), /Step 3 of 3/);
+  assert.equal(await app.byTestId('activate-old').getAttribute('data-sha256'), exchange);
+  assert.equal(await app.byTestId('activate-new').getAttribute('data-sha256'), renewed);
+  assert.equal(await activeSha256('exchange_online'), exchange);
+  await app.byTestId('activate-ok').click();
+  await confirm.waitFor({ state: 'hidden', timeout: 20_000 });
   await eventually(async () => assert.equal(await activeSha256('exchange_online'), renewed, 'the sandbox says Exchange Online uses the renewal'), { timeout: 30_000 });
   await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });
+
+  // The lasting note: remove the old certificate from Entra, with its thumbprint.
+  const note = exo.getByTestId('entra-note');
+  await note.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await note.innerText(), /Remove the old certificate from the app registration once mail flows again/);
+  assert.match(await note.innerText(), new RegExp(oldRecord.sha1.toUpperCase()));
+  await app.shot('dpg-entra-note');
 
   // After the install, its row says In DPG, and which integration uses it.
   const row = app.rowOf(renewed);
@@ -204,10 +262,21 @@ app.test('the Exchange Online card installs and activates the renewal in one cli
   assert.equal(await app.byTestId('replaced-count').innerText(), '1 replaced certificate is not counted.');
   await app.shot('dpg-after-install');
 
-  // The offline copy: a reload shows the same without asking DPG first.
+  // The offline copy: a reload shows the same, the note too, without asking DPG first.
   await app.open();
   await eventually(async () => assert.equal(await app.rowOf(renewed).getAttribute('data-in-dpg'), 'true'));
   assert.equal(await app.byTestId('integration-card').count(), 4);
+  await card('exchange_online').getByTestId('entra-note').waitFor({ state: 'visible', timeout: 15_000 });
+
+  // In Danish, then dismissed.
+  await app.setLanguage('da');
+  await eventually(async () =>
+    assert.match(await card('exchange_online').getByTestId('entra-note').innerText(), /Fjern det gamle certifikat fra app-registreringen, når posten kører igen/),
+  );
+  await app.shot('dpg-entra-note-da');
+  await card('exchange_online').getByTestId('entra-note-dismiss').click();
+  await card('exchange_online').getByTestId('entra-note').waitFor({ state: 'hidden', timeout: 15_000 });
+  await app.setLanguage('en');
 });
 
 app.test('someone else goes back to the old certificate: the card activates the renewal in DPG after the confirmation', async () => {
@@ -230,10 +299,9 @@ app.test('someone else goes back to the old certificate: the card activates the 
   assert.equal(await app.byTestId('activate-new').getAttribute('data-sha256'), renewed);
   await app.shot('dpg-card-activate-confirm');
   await app.axe("a card's activation dialog");
+  // Entra has the renewal already (confirmed above): no Entra step this time.
   await app.byTestId('activate-ok').click();
-  const reminder = app.byTestId('entra-reminder');
-  await reminder.waitFor({ state: 'visible', timeout: 20_000 });
-  await app.byTestId('entra-done').click();
+  await confirm.waitFor({ state: 'hidden', timeout: 20_000 });
   assert.equal(await activeSha256('exchange_online'), renewed);
   await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });
 

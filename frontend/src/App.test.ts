@@ -70,7 +70,7 @@ describe('App', () => {
     await details.get('[data-testid=copy-sha1]').trigger('click')
     expect(fake.copyText).toHaveBeenCalledWith(sha1)
     await details.get('[data-testid=export-cer]').trigger('click')
-    expect(fake.certificates.exportCer).toHaveBeenCalledWith('/c/valid.p12')
+    expect(fake.portal.exportCer).toHaveBeenCalledWith({ path: '/c/valid.p12' })
     await flushPromises()
     expect(w.get('[data-testid=toast]').text()).toContain('/save/x.cer')
 

@@ -26,7 +26,6 @@ export const certificates = {
   exportCsv: (lang: string): Promise<string> => call(() => Certificates.ExportCSV(lang)),
   exportJson: (): Promise<string> => call(() => Certificates.ExportJSON()),
   exportIcs: (lang: string): Promise<string> => call(() => Certificates.ExportICS(lang)),
-  exportCer: (path: string): Promise<string> => call(() => Certificates.ExportCer(path)),
   openFileLocation: (path: string): Promise<void> => call(() => Certificates.OpenFileLocation(path)),
   /** Asks the CA now whether the file's certificate is revoked; returns the file as details() does. */
   checkRevocation: (path: string): Promise<CertFile> =>

@@ -2,7 +2,10 @@
 import * as Portal from '../../wailsjs/go/app/Portal'
 import { call } from './call'
 import type {
+  Activation,
   ActivationPlan,
+  CertRef,
+  EntraCheck,
   InstallResult,
   IntegrationView,
   ListChanges,
@@ -33,13 +36,18 @@ export const portal = {
   missing: (): Promise<string[]> => call(() => Portal.Missing()),
   uploadExisting: (): Promise<InstallResult[]> => call(() => as<InstallResult[]>(Portal.UploadExisting())),
   integrations: (refresh: boolean): Promise<IntegrationView[]> => call(() => as<IntegrationView[]>(Portal.Integrations(refresh))),
-  prepareActivation: (integrationId: string, path: string): Promise<ActivationPlan> =>
-    call(() => as<ActivationPlan>(Portal.PrepareActivation(integrationId, path))),
-  /** Rejects with precondition_failed when the integration changed since version. */
-  activate: (integrationId: string, path: string, version: string): Promise<PortalOperation> =>
-    call(() => as<PortalOperation>(Portal.Activate(integrationId, path, version))),
+  /** The confirmation for a file's certificate, or one in DPG by its SHA-256. */
+  prepareActivation: (integrationId: string, ref: CertRef): Promise<ActivationPlan> =>
+    call(() => as<ActivationPlan>(Portal.PrepareActivation(integrationId, ref))),
+  /** The outcome: failed with precondition_failed when the integration changed since version. */
+  activate: (integrationId: string, ref: CertRef, version: string, skipEntraCheck = false): Promise<Activation> =>
+    call(() => as<Activation>(Portal.Activate(integrationId, ref, version, skipEntraCheck))),
+  /** Compares the thumbprint Entra shows with the certificate's; a match is remembered. */
+  checkEntra: (ref: CertRef, thumbprint: string): Promise<EntraCheck> => call(() => as<EntraCheck>(Portal.CheckEntra(ref, thumbprint))),
+  dismissEntraNote: (integrationId: string): Promise<void> => call(() => Portal.DismissEntraNote(integrationId)),
   successors: (path: string): Promise<Successor[]> => call(() => as<Successor[]>(Portal.Successors(path))),
-  events: (path: string): Promise<PortalEvent[]> => call(() => as<PortalEvent[]>(Portal.Events(path))),
+  /** The audit trail of a certificate; empty when DPG doesn't have it. */
+  events: (ref: CertRef): Promise<PortalEvent[]> => call(() => as<PortalEvent[]>(Portal.Events(ref))),
   operations: (): Promise<PortalOperation[]> => call(() => as<PortalOperation[]>(Portal.Operations())),
   supplyPassword: (id: number, password: string): Promise<void> => call(() => Portal.SupplyPassword(id, password)),
   dismiss: (id: number): Promise<void> => call(() => Portal.Dismiss(id)),
@@ -51,15 +59,8 @@ export const portal = {
   list: (since: number): Promise<ListChanges> => call(() => as<ListChanges>(Portal.List(since))),
   /** A row's details: the overview's entry of a certificate, by SHA-256. */
   entry: (sha256: string): Promise<OverviewCertificate> => call(() => as<OverviewCertificate>(Portal.Entry(sha256))),
-  /** The confirmation for a certificate in DPG, by its SHA-256 (no file needed). */
-  prepareActivationOf: (integrationId: string, sha256: string): Promise<ActivationPlan> =>
-    call(() => as<ActivationPlan>(Portal.PrepareActivationOf(integrationId, sha256))),
-  /** Rejects with precondition_failed when the integration changed since version. */
-  activateCertificate: (integrationId: string, sha256: string, version: string): Promise<PortalOperation> =>
-    call(() => as<PortalOperation>(Portal.ActivateCertificate(integrationId, sha256, version))),
-  certificateEvents: (sha256: string): Promise<PortalEvent[]> => call(() => as<PortalEvent[]>(Portal.CertificateEvents(sha256))),
-  /** Saves the public certificate (.cer) from DPG's record; "" when cancelled. */
-  exportCertificate: (sha256: string): Promise<string> => call(() => Portal.ExportCertificate(sha256)),
+  /** Saves the public certificate (.cer): the file's, or from DPG's record; "" when cancelled. */
+  exportCer: (ref: CertRef): Promise<string> => call(() => Portal.ExportCer(ref)),
   /** Ends a pending or waiting operation; rejects with operation_ended when it has ended. */
   cancel: (id: number): Promise<void> => call(() => Portal.Cancel(id)),
 }

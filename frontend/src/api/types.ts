@@ -252,6 +252,24 @@ export interface IntegrationView extends Integration {
   active?: CertFacts
 }
 
+/** A certificate, by its SHA-256 or by a file of the overview. @go session.Ref */
+export interface CertRef {
+  sha256?: string
+  path?: string
+}
+
+/** The one outcome of an activation, which the window only shows. @go session.Activation */
+export interface Activation {
+  result: 'activated' | 'unchanged' | 'pending' | 'needs_password' | 'failed'
+  /** Why it failed (precondition_failed: someone changed the integration meanwhile). */
+  code?: string
+  message?: string
+  integration: Integration
+  old?: CertFacts
+  new: CertFacts
+  operation?: PortalOperation
+}
+
 /** @go session.ActivationPlan */
 export interface ActivationPlan {
   integration: Integration
@@ -259,6 +277,8 @@ export interface ActivationPlan {
   new: CertFacts
   needsInstall: boolean
   path: string
+  /** Exchange Online: nobody confirmed yet that Entra has the new certificate. */
+  needsEntra: boolean
 }
 
 /**
@@ -314,7 +334,7 @@ export interface RemindTarget {
 export type IntegrationState = 'ok' | 'expiring' | 'expired' | 'revoked' | 'no_certificate'
 
 /** What to do next for an integration. */
-export type NextStep = 'none' | 'activate' | 'install_and_activate' | 'renew' | 'wait' | 'fix'
+export type NextStep = 'none' | 'activate' | 'install_and_activate' | 'register_entra' | 'renew' | 'wait' | 'fix'
 
 /** Why a certificate needs attention (the third help guide). */
 export type AttentionReason = 'no_successor' | 'not_installed' | 'oces2'
@@ -356,6 +376,25 @@ export interface OverviewIntegration {
   successor: SuccessorCertificate | null
   /** Sent as If-Match when activating. */
   version: string
+  /** After an Exchange Online activation: remove the old certificate from Entra (until dismissed). */
+  entraNote?: EntraNote
+}
+
+/** @go overview.EntraNote */
+export interface EntraNote {
+  oldSha1: string
+  oldCommonName: string
+  at: string
+}
+
+/** The answer to a thumbprint pasted from Entra. @go session.EntraCheck */
+export interface EntraCheck {
+  matched: boolean
+  /** invalid_thumbprint or entra_thumbprint_mismatch. */
+  code?: string
+  /** The certificate the thumbprint belongs to, when the app knows it (often the old one). */
+  known?: CertFacts
+  message?: string
 }
 
 /** @go overview.Usage */

@@ -17,8 +17,9 @@ const plan = (kind: string, version: string, old: string) => ({
   new: facts('new@x.dk', 'b'),
   needsInstall: false,
   path: '/new.p12',
+  needsEntra: false,
 })
-const op = (state: string) => ({ id: 1, kind: 'activate', state, attempts: 1, createdAt: '' })
+const outcome = (result: string, code?: string) => ({ result, code, integration: plan('exchange_online', 'v1', 'old@x.dk').integration, new: facts('new@x.dk', 'b') })
 
 describe('useActivation', () => {
   let closed: number
@@ -39,41 +40,40 @@ describe('useActivation', () => {
     expect(a.step.value).toBe('pick')
     expect(a.integrations.value).toHaveLength(1)
     await a.choose('int-digital_post')
-    expect(fake.portal.prepareActivation).toHaveBeenCalledWith('int-digital_post', '/new.p12')
+    expect(fake.portal.prepareActivation).toHaveBeenCalledWith('int-digital_post', { path: '/new.p12' })
     expect(a.step.value).toBe('confirm')
   })
 
-  it('reloads after a 412 and asks again with the new version, then reminds of Entra after Exchange Online', async () => {
+  it('reloads after a 412 and asks again with the new version (Entra confirmed), then closes', async () => {
     fake.portal.prepareActivation
       .mockResolvedValueOnce(plan('exchange_online', 'v1', 'old@x.dk') as never)
       .mockResolvedValueOnce(plan('exchange_online', 'v2', 'other@x.dk') as never)
-    fake.portal.activate.mockRejectedValueOnce(new ApiError('precondition_failed', '')).mockResolvedValueOnce(op('done') as never)
+    fake.portal.activate.mockResolvedValueOnce(outcome('failed', 'precondition_failed') as never).mockResolvedValueOnce(outcome('activated') as never)
     const a = start()
     await a.start('int-exchange_online')
     expect(a.step.value).toBe('confirm')
 
     await a.activate()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', '/new.p12', 'v1')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v1', false)
     expect(a.changed.value).toBe(true)
     expect(a.plan.value?.old?.commonName).toBe('other@x.dk')
     expect(a.step.value).toBe('confirm')
     expect(a.error.value).toBeNull()
 
     await a.activate()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', '/new.p12', 'v2')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v2', false)
     expect(a.changed.value).toBe(false)
-    expect(a.step.value).toBe('entra')
-    expect(closed).toBe(0)
+    expect(closed).toBe(1)
     expect(useToastStore().toasts.map((t) => [t.key, t.params])).toEqual([
       ['portal.activated', { integration: '<exchange_online>', name: 'new@x.dk' }],
     ])
     await a.exportCer()
-    expect(fake.certificates.exportCer).toHaveBeenCalledWith('/new.p12')
+    expect(fake.portal.exportCer).toHaveBeenCalledWith({ path: '/new.p12' })
   })
 
   it('closes after another integration, and says so when the activation waits for the sync', async () => {
     fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
-    fake.portal.activate.mockResolvedValueOnce(op('done') as never).mockResolvedValueOnce(op('pending') as never)
+    fake.portal.activate.mockResolvedValueOnce(outcome('activated') as never).mockResolvedValueOnce(outcome('pending') as never)
     const a = start()
     await a.start('int-digital_post')
     await a.activate()
@@ -86,7 +86,7 @@ describe('useActivation', () => {
 
   it('asks for the new file’s password first, and hands account errors to the portal', async () => {
     fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
-    fake.portal.activate.mockRejectedValueOnce(new ApiError('password_required', '')).mockRejectedValueOnce(new ApiError('not_registered', ''))
+    fake.portal.activate.mockResolvedValueOnce(outcome('needs_password', 'password_required') as never).mockRejectedValueOnce(new ApiError('not_registered', ''))
     const a = start()
     await a.start('int-digital_post')
     await a.activate()
@@ -99,7 +99,7 @@ describe('useActivation', () => {
 
   it('shows any other error in the dialog as errors.<code>, unknown codes as errors.internal', async () => {
     fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
-    fake.portal.activate.mockRejectedValueOnce(new ApiError('cvr_mismatch', '')).mockRejectedValueOnce(new ApiError('brand_new', ''))
+    fake.portal.activate.mockResolvedValueOnce(outcome('failed', 'cvr_mismatch') as never).mockRejectedValueOnce(new ApiError('brand_new', ''))
     const a = start()
     await a.start('int-digital_post')
     await a.activate()
@@ -112,20 +112,78 @@ describe('useActivation', () => {
 
   it('activates a certificate in DPG by its SHA-256, with If-Match, and exports its .cer from DPG', async () => {
     const sha = 'b'.repeat(64)
-    fake.portal.prepareActivationOf
+    fake.portal.prepareActivation
       .mockResolvedValueOnce({ ...plan('exchange_online', 'v1', 'old@x.dk'), path: '' } as never)
       .mockResolvedValueOnce({ ...plan('exchange_online', 'v2', 'other@x.dk'), path: '' } as never)
-    fake.portal.activateCertificate.mockRejectedValueOnce(new ApiError('precondition_failed', '')).mockResolvedValueOnce(op('done') as never)
+    fake.portal.activate.mockResolvedValueOnce(outcome('failed', 'precondition_failed') as never).mockResolvedValueOnce(outcome('activated') as never)
     const a = useActivation({ sha256: sha }, (k) => k, () => closed++)
     await a.start('int-exchange_online')
-    expect(fake.portal.prepareActivationOf).toHaveBeenCalledWith('int-exchange_online', sha)
+    expect(fake.portal.prepareActivation).toHaveBeenCalledWith('int-exchange_online', { sha256: sha })
     await a.activate()
     expect(a.changed.value).toBe(true)
     await a.activate()
-    expect(fake.portal.activateCertificate).toHaveBeenLastCalledWith('int-exchange_online', sha, 'v2')
-    expect(fake.portal.activate).not.toHaveBeenCalled()
-    expect(a.step.value).toBe('entra')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { sha256: sha }, 'v2', false)
+    expect(closed).toBe(1)
     await a.exportCer()
-    expect(fake.portal.exportCertificate).toHaveBeenCalledWith(sha)
+    expect(fake.portal.exportCer).toHaveBeenCalledWith({ sha256: sha })
+  })
+
+  it('Exchange Online: installs in DPG, then takes the thumbprint Entra shows (refusing another), then confirms', async () => {
+    const exo = plan('exchange_online', 'v1', 'old@x.dk')
+    fake.portal.prepareActivation
+      .mockResolvedValueOnce({ ...exo, needsInstall: true, needsEntra: true } as never)
+      .mockResolvedValueOnce({ ...exo, needsEntra: true } as never)
+      .mockResolvedValueOnce(exo as never)
+    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'installed' }] as never)
+    fake.portal.checkEntra
+      .mockResolvedValueOnce({ matched: false, code: 'entra_thumbprint_mismatch', known: exo.old } as never)
+      .mockResolvedValueOnce({ matched: false, code: 'invalid_thumbprint' } as never)
+      .mockResolvedValueOnce({ matched: true } as never)
+    fake.portal.activate.mockResolvedValueOnce(outcome('activated') as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    expect(a.step.value).toBe('install')
+    await a.install()
+    expect(fake.portal.install).toHaveBeenCalledWith(['/new.p12'])
+    expect(a.step.value).toBe('entra')
+
+    await a.confirmEntra('A'.repeat(40))
+    expect(fake.portal.checkEntra).toHaveBeenLastCalledWith({ path: '/new.p12' }, 'A'.repeat(40))
+    expect(a.entraRefused.value).toEqual({ key: 'entra.mismatchKnown', known: exo.old })
+    expect(a.step.value).toBe('entra')
+    await a.confirmEntra('garbage')
+    expect(a.entraRefused.value).toEqual({ key: 'errors.invalid_thumbprint' })
+    expect(fake.portal.activate).not.toHaveBeenCalled()
+
+    await a.confirmEntra('B'.repeat(40))
+    expect(a.entraRefused.value).toBeNull()
+    expect(a.step.value).toBe('confirm')
+    await a.activate()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v1', false)
+    expect(closed).toBe(1)
+  })
+
+  it('Exchange Online: the escape hatch activates without the Entra check', async () => {
+    const exo = plan('exchange_online', 'v1', 'old@x.dk')
+    fake.portal.prepareActivation.mockResolvedValue({ ...exo, needsEntra: true } as never)
+    fake.portal.activate.mockResolvedValueOnce(outcome('activated') as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    expect(a.step.value).toBe('entra')
+    a.skipEntraCheck()
+    expect(a.step.value).toBe('confirm')
+    await a.activate()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exchange_online', { path: '/new.p12' }, 'v1', true)
+    expect(closed).toBe(1)
+  })
+
+  it('Exchange Online: an install that waits for its password opens the password dialog', async () => {
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
+    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'needs_password', operationId: 4 }] as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    await a.install()
+    expect(useUiStore().passwordsOpen).toBe(true)
+    expect(closed).toBe(1)
   })
 })

@@ -1,38 +1,43 @@
 import { ref } from 'vue'
-import { portal as api, toApiError, type ActivationPlan, type IntegrationView } from '@/api'
-import { errorMessageId } from '@/i18n/errors'
+import { portal as api, type ActivationPlan, type CertFacts, type CertRef, type IntegrationView } from '@/api'
+import { codeMessageId, errorMessageId } from '@/i18n/errors'
 import { useCertificatesStore } from '@/stores/certificates'
 import { usePortalStore } from '@/stores/portal'
 import { useToastStore } from '@/stores/toast'
 import { useUiStore } from '@/stores/ui'
 
 /** What to activate: a file, or a certificate in DPG by its SHA-256 (no file needed). */
-export interface ActivationTarget {
-  path?: string
-  sha256?: string
-}
-
-/** The steps of "Use for…": pick an integration, confirm, then the Entra reminder after Exchange Online. */
-export type ActivationStep = 'pick' | 'confirm' | 'entra'
+export type ActivationTarget = CertRef
 
 /**
- * The activation of one file, for the "Use for…" dialog: pick an
+ * The steps of "Use for…": pick an integration, then confirm. Exchange
+ * Online's renewal has two steps before the confirmation, in this order:
+ * install the new certificate in DPG, register it in Entra.
+ */
+export type ActivationStep = 'pick' | 'install' | 'entra' | 'confirm'
+
+/** Why a pasted thumbprint was refused: a message id, and the certificate it belongs to when known. */
+export interface EntraRefusal {
+  key: string
+  known?: CertFacts
+}
+
+/**
+ * The activation of one certificate, for the "Use for…" dialog: pick an
  * integration, confirm with the old and the new certificate side by side,
  * activate. A 412 (precondition_failed: someone changed the integration
- * meanwhile) reloads the plan and asks again. After Exchange Online, a
- * reminder to register the .cer in Entra ID.
+ * meanwhile) reloads the plan and asks again. For Exchange Online, the
+ * certificate is installed in DPG and registered in Entra (the thumbprint
+ * Entra shows, pasted back) before the confirmation; the escape hatch
+ * skips the Entra check.
  *
  * kindName names an integration kind in the toasts. done is called when
  * the dialog should close.
  */
 export function useActivation(target: string | ActivationTarget, kindName: (kind: string) => string, done: () => void) {
-  const { path = '', sha256 = '' } = typeof target === 'string' ? { path: target } : target
-  // By the portal id when there is no file: DPG has the certificate already.
-  const prepare = (id: string) => (path ? api.prepareActivation(id, path) : api.prepareActivationOf(id, sha256))
-  const send = (id: string, version: string) =>
-    path ? api.activate(id, path, version) : api.activateCertificate(id, sha256, version)
+  const certRef: CertRef = typeof target === 'string' ? { path: target } : target.path ? { path: target.path } : { sha256: target.sha256 }
+  const prepare = (id: string) => api.prepareActivation(id, certRef)
   const portal = usePortalStore()
-  const toast = useToastStore()
   const certificates = useCertificatesStore()
   const ui = useUiStore()
 
@@ -44,6 +49,10 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
   const changed = ref(false)
   /** The message id of the error to show in the dialog. */
   const error = ref<string | null>(null)
+  /** Why the last thumbprint pasted from Entra was refused. */
+  const entraRefused = ref<EntraRefusal | null>(null)
+  /** The admin chose "Activate without checking Entra". */
+  const skipEntra = ref(false)
 
   /** Starts at the integration when one is given, else at the list to pick from. */
   async function start(integrationId?: string) {
@@ -56,11 +65,19 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
     try {
       integrations.value = await api.integrations(true)
     } catch (err) {
-      if (!portal.handle(err)) toast.error(err)
+      if (!portal.handle(err)) useToastStore().error(err)
       done()
     } finally {
       busy.value = false
     }
+  }
+
+  /** The step the plan stands at: Exchange Online's install and Entra come first. */
+  function stepOf(p: ActivationPlan): ActivationStep {
+    if (p.integration.kind !== 'exchange_online') return 'confirm'
+    if (p.needsInstall) return 'install'
+    if (p.needsEntra && !skipEntra.value) return 'entra'
+    return 'confirm'
   }
 
   async function choose(id: string) {
@@ -68,13 +85,72 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
     error.value = null
     try {
       plan.value = await prepare(id)
-      step.value = 'confirm'
+      step.value = stepOf(plan.value)
     } catch (err) {
       if (portal.handle(err)) done()
       else error.value = errorMessageId(err)
     } finally {
       busy.value = false
     }
+  }
+
+  /** Exchange Online's first step: the install in DPG, with today's password handling. */
+  async function install() {
+    const p = plan.value
+    if (!p || !certRef.path || busy.value) return
+    busy.value = true
+    error.value = null
+    try {
+      const [r] = await api.install([certRef.path])
+      if (r.result === 'needs_password') {
+        void portal.refresh()
+        ui.passwordsOpen = true
+        done()
+        return
+      }
+      if (r.result !== 'installed' && r.result !== 'already') {
+        error.value = codeMessageId(r.code || 'internal')
+        return
+      }
+      void certificates.load()
+      busy.value = false
+      await choose(p.integration.id)
+    } catch (err) {
+      if (portal.handle(err)) done()
+      else error.value = errorMessageId(err)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Exchange Online's second step: the thumbprint Entra shows, compared with the new certificate's. */
+  async function confirmEntra(pasted: string) {
+    const p = plan.value
+    if (!p || busy.value) return
+    busy.value = true
+    error.value = null
+    entraRefused.value = null
+    try {
+      const res = await api.checkEntra(certRef, pasted)
+      if (!res.matched) {
+        entraRefused.value = res.known ? { key: 'entra.mismatchKnown', known: res.known } : { key: codeMessageId(res.code || 'entra_thumbprint_mismatch') }
+        return
+      }
+      busy.value = false
+      await choose(p.integration.id)
+    } catch (err) {
+      if (portal.handle(err)) done()
+      else error.value = errorMessageId(err)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** The escape hatch, after its warning: on to the confirmation without the Entra check. */
+  function skipEntraCheck() {
+    skipEntra.value = true
+    entraRefused.value = null
+    step.value = 'confirm'
   }
 
   async function activate() {
@@ -84,22 +160,8 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
     error.value = null
     changed.value = false
     try {
-      const op = await send(p.integration.id, p.integration.version)
-      if (op.state !== 'done') {
-        // Sent later by the background sync (the portal can't be reached now).
-        toast.info('portal.activationQueued', { integration: kindName(p.integration.kind) })
-        void portal.refresh()
-        done()
-        return
-      }
-      toast.info('portal.activated', { integration: kindName(p.integration.kind), name: p.new.commonName })
-      void certificates.load()
-      void portal.refresh()
-      if (p.integration.kind === 'exchange_online') step.value = 'entra'
-      else done()
-    } catch (err) {
-      const code = toApiError(err).code
-      if (code === 'precondition_failed') {
+      const out = await api.activate(p.integration.id, certRef, p.integration.version, skipEntra.value)
+      if (out.result === 'failed' && out.code === 'precondition_failed') {
         // Someone changed it meanwhile: show the new state and ask again.
         try {
           plan.value = await prepare(p.integration.id)
@@ -107,23 +169,38 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
         } catch (e2) {
           error.value = errorMessageId(e2)
         }
-      } else if (portal.handle(err)) {
-        done()
-      } else if (code === 'password_required') {
-        // The new file's password is needed first: ask for it.
-        void portal.refresh()
-        ui.passwordsOpen = true
-        done()
+      } else if (out.result === 'failed') {
+        error.value = codeMessageId(out.code || 'internal')
       } else {
-        error.value = errorMessageId(err)
+        portal.showActivation(out, kindName)
+        done()
       }
+    } catch (err) {
+      if (portal.handle(err)) done()
+      else error.value = errorMessageId(err)
     } finally {
       busy.value = false
     }
   }
 
   /** Saves the public certificate, for Entra. */
-  const exportCer = () => (path ? certificates.exportCer(path) : certificates.exportFromDpg(sha256))
+  const exportCer = () => (certRef.path ? certificates.exportCer(certRef.path) : certificates.exportFromDpg(certRef.sha256!))
 
-  return { step, integrations, plan, busy, changed, error, start, choose, activate, exportCer }
+  return {
+    step,
+    integrations,
+    plan,
+    busy,
+    changed,
+    error,
+    entraRefused,
+    skipEntra,
+    start,
+    choose,
+    install,
+    confirmEntra,
+    skipEntraCheck,
+    activate,
+    exportCer,
+  }
 }

@@ -175,10 +175,10 @@ export const useCertificatesStore = defineStore('certificates', () => {
   }
 
   /** Saves a file's public certificate (.cer). */
-  const exportCer = (path: string) => saved(() => api.exportCer(path))
+  const exportCer = (path: string) => saved(() => portal.exportCer({ path }))
 
   /** Saves the public certificate (.cer) of a certificate in DPG, from its record. */
-  const exportFromDpg = (sha256: string) => saved(() => portal.exportCertificate(sha256))
+  const exportFromDpg = (sha256: string) => saved(() => portal.exportCer({ sha256 }))
 
   async function openLocation(path: string) {
     try {

@@ -4,6 +4,7 @@ import {
   onEvent,
   portal as api,
   toApiError,
+  type Activation,
   type InstallOutcome,
   type PortalEvent,
   type PortalOperation,
@@ -328,7 +329,7 @@ export const usePortalStore = defineStore('portal', () => {
   /** The file's audit trail and renewal offers, from the offline copy; empty when they can't be read. */
   async function history(path: string): Promise<History> {
     try {
-      const [events, successors, ints] = await Promise.all([api.events(path), api.successors(path), api.integrations(false)])
+      const [events, successors, ints] = await Promise.all([api.events({ path }), api.successors(path), api.integrations(false)])
       return { events, successors, kinds: Object.fromEntries(ints.map((i) => [i.id, i.kind])) }
     } catch (err) {
       console.error(err)
@@ -360,6 +361,7 @@ export const usePortalStore = defineStore('portal', () => {
         ui.openOperations('failed')
         return
       case 'activate':
+      case 'register_entra':
         if (!ready.value) openSignIn()
         else if (i.successor) ui.openUseForCertificate(i.successor.sha256, i.id)
         return
@@ -374,19 +376,20 @@ export const usePortalStore = defineStore('portal', () => {
     }
     const path = i.successor ? certificates.installable(i.successor.sha256) : undefined
     if (!path || stepping.value) return
+    if (i.kind === 'exchange_online') {
+      // Three steps, each confirmed in the dialog: install, Entra, activate.
+      ui.openUseFor(path, i.id)
+      return
+    }
     stepping.value = i.id
-    const integration = kindName(i.kind)
     try {
       // The session installs the file first, then activates it (If-Match: the version the card showed).
-      const op = await api.activate(i.id, path, i.version)
-      if (op.state === 'done') toast.info('portal.activated', { integration, name: i.successor!.commonName })
-      else toast.info('portal.activationQueued', { integration })
-      if (op.state === 'done' && i.kind === 'exchange_online') toast.info('cards.entraReminder')
+      const out = await api.activate(i.id, { path }, i.version)
+      if (out.result === 'failed' && out.code === 'precondition_failed') toast.info('cards.changed', { integration: kindName(i.kind) })
+      else if (out.result === 'failed') toast.error({ code: out.code || 'internal', message: out.message ?? '' })
+      else showActivation(out, kindName)
     } catch (err) {
-      const code = toApiError(err).code
-      if (code === 'precondition_failed') toast.info('cards.changed', { integration })
-      else if (code === 'password_required') ui.passwordsOpen = true
-      else if (!handle(err)) toast.error(err)
+      if (!handle(err)) toast.error(err)
     } finally {
       stepping.value = null
       await refresh()
@@ -395,10 +398,36 @@ export const usePortalStore = defineStore('portal', () => {
     }
   }
 
+  /**
+   * Shows an activation's outcome the one way the window does: a toast
+   * when it is done or queued for the sync, the passwords dialog when the
+   * new file's install waits for its password. A failed one is the
+   * caller's to show (in its dialog, or as a toast).
+   */
+  function showActivation(out: Activation, kindName: (kind: string) => string) {
+    const toast = useToastStore()
+    const integration = kindName(out.integration.kind)
+    if (out.result === 'activated' || out.result === 'unchanged') toast.info('portal.activated', { integration, name: out.new.commonName })
+    else if (out.result === 'pending') toast.info('portal.activationQueued', { integration })
+    else if (out.result === 'needs_password') ui.passwordsOpen = true
+    void refresh()
+    void useCertificatesStore().load()
+  }
+
+  /** Dismisses the card's note to remove the old certificate from Entra. */
+  async function dismissEntraNote(integrationId: string) {
+    try {
+      await api.dismissEntraNote(integrationId)
+    } catch (err) {
+      useToastStore().error(err)
+    }
+    void useCertificatesStore().load()
+  }
+
   /** The audit trail of a certificate in DPG, by its SHA-256; empty when it can't be read. */
   async function certificateHistory(sha256: string): Promise<History> {
     try {
-      const [events, ints] = await Promise.all([api.certificateEvents(sha256), api.integrations(false)])
+      const [events, ints] = await Promise.all([api.events({ sha256 }), api.integrations(false)])
       return { events, successors: [], kinds: Object.fromEntries(ints.map((i) => [i.id, i.kind])) }
     } catch (err) {
       console.error(err)
@@ -408,6 +437,8 @@ export const usePortalStore = defineStore('portal', () => {
 
   return {
     certificateHistory,
+    showActivation,
+    dismissEntraNote,
     stepping,
     runNextStep,
     status,

@@ -154,7 +154,6 @@ export const fake = {
     exportCsv: vi.fn(async (_l: string) => '/save/x.csv'),
     exportJson: vi.fn(async () => '/save/x.json'),
     exportIcs: vi.fn(async (_l: string) => '/save/x.ics'),
-    exportCer: vi.fn(async (_p: string) => '/save/x.cer'),
     openFileLocation: vi.fn(async (_p: string) => {}),
     checkRevocation: vi.fn(async (path: string) => ({ ...fake.files.find((f) => f.path === path)!, chain: [] })),
     revocationCheck: vi.fn(async () => true),
@@ -191,10 +190,9 @@ export const fake = {
       if (!e) throw new ApiError('certificate_gone', 'The certificate is not in the overview.')
       return e
     }),
-    prepareActivationOf: vi.fn(),
-    activateCertificate: vi.fn(),
-    certificateEvents: vi.fn(async () => []),
-    exportCertificate: vi.fn(async (_sha: string) => '/save/x.cer'),
+    exportCer: vi.fn(async (_ref: Api.CertRef) => '/save/x.cer'),
+    checkEntra: vi.fn(),
+    dismissEntraNote: vi.fn(async (_id: string) => {}),
     cancel: vi.fn(async () => {}),
   },
   reminders: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { OverviewIntegration } from '@/api/types'
-import { STEP_LABEL, stateMessage, tone, whyMessage } from './integrations'
+import type { NextStep, OverviewIntegration } from '@/api/types'
+import { STEP_LABEL, stateMessage, stepLabel, tone, whyMessage } from './integrations'
 
 function integ(over: Partial<OverviewIntegration> = {}, daysLeft = 200): OverviewIntegration {
   return {
@@ -35,6 +35,15 @@ describe('integration cards', () => {
     expect(STEP_LABEL[i.nextStep]).toBe('cards.do_install_and_activate')
     expect(whyMessage(integ())).toBeNull()
     expect(STEP_LABEL.none).toBeNull()
+  })
+
+  it('name Exchange Online\'s three steps: install in DPG, register in Entra, activate', () => {
+    const exo = (nextStep: NextStep) => integ({ kind: 'exchange_online', nextStep })
+    expect(stepLabel(exo('install_and_activate'))).toBe('cards.do_install_dpg')
+    expect(stepLabel(exo('register_entra'))).toBe('cards.do_register_entra')
+    expect(whyMessage(exo('register_entra'))).toEqual({ key: 'cards.why_register_entra' })
+    expect(stepLabel(exo('activate'))).toBe('cards.do_activate')
+    expect(stepLabel(integ({ kind: 'digital_post', nextStep: 'install_and_activate' }))).toBe('cards.do_install_and_activate')
   })
 
   it('tone a card by how soon it stops', () => {

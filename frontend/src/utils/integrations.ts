@@ -34,9 +34,19 @@ export const STEP_LABEL: Record<NextStep, string | null> = {
   none: null,
   activate: 'cards.do_activate',
   install_and_activate: 'cards.do_install_and_activate',
+  register_entra: 'cards.do_register_entra',
   renew: 'cards.do_renew',
   wait: 'cards.do_wait',
   fix: 'cards.do_fix',
+}
+
+/**
+ * The card's button: Exchange Online's renewal on this PC starts with the
+ * first of its three steps, the install in DPG (then Entra, then activate).
+ */
+export function stepLabel(i: OverviewIntegration): string | null {
+  if (i.kind === 'exchange_online' && i.nextStep === 'install_and_activate') return 'cards.do_install_dpg'
+  return STEP_LABEL[i.nextStep]
 }
 
 /** The card's tone: bad when it stops or has stopped, warn when it will, ok otherwise. */

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import { ApiError, type OverviewCertificate, type OverviewIntegration, type PortalStatus } from '@/api'
+import { type OverviewCertificate, type OverviewIntegration, type PortalStatus } from '@/api'
 import DpgCertificateDetails from '@/components/certificates/DpgCertificateDetails.vue'
 import WelcomePanel from '@/components/certificates/WelcomePanel.vue'
 import { i18n } from '@/i18n'
@@ -82,19 +82,52 @@ describe('the integrations strip', () => {
   })
 
   it('installs and activates in one click: the .p12, with If-Match the version it showed', async () => {
-    fake.integrations = [integ()]
-    fake.portal.activate.mockResolvedValue({ id: 3, kind: 'activate', state: 'done', attempts: 1, createdAt: '' } as never)
+    const dp = integ({ id: 'int-dp', kind: 'digital_post' })
+    fake.integrations = [dp]
+    fake.portal.activate.mockResolvedValue({ result: 'activated', integration: dp, new: { commonName: 'exchange@testkommune-nord.dk' } } as never)
     const w = mount(IntegrationCards, await setup())
     const loads = fake.portal.list.mock.calls.length
+    expect(w.get('[data-testid=card-action]').text()).toBe('Install and activate')
     await w.get('[data-testid=card-action]').trigger('click')
     await flushPromises()
-    expect(fake.portal.activate).toHaveBeenCalledWith('int-exo', '/c/fornyet.p12', 'v7')
+    expect(fake.portal.activate).toHaveBeenCalledWith('int-dp', { path: '/c/fornyet.p12' }, 'v7')
     expect(fake.portal.list.mock.calls.length).toBeGreaterThan(loads)
   })
 
-  it('says so when the integration changed meanwhile, and asks for the password when the file needs it', async () => {
+  it('Exchange Online: names the step that is next, opens the three steps, and keeps the note until dismissed', async () => {
     fake.integrations = [integ()]
-    fake.portal.activate.mockRejectedValueOnce(new ApiError('precondition_failed', '')).mockRejectedValueOnce(new ApiError('password_required', ''))
+    const w = mount(IntegrationCards, await setup())
+    expect(w.get('[data-testid=card-action]').text()).toBe('Install in DPG')
+    await w.get('[data-testid=card-action]').trigger('click')
+    await flushPromises()
+    expect(fake.portal.activate).not.toHaveBeenCalled()
+    expect(useUiStore().useFor).toEqual({ path: '/c/fornyet.p12', integrationId: 'int-exo' })
+
+    const inDPG = { ...integ().successor!, inPortal: true, portalId: 'id-r' }
+    fake.integrations = [integ({ nextStep: 'register_entra', successor: inDPG })]
+    await useCertificatesStore().load()
+    await flushPromises()
+    expect(w.get('[data-testid=card-action]').text()).toBe('Register in Entra')
+    expect(w.get('[data-testid=card-state]').text()).toContain("Entra doesn't have it yet")
+    await w.get('[data-testid=card-action]').trigger('click')
+    expect(useUiStore().useFor).toEqual({ sha256: renewal.sha256, integrationId: 'int-exo' })
+
+    fake.integrations = [integ({ nextStep: 'none', state: 'ok', successor: null, entraNote: { oldSha1: 'ab'.repeat(20), oldCommonName: 'old', at: '' } })]
+    await useCertificatesStore().load()
+    await flushPromises()
+    expect(w.get('[data-testid=entra-note]').text()).toContain('Remove the old certificate from the app registration once mail flows again')
+    expect(w.get('[data-testid=entra-note]').text()).toContain('AB'.repeat(20))
+    fake.integrations = [integ({ nextStep: 'none', state: 'ok', successor: null })]
+    await w.get('[data-testid=entra-note-dismiss]').trigger('click')
+    await flushPromises()
+    expect(fake.portal.dismissEntraNote).toHaveBeenCalledWith('int-exo')
+    expect(w.find('[data-testid=entra-note]').exists()).toBe(false)
+  })
+
+  it('says so when the integration changed meanwhile, and asks for the password when the file needs it', async () => {
+    fake.integrations = [integ({ id: 'int-dp', kind: 'digital_post' })]
+    const out = (result: string, code: string) => ({ result, code, integration: integ({ id: 'int-dp', kind: 'digital_post' }), new: { commonName: 'x' } }) as never
+    fake.portal.activate.mockResolvedValueOnce(out('failed', 'precondition_failed')).mockResolvedValueOnce(out('needs_password', 'password_required'))
     const opts = await setup()
     const w = mount(IntegrationCards, opts)
     await w.get('[data-testid=card-action]').trigger('click')
@@ -153,7 +186,7 @@ describe('a certificate only in DPG', () => {
 
   it('shows its portal record and history, exports its .cer from DPG and offers Use for…', async () => {
     fake.dpg = [dpgOnly()]
-    fake.portal.certificateEvents.mockResolvedValue([
+    fake.portal.events.mockResolvedValue([
       { id: 'e1', at: '2026-01-01T10:00:00Z', actor: 'kollega@testkommune-nord.dk', action: 'certificate.installed', certificateId: 'id-e', details: {} },
     ] as never)
     const opts = await setup()
@@ -163,11 +196,11 @@ describe('a certificate only in DPG', () => {
     expect(q('fact-usedBy')!.textContent).toBe('Digital Post')
     expect(q('fact-installedBy')!.textContent).toBe('kollega@testkommune-nord.dk')
     expect(q('thumb-sha256')!.textContent).toBe('E'.repeat(64))
-    expect(fake.portal.certificateEvents).toHaveBeenCalledWith('e'.repeat(64))
+    expect(fake.portal.events).toHaveBeenCalledWith({ sha256: 'e'.repeat(64) })
     expect(document.querySelectorAll('[data-testid=audit-event]')).toHaveLength(1)
     q('export-cer')!.click()
     await flushPromises()
-    expect(fake.portal.exportCertificate).toHaveBeenCalledWith('e'.repeat(64))
+    expect(fake.portal.exportCer).toHaveBeenCalledWith({ sha256: 'e'.repeat(64) })
     q('use-for')!.click()
     expect(w.emitted('useFor')).toEqual([[undefined]])
     w.unmount()

@@ -5,7 +5,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import { ApiError } from '@/api'
 import { i18n } from '@/i18n'
 import { usePortalStore } from '@/stores/portal'
 import { useUiStore } from '@/stores/ui'
@@ -30,6 +29,7 @@ const plan = (version: string, old: string) => ({
   new: facts('new@x.dk', 'b'),
   needsInstall: false,
   path: '/new.p12',
+  needsEntra: false,
 })
 const q = (id: string) => document.querySelector<HTMLElement>(`[data-testid=${id}]`)
 
@@ -40,33 +40,69 @@ describe('portal components', () => {
     document.body.innerHTML = ''
   })
 
-  it('Use for…: confirms old against new, reloads after a 412 and asks again, then reminds of Entra', async () => {
+  it('Use for…: Exchange Online takes the Entra thumbprint first, then confirms old against new, reloads after a 412 and asks again', async () => {
     fake.portal.integrations.mockResolvedValue([{ ...plan('v1', 'old@x.dk').integration }] as never)
-    fake.portal.prepareActivation.mockResolvedValueOnce(plan('v1', 'old@x.dk') as never).mockResolvedValueOnce(plan('v2', 'other@x.dk') as never)
+    fake.portal.prepareActivation
+      .mockResolvedValueOnce({ ...plan('v1', 'old@x.dk'), needsEntra: true } as never)
+      .mockResolvedValueOnce(plan('v1', 'old@x.dk') as never)
+      .mockResolvedValueOnce(plan('v2', 'other@x.dk') as never)
+    fake.portal.checkEntra
+      .mockResolvedValueOnce({ matched: false, code: 'entra_thumbprint_mismatch', known: facts('old@x.dk', 'a') } as never)
+      .mockResolvedValueOnce({ matched: true } as never)
     fake.portal.activate
-      .mockRejectedValueOnce(new ApiError('precondition_failed', ''))
-      .mockResolvedValueOnce({ id: 1, kind: 'activate', state: 'done', attempts: 1, createdAt: '' } as never)
-    mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+      .mockResolvedValueOnce({ result: 'failed', code: 'precondition_failed', integration: plan('v1', 'x').integration, new: facts('new@x.dk', 'b') } as never)
+      .mockResolvedValueOnce({ result: 'activated', integration: plan('v2', 'x').integration, new: facts('new@x.dk', 'b') } as never)
+    const w = mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
     await flushPromises()
     q('activate-integration')!.click()
     await flushPromises()
+    expect(q('entra-step')).not.toBeNull()
+    expect(q('entra-step-no')!.textContent).toContain('Step 2 of 3')
+    expect(q('entra-sha1')!.textContent).toBe('B'.repeat(40))
+    q('entra-copy-sha1')!.click()
+    await flushPromises()
+    expect(fake.copyText).toHaveBeenLastCalledWith('B'.repeat(40))
+    expect(q('entra-copy-sha1')!.textContent).toContain('Copied')
+
+    const input = q('entra-thumbprint') as HTMLInputElement
+    input.value = 'AA:AA'
+    input.dispatchEvent(new Event('input'))
+    await flushPromises()
+    q('entra-confirm')!.click()
+    await flushPromises()
+    expect(fake.portal.checkEntra).toHaveBeenLastCalledWith({ path: '/new.p12' }, 'AA:AA')
+    expect(q('entra-refused')!.textContent).toContain('That is the thumbprint of old@x.dk')
+    expect(fake.portal.activate).not.toHaveBeenCalled()
+    q('entra-confirm')!.click()
+    await flushPromises()
+
     expect(q('activate-old')!.textContent).toContain('old@x.dk')
     expect(q('activate-new')!.textContent).toContain('new@x.dk')
-
+    expect(q('entra-state')!.textContent).toContain('Entra has the new certificate')
     q('activate-ok')!.click()
     await flushPromises()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v1')
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', { path: '/new.p12' }, 'v1', false)
     expect(q('activate-changed')).not.toBeNull()
     expect(q('activate-old')!.textContent).toContain('other@x.dk')
 
     q('activate-ok')!.click()
     await flushPromises()
-    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', '/new.p12', 'v2')
-    expect(q('entra-reminder')!.textContent).toContain('Entra')
-    q('entra-copy-sha1')!.click()
+    expect(fake.portal.activate).toHaveBeenLastCalledWith('int-exo', { path: '/new.p12' }, 'v2', false)
+    expect(w.emitted('close')).toHaveLength(1)
+  })
+
+  it('Use for…: the escape hatch warns before it goes on without Entra', async () => {
+    fake.portal.integrations.mockResolvedValue([{ ...plan('v1', 'old@x.dk').integration }] as never)
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('v1', 'old@x.dk'), needsEntra: true } as never)
+    mount(UseForDialog, { ...setup(), props: { path: '/new.p12', integrationId: 'int-exo' } })
     await flushPromises()
-    expect(fake.copyText).toHaveBeenLastCalledWith('B'.repeat(40))
-    expect(q('entra-copy-sha1')!.textContent).toContain('Copied')
+    expect(q('entra-skip-warning')).toBeNull()
+    q('entra-skip')!.click()
+    await flushPromises()
+    expect(q('entra-skip-warning')!.textContent).toContain('Exchange Online stops')
+    q('entra-skip-confirm')!.click()
+    await flushPromises()
+    expect(q('entra-state')!.textContent).toContain('Not checked in Entra')
   })
 
   it('Use for…: names a kind once, and says "Use for" when there is no current certificate', async () => {

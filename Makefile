@@ -73,7 +73,7 @@ build-cli:
 	@echo "built build/bin/dpgcerts-cli $(VERSION)"
 
 ## test-cli: the headless build: ldd lists no GTK or WebKit, its check runs once
-test-cli: build-cli
+test-cli: deps-apt build-cli
 	bash scripts/cli-check.sh
 
 ## run: build and open the window (ARGS="--lang da" passes flags)

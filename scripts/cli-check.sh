@@ -7,6 +7,7 @@
 #   CLI_BIN=build/bin/dpgcerts-cli   the program to check (make build-cli makes it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$PATH"
 source scripts/session.sh
 bin=${CLI_BIN:-build/bin/dpgcerts-cli}
 fail() { echo "cli-check: $*" >&2; exit 1; }
@@ -56,4 +57,22 @@ assert d["integrations"], "no integrations after the sync"
 assert d["syncedAt"], "no sync recorded"
 PY
 echo "cli-check: check synced with the sandbox and exited $code"
+
+# The monitoring formats of the same binary on the same database.
+set +e
+DPGCERTS_KEYCHAIN=off "$bin" check --db "$work/app.db" --format nagios >"$work/nagios.out"
+code=$?
+set -e
+head -1 "$work/nagios.out" | grep -Eq '^DPG (OK|WARNING|CRITICAL) - ' || { cat "$work/nagios.out" >&2; fail "nagios: $(head -1 "$work/nagios.out")"; }
+[ "$code" -le 2 ] || fail "nagios: exit $code"
+echo "cli-check: nagios: $(head -1 "$work/nagios.out") (exit $code)"
+DPGCERTS_KEYCHAIN=off "$bin" check --db "$work/app.db" --format prometheus --textfile "$work/dpgcerts.prom" || true
+command -v promtool >/dev/null || fail "promtool is missing (run make deps)"
+promtool check metrics <"$work/dpgcerts.prom"
+grep -q '^dpgcerts_up 1$' "$work/dpgcerts.prom" || fail "dpgcerts_up is not 1"
+echo "cli-check: the metrics file passes promtool check metrics"
+
+# The metrics through a real node_exporter's textfile collector, and the
+# nagios table, in the Go tests (they must not skip here).
+DPGCERTS_PROM_TEST=1 go test -count=1 -run 'TestCheckPrometheus|TestCheckNagios' ./backend/cli
 echo "cli-check: passed"

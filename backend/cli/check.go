@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/i18n"
+	"dpgcerts/backend/monitor"
 	"dpgcerts/backend/notify"
+	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/session"
@@ -27,22 +30,37 @@ func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	return check(args, stdout, stderr, checkDeps{getenv: getenv, notifier: notify.System})
 }
 
+// ExitChannel: a reminder channel (e-mail, webhook) failed to send; what
+// it should have said is sent again on the next run. It outranks 0 and 1:
+// a reminder that didn't go out matters more than the state it was about.
+const ExitChannel = 6
+
+// checkFormats are the values of check --format.
+var checkFormats = []string{"text", "json", "nagios", "prometheus"}
+
 // check is `dpgcerts check`: the daily reminder the OS scheduler runs.
 func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	p := newPortalFlags("check", "", "", stderr, false)
 	notifyOn := p.fs.Bool("notify", false, "send one desktop notification of what needs doing (each thing once a day at most); without a notification service, print it")
 	warnDays := p.warnDaysFlag()
 	langFlag := p.fs.String("lang", "", "the `language` of the reminder, da or en (default: the app's, else the system's)")
+	format := p.fs.String("format", "text", "the output `FORMAT`: text, json, nagios (a monitoring plugin: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) or prometheus (node_exporter's textfile format)")
+	textfile := p.fs.String("textfile", "", "with --format prometheus: write the metrics to `FILE` atomically (for node_exporter's textfile collector) instead of stdout")
+	criticalDays := p.fs.Int("critical-days", monitor.DefaultCriticalDays, "an integration with at most `N` days left is CRITICAL (--format nagios)")
+	maxAge := p.fs.Duration("max-age", monitor.DefaultMaxAge, "without a successful sync with DPG for `DURATION`, the state is UNKNOWN (nagios) and dpgcerts_up is 0 (prometheus)")
 	p.fs.Lookup("portal").Usage = "sync with the portal at `URL` first (default: the portal signed in to last, when a token for it is in the keychain or $" + portal.EnvToken + ")"
 	p.fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dpgcerts check [--notify] [--db FILE] [--warn-days N] [--lang da|en] [--portal URL]")
+		fmt.Fprintln(stderr, "usage: dpgcerts check [--notify] [--format text|json|nagios|prometheus] [--textfile FILE]")
+		fmt.Fprintln(stderr, "                      [--critical-days N] [--max-age DURATION] [--db FILE] [--warn-days N] [--lang da|en] [--portal URL]")
 		fmt.Fprintln(stderr, "\nWhat needs doing in the DPG solution: integrations that expire within the warning window")
 		fmt.Fprintln(stderr, "or have expired, renewals not installed in DPG, installs and activations that failed or wait")
 		fmt.Fprintln(stderr, "for a password, revoked certificates. Signed in, it syncs first; then it reads the cache.")
 		fmt.Fprintln(stderr, "The \"Remind me\" setting of the window runs dpgcerts check --notify daily.")
 		fmt.Fprintln(stderr, "Exit status: 0, 1 when an integration expires within the warning window or has expired")
 		fmt.Fprintln(stderr, "(as status --fail-on expiring; or the database can't be read), 2 wrong usage,")
-		fmt.Fprintln(stderr, "3 the portal could not be reached (the offline copy is used), 5 refused by the portal.")
+		fmt.Fprintln(stderr, "3 the portal could not be reached (the offline copy is used), 5 refused by the portal,")
+		fmt.Fprintln(stderr, "6 a reminder channel failed to send (it is sent again next time; outranks 0 and 1).")
+		fmt.Fprintln(stderr, "With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, as monitoring plugins do.")
 		p.fs.PrintDefaults()
 	}
 	rest, code, ok := p.parse(args)
@@ -58,13 +76,26 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	if *langFlag != "" && i18n.Normalize(*langFlag) == "" {
 		return p.usageError("--lang must be da or en")
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts check: "+format+"\n", a...)
-		return ExitFailed
+	if !slices.Contains(checkFormats, *format) {
+		return p.usageError("--format must be text, json, nagios or prometheus")
+	}
+	if *textfile != "" && *format != "prometheus" {
+		return p.usageError("--textfile needs --format prometheus")
+	}
+	if *criticalDays < 0 || *criticalDays > store.WarnDays.Max {
+		return p.usageError("--critical-days must be between 0 and %d", store.WarnDays.Max)
+	}
+	if *maxAge <= 0 {
+		return p.usageError("--max-age must be a positive duration, such as 48h")
 	}
 	rt, err := config.FromEnv(deps.getenv)
 	if err != nil {
 		return p.usageError("%v", err)
+	}
+	run := monitor.Run{Now: rt.Now(), CriticalDays: *criticalDays, MaxAge: *maxAge}
+	out := checkOutput{format: *format, textfile: *textfile, stdout: stdout, stderr: stderr, run: run}
+	fail := func(format string, a ...any) int {
+		return out.failed(fmt.Sprintf(format, a...))
 	}
 	st, err := rt.OpenStore(*p.dbPath)
 	if err != nil {
@@ -87,17 +118,109 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	all := remind.Find(ov)
 	lang := config.Language(ctx, st, *langFlag, i18n.Detect())
 
-	if !*notifyOn {
-		if len(all) > 0 {
-			printMessage(stdout, remind.Compose(lang, all))
+	if *notifyOn {
+		if err := notifyDue(ctx, st, rt, lang, all, deps.notifier, stdout, stderr); err != nil {
+			return fail("%v", err)
 		}
-	} else if err := notifyDue(ctx, st, rt, lang, all, deps.notifier, stdout, stderr); err != nil {
-		return fail("%v", err)
 	}
-
 	for _, i := range ov.Integrations {
 		if slices.Contains(statusFailLevels["expiring"], i.State) {
-			return ExitFailOn
+			exit = ExitFailOn
+		}
+	}
+	return out.write(ov, lang, all, *notifyOn, exit)
+}
+
+// checkOutput writes what check found in the chosen format, and decides
+// the exit status that format calls for.
+type checkOutput struct {
+	format, textfile string
+	stdout, stderr   io.Writer
+	run              monitor.Run
+}
+
+// failed reports a check that could not read the state: monitoring
+// formats say UNKNOWN (nagios) or dpgcerts_up 0 (prometheus).
+func (o checkOutput) failed(msg string) int {
+	fmt.Fprintln(o.stderr, "dpgcerts check: "+msg)
+	o.run.Failed = msg
+	switch o.format {
+	case "nagios":
+		_, text := monitor.Nagios(overview.Overview{}, o.run)
+		fmt.Fprint(o.stdout, text)
+		return monitor.Unknown
+	case "prometheus":
+		o.metrics(overview.Overview{})
+	case "json":
+		writeJSON(o.stdout, checkJSON{CheckedAt: o.run.Now, Status: "unknown", Error: msg})
+	}
+	return ExitFailed
+}
+
+func (o checkOutput) metrics(ov overview.Overview) error {
+	data := monitor.Prometheus(ov, o.run)
+	if o.textfile == "" {
+		_, err := o.stdout.Write(data)
+		return err
+	}
+	if err := monitor.WriteTextfile(o.textfile, data); err != nil {
+		fmt.Fprintln(o.stderr, "dpgcerts check: "+err.Error())
+		return err
+	}
+	return nil
+}
+
+// checkJSON is check --format json.
+type checkJSON struct {
+	CheckedAt time.Time `json:"checkedAt"`
+	// Status is the monitoring verdict: ok, warning, critical or unknown.
+	Status       string                 `json:"status"`
+	SyncedAt     *time.Time             `json:"syncedAt"`
+	Integrations []checkJSONIntegration `json:"integrations"`
+	Reminders    []remind.Reminder      `json:"reminders"`
+	Error        string                 `json:"error,omitempty"`
+}
+
+type checkJSONIntegration struct {
+	ID       string         `json:"id"`
+	Kind     string         `json:"kind"`
+	Name     string         `json:"name"`
+	State    overview.State `json:"state"`
+	Status   string         `json:"status"`
+	NextStep overview.Step  `json:"nextStep"`
+	DaysLeft *int           `json:"daysLeft"`
+	NotAfter *time.Time     `json:"notAfter"`
+}
+
+func (o checkOutput) write(ov overview.Overview, lang string, all []remind.Reminder, notified bool, exit int) int {
+	switch o.format {
+	case "nagios":
+		code, text := monitor.Nagios(ov, o.run)
+		fmt.Fprint(o.stdout, text)
+		return code
+	case "prometheus":
+		if err := o.metrics(ov); err != nil && exit == ExitOK {
+			return ExitFailed
+		}
+	case "json":
+		code, _ := monitor.Nagios(ov, o.run)
+		j := checkJSON{CheckedAt: o.run.Now, Status: strings.ToLower(monitor.StatusName[code]), SyncedAt: ov.SyncedAt,
+			Integrations: []checkJSONIntegration{}, Reminders: all}
+		if j.Reminders == nil {
+			j.Reminders = []remind.Reminder{}
+		}
+		for _, i := range ov.Integrations {
+			ji := checkJSONIntegration{ID: i.ID, Kind: i.Kind, Name: i.Name, State: i.State, NextStep: i.NextStep,
+				Status: strings.ToLower(monitor.StatusName[o.run.Level(i)])}
+			if c := i.Certificate; c != nil {
+				ji.DaysLeft, ji.NotAfter = &c.DaysLeft, &c.NotAfter
+			}
+			j.Integrations = append(j.Integrations, ji)
+		}
+		writeJSON(o.stdout, j)
+	default:
+		if !notified && len(all) > 0 {
+			printMessage(o.stdout, remind.Compose(lang, all))
 		}
 	}
 	return exit

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/config"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/monitor"
 	"dpgcerts/backend/notify"
@@ -24,6 +25,7 @@ import (
 type checkDeps struct {
 	getenv   func(string) string
 	notifier func() (notify.Notifier, error)
+	team     teamDeps
 }
 
 func runCheck(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -48,14 +50,19 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	textfile := p.fs.String("textfile", "", "with --format prometheus: write the metrics to `FILE` atomically (for node_exporter's textfile collector) instead of stdout")
 	criticalDays := p.fs.Int("critical-days", monitor.DefaultCriticalDays, "an integration with at most `N` days left is CRITICAL (--format nagios)")
 	maxAge := p.fs.Duration("max-age", monitor.DefaultMaxAge, "without a successful sync with DPG for `DURATION`, the state is UNKNOWN (nagios) and dpgcerts_up is 0 (prometheus)")
+	team := addTeamFlags(p.fs)
 	p.fs.Lookup("portal").Usage = "sync with the portal at `URL` first (default: the portal signed in to last, when a token for it is in the keychain or $" + portal.EnvToken + ")"
 	p.fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dpgcerts check [--notify] [--format text|json|nagios|prometheus] [--textfile FILE]")
+		fmt.Fprintln(stderr, "usage: dpgcerts check [--notify] [--mail-to ADDR[,ADDR...]] [--mail-from ADDR] [--mail-lang da|en]")
+		fmt.Fprintln(stderr, "                      [--smtp URL] [--smtp-password-file FILE] [--webhook URL] [--webhook-format teams|slack|json]")
+		fmt.Fprintln(stderr, "                      [--lead-days 90,30,14,7,3,1,0] [--digest] [--format text|json|nagios|prometheus] [--textfile FILE]")
 		fmt.Fprintln(stderr, "                      [--critical-days N] [--max-age DURATION] [--db FILE] [--warn-days N] [--lang da|en] [--portal URL]")
 		fmt.Fprintln(stderr, "\nWhat needs doing in the DPG solution: integrations that expire within the warning window")
 		fmt.Fprintln(stderr, "or have expired, renewals not installed in DPG, installs and activations that failed or wait")
 		fmt.Fprintln(stderr, "for a password, revoked certificates. Signed in, it syncs first; then it reads the cache.")
 		fmt.Fprintln(stderr, "The \"Remind me\" setting of the window runs dpgcerts check --notify daily.")
+		fmt.Fprintln(stderr, "The team is told by e-mail and webhook at each lead time, once per step and channel; without")
+		fmt.Fprintln(stderr, "a channel flag, the channels saved in the window's Reminders dialog are used.")
 		fmt.Fprintln(stderr, "Exit status: 0, 1 when an integration expires within the warning window or has expired")
 		fmt.Fprintln(stderr, "(as status --fail-on expiring; or the database can't be read), 2 wrong usage,")
 		fmt.Fprintln(stderr, "3 the portal could not be reached (the offline copy is used), 5 refused by the portal,")
@@ -87,6 +94,10 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	}
 	if *maxAge <= 0 {
 		return p.usageError("--max-age must be a positive duration, such as 48h")
+	}
+	channelFlags := team.given(p.fs)
+	if *team.mailLang != "" && i18n.Normalize(*team.mailLang) == "" {
+		return p.usageError("--mail-lang must be da or en")
 	}
 	rt, err := config.FromEnv(deps.getenv)
 	if err != nil {
@@ -123,12 +134,40 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 			return fail("%v", err)
 		}
 	}
+	base := remind.Settings{}
+	if !channelFlags {
+		if base, err = remind.LoadSettings(ctx, st); err != nil {
+			fmt.Fprintf(stderr, "dpgcerts check: %v\n", err)
+		}
+	}
+	settings, err := team.settings(base)
+	if err != nil {
+		if channelFlags {
+			return p.usageError("%v", err)
+		}
+		return fail("the saved reminder settings: %v", err)
+	}
+	// A channel that can't be set up (a secret file others can read, no
+	// password) failed like one that can't send: exit 6, and the rest goes on.
+	routes, err := teamRoutes(settings, ov, lang, *team.smtpPasswordFile, rt, deps.team)
+	channelFailed := err != nil
+	if err != nil {
+		fmt.Fprintf(stderr, "dpgcerts check: %s (%s)\n", i18n.T(lang, "errors."+errs.Code(err)), errMessage(err))
+	} else {
+		var failed bool
+		out.deliveries, failed = sendTeam(ctx, st, rt, settings, routes, ov, lang, deps.team.loc, *format != "text", stdout, stderr)
+		channelFailed = failed
+	}
 	for _, i := range ov.Integrations {
 		if slices.Contains(statusFailLevels["expiring"], i.State) {
 			exit = ExitFailOn
 		}
 	}
-	return out.write(ov, lang, all, *notifyOn, exit)
+	exit = out.write(ov, lang, all, *notifyOn, exit)
+	if channelFailed && *format != "nagios" && (exit == ExitOK || exit == ExitFailOn) {
+		exit = ExitChannel
+	}
+	return exit
 }
 
 // checkOutput writes what check found in the chosen format, and decides
@@ -137,6 +176,7 @@ type checkOutput struct {
 	format, textfile string
 	stdout, stderr   io.Writer
 	run              monitor.Run
+	deliveries       []remind.Delivery
 }
 
 // failed reports a check that could not read the state: monitoring
@@ -178,7 +218,14 @@ type checkJSON struct {
 	SyncedAt     *time.Time             `json:"syncedAt"`
 	Integrations []checkJSONIntegration `json:"integrations"`
 	Reminders    []remind.Reminder      `json:"reminders"`
+	Deliveries   []checkJSONDelivery    `json:"deliveries"`
 	Error        string                 `json:"error,omitempty"`
+}
+
+// checkJSONDelivery is what one channel did: error is set when it failed.
+type checkJSONDelivery struct {
+	remind.Delivery
+	Error *errs.Error `json:"error,omitempty"`
 }
 
 type checkJSONIntegration struct {
@@ -208,6 +255,15 @@ func (o checkOutput) write(ov overview.Overview, lang string, all []remind.Remin
 			Integrations: []checkJSONIntegration{}, Reminders: all}
 		if j.Reminders == nil {
 			j.Reminders = []remind.Reminder{}
+		}
+		j.Deliveries = []checkJSONDelivery{}
+		for _, d := range o.deliveries {
+			jd := checkJSONDelivery{Delivery: d}
+			if d.Err != nil {
+				shown := errs.Shown(d.Err)
+				jd.Error = &shown
+			}
+			j.Deliveries = append(j.Deliveries, jd)
 		}
 		for _, i := range ov.Integrations {
 			ji := checkJSONIntegration{ID: i.ID, Kind: i.Kind, Name: i.Name, State: i.State, NextStep: i.NextStep,

@@ -20,6 +20,8 @@ require (
 	software.sslmate.com/src/go-pkcs12 v0.7.3
 )
 
+require github.com/BurntSushi/toml v1.6.0
+
 require (
 	git.sr.ht/~jackmordaunt/go-toast/v2 v2.0.3 // indirect
 	github.com/TheTitanrain/w32 v0.0.0-20180517000239-4f5cfb03fabf // indirect

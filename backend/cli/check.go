@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/remind"
+	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/session"
 	"dpgcerts/backend/store"
 )
@@ -41,8 +43,10 @@ const ExitChannel = 6
 var checkFormats = []string{"text", "json", "nagios", "prometheus"}
 
 // check is `dpgcerts check`: the daily reminder the OS scheduler runs.
-func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
+func check(args []string, stdout, stderr io.Writer, deps checkDeps) (exitCode int) {
 	p := newPortalFlags("check", "", "", stderr, false)
+	configPath := p.fs.String("config", "", "read the settings from the TOML `FILE` (portal_url, db, language, warn_days, critical_days, max_age, token_file, [reminders]); flags override it")
+	tokenFile := p.fs.String("token-file", "", "read the portal's access token from `FILE` (mode 600; also $CREDENTIALS_DIRECTORY/token)")
 	notifyOn := p.fs.Bool("notify", false, "send one desktop notification of what needs doing (each thing once a day at most); without a notification service, print it")
 	warnDays := p.warnDaysFlag()
 	langFlag := p.fs.String("lang", "", "the `language` of the reminder, da or en (default: the app's, else the system's)")
@@ -57,6 +61,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 		fmt.Fprintln(stderr, "                      [--smtp URL] [--smtp-password-file FILE] [--webhook URL] [--webhook-format teams|slack|json]")
 		fmt.Fprintln(stderr, "                      [--lead-days 90,30,14,7,3,1,0] [--digest] [--format text|json|nagios|prometheus] [--textfile FILE]")
 		fmt.Fprintln(stderr, "                      [--critical-days N] [--max-age DURATION] [--db FILE] [--warn-days N] [--lang da|en] [--portal URL]")
+		fmt.Fprintln(stderr, "                      [--config FILE] [--token-file FILE]")
 		fmt.Fprintln(stderr, "\nWhat needs doing in the DPG solution: integrations that expire within the warning window")
 		fmt.Fprintln(stderr, "or have expired, renewals not installed in DPG, installs and activations that failed or wait")
 		fmt.Fprintln(stderr, "for a password, revoked certificates. Signed in, it syncs first; then it reads the cache.")
@@ -76,6 +81,58 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	}
 	if len(rest) > 0 {
 		return p.usageError("unexpected argument %q", rest[0])
+	}
+	set := map[string]bool{}
+	p.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var fileTeam *remind.Settings
+	passwordFile := *team.smtpPasswordFile
+	if *configPath != "" {
+		cfg, err := config.LoadFile(*configPath)
+		if err != nil {
+			return p.usageError("%s", errMessage(err))
+		}
+		for name, v := range map[string]*string{"portal": p.portalURL, "db": p.dbPath, "lang": langFlag, "token-file": tokenFile} {
+			from := map[string]string{"portal": cfg.PortalURL, "db": cfg.DB, "lang": cfg.Language, "token-file": cfg.TokenFile}[name]
+			if !set[name] && from != "" {
+				*v = from
+			}
+		}
+		if !set["warn-days"] && cfg.WarnDays != 0 {
+			*warnDays = cfg.WarnDays
+		}
+		if !set["critical-days"] && cfg.CriticalDays != nil {
+			*criticalDays = *cfg.CriticalDays
+		}
+		if !set["max-age"] && cfg.MaxAge.Duration != 0 {
+			*maxAge = cfg.MaxAge.Duration
+		}
+		if cfg.Reminders != nil {
+			s, err := cfg.Reminders.Team()
+			if err != nil {
+				return p.usageError("%s: %s", *configPath, errMessage(err))
+			}
+			fileTeam = &s
+			if !set["smtp-password-file"] {
+				passwordFile = cfg.Reminders.Email.PasswordFile
+			}
+		}
+	}
+	getenv := deps.getenv
+	if *tokenFile != "" || getenv(secrets.EnvCredentialsDirectory) != "" {
+		token, ok, err := secrets.FromFileOrCredentials(*tokenFile, secrets.CredentialToken, getenv)
+		if err != nil {
+			return p.usageError("%s", errMessage(err))
+		}
+		if ok {
+			// The token reaches the portal client as $DPGCERTS_TOKEN would,
+			// without being in this process's environment.
+			getenv = func(k string) string {
+				if k == portal.EnvToken {
+					return token
+				}
+				return deps.getenv(k)
+			}
+		}
 	}
 	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
 		return p.usageError("--warn-days must be between 1 and %d", store.WarnDays.Max)
@@ -99,7 +156,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	if *team.mailLang != "" && i18n.Normalize(*team.mailLang) == "" {
 		return p.usageError("--mail-lang must be da or en")
 	}
-	rt, err := config.FromEnv(deps.getenv)
+	rt, err := config.FromEnv(getenv)
 	if err != nil {
 		return p.usageError("%v", err)
 	}
@@ -115,12 +172,32 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	defer st.Close()
 	ctx, stop := signalContext()
 	defer stop()
+	// The run is noted for the window ("The daily check has not run since").
+	var runErrors []remind.LastRunError
+	sent, completed := 0, false
+	defer func() {
+		last := remind.LastRun{At: rt.Now(), Exit: exitCode, Sent: sent, Errors: runErrors, OK: completed && len(runErrors) == 0}
+		if err := remind.SaveLastRun(context.WithoutCancel(ctx), st, last); err != nil {
+			fmt.Fprintf(stderr, "dpgcerts check: %v\n", err)
+		}
+	}()
+	fail = func(format string, a ...any) int {
+		msg := fmt.Sprintf(format, a...)
+		runErrors = append(runErrors, remind.LastRunError{Code: errs.Internal, Message: msg})
+		return out.failed(msg)
+	}
 
 	ses := session.New(session.Options{Store: st, Runtime: rt, Log: stderr,
 		Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
 	exit := syncForCheck(ctx, ses, st, rt, *p.portalURL, *p.timeout, stderr)
 	if exit == ExitInterrupted || exit == ExitUsage {
 		return exit
+	}
+	switch exit {
+	case ExitPending:
+		runErrors = append(runErrors, remind.LastRunError{Code: errs.Network, Message: "the portal could not be reached; the offline copy was used"})
+	case ExitRefused:
+		runErrors = append(runErrors, remind.LastRunError{Code: errs.Unauthenticated, Message: "the portal refused the sync; the offline copy was used"})
 	}
 	ov, err := ses.Overview(ctx, *warnDays)
 	if err != nil {
@@ -135,7 +212,9 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 		}
 	}
 	base := remind.Settings{}
-	if !channelFlags {
+	if fileTeam != nil {
+		base = *fileTeam
+	} else if !channelFlags {
 		if base, err = remind.LoadSettings(ctx, st); err != nil {
 			fmt.Fprintf(stderr, "dpgcerts check: %v\n", err)
 		}
@@ -149,20 +228,29 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) int {
 	}
 	// A channel that can't be set up (a secret file others can read, no
 	// password) failed like one that can't send: exit 6, and the rest goes on.
-	routes, err := teamRoutes(settings, ov, lang, *team.smtpPasswordFile, rt, deps.team)
+	routes, err := teamRoutes(settings, ov, lang, passwordFile, rt, deps.team)
 	channelFailed := err != nil
 	if err != nil {
 		fmt.Fprintf(stderr, "dpgcerts check: %s (%s)\n", i18n.T(lang, "errors."+errs.Code(err)), errMessage(err))
+		runErrors = append(runErrors, remind.LastRunError{Code: errs.Code(err), Message: errs.Shown(err).Message})
 	} else {
 		var failed bool
 		out.deliveries, failed = sendTeam(ctx, st, rt, settings, routes, ov, lang, deps.team.loc, *format != "text", stdout, stderr)
 		channelFailed = failed
+		for _, d := range out.deliveries {
+			if d.Err != nil {
+				runErrors = append(runErrors, remind.LastRunError{Channel: d.Channel, Code: errs.Code(d.Err), Message: errs.Shown(d.Err).Message})
+			} else if d.Subject != "" {
+				sent++
+			}
+		}
 	}
 	for _, i := range ov.Integrations {
 		if slices.Contains(statusFailLevels["expiring"], i.State) {
 			exit = ExitFailOn
 		}
 	}
+	completed = true
 	exit = out.write(ov, lang, all, *notifyOn, exit)
 	if channelFailed && *format != "nagios" && (exit == ExitOK || exit == ExitFailOn) {
 		exit = ExitChannel

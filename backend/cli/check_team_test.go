@@ -20,6 +20,8 @@ import (
 
 	"dpgcerts/backend/channels/smtptest"
 	"dpgcerts/backend/config"
+	"dpgcerts/backend/portal/portaltest"
+	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/store"
 )
@@ -259,5 +261,123 @@ func TestCheckTeamSecrets(t *testing.T) {
 	to := msgs[0].To[0] + " " + msgs[1].To[0]
 	if !strings.Contains(to, "it-drift@kommune.dk") || !strings.Contains(to, "exo-ansvarlig@kommune.dk") {
 		t.Fatalf("recipients %s", to)
+	}
+}
+
+// TestCheckTeamDigest: with --digest, a weekly message with every
+// integration's state goes out once a week, besides the reminders.
+func TestCheckTeamDigest(t *testing.T) {
+	r := newTeamRun(t, "en", 200)
+	r.run(statusNow, "--digest") // Tuesday 1 Dec 2026
+	r.run(statusNow.Add(48*time.Hour), "--digest")
+	r.run(statusNow.Add(6*24*time.Hour), "--digest") // Monday 7 Dec: a new ISO week
+	got := subjects(t, r.smtp)
+	if len(got) != 2 || got[0] != "[DPG] Weekly status of the DPG solution" || len(r.hook.got()) != 2 {
+		t.Fatalf("%q, %d posts", got, len(r.hook.got()))
+	}
+	body := string(r.smtp.Messages()[0].Data)
+	if !strings.Contains(body, "Digital Post (Digital Post (NgDP)): OK, stops") {
+		t.Errorf("digest:\n%s", body)
+	}
+}
+
+// TestCheckConfig: a server's settings in a TOML file with the window's
+// keys, secrets in files named there; flags override it; a typo is an
+// error; the run is noted for the window.
+func TestCheckConfig(t *testing.T) {
+	r := newTeamRun(t, "da", 5)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "dpgcerts.toml")
+	write := func(extra string) {
+		os.WriteFile(cfg, []byte(`db = "`+r.db+`"
+language = "da"
+warn_days = 30
+critical_days = 3
+max_age = "72h"
+
+[reminders]
+lead_days = [30, 7, 0]
+
+[reminders.email]
+smtp = "smtp://dpg%40kommune.dk@127.0.0.1:`+strconv.Itoa(r.smtp.Port)+`"
+from = "dpgcerts@kommune.dk"
+to = ["it-drift@kommune.dk"]
+lang = "da"
+password_file = "`+r.pwFile+`"
+
+[reminders.contacts]
+"Digital Post (NgDP)" = "dp-ansvarlig@kommune.dk"
+`+extra), 0o600)
+	}
+	write("")
+	r.env[config.EnvNow] = statusNow.Format(time.RFC3339)
+	deps := checkDeps{getenv: func(k string) string { return r.env[k] }, notifier: (&fakeNotifier{}).system,
+		team: teamDeps{tls: &tls.Config{RootCAs: r.smtp.Roots}, loc: time.UTC}}
+	var stdout, stderr bytes.Buffer
+	code := check([]string{"--config", cfg, "--format", "nagios", "--timeout", "0"}, &stdout, &stderr, deps)
+	// critical_days 3 from the file: 5 days left is a warning.
+	if code != 1 || !strings.HasPrefix(stdout.String(), "DPG WARNING - ") {
+		t.Fatalf("exit %d, %q, %q", code, stdout.String(), stderr.String())
+	}
+	if got := subjects(t, r.smtp); len(got) != 1 || !strings.Contains(got[0], "stopper om 5 dage") {
+		t.Fatalf("%q", got)
+	}
+	// A flag overrides the file.
+	stdout.Reset()
+	if code := check([]string{"--config", cfg, "--format", "nagios", "--critical-days", "7", "--timeout", "0"}, &stdout, &stderr, deps); code != 2 {
+		t.Fatalf("--critical-days over the file: exit %d %q", code, stdout.String())
+	}
+	// The run is noted, for the window.
+	st, _ := store.Open(r.db)
+	last, ok, err := remind.LoadLastRun(context.Background(), st)
+	st.Close()
+	if !ok || err != nil || !last.OK || !last.At.Equal(statusNow) || last.Exit != 2 || last.Sent != 0 {
+		t.Fatalf("last run %+v %v %v", last, ok, err)
+	}
+	// A typo, and a webhook address in a file others can read.
+	write("\n[reminders.webhok]\nurl = \"x\"\n")
+	stderr.Reset()
+	if code := check([]string{"--config", cfg}, &stdout, &stderr, deps); code != ExitUsage || !strings.Contains(stderr.String(), "unknown keys: reminders.webhok") {
+		t.Fatalf("typo: exit %d, %q", code, stderr.String())
+	}
+	write("\n[reminders.webhook]\nurl = \"https://hooks.kommune.test/x?sig=abc\"\n")
+	os.Chmod(cfg, 0o644)
+	stderr.Reset()
+	if code := check([]string{"--config", cfg}, &stdout, &stderr, deps); code != ExitUsage || !strings.Contains(stderr.String(), "secret_file_open") ||
+		strings.Contains(stderr.String(), "sig=abc") {
+		t.Fatalf("open webhook: exit %d, %q", code, stderr.String())
+	}
+}
+
+// TestCheckTokenFile: the portal's token from --token-file (or
+// $CREDENTIALS_DIRECTORY/token), never from the command line; a token
+// file others can read is refused.
+func TestCheckTokenFile(t *testing.T) {
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	dir := t.TempDir()
+	token := filepath.Join(dir, "token")
+	os.WriteFile(token, []byte(sandbox.TokenAdmin+"\n"), 0o600)
+	db := filepath.Join(t.TempDir(), "app.db")
+	run := func(env map[string]string, args ...string) (int, checkJSON, string) {
+		env[config.EnvKeychain] = "off"
+		var stdout, stderr bytes.Buffer
+		code := check(append([]string{"--db", db, "--portal", url, "--format", "json", "--timeout", "0"}, args...), &stdout, &stderr,
+			checkDeps{getenv: func(k string) string { return env[k] }, notifier: (&fakeNotifier{}).system})
+		var j checkJSON
+		json.Unmarshal(stdout.Bytes(), &j)
+		return code, j, stderr.String()
+	}
+	if code, j, errOut := run(map[string]string{}, "--token-file", token); code != ExitOK || j.SyncedAt == nil || len(j.Integrations) == 0 {
+		t.Fatalf("--token-file: exit %d, %+v, %s", code, j, errOut)
+	}
+	db = filepath.Join(t.TempDir(), "app.db")
+	os.Rename(token, filepath.Join(dir, "token"))
+	if code, j, errOut := run(map[string]string{"CREDENTIALS_DIRECTORY": dir}); code != ExitOK || j.SyncedAt == nil {
+		t.Fatalf("$CREDENTIALS_DIRECTORY: exit %d, %+v, %s", code, j, errOut)
+	}
+	os.Chmod(token, 0o640)
+	if code, _, errOut := run(map[string]string{}, "--token-file", token); code != ExitUsage || !strings.Contains(errOut, "secret_file_open") ||
+		strings.Contains(errOut, sandbox.TokenAdmin) {
+		t.Fatalf("open token file: exit %d, %s", code, errOut)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"time"
 
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
@@ -143,4 +144,49 @@ func SaveSettings(ctx context.Context, st RawStore, s Settings) error {
 		return err
 	}
 	return st.Set(ctx, SettingsKey, string(b))
+}
+
+// LastRunKey is where `dpgcerts check` notes its last run in the cache,
+// for the window to show ("The daily check has not run since ...").
+const LastRunKey = "check_last_run"
+
+// LastRun is what the last `dpgcerts check` did.
+type LastRun struct {
+	At time.Time `json:"at"`
+	// Exit is its exit status; OK says it read the state and every
+	// channel that had something to send sent it.
+	Exit int  `json:"exit"`
+	OK   bool `json:"ok"`
+	// Sent counts the messages the channels sent.
+	Sent   int            `json:"sent"`
+	Errors []LastRunError `json:"errors,omitempty"`
+}
+
+// LastRunError is one failure of the run: the channel ("" for the check
+// itself), its code (errors.<code>) and the English detail.
+type LastRunError struct {
+	Channel string `json:"channel,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
+}
+
+// SaveLastRun notes r.
+func SaveLastRun(ctx context.Context, st RawStore, r LastRun) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return st.Set(ctx, LastRunKey, string(b))
+}
+
+// LoadLastRun reads the last run; ok is false when check never ran.
+func LoadLastRun(ctx context.Context, st RawStore) (r LastRun, ok bool, err error) {
+	raw, ok, err := st.Get(ctx, LastRunKey)
+	if err != nil || !ok {
+		return r, false, err
+	}
+	if err := json.Unmarshal([]byte(raw), &r); err != nil {
+		return LastRun{}, false, nil
+	}
+	return r, true, nil
 }

@@ -135,6 +135,7 @@ func teamRoutes(s remind.Settings, ov overview.Overview, lang, passwordFile stri
 	if l := i18n.Normalize(s.Email.Lang); l != "" {
 		msgLang = l
 	}
+	opts := channels.Options{TLS: deps.tls, Dial: deps.dial, HTTP: deps.http, Sleep: deps.sleep, Now: rt.Now, Loc: loc}
 	if s.EmailOn() {
 		server, err := channels.ParseSMTP(s.Email.SMTP)
 		if err != nil {
@@ -154,13 +155,13 @@ func teamRoutes(s remind.Settings, ov overview.Overview, lang, passwordFile stri
 			}
 			password = pw
 		}
-		base := channels.Email{Server: server, Password: password, From: s.Email.From, TLS: deps.tls, Dial: deps.dial,
-			Now: rt.Now, Loc: loc, AlarmDays: s.Leads()}
-		team := base
-		team.To = s.Email.To
+		team, err := channels.NewEmail(s, password, opts)
+		if err != nil {
+			return nil, err
+		}
 		routes = append(routes, remind.Route{Channel: team, Lang: msgLang, Digest: true})
 		for addr, ids := range remind.Contacts(ov, s.Contacts) {
-			c := base
+			c := team
 			c.To, c.Channel = []string{addr}, "email:"+strings.ToLower(addr)
 			routes = append(routes, remind.Route{Channel: c, Lang: msgLang, Only: ids})
 		}
@@ -179,8 +180,11 @@ func teamRoutes(s remind.Settings, ov overview.Overview, lang, passwordFile stri
 		if u == "" {
 			return nil, errs.New(errs.InvalidSetting, "the webhook's address is not in the keychain: set it again in the window")
 		}
-		routes = append(routes, remind.Route{Channel: channels.Webhook{URL: u, Format: s.Webhook.Format, Client: deps.http,
-			Sleep: deps.sleep, Loc: loc}, Lang: msgLang, Digest: true})
+		hook, err := channels.NewWebhook(s, u, opts)
+		if err != nil {
+			return nil, err
+		}
+		routes = append(routes, remind.Route{Channel: hook, Lang: msgLang, Digest: true})
 	}
 	return routes, nil
 }

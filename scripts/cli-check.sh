@@ -72,6 +72,15 @@ promtool check metrics <"$work/dpgcerts.prom"
 grep -q '^dpgcerts_up 1$' "$work/dpgcerts.prom" || fail "dpgcerts_up is not 1"
 echo "cli-check: the metrics file passes promtool check metrics"
 
+# The alert rules docs/reminders.md gives pass promtool check rules.
+python3 - docs/reminders.md "$work/rules.yml" <<'PY'
+import re, sys
+m = re.search(r"Alert rules:\n\n```yaml\n(.*?)```", open(sys.argv[1]).read(), re.S)
+assert m, "docs/reminders.md has no alert rules"
+open(sys.argv[2], "w").write(m.group(1))
+PY
+promtool check rules "$work/rules.yml"
+
 # The metrics through a real node_exporter's textfile collector, and the
 # nagios table, in the Go tests (they must not skip here).
 DPGCERTS_PROM_TEST=1 go test -count=1 -run 'TestCheckPrometheus|TestCheckNagios' ./backend/cli

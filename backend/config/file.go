@@ -61,6 +61,11 @@ func (f FileTeam) Team() (remind.Settings, error) {
 	s := remind.Settings{LeadDays: f.LeadDays, Digest: f.Digest, Contacts: f.Contacts}
 	s.Email = f.Email.EmailSettings
 	s.Webhook = f.Webhook.WebhookSettings
+	if s.Webhook.URL == "" && s.Webhook.Format != "" {
+		// The address is a secret: $CREDENTIALS_DIRECTORY/webhook-url or
+		// the keychain holds it.
+		s.Webhook.HasURL = true
+	}
 	if f.Webhook.URLFile != "" {
 		u, err := secrets.ReadFile(f.Webhook.URLFile)
 		if err != nil {

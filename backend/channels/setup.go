@@ -86,6 +86,9 @@ func (s Setup) Load(ctx context.Context) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
+	if set.Email.To == nil {
+		set.Email.To = []string{} // a list, also when empty, for the window
+	}
 	v := View{Settings: set, Keychain: s.Keychain}
 	if server, err := ParseSMTP(set.Email.SMTP); err == nil && server.User != "" && s.Keychain {
 		pw, _ := secrets.ChannelSecret(secrets.SMTPSecret(server.User, server.Host))

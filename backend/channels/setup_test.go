@@ -34,6 +34,10 @@ func TestSetup(t *testing.T) {
 	s := smtptest.Start(t, smtptest.Options{User: "dpg", Password: "pw-æøå"})
 	set := newSetup(t, s)
 	ctx := context.Background()
+	// Nothing saved: an empty list of addresses, not null, for the window.
+	if v, err := set.Load(ctx); err != nil || v.Settings.Email.To == nil || v.LastRun != nil {
+		t.Fatalf("%+v %v", v, err)
+	}
 	in := Input{Settings: remind.Settings{Email: remind.EmailSettings{SMTP: "smtp://dpg@127.0.0.1:" + itoa(s.Port), From: "dpg@kommune.dk",
 		To: []string{"team@kommune.dk"}, Lang: "da"}, Webhook: remind.WebhookSettings{Format: "slack"}, LeadDays: []int{30, 7}},
 		Password: "pw-æøå", WebhookURL: "https://hooks.kommune.test/x?sig=SECRET"}

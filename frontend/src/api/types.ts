@@ -459,7 +459,7 @@ export interface EmailSettings {
   /** smtp://[user@]host[:587] (STARTTLS) or smtps://[user@]host[:465]. */
   smtp: string
   from: string
-  to: string[]
+  to: string[] | null
   /** da, en, or '' for the app's language. */
   lang: string
 }

@@ -11,7 +11,7 @@ import type { CertFile, ListChanges, OverviewCertificate, OverviewIntegration, R
 /** The team's channels as the fake Go side starts: none set up, the check never ran. */
 export function fakeTeam(): TeamView {
   return {
-    settings: { email: { smtp: '', from: '', to: [], lang: '' }, webhook: { format: '' }, leadDays: null, digest: false, contacts: null },
+    settings: { email: { smtp: '', from: '', to: null, lang: '' }, webhook: { format: '' }, leadDays: null, digest: false, contacts: null },
     hasPassword: false,
     keychain: true,
     lastRun: null,

@@ -78,6 +78,7 @@ export const useRemindersStore = defineStore('reminders', () => {
 
   function init() {
     stop = onEvent<RemindTarget>('remind:open', show)
+    void load()
     void loadTeam()
   }
 

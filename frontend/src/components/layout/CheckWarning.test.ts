@@ -41,6 +41,16 @@ describe('CheckWarning', () => {
     expect(reminders.open).toBe(true)
   })
 
+  it('says nothing when the daily check is turned off', async () => {
+    fake.reminders.team.mockResolvedValue({ ...fakeTeam(), lastRun: { at: '2026-11-01T09:00:00Z', exit: 0, ok: true, sent: 0 }, stale: true })
+    fake.reminders.setting.mockResolvedValueOnce({ on: false, at: '09:00', warnDays: 30 })
+    const w = mountIt()
+    const reminders = useRemindersStore()
+    await Promise.all([reminders.load(), reminders.loadTeam()])
+    await flushPromises()
+    expect(w.find('[data-testid=check-warning]').exists()).toBe(false)
+  })
+
   it('says what failed', async () => {
     fake.reminders.team.mockResolvedValue({
       ...fakeTeam(),

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -161,6 +163,9 @@ func teamRoutes(s remind.Settings, ov overview.Overview, lang, passwordFile stri
 		}
 		routes = append(routes, remind.Route{Channel: team, Lang: msgLang, Digest: true})
 		for addr, ids := range remind.Contacts(ov, s.Contacts) {
+			if slices.ContainsFunc(s.Email.To, func(to string) bool { return sameAddress(to, addr) }) {
+				continue // in the team: told about everything already
+			}
 			c := team
 			c.To, c.Channel = []string{addr}, "email:"+strings.ToLower(addr)
 			routes = append(routes, remind.Route{Channel: c, Lang: msgLang, Only: ids})
@@ -187,6 +192,16 @@ func teamRoutes(s remind.Settings, ov overview.Overview, lang, passwordFile stri
 		routes = append(routes, remind.Route{Channel: hook, Lang: msgLang, Digest: true})
 	}
 	return routes, nil
+}
+
+// sameAddress compares two addresses ("Name <a@x>" or "a@x") by mailbox.
+func sameAddress(a, b string) bool {
+	pa, errA := mail.ParseAddress(a)
+	pb, errB := mail.ParseAddress(b)
+	if errA != nil || errB != nil {
+		return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	}
+	return strings.EqualFold(pa.Address, pb.Address)
 }
 
 // sendTeam sends what is due to each route and reports each delivery: on

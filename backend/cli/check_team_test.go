@@ -254,9 +254,12 @@ func TestCheckTeamSecrets(t *testing.T) {
 	var j checkJSON
 	json.Unmarshal(stdout.Bytes(), &j)
 	msgs := r.smtp.Messages()
-	// The team's mail and the contact's own.
+	// The team's mail and the contact's own; a contact in the team gets no second one.
 	if len(msgs) != 2 || len(j.Deliveries) != 2 {
 		t.Fatalf("%d mails, deliveries %+v", len(msgs), j.Deliveries)
+	}
+	if !sameAddress("IT <It-Drift@kommune.dk>", "it-drift@kommune.dk") || sameAddress("a@x.dk", "b@x.dk") {
+		t.Error("sameAddress")
 	}
 	to := msgs[0].To[0] + " " + msgs[1].To[0]
 	if !strings.Contains(to, "it-drift@kommune.dk") || !strings.Contains(to, "exo-ansvarlig@kommune.dk") {

@@ -54,7 +54,8 @@ func usage(w io.Writer) {
 usage: dpgcerts [--db FILE] [--lang da|en]     open the window
        dpgcerts scan [flags] PATH...           report on certificate files
        dpgcerts status [--portal URL] [--json] the DPG solution at a glance: integrations, certificates
-       dpgcerts check [--notify]               what needs doing; --notify: as a desktop notification (daily, by "Remind me")
+       dpgcerts check [--notify]               what needs doing; --notify: as a desktop notification (daily, by "Remind me");
+                                               tells the team by e-mail and webhook; --format nagios|prometheus for monitoring
        dpgcerts install --portal URL FILE...   install certificates in the DPG solution
        dpgcerts activate --portal URL --integration KIND_OR_ID --certificate SHA256
        dpgcerts sync --portal URL              send the outbox, refresh the offline copy

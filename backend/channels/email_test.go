@@ -151,6 +151,20 @@ func TestEmailSTARTTLS(t *testing.T) {
 	}
 }
 
+// TestEmailLogin: a server that offers only LOGIN gets LOGIN.
+func TestEmailLogin(t *testing.T) {
+	s := smtptest.Start(t, smtptest.Options{User: "dpg", Password: "pw-æøå", Mechs: []string{"LOGIN"}})
+	if err := email(s, "dpg", "pw-æøå").Send(context.Background(), remind.ComposeTest("da")); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := s.Messages(); len(msgs) != 1 || msgs[0].User != "dpg" || !msgs[0].TLS {
+		t.Fatalf("%+v", msgs)
+	}
+	if err := email(s, "dpg", "wrong").Send(context.Background(), remind.ComposeTest("da")); errs.Code(err) != errs.MailAuthFailed {
+		t.Fatalf("wrong password: %v", err)
+	}
+}
+
 func TestEmailImplicitTLS(t *testing.T) {
 	s := smtptest.Start(t, smtptest.Options{Implicit: true, User: "dpg", Password: "pw"})
 	e := email(s, "dpg", "pw")

@@ -27,8 +27,10 @@ type Options struct {
 	// NoTLS: no STARTTLS offered (a server a client must refuse to send
 	// credentials to). Implicit: TLS from the start (smtps).
 	NoTLS, Implicit bool
-	// User and Password: AUTH PLAIN is required when User is set.
+	// User and Password: AUTH is required when User is set.
 	User, Password string
+	// Mechs are the AUTH mechanisms offered: PLAIN, LOGIN (default PLAIN).
+	Mechs []string
 	// Names the certificate is for, besides 127.0.0.1 and localhost.
 	Names []string
 }
@@ -134,19 +136,51 @@ type session struct {
 	msg  Message
 }
 
-func (ss *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (ss *session) AuthMechanisms() []string {
+	if len(ss.s.opts.Mechs) > 0 {
+		return ss.s.opts.Mechs
+	}
+	return []string{sasl.Plain}
+}
 
 func (ss *session) Auth(mech string) (sasl.Server, error) {
 	ss.s.mu.Lock()
 	ss.s.auths++
 	ss.s.mu.Unlock()
-	return sasl.NewPlainServer(func(identity, user, pass string) error {
+	check := func(user, pass string) error {
 		if ss.s.opts.User == "" || user != ss.s.opts.User || pass != ss.s.opts.Password {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
 		}
 		ss.user = user
 		return nil
-	}), nil
+	}
+	if mech == sasl.Login {
+		return &loginServer{check: check}, nil
+	}
+	return sasl.NewPlainServer(func(_, user, pass string) error { return check(user, pass) }), nil
+}
+
+// loginServer is the LOGIN mechanism's server side: the user name, then
+// the password, each asked for.
+type loginServer struct {
+	check func(user, pass string) error
+	step  int
+	user  string
+}
+
+func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
+	switch l.step {
+	case 0:
+		l.step = 1
+		if response == nil {
+			return []byte("Username:"), false, nil
+		}
+		fallthrough
+	case 1:
+		l.user, l.step = string(response), 2
+		return []byte("Password:"), false, nil
+	}
+	return nil, true, l.check(l.user, string(response))
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {

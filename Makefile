@@ -60,10 +60,21 @@ bindings: deps-wails
 	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
 	wails generate module $(TAGS_FLAG)
 
-## build: build/bin/dpgcerts with the version from git
+## build: build/bin/dpgcerts with the version from git, and build/bin/dpgcerts-cli
 build: deps
 	wails build $(TAGS_FLAG) -ldflags "$(LDFLAGS)" -o dpgcerts
 	@echo "built build/bin/dpgcerts $(VERSION)"
+	$(MAKE) --no-print-directory build-cli
+
+## build-cli: build/bin/dpgcerts-cli, the command line without the window for
+## servers (no GTK or WebKit linked). GOOS=darwin on a Mac builds the macOS one.
+build-cli:
+	go build -trimpath -ldflags "$(LDFLAGS)" -o build/bin/dpgcerts-cli ./cmd/dpgcerts-console
+	@echo "built build/bin/dpgcerts-cli $(VERSION)"
+
+## test-cli: the headless build: ldd lists no GTK or WebKit, its check runs once
+test-cli: deps-apt build-cli
+	bash scripts/cli-check.sh
 
 ## run: build and open the window (ARGS="--lang da" passes flags)
 run: build
@@ -71,7 +82,7 @@ run: build
 
 ## test: vet (also for Windows and macOS), Go tests with -race, frontend tests and type check, the Windows release, its packaging check and its run under Wine, then every fuzz target for FUZZTIME
 test: deps
-	$(MAKE) --no-print-directory test-go vet-cross test-frontend dist test-dist test-windows fuzz test-e2e test-window test-remind
+	$(MAKE) --no-print-directory test-go vet-cross test-frontend dist test-dist test-windows fuzz test-e2e test-window test-remind test-cli
 
 test-go:
 	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
@@ -82,7 +93,7 @@ test-frontend: bindings deps-npm
 	cd frontend && npm test
 	cd frontend && npm run typecheck
 
-.PHONY: test-e2e test-window test-remind
+.PHONY: test-e2e test-window test-remind test-cli build-cli
 E2E_STAMP := e2e/node_modules/.package-lock.json
 
 ## test-e2e: the window in Chromium (playwright-core) against wails dev and the real backend; screenshots in artifacts/e2e/

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"dpgcerts/backend/channels"
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/schedule"
@@ -44,6 +45,7 @@ type Reminders struct {
 	note    notifier
 	setting schedule.Reminder
 	watch   *remind.Watcher
+	team    channels.Setup
 
 	mu    sync.Mutex
 	ready bool           // the notifications are initialised
@@ -55,7 +57,8 @@ type Reminders struct {
 const remindDelay = 2 * time.Second
 
 func newReminders(c *core, ses *session.Session, db string, getenv func(string) string) *Reminders {
-	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: schedule.System}}
+	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: schedule.System},
+		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.now, Options: channels.Options{Now: c.now}}}
 	r.watch = &remind.Watcher{
 		Ledger:   remind.Ledger{St: c.st, Now: c.now},
 		Lang:     c.language,
@@ -114,6 +117,20 @@ func (r *Reminders) SetSetting(on bool, at string) (schedule.Setting, error) {
 		log.Printf("dpgcerts: the reminder setting: %v", err)
 	}
 	return set, err
+}
+
+// Team is the team's channels (e-mail, webhook), and the scheduled
+// check's last run.
+func (r *Reminders) Team() (channels.View, error) { return r.team.Load(context.Background()) }
+
+// SetTeam saves the team's channels; the secrets go to the keychain.
+func (r *Reminders) SetTeam(in channels.Input) (channels.View, error) {
+	return r.team.Save(context.Background(), in)
+}
+
+// TestTeam sends a test message through channel ("email", "webhook").
+func (r *Reminders) TestTeam(channel string, in channels.Input) channels.TestResult {
+	return r.team.Test(context.Background(), channel, in, r.core.language())
 }
 
 // kick asks for a check soon, once the notifications are ready.

@@ -10,6 +10,9 @@ packages+=(gcc-mingw-w64-x86-64 nsis osslsigncode file p7zip-full)
 # message boxes under Xvfb. make test-remind: a real notification server and
 # the bus recorder, the systemd timer's check, and Wine's schtasks.
 packages+=(wine64 xdotool dunst libnotify-bin dbus-bin systemd)
+# make test-cli: check's metrics read by a real node_exporter and promtool
+# (in prometheus); the e2e test's SMTP server (aiosmtpd).
+packages+=(prometheus-node-exporter prometheus python3-aiosmtpd)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -12,7 +12,7 @@
 #
 #   E2E_PORT=34115          the wails dev server's port
 #   E2E_START_TIMEOUT=420   seconds to wait for wails dev (the first compile is slow)
-#   E2E_ONLY="overview"     run only these groups (overview, password, scan, portal, revocation)
+#   E2E_ONLY="overview"     run only these groups (overview, reminders, password, scan, portal, revocation)
 #   E2E_SANDBOX_PORT        the portal group's sandbox port (default E2E_PORT+2000)
 #   E2E_KEEP=1              keep the temporary folder (fixtures, caches, saved files)
 #   E2E_MANY=10000          the perf group's certificates (it runs only when E2E_ONLY names it)
@@ -193,6 +193,10 @@ copy_db "$tmp/overview.db"
 copy_db "$tmp/password.db"
 
 group overview "$tmp/overview.db" "" tiles search help export language a11y layout
+# reminders: the Reminders dialog against a real SMTP server (aiosmtpd),
+# which the spec starts on loopback; a cache of its own, for what it saves.
+copy_db "$tmp/reminders.db"
+group reminders "$tmp/reminders.db" "" reminders
 GROUP_KEYCHAIN=1 group password "$tmp/password.db" "$tmp/new/fornyet-exchange.p12" password
 group scan "$tmp/scan.db" "$tmp/big" scan
 

@@ -56,7 +56,8 @@ func usage(w io.Writer) {
 usage: dpgcerts [--db FILE] [--lang da|en]     open the window
        dpgcerts scan [flags] PATH...           report on certificate files
        dpgcerts status [--portal URL] [--json] the DPG solution at a glance: integrations, certificates
-       dpgcerts check [--notify]               what needs doing; --notify: as a desktop notification (daily, by "Remind me")
+       dpgcerts check [--notify]               what needs doing; --notify: as a desktop notification (daily, by "Remind me");
+                                               tells the team by e-mail and webhook; --format nagios|prometheus for monitoring
        dpgcerts install --portal URL FILE...   install certificates in the DPG solution
        dpgcerts activate --portal URL --integration KIND_OR_ID --certificate SHA256
                 [--entra-thumbprint HEX | --skip-entra-check]   (Exchange Online: one of them)

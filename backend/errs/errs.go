@@ -122,6 +122,20 @@ const (
 	// refused the reminder's task (the message says what it answered).
 	InvalidTime    = "invalid_time"
 	ScheduleFailed = "schedule_failed"
+
+	// Reminders to the team (backend/channels): the mail server could not
+	// be reached, refused the message or the login, or offers no TLS; the
+	// webhook kept failing after its retries, or refused for good (a 4xx
+	// other than 429); a secret file others can read; a setting that is
+	// not valid (an address, a lead time).
+	MailFailed      = "mail_failed"
+	MailRefused     = "mail_refused"
+	MailAuthFailed  = "mail_auth_failed"
+	MailTLSRequired = "mail_tls_required"
+	WebhookFailed   = "webhook_failed"
+	WebhookRefused  = "webhook_refused"
+	SecretFileOpen  = "secret_file_open"
+	InvalidSetting  = "invalid_setting"
 )
 
 // All lists every code, for the test that each has a text in both
@@ -138,6 +152,7 @@ var All = []string{
 	RevocationNoAddress, RevocationNoIssuer, RevocationUnreachable, RevocationMalformed, RevocationResponderError, RevocationBadSignature, RevocationWrongCertificate, RevocationNotCurrent, RevocationNonceMismatch, RevocationUnknownToCA, RevocationDisabled, RevocationExpired,
 	NotInOverview, CertificateGone, GuideMissing, WriteFailed, UnsupportedLanguage,
 	InvalidTime, ScheduleFailed,
+	MailFailed, MailRefused, MailAuthFailed, MailTLSRequired, WebhookFailed, WebhookRefused, SecretFileOpen, InvalidSetting,
 }
 
 // Error is a failure with a stable code and an English message for logs and

@@ -186,6 +186,9 @@ type ICSOptions struct {
 	Location *time.Location
 	// Replaced certificates get no event: their expiry is no longer news.
 	Replaced Replacements
+	// AlarmDays, when set, are the reminders instead: one alarm this
+	// many days before expiry each (the team's lead times).
+	AlarmDays []int
 }
 
 // ICS writes an iCalendar file with one all-day event on the expiry date of
@@ -236,11 +239,17 @@ func ICS(w io.Writer, files []certs.File, o ICSOptions) error {
 		line("SUMMARY:" + text(summary))
 		line("DESCRIPTION:" + text(desc))
 		line("TRANSP:TRANSPARENT")
-		line("BEGIN:VALARM")
-		line("ACTION:DISPLAY")
-		line("DESCRIPTION:" + text(summary))
-		line(fmt.Sprintf("TRIGGER:-P%dD", o.WarnDays))
-		line("END:VALARM")
+		alarms := o.AlarmDays
+		if len(alarms) == 0 {
+			alarms = []int{o.WarnDays}
+		}
+		for _, d := range alarms {
+			line("BEGIN:VALARM")
+			line("ACTION:DISPLAY")
+			line("DESCRIPTION:" + text(summary))
+			line(fmt.Sprintf("TRIGGER:-P%dD", d))
+			line("END:VALARM")
+		}
 		line("END:VEVENT")
 	}
 	line("END:VCALENDAR")

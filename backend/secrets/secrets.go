@@ -223,3 +223,36 @@ func keyringDelete(service, user string) error {
 	defer calls.Unlock()
 	return keyring.Delete(service, user)
 }
+
+// channelPrefix files the team reminders' secrets: the mail server's
+// password and the webhook's address (Teams and Slack put a key in it).
+const channelPrefix = "reminders:"
+
+// Reminder channel secrets' names.
+const (
+	SecretWebhookURL = "webhook"
+)
+
+// SMTPSecret is the name of the password of user at an SMTP server.
+func SMTPSecret(user, host string) string { return "smtp:" + user + "@" + host }
+
+// ChannelSecret returns the reminder channel's secret name, or "" if
+// there is none.
+func ChannelSecret(name string) (string, error) {
+	v, err := keyringGet(Service, channelPrefix+name)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", classify(err)
+	}
+	return v, nil
+}
+
+// SetChannelSecret keeps the reminder channel's secret name; "" removes it.
+func SetChannelSecret(name, value string) error {
+	if value == "" {
+		return del(channelPrefix + name)
+	}
+	return classify(keyringSet(Service, channelPrefix+name, value))
+}

@@ -9,6 +9,11 @@
 //
 // It is the command line only (backend/cli, no WebView linked in). Without a
 // subcommand it starts the window, dpgcerts.exe beside it, and returns.
+//
+// On Linux and macOS the same program is dpgcerts-cli, the headless build
+// for servers: nothing of GTK or WebKit is linked, so `dpgcerts-cli check`
+// runs from cron or a systemd timer on a machine without a desktop. There it
+// has no window to start: without a subcommand it prints the usage.
 package main
 
 import (
@@ -41,6 +46,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case !strings.HasPrefix(arg, "-"):
 			return cli.Run(args, stdout, stderr)
 		}
+	}
+	if runtime.GOOS != "windows" {
+		fmt.Fprintln(stderr, "dpgcerts-cli: the command line without the window; give a command")
+		cli.Run([]string{"help"}, stderr, stderr)
+		return cli.ExitUsage
 	}
 	if err := startWindow(args); err != nil {
 		fmt.Fprintln(stderr, "dpgcerts:", err)

@@ -506,3 +506,72 @@ export interface ListChanges {
   rows: Row[]
   removed: string[]
 }
+
+/** The team's mail channel (backend/remind). @go remind.EmailSettings */
+export interface EmailSettings {
+  /** smtp://[user@]host[:587] (STARTTLS) or smtps://[user@]host[:465]. */
+  smtp: string
+  from: string
+  to: string[] | null
+  /** da, en, or '' for the app's language. */
+  lang: string
+}
+
+/** The team's webhook; its address is kept in the keychain (hasUrl). @go remind.WebhookSettings */
+export interface WebhookSettings {
+  url?: string
+  format: 'teams' | 'slack' | 'json' | ''
+  hasUrl?: boolean
+}
+
+/** The team's reminder channels, as the window and a server's config file keep them. @go remind.Settings */
+export interface TeamSettings {
+  email: EmailSettings
+  webhook: WebhookSettings
+  leadDays: number[] | null
+  digest: boolean
+  /** An integration's id, kind or name -> the address told about it. */
+  contacts: Record<string, string> | null
+}
+
+/** @go remind.LastRunError */
+export interface LastRunError {
+  channel?: string
+  code: string
+  message?: string
+}
+
+/** What the last `dpgcerts check` did. @go remind.LastRun */
+export interface LastRun {
+  at: string
+  exit: number
+  ok: boolean
+  sent: number
+  errors?: LastRunError[]
+}
+
+/** The Reminders dialog's team channels, and the scheduled check's last run. @go channels.View */
+export interface TeamView {
+  settings: TeamSettings
+  hasPassword: boolean
+  keychain: boolean
+  lastRun: LastRun | null
+  /** The last run is more than two days old, or failed. */
+  stale: boolean
+}
+
+/** The dialog's form; an empty password or webhookUrl keeps the kept one. @go channels.Input */
+export interface TeamInput {
+  settings: TeamSettings
+  password: string
+  webhookUrl: string
+  clearWebhook: boolean
+}
+
+/** What "Send a test message" did, in words. @go channels.TestResult */
+export interface TeamTestResult {
+  ok: boolean
+  where: string
+  text: string
+  error?: CodedError
+}

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { onEvent, reminders as api } from '@/api'
-import type { ReminderSetting, RemindTarget } from '@/api'
+import type { ReminderSetting, RemindTarget, TeamInput, TeamTestResult, TeamView } from '@/api'
 import { useCertificatesStore } from './certificates'
 import { useToastStore } from './toast'
 
@@ -11,7 +11,38 @@ export const useRemindersStore = defineStore('reminders', () => {
   const open = ref(false)
   /** What the last clicked reminder is about, for the views that show integrations. */
   const target = ref<RemindTarget | null>(null)
+  /** The team's channels and the scheduled check's last run. */
+  const team = ref<TeamView | null>(null)
   let stop = () => {}
+
+  async function loadTeam() {
+    try {
+      team.value = await api.team()
+    } catch (err) {
+      useToastStore().error(err)
+    }
+  }
+
+  /** Saves the team's channels; false (and a toast) when they were not taken. */
+  async function saveTeam(input: TeamInput): Promise<boolean> {
+    try {
+      team.value = await api.setTeam(input)
+      return true
+    } catch (err) {
+      useToastStore().error(err)
+      return false
+    }
+  }
+
+  /** Sends a test message; the result says what happened, in words. */
+  async function testTeam(channel: 'email' | 'webhook', input: TeamInput): Promise<TeamTestResult> {
+    try {
+      return await api.testTeam(channel, input)
+    } catch (err) {
+      useToastStore().error(err)
+      return { ok: false, where: '', text: '' }
+    }
+  }
 
   async function load() {
     try {
@@ -47,11 +78,13 @@ export const useRemindersStore = defineStore('reminders', () => {
 
   function init() {
     stop = onEvent<RemindTarget>('remind:open', show)
+    void load()
+    void loadTeam()
   }
 
   function dispose() {
     stop()
   }
 
-  return { setting, open, target, load, save, show, init, dispose }
+  return { setting, open, target, team, load, save, loadTeam, saveTeam, testTeam, show, init, dispose }
 })

@@ -6,7 +6,18 @@
 import { vi } from 'vitest'
 import type * as Api from '@/api'
 import { ApiError } from '@/api/call'
-import type { CertFile, ListChanges, OverviewCertificate, OverviewIntegration, Row } from '@/api/types'
+import type { CertFile, ListChanges, OverviewCertificate, OverviewIntegration, Row, TeamInput, TeamTestResult, TeamView } from '@/api/types'
+
+/** The team's channels as the fake Go side starts: none set up, the check never ran. */
+export function fakeTeam(): TeamView {
+  return {
+    settings: { email: { smtp: '', from: '', to: null, lang: '' }, webhook: { format: '' }, leadDays: null, digest: false, contacts: null },
+    hasPassword: false,
+    keychain: true,
+    lastRun: null,
+    stale: false,
+  }
+}
 
 type Handler = (data: unknown) => void
 
@@ -198,6 +209,15 @@ export const fake = {
   reminders: {
     setting: vi.fn(async () => ({ on: true, at: '09:00', warnDays: 30 })),
     setSetting: vi.fn(async (on: boolean, at: string) => ({ on, at, warnDays: 30 })),
+    team: vi.fn(async (): Promise<TeamView> => ({ ...fakeTeam(), settings: fakeTeam().settings })),
+    setTeam: vi.fn(
+      async (input: TeamInput): Promise<TeamView> => ({
+        ...fakeTeam(),
+        settings: { ...input.settings, webhook: { format: input.settings.webhook.format, hasUrl: !!input.webhookUrl || !!input.settings.webhook.hasUrl } },
+        hasPassword: !!input.password,
+      }),
+    ),
+    testTeam: vi.fn(async (_channel: string, _input: TeamInput): Promise<TeamTestResult> => ({ ok: true, where: 'smtp.kommune.dk', text: 'Delivered to smtp.kommune.dk.' })),
   },
   copyText: vi.fn(async (_t: string) => true),
   /** Sends a Go event to the frontend. */

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { i18n } from '@/i18n'
-import { fake } from '@/test/api'
+import { fake, fakeTeam } from '@/test/api'
 import ReminderDialog from './ReminderDialog.vue'
 
 function setup() {
@@ -46,5 +46,92 @@ describe('ReminderDialog', () => {
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
     expect(fake.reminders.setSetting).toHaveBeenCalledWith(true, '07:45')
+  })
+})
+
+describe('ReminderDialog: tell the team', () => {
+  beforeEach(() => {
+    fake.reset()
+    document.body.innerHTML = ''
+  })
+
+  it('configures e-mail and a webhook, and keeps the secrets out of the settings', async () => {
+    i18n.global.locale.value = 'en'
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    expect(w.text()).toContain('The scheduled check has not run yet.')
+    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
+    await w.get('[data-testid=team-user]').setValue('dpg@kommune.dk')
+    await w.get('[data-testid=team-password]').setValue('hemmeligt')
+    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk; Åse <aase@kommune.dk>')
+    await w.get('[data-testid=team-lang]').setValue('da')
+    await w.get('[data-testid=team-webhook]').setValue('https://hooks.kommune.test/x?sig=abc')
+    await w.get('[data-testid=team-format]').setValue('slack')
+    await w.get('[data-testid=team-lead-days]').setValue('30, 7,0')
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.setTeam).toHaveBeenCalledWith({
+      settings: {
+        email: { smtp: 'smtp://dpg%40kommune.dk@smtp.kommune.dk:587', from: 'dpgcerts@kommune.dk', to: ['it-drift@kommune.dk', 'Åse <aase@kommune.dk>'], lang: 'da' },
+        webhook: { format: 'slack', hasUrl: true },
+        leadDays: [30, 7, 0],
+        digest: false,
+        contacts: {},
+      },
+      password: 'hemmeligt',
+      webhookUrl: 'https://hooks.kommune.test/x?sig=abc',
+      clearWebhook: false,
+    })
+    expect(w.emitted('close')).toHaveLength(1)
+  })
+
+  it('sends a test message and says where it went, or why not, in Danish', async () => {
+    i18n.global.locale.value = 'da'
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
+    await w.get('[data-testid=team-security]').setValue('tls')
+    await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
+    await w.get('[data-testid=team-test-email]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.testTeam).toHaveBeenCalledWith('email', expect.objectContaining({ settings: expect.objectContaining({ email: expect.objectContaining({ smtp: 'smtps://smtp.kommune.dk:465' }) }) }))
+    expect(w.get('[data-testid=team-test-email-result]').text()).toBe('Delivered to smtp.kommune.dk.')
+    fake.reminders.testTeam.mockResolvedValueOnce({
+      ok: false,
+      where: 'smtp.kommune.dk',
+      text: 'Ikke sendt: Mailserveren afviste beskeden. (554 Relay access denied)',
+      error: { code: 'mail_refused', message: '554 Relay access denied' },
+    })
+    await w.get('[data-testid=team-test-email]').trigger('click')
+    await flushPromises()
+    const result = w.get('[data-testid=team-test-email-result]')
+    expect(result.text()).toContain('Mailserveren afviste beskeden')
+    expect(result.classes()).toContain('bad')
+    expect(w.text()).toContain('Giv teamet besked')
+  })
+
+  it('refuses lead times that are not whole days', async () => {
+    i18n.global.locale.value = 'en'
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    await w.get('[data-testid=team-lead-days]').setValue('30, soon')
+    expect(w.text()).toContain('Give the lead times as whole days')
+    expect((w.get('[data-testid=remind-save]').element as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('shows the last run of the scheduled check, and what failed', async () => {
+    i18n.global.locale.value = 'en'
+    fake.reminders.team.mockResolvedValueOnce({
+      ...fakeTeam(),
+      lastRun: { at: '2026-12-01T09:00:00Z', exit: 6, ok: false, sent: 0, errors: [{ channel: 'email', code: 'mail_auth_failed' }] },
+      stale: true,
+    })
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    const last = w.get('[data-testid=remind-last-run]')
+    expect(last.text()).toContain('ran, but this failed: The mail server did not accept the user name or password.')
+    expect(last.classes()).toContain('warn')
   })
 })

@@ -1,0 +1,93 @@
+package channels
+
+import (
+	"context"
+	"crypto/tls"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"dpgcerts/backend/channels/smtptest"
+	"dpgcerts/backend/remind"
+	"dpgcerts/backend/store"
+)
+
+func newSetup(t *testing.T, s *smtptest.Server) Setup {
+	keyring.MockInit()
+	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return Setup{St: st, Keychain: true, Now: func() time.Time { return testNow },
+		Options: Options{TLS: &tls.Config{RootCAs: s.Roots}, Now: func() time.Time { return testNow }, Loc: time.UTC}}
+}
+
+// TestSetup: the dialog saves the settings in the cache and the password
+// and webhook address in the keychain (never in the cache), and "Send a
+// test message" reaches the server, or says why not, translated.
+func TestSetup(t *testing.T) {
+	s := smtptest.Start(t, smtptest.Options{User: "dpg", Password: "pw-æøå"})
+	set := newSetup(t, s)
+	ctx := context.Background()
+	// Nothing saved: an empty list of addresses, not null, for the window.
+	if v, err := set.Load(ctx); err != nil || v.Settings.Email.To == nil || v.LastRun != nil {
+		t.Fatalf("%+v %v", v, err)
+	}
+	in := Input{Settings: remind.Settings{Email: remind.EmailSettings{SMTP: "smtp://dpg@127.0.0.1:" + itoa(s.Port), From: "dpg@kommune.dk",
+		To: []string{"team@kommune.dk"}, Lang: "da"}, Webhook: remind.WebhookSettings{Format: "slack"}, LeadDays: []int{30, 7}},
+		Password: "pw-æøå", WebhookURL: "https://hooks.kommune.test/x?sig=SECRET"}
+	v, err := set.Save(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.HasPassword || !v.Settings.Webhook.HasURL || v.Settings.Webhook.URL != "" || v.LastRun != nil {
+		t.Fatalf("%+v", v)
+	}
+	raw, _, _ := set.St.Get(ctx, remind.SettingsKey)
+	if strings.Contains(raw, "pw-") || strings.Contains(raw, "SECRET") {
+		t.Fatalf("a secret in the cache: %s", raw)
+	}
+	// The test message, with the kept password.
+	in.Password, in.WebhookURL = "", ""
+	res := set.Test(ctx, "email", in, "en")
+	if !res.OK || res.Text != "Delivered to 127.0.0.1." || len(s.Messages()) != 1 {
+		t.Fatalf("%+v, %d", res, len(s.Messages()))
+	}
+	// Refused: the server's answer, translated.
+	s.Refuse(true)
+	res = set.Test(ctx, "email", in, "da")
+	if res.OK || res.Error.Code != "mail_refused" || !strings.HasPrefix(res.Text, "Ikke sendt: Mailserveren afviste beskeden.") ||
+		!strings.Contains(res.Text, "Relay access denied") {
+		t.Fatalf("%+v", res)
+	}
+	// The last run, as check notes it: more than two days old is stale.
+	remind.SaveLastRun(ctx, set.St, remind.LastRun{At: testNow.Add(-49 * time.Hour), OK: true})
+	if v, _ := set.Load(ctx); v.LastRun == nil || !v.Stale {
+		t.Fatalf("%+v", v)
+	}
+	remind.SaveLastRun(ctx, set.St, remind.LastRun{At: testNow.Add(-time.Hour), OK: true})
+	if v, _ := set.Load(ctx); v.Stale {
+		t.Fatalf("fresh: %+v", v)
+	}
+	remind.SaveLastRun(ctx, set.St, remind.LastRun{At: testNow.Add(-time.Hour), OK: false})
+	if v, _ := set.Load(ctx); !v.Stale {
+		t.Fatalf("failed: %+v", v)
+	}
+	// Removing the webhook.
+	in.ClearWebhook = true
+	if v, err := set.Save(ctx, in); err != nil || v.Settings.WebhookOn() {
+		t.Fatalf("%+v %v", v, err)
+	}
+	// Bad settings are refused.
+	in.Settings.Email.To = []string{"not an address"}
+	if _, err := set.Save(ctx, in); err == nil {
+		t.Fatal("a bad address was saved")
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

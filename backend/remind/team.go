@@ -194,9 +194,13 @@ func ItemLines(lang string, it Item, loc *time.Location) (when, cert, what, next
 	if it.NextStep != "" && it.NextStep != overview.StepNone {
 		next = i18n.Format(lang, "teamMail.next."+string(it.NextStep), map[string]any{"successor": it.Successor})
 		switch it.NextStep {
-		case overview.StepRenew, overview.StepInstallAndActivate, overview.StepActivate:
-			steps = strings.Split(i18n.T(lang, "teamMail.steps."+string(it.NextStep)), "\n")
-			if it.Kind == "exchange_online" {
+		case overview.StepRenew, overview.StepInstallAndActivate, overview.StepRegisterEntra, overview.StepActivate:
+			key := string(it.NextStep)
+			if it.Kind == "exchange_online" && it.NextStep == overview.StepInstallAndActivate {
+				key = "exchange_online" // three steps: Entra between install and activation
+			}
+			steps = strings.Split(i18n.T(lang, "teamMail.steps."+key), "\n")
+			if it.Kind == "exchange_online" && it.NextStep == overview.StepRenew {
 				steps = append(steps, i18n.T(lang, "teamMail.steps.entra"))
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/overview"
 )
 
@@ -45,7 +46,7 @@ func TestComposeTeam(t *testing.T) {
 	at := time.Date(2026, 12, 8, 14, 30, 0, 0, time.UTC)
 	items := []Item{
 		{IntegrationID: "a", Kind: "exchange_online", Name: "contoso.onmicrosoft.com", State: overview.StateExpired, Certificate: "exo",
-			SHA1: "ab", NotAfter: at.AddDate(0, 0, -3), DaysLeft: -3, NextStep: overview.StepActivate, Successor: "exo-2027"},
+			SHA1: "ab", NotAfter: at.AddDate(0, 0, -3), DaysLeft: -3, NextStep: overview.StepRegisterEntra, Successor: "exo-2027"},
 		{IntegrationID: "b", Kind: "digital_post", Name: "NgDP", State: overview.StateExpiring, Certificate: "dp", SHA1: "cd",
 			NotAfter: at, DaysLeft: 2, NextStep: overview.StepRenew},
 	}
@@ -53,7 +54,7 @@ func TestComposeTeam(t *testing.T) {
 	if en.Subject != "[DPG] Exchange Online (contoso.onmicrosoft.com) has stopped (5 Dec 2026), and 1 more" {
 		t.Errorf("subject %q", en.Subject)
 	}
-	for _, want := range []string{"Stopped: 5 Dec 2026 at 14:30, 3 days ago", "activate the renewal exo-2027", "Entra ID app registration",
+	for _, want := range []string{"Stopped: 5 Dec 2026 at 14:30, 3 days ago", "register the renewal exo-2027 in Entra ID", "app registration in Entra ID",
 		"Stops: 8 Dec 2026 at 14:30, in 2 days", "sending and fetching Digital Post", "SHA-1 thumbprint CD"} {
 		if !strings.Contains(en.Text, want) || !strings.Contains(en.HTML, want) {
 			t.Errorf("en lacks %q:\n%s", want, en.Text)
@@ -62,5 +63,22 @@ func TestComposeTeam(t *testing.T) {
 	da := ComposeTeam("da", items[1:], time.UTC)
 	if da.Subject != "[DPG] Digital Post (NgDP) stopper om 2 dage (8. dec. 2026)" || !strings.Contains(da.Text, "Stopper: 8. dec. 2026 kl. 14:30, om 2 dage") {
 		t.Errorf("da: %q\n%s", da.Subject, da.Text)
+	}
+}
+
+// TestEveryStepIsWorded: each next step the overview can give has its
+// words in the desktop reminder and in the team's message, in both
+// languages, so a new step can't reach the team as a raw key.
+func TestEveryStepIsWorded(t *testing.T) {
+	steps := []overview.Step{overview.StepActivate, overview.StepInstallAndActivate, overview.StepRegisterEntra,
+		overview.StepRenew, overview.StepWait, overview.StepFix}
+	for _, lang := range []string{"en", "da"} {
+		for _, s := range steps {
+			for _, key := range []string{"remind.step." + string(s), "teamMail.next." + string(s)} {
+				if got := i18n.T(lang, key); got == key || got == "" {
+					t.Errorf("%s: no text for %s", lang, key)
+				}
+			}
+		}
 	}
 }

@@ -77,12 +77,20 @@ test-go:
 	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
 	go vet ./...
 	go test -race ./...
+	@# the file dialogs' test hooks, built only with -tags testhooks (scripts/e2e.sh)
+	go vet -tags testhooks ./app
+	go test -race -tags testhooks ./app
+	$(MAKE) --no-print-directory fmt-check
+
+## fmt-check: fails on any Go file gofmt would change (make fmt changes them)
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 
 test-frontend: bindings deps-npm
 	cd frontend && npm test
 	cd frontend && npm run typecheck
 
-.PHONY: test-e2e test-window test-remind
+.PHONY: test-e2e test-window test-remind screenshot fmt-check
 E2E_STAMP := e2e/node_modules/.package-lock.json
 
 ## test-e2e: the window in Chromium (playwright-core) against wails dev and the real backend; screenshots in artifacts/e2e/
@@ -94,9 +102,14 @@ $(E2E_STAMP): e2e/package-lock.json e2e/package.json
 	cd e2e && npm ci --no-audit --no-fund
 	@touch $@
 
-## test-window: the built app paints a real window under Xvfb; the screenshot is artifacts/window.png
+## test-window: the release build has no test hooks, and it paints a real
+## window under Xvfb; the screenshot is artifacts/window.png
 test-window: build
 	bash scripts/window-check.sh
+
+## screenshot: test-window, then docs/window.png (the README's picture) from its screenshot
+screenshot: build
+	WINDOW_UPDATE_DOCS=1 bash scripts/window-check.sh
 
 ## test-remind: the reminders against real peers: dpgcerts check --notify and the
 ## running window on a session bus with dunst (dbus-monitor records), the Windows
@@ -120,8 +133,7 @@ bench:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+lint: fmt-check
 	go vet ./...
 	cd frontend && npm run typecheck
 

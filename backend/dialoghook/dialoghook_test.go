@@ -1,9 +1,12 @@
 package dialoghook
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +45,75 @@ func TestHook(t *testing.T) {
 	}
 	if got, ok := missing.Save("x.csv"); !ok || got != filepath.Join(dir, "x.csv") {
 		t.Errorf("Save = %q, %v", got, ok)
+	}
+}
+
+func envOf(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+
+// fakeDialogs answers like a user would.
+type fakeDialogs struct {
+	files  []string
+	folder string
+	asked  []string
+}
+
+func (f *fakeDialogs) OpenFiles(_ context.Context, title string) ([]string, error) {
+	f.asked = append(f.asked, "files:"+title)
+	return f.files, nil
+}
+
+func (f *fakeDialogs) OpenFolder(_ context.Context, title string) (string, error) {
+	f.asked = append(f.asked, "folder:"+title)
+	return f.folder, nil
+}
+
+func (f *fakeDialogs) SaveFile(_ context.Context, _, name string) (string, error) {
+	f.asked = append(f.asked, "save:"+name)
+	return "", nil
+}
+
+func TestWrap(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.p12")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sep := string(os.PathListSeparator)
+	ctx := context.Background()
+
+	native := &fakeDialogs{files: []string{"native"}, folder: "native"}
+	if d := Wrap(envOf(nil), native); d != Dialogs(native) {
+		t.Error("without the variables the native dialogs must be used")
+	}
+
+	d := Wrap(envOf(map[string]string{EnvPick: file + sep + dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
+		t.Errorf("OpenFiles = %v, want the file only", got)
+	}
+	if got, _ := d.OpenFolder(ctx, ""); got != dir {
+		t.Errorf("OpenFolder = %q, want the folder", got)
+	}
+	if got, _ := d.SaveFile(ctx, "", "x.csv"); got != "" {
+		t.Errorf("SaveFile without a save dir = %q, want the native dialog's answer", got)
+	}
+
+	list := filepath.Join(dir, "pick.txt")
+	if err := os.WriteFile(list, []byte(file+"\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d = Wrap(envOf(map[string]string{EnvPick: "@" + list, EnvSaveDir: dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
+		t.Errorf("OpenFiles from a list file = %v", got)
+	}
+	if got, _ := d.SaveFile(ctx, "", "x.csv"); got != filepath.Join(dir, "x.csv") {
+		t.Errorf("SaveFile = %q", got)
+	}
+
+	d = Wrap(envOf(map[string]string{EnvSaveDir: dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{"native"}) {
+		t.Errorf("OpenFiles with only a save dir = %v, want the native answer", got)
+	}
+	if !strings.HasPrefix(native.asked[len(native.asked)-1], "files:") {
+		t.Errorf("native dialog not asked: %v", native.asked)
 	}
 }

@@ -90,7 +90,14 @@ test-frontend: bindings deps-npm
 	cd frontend && npm test
 	cd frontend && npm run typecheck
 
-.PHONY: test-e2e test-window test-remind screenshot fmt-check
+## golden: the frontend fake's copy of Go's overview (frontend/src/test/golden),
+## made anew from what the frontend tests ask; go test checks it stays true
+golden: deps-npm
+	rm -rf frontend/src/test/golden/pending
+	cd frontend && OVERVIEW_GOLDEN=record npx vitest run
+	go test ./internal/overviewgolden -run TestFrontendGolden -update
+
+.PHONY: test-e2e test-window test-remind screenshot fmt-check golden
 E2E_STAMP := e2e/node_modules/.package-lock.json
 
 ## test-e2e: the window in Chromium (playwright-core) against wails dev and the real backend; screenshots in artifacts/e2e/

@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log"
 
 	"dpgcerts/backend/certs"
@@ -107,16 +105,6 @@ func (c *Certificates) WarnDays() int { return c.lib.WarnDays() }
 // SetWarnDays sets the warning window and returns the days kept (clamped).
 func (c *Certificates) SetWarnDays(days int) (int, error) { return c.lib.SetWarnDays(days) }
 
-// save asks where to save name and writes it there. It returns the path,
-// or "" when the dialog was cancelled.
-func (c *Certificates) save(title, name string, write func(io.Writer) error) (string, error) {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
-		return "", err
-	}
-	return c.core.saveFile(c.context(), title, name, b.Bytes())
-}
-
 // saveFile asks where to save name and writes data there. It returns the
 // path, or "" when the dialog was cancelled.
 func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (string, error) {
@@ -136,22 +124,21 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 
 // ExportCSV saves the overview as CSV for Excel in lang. It returns the
 // path, or "" when cancelled.
-func (c *Certificates) ExportCSV(lang string) (string, error) {
-	return c.save(i18n.T(lang, "toolbar.export"), c.lib.ExportName("csv"), func(w io.Writer) error {
-		return c.lib.WriteCSV(w, lang)
-	})
-}
+func (c *Certificates) ExportCSV(lang string) (string, error) { return c.export("csv", lang) }
 
 // ExportJSON saves the overview in the shape of `dpgcerts scan --json`.
-func (c *Certificates) ExportJSON() (string, error) {
-	return c.save(i18n.T(c.core.language(), "toolbar.export"), c.lib.ExportName("json"), c.lib.WriteJSON)
-}
+func (c *Certificates) ExportJSON() (string, error) { return c.export("json", c.core.language()) }
 
 // ExportICS saves a calendar with each expiry and a reminder before it.
-func (c *Certificates) ExportICS(lang string) (string, error) {
-	return c.save(i18n.T(lang, "toolbar.export"), c.lib.ExportName("ics"), func(w io.Writer) error {
-		return c.lib.WriteICS(w, lang)
-	})
+func (c *Certificates) ExportICS(lang string) (string, error) { return c.export("ics", lang) }
+
+// export asks where to save local's export and writes it there.
+func (c *Certificates) export(format, lang string) (string, error) {
+	name, data, err := c.lib.Export(format, lang)
+	if err != nil {
+		return "", err
+	}
+	return c.core.saveFile(c.context(), i18n.T(lang, "toolbar.export"), name, data)
 }
 
 // ExportCer saves the file's certificate as DER (.cer), for the Entra app
@@ -161,10 +148,7 @@ func (c *Certificates) ExportCer(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return c.save(i18n.T(c.core.language(), "details.exportCer"), name, func(w io.Writer) error {
-		_, err := w.Write(der)
-		return err
-	})
+	return c.core.saveFile(c.context(), i18n.T(c.core.language(), "details.exportCer"), name, der)
 }
 
 // OpenFileLocation shows the file in the system's file manager.

@@ -547,6 +547,27 @@ func (c *Collection) ExportName(ext string) string {
 	return "dpg-certificates-" + c.now().Local().Format("2006-01-02") + "." + ext
 }
 
+// Export is the overview as a file to save: csv (for Excel, in lang),
+// json (the shape of `dpgcerts scan --json`) or ics (a calendar in lang),
+// with the name it is offered under.
+func (c *Collection) Export(format, lang string) (name string, data []byte, err error) {
+	var b strings.Builder
+	switch format {
+	case "csv":
+		err = c.WriteCSV(&b, lang)
+	case "json":
+		err = c.WriteJSON(&b)
+	case "ics":
+		err = c.WriteICS(&b, lang)
+	default:
+		err = errs.New(errs.BadRequest, "No such export.")
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return c.ExportName(format), []byte(b.String()), nil
+}
+
 // WriteCSV writes the overview as CSV for Excel in lang (semicolons and
 // 26.11.2026 dates in Danish).
 func (c *Collection) WriteCSV(w io.Writer, lang string) error {

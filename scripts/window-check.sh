@@ -19,7 +19,7 @@ bin=${WINDOW_BIN:-build/bin/dpgcerts}
 timeout=${WINDOW_TIMEOUT:-60}
 # A blank screen has 1 colour, a window that never painted its page 2-3 (the
 # background colour and the frame); the overview, with its text, coloured
-# tiles and anti-aliasing, has a few thousand. See README "Tests".
+# tiles and anti-aliasing, has a few thousand. See docs/testing.md.
 min_colours=${WINDOW_MIN_COLOURS:-200}
 shot=$repo/artifacts/window.png
 

@@ -33,22 +33,13 @@ type Input struct {
 	WarnDays int              `json:"warnDays"`
 }
 
-// DPGCertificate is a certificate in the portal's offline copy, with the
-// operation on it, if any.
+// DPGCertificate is a certificate in the portal's offline copy (the
+// entry's fields that a record holds have the record's names), with its
+// id and the operation on it, if any.
 type DPGCertificate struct {
-	SHA256      string              `json:"sha256"`
-	SHA1        string              `json:"sha1"`
-	CommonName  string              `json:"commonName"`
-	Email       string              `json:"email"`
-	CVR         string              `json:"cvr"`
-	UUID        string              `json:"uuid"`
-	NotBefore   time.Time           `json:"notBefore"`
-	NotAfter    time.Time           `json:"notAfter"`
-	PortalID    *string             `json:"portalId"`
-	InstalledAt *time.Time          `json:"installedAt"`
-	InstalledBy string              `json:"installedBy"`
-	Usages      []portal.Usage      `json:"usages"`
-	Operation   *overview.Operation `json:"operation"`
+	portal.Certificate
+	PortalID  *string             `json:"portalId"`
+	Operation *overview.Operation `json:"operation"`
 }
 
 // Output is what the window would receive: the list's rows
@@ -67,11 +58,8 @@ func Compute(in Input) Output {
 		if d.PortalID != nil {
 			id = *d.PortalID
 		}
-		r := portal.Certificate{ID: id, SHA256: d.SHA256, SHA1: d.SHA1, CommonName: d.CommonName, Email: d.Email,
-			CVR: d.CVR, UUID: d.UUID, NotBefore: d.NotBefore, NotAfter: d.NotAfter, InstalledBy: d.InstalledBy, Usages: d.Usages}
-		if d.InstalledAt != nil {
-			r.InstalledAt = *d.InstalledAt
-		}
+		r := d.Certificate
+		r.ID = id
 		recs = append(recs, r)
 		if o := d.Operation; o != nil {
 			op := portal.Operation{ID: o.ID, Kind: o.Kind, State: o.State, ErrorCode: o.ErrorCode, CreatedAt: Now}

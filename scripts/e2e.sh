@@ -81,6 +81,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+
+# start_sandbox PORT DB LOG starts `dpgcerts sandbox` (built once) on
+# loopback, points E2E_PORTAL at it, and waits until it answers (a state,
+# for 20 s at most; the caller checks that it still runs).
+start_sandbox() {
+  [ -x "$tmp/dpgcerts" ] || go build -o "$tmp/dpgcerts" .
+  "$tmp/dpgcerts" sandbox --addr "127.0.0.1:$1" --db "$2" >"$3" 2>&1 &
+  sandbox_pid=$!
+  export E2E_PORTAL="http://127.0.0.1:$1"
+  for _ in $(seq 1 100); do
+    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$E2E_PORTAL/register" 2>/dev/null && break
+    sleep 0.2
+  done
+}
 # serving says whether wails dev answers with a page.
 serving() {
   node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
@@ -199,15 +213,7 @@ group scan "$tmp/scan.db" "$tmp/big" scan
 # portal: the window against a sandbox portal of its own (a fresh database),
 # on a cache that also holds DIR/portal/.
 if [ -z "$only" ] || [[ " $only " == *" portal "* ]]; then
-  sandbox_port=${E2E_SANDBOX_PORT:-$((port + 2000))}
-  go build -o "$tmp/dpgcerts" .
-  "$tmp/dpgcerts" sandbox --addr "127.0.0.1:$sandbox_port" --db "$tmp/sandbox.db" >"$artifacts/sandbox.log" 2>&1 &
-  sandbox_pid=$!
-  export E2E_PORTAL="http://127.0.0.1:$sandbox_port"
-  for _ in $(seq 1 100); do
-    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$E2E_PORTAL/register" 2>/dev/null && break
-    sleep 0.2
-  done
+  start_sandbox "${E2E_SANDBOX_PORT:-$((port + 2000))}" "$tmp/sandbox.db" "$artifacts/sandbox.log"
   "$tmp/dpgcerts" scan --db "$tmp/portal.db" --passwords "$tmp/passwords.txt" "$tmp/certs" "$tmp/portal" >/dev/null
   group portal "$tmp/portal.db" "" portal
   stop_sandbox
@@ -252,15 +258,7 @@ fi
 # in. Its "Add files" answers with the paths in DIR/dpg-pick.txt, which
 # the spec writes.
 if [ -z "$only" ] || [[ " $only " == *" dpg "* ]]; then
-  dpg_port=${E2E_DPG_SANDBOX_PORT:-$((port + 2001))}
-  [ -x "$tmp/dpgcerts" ] || go build -o "$tmp/dpgcerts" .
-  "$tmp/dpgcerts" sandbox --addr "127.0.0.1:$dpg_port" --db "$tmp/dpg-sandbox.db" >"$artifacts/dpg-sandbox.log" 2>&1 &
-  sandbox_pid=$!
-  export E2E_PORTAL="http://127.0.0.1:$dpg_port"
-  for _ in $(seq 1 100); do
-    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$E2E_PORTAL/register" 2>/dev/null && break
-    sleep 0.2
-  done
+  start_sandbox "${E2E_DPG_SANDBOX_PORT:-$((port + 2001))}" "$tmp/dpg-sandbox.db" "$artifacts/dpg-sandbox.log"
   # A sandbox that did not start (its port taken) fails here, at once, not
   # after the installs below have retried for minutes.
   kill -0 "$sandbox_pid" 2>/dev/null || fail "[dpg] the sandbox did not start: $(cat "$artifacts/dpg-sandbox.log")"

@@ -18,15 +18,8 @@ cd "$(dirname "$0")/.."
 exe=build/bin/dpgcerts.exe
 com=build/bin/dpgcerts.com
 installer=build/bin/dpgcerts-amd64-installer.exe
-failures=0
 
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*" >&2; failures=$((failures + 1)); }
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
+. scripts/check.sh # pass, fail, check; $failures
 
 # The numbers derived from a version, for the fixed version fields.
 numeric_cases=(

@@ -5,7 +5,6 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-
 	"runtime"
 
 	"dpgcerts/backend/store"

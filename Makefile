@@ -88,12 +88,27 @@ test-go:
 	@mkdir -p frontend/dist && [ -n "$$(ls -A frontend/dist)" ] || touch frontend/dist/.gitkeep
 	go vet ./...
 	go test -race ./...
+	@# the file dialogs' test hooks, built only with -tags testhooks (scripts/e2e.sh)
+	go vet -tags testhooks ./app
+	go test -race -tags testhooks ./app
+	$(MAKE) --no-print-directory fmt-check
+
+## fmt-check: fails on any Go file gofmt would change (make fmt changes them)
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 
 test-frontend: bindings deps-npm
 	cd frontend && npm test
 	cd frontend && npm run typecheck
 
-.PHONY: test-e2e test-window test-remind test-cli build-cli
+## golden: the frontend fake's copy of Go's overview (frontend/src/test/golden),
+## made anew from what the frontend tests ask; go test checks it stays true
+golden: deps-npm
+	rm -rf frontend/src/test/golden/pending
+	cd frontend && OVERVIEW_GOLDEN=record npx vitest run
+	go test ./internal/overviewgolden -run TestFrontendGolden -update
+
+.PHONY: test-e2e test-window test-remind test-cli build-cli screenshot fmt-check golden
 E2E_STAMP := e2e/node_modules/.package-lock.json
 
 ## test-e2e: the window in Chromium (playwright-core) against wails dev and the real backend; screenshots in artifacts/e2e/
@@ -105,9 +120,14 @@ $(E2E_STAMP): e2e/package-lock.json e2e/package.json
 	cd e2e && npm ci --no-audit --no-fund
 	@touch $@
 
-## test-window: the built app paints a real window under Xvfb; the screenshot is artifacts/window.png
+## test-window: the release build has no test hooks, and it paints a real
+## window under Xvfb; the screenshot is artifacts/window.png
 test-window: build
 	bash scripts/window-check.sh
+
+## screenshot: test-window, then docs/window.png (the README's picture) from its screenshot
+screenshot: build
+	WINDOW_UPDATE_DOCS=1 bash scripts/window-check.sh
 
 ## test-remind: the reminders against real peers: dpgcerts check --notify and the
 ## running window on a session bus with dunst (dbus-monitor records), the Windows
@@ -131,8 +151,7 @@ bench:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+lint: fmt-check
 	go vet ./...
 	cd frontend && npm run typecheck
 

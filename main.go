@@ -1,15 +1,15 @@
 // Command dpgcerts is DPG Certificates: with a subcommand it is the command
 // line (`dpgcerts scan ...`), without one it opens the window.
 //
-// This file only wires: it parses the window's flags, builds the bound
-// services, and hands them to Wails.
+// This file only wires: the command line (backend/cli), the window's shell
+// (internal/desktop: flags, log, console, start-up boxes) and the bound
+// services (app), handed to Wails.
 package main
 
 import (
 	"embed"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -21,6 +21,7 @@ import (
 	"dpgcerts/app"
 	"dpgcerts/backend/cli"
 	"dpgcerts/backend/i18n"
+	"dpgcerts/internal/desktop"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -36,30 +37,30 @@ func main() {
 	if len(os.Args) > 1 {
 		switch arg := os.Args[1]; {
 		case arg == "version" || arg == "--version" || arg == "-version":
-			attachConsole()
+			desktop.AttachConsole()
 			fmt.Println("dpgcerts", version)
 			os.Exit(0)
 		case arg == "-h" || arg == "-help" || arg == "--help":
-			attachConsole()
+			desktop.AttachConsole()
 		case !strings.HasPrefix(arg, "-"):
 			// A subcommand: on Windows, print to the console it was run from.
-			attachConsole()
+			desktop.AttachConsole()
 			os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
 		}
 	}
 
-	opts, err := windowOptions(os.Args[1:], os.Stderr)
+	opts, err := desktop.Flags(os.Args[1:], os.Stderr, version)
 	if err != nil {
 		if err == flag.ErrHelp {
 			os.Exit(0)
 		}
 		os.Exit(2)
 	}
-	closeLog := openLog()
+	closeLog := desktop.OpenLog()
 	defer closeLog()
 	services := app.New(opts)
 	if services.CacheError() != nil {
-		cacheFailed(opts.Lang, services.CacheError())
+		desktop.CacheFailed(opts.Lang, services.CacheError())
 	}
 	width, height := services.WindowSize()
 
@@ -77,7 +78,7 @@ func main() {
 		Bind:             services.Bind(),
 		ErrorFormatter:   app.FormatError,
 		Linux:            &linux.Options{Icon: icon, ProgramName: "dpgcerts"},
-		Windows:          windowsOptions(opts.Lang),
+		Windows:          desktop.WindowsOptions(opts.Lang),
 		// Files dropped on the window reach the frontend as paths. The
 		// webview stays a drop target (on Linux, disabling it unsets the GTK
 		// drop target and no drop arrives); the runtime stops the browser
@@ -85,37 +86,7 @@ func main() {
 		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
 	})
 	if err != nil {
-		startFailed(opts.Lang, err)
+		desktop.StartFailed(opts.Lang, err)
 		os.Exit(1)
 	}
-}
-
-// windowOptions parses the flags of the window: --db FILE, --lang da|en and
-// --sandbox.
-func windowOptions(args []string, stderr io.Writer) (app.Options, error) {
-	fs := flag.NewFlagSet("dpgcerts", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: dpgcerts [--db FILE] [--lang da|en] [--sandbox]   open the window")
-		fmt.Fprintln(stderr, "       dpgcerts <command> [flags]            run a command, e.g. dpgcerts scan --help")
-		fmt.Fprintln(stderr, "       dpgcerts --version                    print the version")
-		fs.PrintDefaults()
-	}
-	db := fs.String("db", "", "the cache `FILE` (default: dpgcerts.db in %LOCALAPPDATA%\\dpgcerts on Windows, the user config dir elsewhere)")
-	useSandbox := fs.Bool("sandbox", false, "try the portal safely: open the window against an in-process sandbox portal (in memory, loopback)")
-	lang := fs.String("lang", "", "the window's `language`, da or en (default: the one chosen last in the window, else the system's)")
-	if err := fs.Parse(args); err != nil {
-		return app.Options{}, err
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "dpgcerts: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return app.Options{}, fmt.Errorf("unexpected argument")
-	}
-	resolved, err := i18n.Resolve(*lang)
-	if err != nil {
-		fmt.Fprintln(stderr, "dpgcerts:", err)
-		return app.Options{}, err
-	}
-	return app.Options{Version: version, Lang: resolved, LangFlag: *lang != "", DBPath: *db, Sandbox: *useSandbox}, nil
 }

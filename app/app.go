@@ -103,15 +103,7 @@ func New(opts Options) *Services {
 	if err != nil {
 		log.Printf("dpgcerts: %v; using the real clock", err)
 	}
-	st, err := rt.OpenStore(opts.DBPath)
-	cacheErr := err
-	if err != nil {
-		log.Printf("dpgcerts: the cache can't be opened, keeping nothing: %v", err)
-		st, err = store.Open(store.Memory)
-		if err != nil {
-			panic(err) // an in-memory SQLite always opens
-		}
-	}
+	st, cacheErr := rt.OpenStoreOrMemory(opts.DBPath)
 	c := &core{
 		st:        st,
 		rt:        rt,

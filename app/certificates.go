@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log"
 
 	"dpgcerts/backend/certs"
@@ -117,16 +115,6 @@ func (c *Certificates) WarnDays() int { return c.lib.WarnDays() }
 // SetWarnDays sets the warning window and returns the days kept (clamped).
 func (c *Certificates) SetWarnDays(days int) (int, error) { return c.lib.SetWarnDays(days) }
 
-// save asks where to save name and writes it there. It returns the path,
-// or "" when the dialog was cancelled.
-func (c *Certificates) save(title, name string, write func(io.Writer) error) (string, error) {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
-		return "", err
-	}
-	return c.core.saveFile(c.context(), title, name, b.Bytes())
-}
-
 // saveFile asks where to save name and writes data there. It returns the
 // path, or "" when the dialog was cancelled.
 func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (string, error) {
@@ -146,24 +134,21 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 
 // ExportCSV saves the overview as CSV for Excel in lang. It returns the
 // path, or "" when cancelled.
-func (c *Certificates) ExportCSV(lang string) (string, error) {
-	return c.save(i18n.T(lang, "toolbar.export"), c.lib.ExportName("csv"), func(w io.Writer) error {
-		return c.lib.WriteCSV(w, lang, c.replaced())
-	})
-}
+func (c *Certificates) ExportCSV(lang string) (string, error) { return c.export("csv", lang) }
 
 // ExportJSON saves the overview in the shape of `dpgcerts scan --json`.
-func (c *Certificates) ExportJSON() (string, error) {
-	return c.save(i18n.T(c.core.language(), "toolbar.export"), c.lib.ExportName("json"), func(w io.Writer) error {
-		return c.lib.WriteJSON(w, c.replaced())
-	})
-}
+func (c *Certificates) ExportJSON() (string, error) { return c.export("json", c.core.language()) }
 
 // ExportICS saves a calendar with each expiry and a reminder before it.
-func (c *Certificates) ExportICS(lang string) (string, error) {
-	return c.save(i18n.T(lang, "toolbar.export"), c.lib.ExportName("ics"), func(w io.Writer) error {
-		return c.lib.WriteICS(w, lang, c.replaced())
-	})
+func (c *Certificates) ExportICS(lang string) (string, error) { return c.export("ics", lang) }
+
+// export asks where to save local's export and writes it there.
+func (c *Certificates) export(format, lang string) (string, error) {
+	name, data, err := c.lib.Export(format, lang, c.replaced())
+	if err != nil {
+		return "", err
+	}
+	return c.core.saveFile(c.context(), i18n.T(lang, "toolbar.export"), name, data)
 }
 
 // replaced are the certificates the window's list shows as replaced; none

@@ -5,7 +5,6 @@ import (
 	"log"
 	goruntime "runtime"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -25,6 +24,12 @@ const EventRemindOpen = "remind:open"
 // no task is registered. The test scripts set it, so a test run never
 // leaves a timer in the home of whoever runs it.
 const EnvScheduler = "DPGCERTS_SCHEDULER"
+
+// osScheduler is this user's OS scheduler. The package's tests set it to
+// nil (scheduler_test.go), so no test run registers a task in the home of
+// whoever runs it; a variable rather than testing.Testing keeps the
+// testing package out of the release binary.
+var osScheduler = schedule.System
 
 // notifier is the window's door to the OS notifications (Wails' runtime);
 // tests replace it.
@@ -57,7 +62,7 @@ type Reminders struct {
 const remindDelay = 2 * time.Second
 
 func newReminders(c *core, ses *session.Session, db string, getenv func(string) string) *Reminders {
-	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: schedule.System},
+	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: osScheduler},
 		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.now, Options: channels.Options{Now: c.now}}}
 	r.watch = &remind.Watcher{
 		Ledger:   remind.Ledger{St: c.st, Now: c.now},
@@ -68,7 +73,7 @@ func newReminders(c *core, ses *session.Session, db string, getenv func(string) 
 		},
 		Delay: remindDelay,
 	}
-	if getenv(EnvScheduler) == "off" || testing.Testing() {
+	if getenv(EnvScheduler) == "off" {
 		r.setting.System = nil
 	}
 	return r

@@ -60,7 +60,9 @@ func waitFor[T any](t *testing.T, ch chan T, what string) T {
 // background checks off.
 func TestRevocationInTheWindow(t *testing.T) {
 	p := revocationtest.New(t)
-	url := p.StartOCSP(revocationtest.OCSPOptions{NextUpdateMinutes: 60})
+	// Through the PKI's server, which counts the requests.
+	p.Proxy("/ocsp", p.StartOCSP(revocationtest.OCSPOptions{NextUpdateMinutes: 60}))
+	url := p.URL("/ocsp")
 	good := p.Leaf(revocationtest.LeafOptions{Name: "post@aeroe.dk", OCSP: url})
 	revoked := p.Leaf(revocationtest.LeafOptions{Name: "exchange@aeroe.dk", OCSP: url})
 	at := time.Now().Add(-48 * time.Hour).Truncate(time.Second).UTC()
@@ -111,14 +113,18 @@ func TestRevocationInTheWindow(t *testing.T) {
 		t.Errorf("revoked.pem: %s, %+v", r.Status, r.Certificate.Revocation)
 	}
 
-	// On demand: asked again, even when fresh.
+	// On demand: asked again, even when fresh. The CA's request count
+	// decides, not a CheckedAt that a sleep made differ.
 	before := byName["good.pem"].Certificate.Revocation.CheckedAt
-	time.Sleep(10 * time.Millisecond)
+	asked := p.Requests("/ocsp")
 	f, err := c.CheckRevocation(goodPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Certificate.Revocation == nil || f.Certificate.Revocation.Status != certs.RevocationGood || !f.Certificate.Revocation.CheckedAt.After(before) {
+	if n := p.Requests("/ocsp"); n != asked+1 {
+		t.Errorf("CheckRevocation asked the CA %d times, want once", n-asked)
+	}
+	if f.Certificate.Revocation == nil || f.Certificate.Revocation.Status != certs.RevocationGood || f.Certificate.Revocation.CheckedAt.Before(before) {
 		t.Errorf("CheckRevocation: %+v", f.Certificate.Revocation)
 	}
 	if _, err := c.CheckRevocation(filepath.Join(dir, "nothing.pem")); codeOf(err) != errs.NotInOverview {
@@ -146,7 +152,15 @@ func TestRevocationInTheWindow(t *testing.T) {
 func TestRevocationCancel(t *testing.T) {
 	p := revocationtest.New(t)
 	// A CA that holds every request until the client gives up.
-	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	// arrived hears each request reach it.
+	arrived := make(chan struct{}, 16)
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		<-r.Context().Done()
+	}))
 	t.Cleanup(hang.Close)
 	dir := t.TempDir()
 	var paths []string
@@ -177,7 +191,12 @@ func TestRevocationCancel(t *testing.T) {
 			t.Fatal("no revocation:progress")
 		}
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Cancel while a request waits on the CA, not after some time.
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no request reached the CA")
+	}
 	started := time.Now()
 	c.CancelScan()
 	res := waitFor(t, ev.revs, "revocation:done")

@@ -2,8 +2,9 @@ package app
 
 import (
 	"runtime/debug"
-	"sync"
 	"time"
+
+	"dpgcerts/backend/pace"
 )
 
 // trimDelay is how long after the last overview call the heap is trimmed.
@@ -13,22 +14,10 @@ const trimDelay = 2 * time.Second
 // window has it. Building and encoding the overview of 10,000 certificates
 // allocates a few hundred megabytes that are garbage as soon as the JSON is
 // sent, and the Go runtime would keep them for minutes (make bench's window
-// RSS). One debug.FreeOSMemory, after the calls of a load have settled,
+// RSS). One debug.FreeOSMemory, trimDelay after the last call of a load,
 // returns them; calls close together share one.
-type heapTrim struct {
-	mu    sync.Mutex
-	timer *time.Timer
-	free  func()
-}
+type heapTrim struct{ *pace.Debounce }
 
-var overviewTrim = &heapTrim{free: debug.FreeOSMemory}
+var overviewTrim = heapTrim{pace.NewDebounce(nil, trimDelay, debug.FreeOSMemory)}
 
-// soon trims the heap trimDelay after the last call of soon.
-func (h *heapTrim) soon() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.timer != nil {
-		h.timer.Stop()
-	}
-	h.timer = time.AfterFunc(trimDelay, h.free)
-}
+func (h heapTrim) soon() { h.Call() }

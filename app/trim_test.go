@@ -1,19 +1,27 @@
 package app
 
 import (
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"dpgcerts/backend/pace"
 )
 
+// The overview calls of one load share one trim, trimDelay after the last:
+// on a clock the test moves, not by sleeping past the delay.
 func TestHeapTrimSharesOneFreeAmongCallsCloseTogether(t *testing.T) {
-	var n atomic.Int32
-	h := &heapTrim{free: func() { n.Add(1) }}
+	clock := pace.NewManual(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	n := 0
+	h := heapTrim{pace.NewDebounce(clock, trimDelay, func() { n++ })}
 	for i := 0; i < 5; i++ {
 		h.soon()
+		clock.Advance(trimDelay / 4)
 	}
-	time.Sleep(trimDelay + 500*time.Millisecond)
-	if got := n.Load(); got != 1 {
-		t.Fatalf("freed %d times, want once", got)
+	if n != 0 {
+		t.Fatalf("freed %d times while the calls went on", n)
+	}
+	clock.Advance(trimDelay)
+	if n != 1 {
+		t.Fatalf("freed %d times, want once", n)
 	}
 }

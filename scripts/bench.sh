@@ -2,7 +2,7 @@
 # make bench: measures dpgcerts scan against OpenSSL and the key-derivation
 # floor, all in one run on the same files, then the reader's cost on
 # adversarial files against an ordinary one, and prints Markdown tables for
-# the README's Performance section.
+# docs/performance.md.
 #
 #   BENCH_FILES=2000     files for the speed figures
 #   BENCH_BIG=10000      files for the peak-memory figure

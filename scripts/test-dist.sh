@@ -10,7 +10,8 @@
 #   rights;
 # - the version resources hold the version: the strings in full, the fixed
 #   numbers as scripts/dist-version.sh derives them;
-# - the product name, company and copyright are there.
+# - the product name, company and copyright are there;
+# - neither program carries a test hook (scripts/no-test-hooks.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/dist-version.sh
@@ -18,15 +19,8 @@ cd "$(dirname "$0")/.."
 exe=build/bin/dpgcerts.exe
 com=build/bin/dpgcerts.com
 installer=build/bin/dpgcerts-amd64-installer.exe
-failures=0
 
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*" >&2; failures=$((failures + 1)); }
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
+. scripts/check.sh # pass, fail, check; $failures
 
 # The numbers derived from a version, for the fixed version fields.
 numeric_cases=(
@@ -60,6 +54,7 @@ check "$exe is a PE32+ GUI program" is_pe64_gui "$exe"
 check "$installer is a PE32+ GUI program" is_pe64_gui "$installer"
 check "$com is a PE32+ console program" bash -c "file -b '$com' | grep -q '^PE32+ executable (console) x86-64'"
 check "$installer is an NSIS installer" bash -c "LC_ALL=C grep -qaF NullsoftInst '$installer'"
+check "$exe and $com carry no test hooks" bash scripts/no-test-hooks.sh "$exe" "$com"
 
 buildinfo=$(go version -m "$exe")
 check "$exe was built with CGO_ENABLED=1" grep -q $'^\tbuild\tCGO_ENABLED=1$' <<<"$buildinfo"

@@ -40,16 +40,9 @@ fi
 WINE=${WINE:-/usr/lib/wine/wine64}
 WINESERVER=${WINESERVER:-/usr/lib/wine/wineserver}
 started=$SECONDS
-failures=0
 
 die() { echo "test-windows: $*" >&2; exit 1; }
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*" >&2; failures=$((failures + 1)); }
-check() { # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
+. scripts/check.sh # pass, fail, check; $failures
 step() { echo "== $* ($((SECONDS - started))s)"; }
 
 [ -x "$WINE" ] || die "no $WINE: apt-get install wine64 (scripts/apt-deps.sh)"

@@ -3,7 +3,9 @@
 # painted. It fills a cache with the end-to-end fixtures, runs
 # build/bin/dpgcerts on it, takes screenshots of the X screen until the
 # window shows the overview, and fails if it stays blank. The last
-# screenshot is kept as artifacts/window.png.
+# screenshot is kept as artifacts/window.png; with WINDOW_UPDATE_DOCS=1 it
+# is copied to docs/window.png too, the README's picture. First it checks
+# that the binary carries no test hooks (scripts/no-test-hooks.sh).
 #
 #   WINDOW_BIN=build/bin/dpgcerts   the app to check (make build makes it)
 #   WINDOW_TIMEOUT=60               seconds to wait for a painted window
@@ -17,7 +19,7 @@ bin=${WINDOW_BIN:-build/bin/dpgcerts}
 timeout=${WINDOW_TIMEOUT:-60}
 # A blank screen has 1 colour, a window that never painted its page 2-3 (the
 # background colour and the frame); the overview, with its text, coloured
-# tiles and anti-aliasing, has a few thousand. See README "Tests".
+# tiles and anti-aliasing, has a few thousand. See docs/testing.md.
 min_colours=${WINDOW_MIN_COLOURS:-200}
 shot=$repo/artifacts/window.png
 
@@ -26,6 +28,7 @@ fail() { echo "window-check: $*" >&2; exit 1; }
 for tool in xvfb-run import identify go; do
   command -v "$tool" >/dev/null || fail "$tool is missing (run make deps)"
 done
+bash scripts/no-test-hooks.sh "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dpgcerts-window.XXXXXX")
 sid=
@@ -101,4 +104,8 @@ if [ "$result" -lt "$min_colours" ]; then
   exit 1
 fi
 echo "window-check: the window is painted"
+if [ -n "${WINDOW_UPDATE_DOCS:-}" ]; then
+  cp "$shot" docs/window.png
+  echo "window-check: copied to docs/window.png"
+fi
 echo "window-check: 1 passed, 0 failed"

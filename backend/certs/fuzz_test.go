@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"dpgcerts/backend/errs"
-
 	"dpgcerts/internal/pkitest"
 )
 

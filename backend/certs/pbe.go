@@ -17,10 +17,10 @@ import (
 	"hash"
 	"math/big"
 
+	"golang.org/x/crypto/scrypt"
+
 	"dpgcerts/internal/pkcs12kdf"
 	"dpgcerts/internal/rc2"
-
-	"golang.org/x/crypto/scrypt"
 )
 
 // Limits that keep a hostile file from hanging a scan. Real files use at most

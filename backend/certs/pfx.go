@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"dpgcerts/backend/errs"
-
 	"dpgcerts/internal/pkcs12kdf"
 )
 

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	gopkcs12 "software.sslmate.com/src/go-pkcs12"
+
 	"dpgcerts/backend/errs"
 	"dpgcerts/internal/pkcs12kdf"
 	"dpgcerts/internal/pkitest"
-
-	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 )
 
 type readCase struct {

@@ -16,19 +16,10 @@ import (
 // (scripts/remind-check.sh sets it after make dist).
 const EnvWindowsExe = "DPGCERTS_WINDOWS_EXE"
 
-// prngShim is the test harness of DESIGN.md: Wine 8 has no ProcessPrng,
-// which Go 1.24+ programs load from bcryptprimitives.dll at start.
-const prngShim = `#include <windows.h>
-BOOLEAN WINAPI SystemFunction036(PVOID, ULONG);
-BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
-    while (len > 0) {
-        ULONG n = len > 0x7fffffff ? 0x7fffffff : (ULONG)len;
-        if (!SystemFunction036(data, n)) return FALSE;
-        data += n; len -= n;
-    }
-    return TRUE;
-}
-`
+// prngShim is the one Wine PRNG shim (DESIGN.md's test harness, which
+// scripts/test-windows.sh builds too): Wine 8 has no ProcessPrng, which Go
+// 1.24+ programs load from bcryptprimitives.dll at start.
+var prngShim = filepath.Join("..", "..", "scripts", "wine", "bcryptprimitives-shim.c")
 
 // TestCheckOnWine runs the Windows build's `check --notify` under Wine,
 // which has no PowerShell: no notification service, so it prints what it
@@ -70,10 +61,8 @@ func TestCheckOnWine(t *testing.T) {
 	if _, code := wineRun("wineboot", "-i"); code != 0 {
 		t.Fatalf("wineboot: exit %d", code)
 	}
-	src := filepath.Join(dir, "shim.c")
-	os.WriteFile(src, []byte(prngShim), 0o644)
 	dll := filepath.Join(prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
-	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll, src, "-ladvapi32").CombinedOutput(); err != nil {
+	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", dll, prngShim, "-ladvapi32").CombinedOutput(); err != nil {
 		t.Fatalf("the shim: %v %s", err, out)
 	}
 

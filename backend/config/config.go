@@ -6,6 +6,7 @@ package config
 
 import (
 	"fmt"
+	"log"
 	"time"
 
 	"dpgcerts/backend/portal"
@@ -74,4 +75,20 @@ func (rt Runtime) PortalKeychain() portal.Keychain {
 		return portal.SystemKeychain()
 	}
 	return portal.NoKeychain()
+}
+
+// OpenStoreOrMemory is OpenStore, or, when the cache can't be opened, an
+// in-memory one that keeps nothing, with the reason (logged here): the
+// window still opens, and says so.
+func (rt Runtime) OpenStoreOrMemory(path string) (*store.Store, error) {
+	st, err := rt.OpenStore(path)
+	if err == nil {
+		return st, nil
+	}
+	log.Printf("dpgcerts: the cache can't be opened, keeping nothing: %v", err)
+	mem, merr := store.Open(store.Memory)
+	if merr != nil {
+		panic(merr) // an in-memory SQLite always opens
+	}
+	return mem, err
 }

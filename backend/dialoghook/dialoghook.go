@@ -6,6 +6,7 @@
 package dialoghook
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,4 +99,51 @@ func (h Hook) picked() []string {
 		}
 	}
 	return out
+}
+
+// Dialogs are the file dialogs the hook answers in front of: the window's
+// (app.Dialogs) have these methods. A cancelled dialog returns no path and
+// no error.
+type Dialogs interface {
+	OpenFiles(ctx context.Context, title string) ([]string, error)
+	OpenFolder(ctx context.Context, title string) (string, error)
+	SaveFile(ctx context.Context, title, defaultName string) (string, error)
+}
+
+// Wrap returns next with the answers of the variables in getenv in front,
+// or next itself when none is set. Only a build with -tags testhooks calls
+// it (app/dialogs_hooks.go).
+func Wrap(getenv func(string) string, next Dialogs) Dialogs {
+	if hook := FromEnv(getenv); hook.Set() {
+		return hooked{hook: hook, next: next}
+	}
+	return next
+}
+
+// hooked answers from the hook where it has an answer, and asks next
+// otherwise.
+type hooked struct {
+	hook Hook
+	next Dialogs
+}
+
+func (h hooked) OpenFiles(ctx context.Context, title string) ([]string, error) {
+	if paths, ok := h.hook.Files(); ok {
+		return paths, nil
+	}
+	return h.next.OpenFiles(ctx, title)
+}
+
+func (h hooked) OpenFolder(ctx context.Context, title string) (string, error) {
+	if path, ok := h.hook.Folder(); ok {
+		return path, nil
+	}
+	return h.next.OpenFolder(ctx, title)
+}
+
+func (h hooked) SaveFile(ctx context.Context, title, defaultName string) (string, error) {
+	if path, ok := h.hook.Save(defaultName); ok {
+		return path, nil
+	}
+	return h.next.SaveFile(ctx, title, defaultName)
 }

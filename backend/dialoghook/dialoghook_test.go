@@ -1,8 +1,10 @@
 package dialoghook
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -42,5 +44,65 @@ func TestHook(t *testing.T) {
 	}
 	if got, ok := missing.Save("x.csv"); !ok || got != filepath.Join(dir, "x.csv") {
 		t.Errorf("Save = %q, %v", got, ok)
+	}
+}
+
+func envOf(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+
+// stub stands for the native dialogs: it answers "native" and counts
+// the questions.
+type stub struct{ asked int }
+
+func (n *stub) OpenFiles(context.Context, string) ([]string, error) {
+	n.asked++
+	return []string{"native"}, nil
+}
+func (n *stub) OpenFolder(context.Context, string) (string, error) { n.asked++; return "native", nil }
+func (n *stub) SaveFile(context.Context, string, string) (string, error) {
+	n.asked++
+	return "", nil
+}
+
+func TestWrap(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.p12")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sep := string(os.PathListSeparator)
+	ctx := context.Background()
+
+	native := &stub{}
+	if d := Wrap(envOf(nil), native); d != Dialogs(native) {
+		t.Error("without the variables the native dialogs must be used")
+	}
+
+	d := Wrap(envOf(map[string]string{EnvPick: file + sep + dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
+		t.Errorf("OpenFiles = %v, want the file only", got)
+	}
+	if got, _ := d.OpenFolder(ctx, ""); got != dir {
+		t.Errorf("OpenFolder = %q, want the folder", got)
+	}
+	if got, _ := d.SaveFile(ctx, "", "x.csv"); got != "" {
+		t.Errorf("SaveFile without a save dir = %q, want the native dialog's answer", got)
+	}
+
+	list := filepath.Join(dir, "pick.txt")
+	if err := os.WriteFile(list, []byte(file+"\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d = Wrap(envOf(map[string]string{EnvPick: "@" + list, EnvSaveDir: dir}), native)
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{file}) {
+		t.Errorf("OpenFiles from a list file = %v", got)
+	}
+	if got, _ := d.SaveFile(ctx, "", "x.csv"); got != filepath.Join(dir, "x.csv") {
+		t.Errorf("SaveFile = %q", got)
+	}
+
+	d = Wrap(envOf(map[string]string{EnvSaveDir: dir}), native)
+	asked := native.asked
+	if got, _ := d.OpenFiles(ctx, ""); !reflect.DeepEqual(got, []string{"native"}) || native.asked != asked+1 {
+		t.Errorf("OpenFiles with only a save dir = %v, want the native dialog asked", got)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/pace"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/report"
 	"dpgcerts/backend/revocation"
@@ -374,7 +375,7 @@ func (c *Collection) runScan(ctx context.Context, paths []string, interactive bo
 	}
 	c.setState(ScanState{Running: true})
 	c.emit(EventScanStarted, ScanState{Running: true})
-	var last time.Time
+	th := pace.NewThrottle(nil, progressEvery, func(s ScanState) { c.emit(EventScanProgress, s) })
 	counted := false
 	opts := scan.Options{
 		Passwords: c.passwords.List(),
@@ -385,14 +386,16 @@ func (c *Collection) runScan(ctx context.Context, paths []string, interactive bo
 			s := ScanState{Running: true, Done: p.Done, Total: p.Total, Counted: p.Counted, Path: p.Path}
 			c.setState(s)
 			// The end of the walk and the last file are always told.
-			if time.Since(last) >= progressEvery || p.Counted != counted || (p.Counted && p.Done == p.Total) {
+			if p.Counted != counted || (p.Counted && p.Done == p.Total) {
 				counted = p.Counted
-				last = time.Now()
-				c.emit(EventScanProgress, s)
+				th.SendNow(s)
+			} else {
+				th.Send(s)
 			}
 		},
 	}
 	files, err := scan.Scan(ctx, paths, opts)
+	th.Flush()
 	c.setState(ScanState{})
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -497,16 +500,19 @@ func (c *Collection) tryOnLocked(password, except string) int {
 		defer c.scans.Done()
 		c.scanMu.Lock() // after the scan under way, not alongside it
 		defer c.scanMu.Unlock()
-		var last time.Time
+		th := pace.NewThrottle(nil, progressEvery, func(s ScanState) { c.emit(EventUnlockProgress, s) })
 		res, err := scan.Scan(ctx, locked, scan.Options{
 			Passwords: []string{password}, Now: c.now(), WarnDays: c.WarnDays(), Cache: c.st,
 			Progress: func(p scan.Progress) {
-				if time.Since(last) >= progressEvery || p.Done == p.Total {
-					last = time.Now()
-					c.emit(EventUnlockProgress, ScanState{Running: true, Done: p.Done, Total: len(locked), Counted: true, Path: p.Path})
+				s := ScanState{Running: true, Done: p.Done, Total: len(locked), Counted: true, Path: p.Path}
+				if p.Done == p.Total {
+					th.SendNow(s) // the last file is always told
+				} else {
+					th.Send(s)
 				}
 			},
 		})
+		th.Flush()
 		done := UnlockDone{Cancelled: err != nil}
 		for _, f := range res {
 			if f.Status == certs.StatusLocked {
@@ -526,6 +532,28 @@ func (c *Collection) tryOnLocked(password, except string) int {
 // ExportName is the name an export of the overview is offered under.
 func (c *Collection) ExportName(ext string) string {
 	return "dpg-certificates-" + c.now().Local().Format("2006-01-02") + "." + ext
+}
+
+// Export is the overview as a file to save: csv (for Excel, in lang),
+// json (the shape of `dpgcerts scan --json`) or ics (a calendar in lang),
+// with the name it is offered under. replaced says which certificates a
+// renewal has taken over.
+func (c *Collection) Export(format, lang string, replaced report.Replacements) (name string, data []byte, err error) {
+	var b strings.Builder
+	switch format {
+	case "csv":
+		err = c.WriteCSV(&b, lang, replaced)
+	case "json":
+		err = c.WriteJSON(&b, replaced)
+	case "ics":
+		err = c.WriteICS(&b, lang, replaced)
+	default:
+		err = errs.New(errs.BadRequest, "No such export.")
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return c.ExportName(format), []byte(b.String()), nil
 }
 
 // WriteCSV writes the overview as CSV for Excel in lang (semicolons and
@@ -618,7 +646,7 @@ func (c *Collection) CheckInBackground(ctx context.Context, files []certs.File) 
 		// 0 of N first: the window shows the check before the first answer,
 		// which a slow responder may keep for seconds.
 		c.emit(EventRevocationProgress, RevocationProgress{Run: run, Progress: revocation.Progress{Total: len(unique)}})
-		th := newThrottle(progressEvery, func(p revocation.Progress) {
+		th := pace.NewThrottle(nil, progressEvery, func(p revocation.Progress) {
 			c.emit(EventRevocationProgress, RevocationProgress{Run: run, Progress: p})
 		})
 		err := c.checker().CheckFiles(ctx, todo, false, th.Send)

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"software.sslmate.com/src/go-pkcs12"
+
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 	"dpgcerts/internal/pkitest"
-
-	"software.sslmate.com/src/go-pkcs12"
 )
 
 func TestWithin(t *testing.T) {

@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"software.sslmate.com/src/go-pkcs12"
+
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
 	"dpgcerts/internal/pkitest"
-
-	"software.sslmate.com/src/go-pkcs12"
 )
 
 // Tests are dated from this fixed clock.

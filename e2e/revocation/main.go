@@ -12,8 +12,10 @@
 //     and CRL distribution point name those servers. good.pem carries its
 //     chain; revoked.pem doesn't, so its issuer is fetched from caIssuers.
 //   - DIR/slow/: SLOW more good certificates whose OCSP address is a proxy
-//     to the same responder that waits before it passes each request on, as
-//     a slow CA would: long enough to see the window's progress and cancel.
+//     to the same responder. It answers the first ANSWER requests after a
+//     delay, as a slow CA would, and holds every later one until the client
+//     ends it (the window's Cancel, or its request timeout): the check stays
+//     part way until the test cancels it, however slow the machine is.
 //   - DIR/expected.json: what the test should see, written last: the
 //     script waits for it.
 //
@@ -34,6 +36,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -62,19 +65,22 @@ type manifest struct {
 		Reason    string `json:"reason"`
 	} `json:"revoked"`
 	// Slow is the folder of SlowCount certificates behind the slow proxy,
-	// which holds each request for SlowDelayMs.
-	Slow        string `json:"slow"`
-	SlowCount   int    `json:"slowCount"`
-	SlowDelayMs int64  `json:"slowDelayMs"`
-	OCSP        string `json:"ocsp"`
-	HTTP        string `json:"http"`
+	// which answers the first SlowAnswered requests after SlowDelayMs and
+	// holds the rest until the client ends them.
+	Slow         string `json:"slow"`
+	SlowCount    int    `json:"slowCount"`
+	SlowAnswered int    `json:"slowAnswered"`
+	SlowDelayMs  int64  `json:"slowDelayMs"`
+	OCSP         string `json:"ocsp"`
+	HTTP         string `json:"http"`
 }
 
 func main() {
 	slow := flag.Int("slow", 24, "certificates behind the slow responder")
-	delay := flag.Duration("delay", 1500*time.Millisecond, "how long the slow responder holds each request")
+	delay := flag.Duration("delay", 1500*time.Millisecond, "how long the slow responder waits before it answers")
+	answer := flag.Int("answer", 4, "how many requests the slow responder answers; it holds the later ones")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: revocation [-slow N] [-delay D] DIR")
+		fmt.Fprintln(os.Stderr, "usage: revocation [-slow N] [-delay D] [-answer N] DIR")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -91,14 +97,14 @@ func main() {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 
-	m := run(prog, dir, *slow, *delay)
+	m := run(prog, dir, *slow, *answer, *delay)
 	fmt.Printf("revocation: OCSP %s, issuer and CRL %s; %s is ready\n", m.OCSP, m.HTTP, filepath.Join(dir, "expected.json"))
 	<-sig
 }
 
 // run makes the PKI, starts its servers and writes the files. A failure
 // panics (Program's Fatal); main's deferred Close still stops what started.
-func run(prog *revocationtest.Program, dir string, slowCount int, delay time.Duration) manifest {
+func run(prog *revocationtest.Program, dir string, slowCount, answer int, delay time.Duration) manifest {
 	p := revocationtest.New(prog)
 	ocspURL := p.StartOCSP(revocationtest.OCSPOptions{NextUpdateMinutes: 60, PSS: true})
 	caIssuers, crl := p.URL("/issuing.cer"), p.URL("/issuing.crl")
@@ -112,14 +118,22 @@ func run(prog *revocationtest.Program, dir string, slowCount int, delay time.Dur
 	p.Revoke(revoked, at, reason)
 	p.GenCRL(24, true)
 
-	// The slow CA: the same responder, behind a proxy that waits first. A
-	// cancelled request (the window's Cancel) ends the wait.
+	// The slow CA: the same responder, behind a proxy that waits first and
+	// answers only the first requests; the later ones wait until the client
+	// ends them. A cancelled request (the window's Cancel) ends the wait.
+	// The test thus sees the check part way for as long as it needs, not
+	// for as long as some delays last.
 	target, err := url.Parse(ocspURL)
 	if err != nil {
 		fail(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	var asked atomic.Int64
 	slowSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if asked.Add(1) > int64(answer) {
+			<-r.Context().Done()
+			return
+		}
 		select {
 		case <-time.After(delay):
 			proxy.ServeHTTP(w, r)
@@ -144,7 +158,7 @@ func run(prog *revocationtest.Program, dir string, slowCount int, delay time.Dur
 		c := leaf(name, slowSrv.URL+"/")
 		write(filepath.Join(slowDir, fmt.Sprintf("langsom-%02d.pem", i+1)), c, name, append(c.PEM(true), p.CA.PEM(false)...))
 	}
-	m.Slow, m.SlowCount, m.SlowDelayMs = slowDir, slowCount, delay.Milliseconds()
+	m.Slow, m.SlowCount, m.SlowAnswered, m.SlowDelayMs = slowDir, slowCount, min(answer, slowCount), delay.Milliseconds()
 
 	// The index changed after the responder started: make sure it answers
 	// from the new one before the window asks.

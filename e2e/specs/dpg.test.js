@@ -147,18 +147,18 @@ app.test('files added: a .p12 and its .cer are one row with two files, and in DP
   const dialog = app.byTestId('password-dialog');
   await dialog.waitFor({ state: 'visible', timeout: 20_000 });
   const names = ['exchange-online.p12', 'exchange-fornyet.p12'];
+  // Done is a state, not a quiet moment: no dialog, and neither file is
+  // still a locked row (the background try may open the second one).
+  const stillLocked = () => app.page.locator('[data-testid=cert-row][data-status=locked]').evaluateAll(
+    (rows, names) => rows.filter((r) => names.some((n) => (r.getAttribute('data-path') ?? '').endsWith(n))).length, names);
   const answered = [];
   const end = Date.now() + 30_000;
-  let hiddenSince = 0;
-  while (answered.length < names.length && Date.now() < end) {
+  while (Date.now() < end) {
     if (!(await dialog.isVisible())) {
-      // Between two files the dialog may be gone for a moment.
-      hiddenSince ||= Date.now();
-      if (Date.now() - hiddenSince > 2_000) break;
-      await sleep(150);
+      if ((await stillLocked()) === 0) break;
+      await sleep(150); // between two files, or the try under way
       continue;
     }
-    hiddenSince = 0;
     const text = await dialog.innerText().catch(() => '');
     const asked = names.find((n) => text.includes(n));
     if (!asked || asked === answered.at(-1)) {
@@ -172,6 +172,7 @@ app.test('files added: a .p12 and its .cer are one row with two files, and in DP
   }
   assert.ok(answered.length >= 1, 'a .p12 asked for its password');
   assert.equal(new Set(answered).size, answered.length, 'no file asked twice');
+  assert.equal(await stillLocked(), 0, 'both files opened');
   await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
 
   const row = app.rowOf(exchange);

@@ -38,18 +38,18 @@ describe('App', () => {
   })
 
   it('shows the overview, and switches language and date format at once', async () => {
-    fake.files = [file('/c/a.p12', 'expiring', { certificate: cert({ notAfter: '2027-03-15T12:00:00Z', daysLeft: 10 }) })]
+    fake.files = [file('/c/a.p12', 'expiring', { certificate: cert({ notAfter: '2026-12-06T12:00:00Z' }) })]
     const w = await mountApp()
     expect(w.find('[data-testid=welcome]').exists()).toBe(false)
     const row = () => w.get('[data-testid=cert-row]')
     expect(row().attributes('data-path')).toBe('/c/a.p12')
-    expect(row().text()).toContain('15 Mar 2027')
+    expect(row().text()).toContain('6 Dec 2026')
     expect(row().text()).toContain('10 days left')
     expect(w.get('[data-testid=lang-toggle]').attributes('data-lang')).toBe('en')
 
     await w.get('[data-testid=lang-toggle]').trigger('click')
     expect(w.get('[data-testid=lang-toggle]').attributes('data-lang')).toBe('da')
-    expect(row().text()).toContain('15.03.2027')
+    expect(row().text()).toContain('06.12.2026')
     expect(row().text()).toContain('10 dage tilbage')
     expect(w.get('[data-testid=add-files]').text()).toBe('Tilføj filer')
     expect(w.get('[data-testid=tile-expiring]').text()).toContain('Udløber snart')

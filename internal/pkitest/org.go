@@ -8,6 +8,31 @@ import (
 	"testing"
 )
 
+// The kit is layered: an Organisation (whose certificates they are), an
+// OCES leaf of it that a PKI issues (Organisation.Leaf, the one place the
+// OCES subject is spelt out), and its .p12 (PKI.P12).
+
+// Organisation is the holder of OCES3 organisation certificates: its name
+// (O) and CVR (organizationIdentifier NTRDK-<CVR>), in Denmark.
+type Organisation struct {
+	Name, CVR string
+}
+
+// TestkommuneNord is the organisation of the sandbox portal and the
+// fixtures.
+var TestkommuneNord = Organisation{Name: "Testkommune Nord", CVR: "29189889"}
+
+// Leaf completes s as an OCES3 organisation certificate of o: C=DK, the
+// organisation's name and CVR. The UUID and e-mail stay s's; so does the
+// subject's order (Spec.OCESOrder).
+func (o Organisation) Leaf(s Spec) Spec {
+	s.Country, s.Org = "DK", o.Name
+	if s.CVR == "" {
+		s.CVR = o.CVR
+	}
+	return s
+}
+
 // Org is an organisation certificate with the CAs that issued it.
 type Org struct {
 	Root, CA, Leaf Issued

@@ -273,9 +273,12 @@ func sign(t TB, s Spec, issuer *Issued) Issued {
 	return Issued{Cert: c, Key: s.Key}
 }
 
-// PKI is a root and an issuing CA.
+// PKI is a root and an issuing CA, and the clock their certificates are
+// dated from: Now unless PKIOptions.Now chose another (the real time, for
+// peers that judge by it: the sandbox, an OCSP responder).
 type PKI struct {
 	Root, CA Issued
+	Now      time.Time
 }
 
 // PKIOptions shape NewPKI's CAs. The zero value makes ECDSA P-256 keys and
@@ -322,14 +325,37 @@ func NewPKI(t TB, o PKIOptions) PKI {
 	ca := root.Issue(t, Spec{CN: CACN, Org: caOrg, OU: o.OU, Country: "DK", OCESOrder: o.OCESOrder, IsCA: true,
 		NotBefore: or(o.CANotBefore, now.AddDate(-4, 0, 0)), NotAfter: or(o.CANotAfter, now.AddDate(8, 0, 0)),
 		Serial: caSerial, Key: o.CAKey})
-	return PKI{Root: root, CA: ca}
+	return PKI{Root: root, CA: ca, Now: now}
 }
 
-// Issue makes a certificate that the issuing CA signs.
+// Issue makes a certificate that the issuing CA signs, valid from a year
+// before the PKI's clock for two more years unless the spec says otherwise.
 func (p PKI) Issue(t TB, s Spec) Issued {
 	t.Helper()
+	now := p.Now
+	if now.IsZero() {
+		now = Now
+	}
+	if s.NotBefore.IsZero() {
+		s.NotBefore = now.AddDate(-1, 0, 0)
+	}
+	if s.NotAfter.IsZero() {
+		s.NotAfter = now.AddDate(2, 0, 0)
+	}
 	return p.CA.Issue(t, s)
 }
+
+// P12 encodes the issued certificate, its key and the PKI's chain with the
+// password, as OpenSSL 3 writes them (PBES2 AES-256, SHA-256 MAC) with few
+// iterations, to keep tests fast.
+func (p PKI) P12(t TB, c Issued, password string) []byte {
+	t.Helper()
+	return P12(t, FastEncoder, c.Key, c.Cert, p.Chain(), password)
+}
+
+// FastEncoder writes what OpenSSL 3 writes (PBES2 AES-256, SHA-256 MAC),
+// with 1,000 iterations instead of 2,048.
+var FastEncoder = pkcs12.Modern2023.WithIterations(1000)
 
 // Chain is the issuing CA and the root, as a .p12 carries them after the
 // leaf.

@@ -1,13 +1,14 @@
 /*
- * TEST HARNESS ONLY, never part of a release: scripts/test-windows.sh puts
- * it into a throwaway Wine prefix.
+ * TEST HARNESS ONLY, never part of a release: scripts/test-windows.sh and
+ * backend/cli's TestCheckOnWine (make test-remind) put it into a throwaway
+ * Wine prefix. It is the only copy: keep it so.
  *
  * Go 1.24+ programs get their random bytes from ProcessPrng in
  * bcryptprimitives.dll, which they load from system32 at start. Debian 12's
  * Wine 8.0 has no such DLL, so every Go program dies with "fatal error:
  * bcryptprimitives.dll not found". This stand-in exports ProcessPrng and
  * fills the buffer from advapi32's RtlGenRandom (SystemFunction036), which
- * Wine implements.
+ * Wine implements, in chunks of 1 GiB (RtlGenRandom takes a ULONG length).
  *
  *   x86_64-w64-mingw32-gcc -shared -O2 -o bcryptprimitives.dll \
  *     bcryptprimitives-shim.c -ladvapi32

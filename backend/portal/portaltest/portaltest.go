@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"software.sslmate.com/src/go-pkcs12"
 
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/internal/pkitest"
@@ -24,16 +23,21 @@ type PKI struct {
 	pki      pkitest.PKI
 }
 
-// NewPKI makes a fresh root and issuing CA, dated from the real clock as the
-// sandbox judges certificates by it.
+// NewPKI makes a fresh root and issuing CA on the real clock, as the sandbox
+// judges certificates by it: every certificate of the PKI is dated from the
+// moment it was made.
 func NewPKI(t testing.TB) *PKI {
 	t.Helper()
 	p := pkitest.NewPKI(t, pkitest.PKIOptions{Now: time.Now(), OU: "Test - cti"})
 	return &PKI{Root: p.Root.Cert, CA: p.CA.Cert, pki: p}
 }
 
+// org is the sandbox's organisation.
+var org = pkitest.Organisation{Name: sandbox.OrgName, CVR: sandbox.OrgCVR}
+
 // Leaf describes an organisation certificate. Zero fields get defaults: the
-// sandbox's CVR, a fresh UUID, valid from a year ago for two more years.
+// sandbox's CVR, a fresh UUID, valid from a year before the PKI was made
+// for two more years.
 type Leaf struct {
 	CN, CVR, UUID, Email string
 	NotBefore, NotAfter  time.Time
@@ -46,46 +50,32 @@ type Issued = pkitest.Issued
 // organisation.
 func (p *PKI) Issue(t testing.TB, l Leaf) Issued {
 	t.Helper()
-	now := time.Now()
-	if l.CVR == "" {
-		l.CVR = sandbox.OrgCVR
-	}
 	if l.UUID == "" {
 		l.UUID = uuid.NewString()
 	}
 	if l.CN == "" {
 		l.CN = "postkasse@testkommune-nord.dk"
 	}
-	if l.NotBefore.IsZero() {
-		l.NotBefore = now.AddDate(-1, 0, 0)
-	}
-	if l.NotAfter.IsZero() {
-		l.NotAfter = now.AddDate(2, 0, 0)
-	}
-	return p.pki.Issue(t, pkitest.Spec{CN: l.CN, Org: sandbox.OrgName, Country: "DK", CVR: l.CVR, UUID: l.UUID,
-		Email: l.Email, NotBefore: l.NotBefore, NotAfter: l.NotAfter})
+	return p.pki.Issue(t, org.Leaf(pkitest.Spec{CN: l.CN, CVR: l.CVR, UUID: l.UUID, Email: l.Email,
+		NotBefore: l.NotBefore, NotAfter: l.NotAfter}))
 }
-
-// encoder writes what OpenSSL 3 writes (PBES2 AES-256, SHA-256 MAC), with
-// few iterations to keep tests fast.
-var encoder = pkcs12.Modern2023.WithIterations(1000)
 
 // P12 encodes the certificate, its key and the chain with the password.
 func (p *PKI) P12(t testing.TB, c Issued, password string) []byte {
 	t.Helper()
-	return pkitest.P12(t, encoder, c.Key, c.Cert, p.pki.Chain(), password)
+	return p.pki.P12(t, c, password)
 }
 
 // P12WithKey encodes the certificate with another key: the key doesn't match.
 func (p *PKI) P12WithKey(t testing.TB, c Issued, key crypto.Signer, password string) []byte {
 	t.Helper()
-	return pkitest.P12(t, encoder, key, c.Cert, p.pki.Chain(), password)
+	return p.pki.P12(t, Issued{Cert: c.Cert, Key: key}, password)
 }
 
 // P12NoKey encodes the certificate and the chain without a private key.
 func (p *PKI) P12NoKey(t testing.TB, c Issued, password string) []byte {
 	t.Helper()
-	return pkitest.TrustStoreP12(t, encoder, append([]*x509.Certificate{c.Cert}, p.pki.Chain()...), password)
+	return pkitest.TrustStoreP12(t, pkitest.FastEncoder, append([]*x509.Certificate{c.Cert}, p.pki.Chain()...), password)
 }
 
 // NewKey is a fresh private key.

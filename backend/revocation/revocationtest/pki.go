@@ -8,12 +8,8 @@ package revocationtest
 
 import (
 	"bufio"
-	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -45,8 +41,11 @@ type PKI struct {
 	t       TB
 	openssl string
 	Dir     string
-	Root    Cert
-	CA      Cert
+	// Now is the clock every certificate is dated from: the real time when
+	// New ran, as the responders date their answers by it.
+	Now  time.Time
+	Root Cert
+	CA   Cert
 	// Responder is a delegated OCSP responder (id-kp-OCSPSigning, issued by CA).
 	Responder Cert
 	// NoEKU is issued by CA but not for OCSP signing.
@@ -68,46 +67,37 @@ type PKI struct {
 	serial     int64
 }
 
-var (
-	oidOrgID    = asn1.ObjectIdentifier{2, 5, 4, 97}
-	oidSerialNo = asn1.ObjectIdentifier{2, 5, 4, 5}
-)
+// testfirma is the organisation of the leaves (LeafOptions.CVR may give
+// another CVR).
+var testfirma = pkitest.Organisation{Name: "Testfirma A/S", CVR: "12345678"}
 
 // New makes the CA and the HTTP server; both are gone when the test ends
 // (when t's cleanups run).
 func New(t TB) *PKI {
 	t.Helper()
-	p := &PKI{t: t, openssl: pkitest.RequireOpenSSL(t), Dir: t.TempDir(), paths: map[string][]byte{}, redirects: map[string]string{},
+	p := &PKI{t: t, openssl: pkitest.RequireOpenSSL(t), Dir: t.TempDir(), Now: time.Now(), paths: map[string][]byte{}, redirects: map[string]string{},
 		proxies: map[string]*httputil.ReverseProxy{}, requests: map[string]int{}, serial: 0x1000}
 	p.HTTP = httptest.NewServer(http.HandlerFunc(p.serveHTTP))
 	t.Cleanup(p.HTTP.Close)
-	caName := func(cn string) pkix.Name {
-		return pkix.Name{Country: []string{"DK"}, Organization: []string{"Den Danske Stat"},
-			OrganizationalUnit: []string{"Test - cti"}, CommonName: cn}
+	ca := func(cn string, tweak func(*x509.Certificate)) pkitest.Spec {
+		return pkitest.Spec{CN: cn, Org: pkitest.CAOrg, OU: "Test - cti", Country: "DK",
+			NotBefore: p.Now.Add(-48 * time.Hour), NotAfter: p.Now.AddDate(1, 0, 0), Tweak: tweak}
 	}
-	now := time.Now()
-	p.Root = p.issue("root", &x509.Certificate{
-		Subject: caName("Den Danske Stat OCES rod-CA"), NotBefore: now.Add(-48 * time.Hour), NotAfter: now.AddDate(10, 0, 0),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, nil)
-	p.CA = p.issue("ca", &x509.Certificate{
-		Subject: caName("Den Danske Stat OCES udstedende-CA 1"), NotBefore: now.Add(-48 * time.Hour), NotAfter: now.AddDate(5, 0, 0),
-		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, &p.Root)
-	p.Responder = p.issue("responder", &x509.Certificate{
-		Subject:   caName("Den Danske Stat OCES OCSP-responder 1"),
-		NotBefore: now.Add(-48 * time.Hour), NotAfter: now.AddDate(1, 0, 0),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-	}, &p.CA)
-	p.NoEKU = p.issue("noeku", &x509.Certificate{
-		Subject:   caName("Den Danske Stat OCES not a responder"),
-		NotBefore: now.Add(-48 * time.Hour), NotAfter: now.AddDate(1, 0, 0),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}, &p.CA)
-	p.Rogue = p.issue("rogue", &x509.Certificate{
-		Subject: caName("Den Danske Stat OCES udstedende-CA 1"), NotBefore: now.Add(-48 * time.Hour), NotAfter: now.AddDate(1, 0, 0),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-	}, nil)
+	root := ca(pkitest.RootCN, nil)
+	root.IsCA, root.NotAfter = true, p.Now.AddDate(10, 0, 0)
+	p.Root = p.issue("root", root, nil)
+	issuing := ca(pkitest.CACN, func(c *x509.Certificate) { c.MaxPathLenZero = true })
+	issuing.IsCA, issuing.NotAfter = true, p.Now.AddDate(5, 0, 0)
+	p.CA = p.issue("ca", issuing, &p.Root)
+	p.Responder = p.issue("responder", ca("Den Danske Stat OCES OCSP-responder 1", func(c *x509.Certificate) {
+		c.KeyUsage, c.ExtKeyUsage = x509.KeyUsageDigitalSignature, []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}
+	}), &p.CA)
+	p.NoEKU = p.issue("noeku", ca("Den Danske Stat OCES not a responder", func(c *x509.Certificate) {
+		c.KeyUsage, c.ExtKeyUsage = x509.KeyUsageDigitalSignature, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	}), &p.CA)
+	rogue := ca(pkitest.CACN, func(c *x509.Certificate) { c.KeyUsage |= x509.KeyUsageDigitalSignature })
+	rogue.IsCA = true
+	p.Rogue = p.issue("rogue", rogue, nil)
 	p.Serve("/issuing.cer", p.CA.Cert.Raw)
 	p.writeIndex()
 	return p
@@ -210,36 +200,25 @@ type LeafOptions struct {
 // (openssl's V) until Revoke.
 func (p *PKI) Leaf(o LeafOptions) Cert {
 	p.t.Helper()
-	if o.CVR == "" {
-		o.CVR = "12345678"
-	}
 	signer := o.Signer
 	if signer == nil {
 		signer = &p.CA
 	}
 	uuid := fmt.Sprintf("%08x-1111-4222-8333-%012x", p.nextSerial(), time.Now().UnixNano()&0xffffffffffff)
-	tmpl := &x509.Certificate{
-		Subject: pkix.Name{ExtraNames: []pkix.AttributeTypeAndValue{
-			{Type: asn1.ObjectIdentifier{2, 5, 4, 6}, Value: "DK"},
-			{Type: oidOrgID, Value: "NTRDK-" + o.CVR},
-			{Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: "Testfirma A/S"},
-			{Type: oidSerialNo, Value: "UI:DK-O:G:" + uuid},
-			{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: o.Name},
-		}},
-		EmailAddresses: []string{o.Name},
-		NotBefore:      time.Now().Add(-24 * time.Hour), NotAfter: time.Now().AddDate(3, 0, 0),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment | x509.KeyUsageKeyEncipherment,
-	}
-	if o.OCSP != "" {
-		tmpl.OCSPServer = []string{o.OCSP}
-	}
-	if o.CAIssuers != "" {
-		tmpl.IssuingCertificateURL = []string{o.CAIssuers}
-	}
-	if o.CRL != "" {
-		tmpl.CRLDistributionPoints = []string{o.CRL}
-	}
-	c := p.issue(strings.NewReplacer("@", "_", "/", "_").Replace(o.Name), tmpl, signer)
+	spec := testfirma.Leaf(pkitest.Spec{CN: o.Name, Email: o.Name, CVR: o.CVR, UUID: uuid, OCESOrder: true,
+		NotBefore: p.Now.Add(-24 * time.Hour), NotAfter: p.Now.AddDate(3, 0, 0),
+		Tweak: func(c *x509.Certificate) {
+			if o.OCSP != "" {
+				c.OCSPServer = []string{o.OCSP}
+			}
+			if o.CAIssuers != "" {
+				c.IssuingCertificateURL = []string{o.CAIssuers}
+			}
+			if o.CRL != "" {
+				c.CRLDistributionPoints = []string{o.CRL}
+			}
+		}})
+	c := p.issue(strings.NewReplacer("@", "_", "/", "_").Replace(o.Name), spec, signer)
 	if signer == &p.CA {
 		p.mu.Lock()
 		p.index = append(p.index, fmt.Sprintf("V\t%s\t\t%X\tunknown\t%s", opensslTime(c.Cert.NotAfter), c.Cert.SerialNumber, slashName(c.Cert)))
@@ -446,35 +425,25 @@ func (p *PKI) nextSerial() int64 {
 	return p.serial
 }
 
-// issue signs tmpl with parent's key (RSASSA-PSS, as OCES3), or
-// self-signs when parent is nil, and writes the PEM files.
-func (p *PKI) issue(name string, tmpl *x509.Certificate, parent *Cert) Cert {
+// issue makes a certificate of s with a fresh RSA key and the next serial
+// (pkitest signs it with RSASSA-PSS, as OCES3), signed by parent or
+// self-signed when parent is nil, and writes its PEM files.
+func (p *PKI) issue(name string, s pkitest.Spec, parent *Cert) Cert {
 	p.t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		p.t.Fatal(err)
+	key := pkitest.NewRSAKey(p.t)
+	s.Key, s.Serial = key, big.NewInt(p.nextSerial())
+	var made pkitest.Issued
+	if parent == nil {
+		made = pkitest.SelfSigned(p.t, s)
+	} else {
+		made = pkitest.Issued{Cert: parent.Cert, Key: parent.Key}.Issue(p.t, s)
 	}
-	tmpl.SerialNumber = big.NewInt(p.nextSerial())
-	tmpl.SignatureAlgorithm = x509.SHA256WithRSAPSS
-	parentCert, signKey := tmpl, crypto.Signer(key)
-	if parent != nil {
-		parentCert, signKey = parent.Cert, parent.Key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentCert, &key.PublicKey, signKey)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	c := Cert{Cert: cert, Key: key,
+	c := Cert{Cert: made.Cert, Key: key,
 		CertFile: filepath.Join(p.Dir, name+".pem"), KeyFile: filepath.Join(p.Dir, name+".key")}
 	if err := os.WriteFile(c.CertFile, c.PEM(false), 0o600); err != nil {
 		p.t.Fatal(err)
 	}
-	kder, _ := x509.MarshalPKCS8PrivateKey(key)
-	if err := os.WriteFile(c.KeyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+	if err := os.WriteFile(c.KeyFile, pkitest.PEM("PRIVATE KEY", pkitest.PKCS8(p.t, key)), 0o600); err != nil {
 		p.t.Fatal(err)
 	}
 	return c

@@ -3,10 +3,15 @@
 //   vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 //
 // then drive it through `fake` (the same object in the test and the mock).
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { vi } from 'vitest'
 import type * as Api from '@/api'
 import { ApiError } from '@/api/call'
 import type { CertFile, ListChanges, OverviewCertificate, OverviewIntegration, Row, TeamInput, TeamTestResult, TeamView } from '@/api/types'
+import { file } from './files'
 
 /** The team's channels as the fake Go side starts: none set up, the check never ran. */
 export function fakeTeam(): TeamView {
@@ -21,105 +26,50 @@ export function fakeTeam(): TeamView {
 
 type Handler = (data: unknown) => void
 
-/**
- * A file as the fake Go side holds it; usage: the kinds of the integrations that use its certificate in DPG;
- * replaced: what Go found replaced it (overview.Certificate.ReplacedBy).
- */
-export type FakeFile = CertFile & { usage?: string[]; replaced?: { by: string; name: string; at: string } }
+/** A file as the fake Go side holds it. */
+export type FakeFile = CertFile
+
+/** What Go's overview makes of the files and DPG's certificates (internal/overviewgolden). */
+type GoOverview = { rows: Row[]; certificates: OverviewCertificate[] }
+
+// vitest runs in frontend/ (its config's folder).
+const repo = resolve(process.cwd(), '..') + '/'
+const goldenDir = resolve(process.cwd(), 'src/test/golden') + '/'
+let golden: Record<string, { output: GoOverview }> | undefined
+let compute: string | undefined
 
 /**
- * The entries Go would build (backend/overview) of files and DPG's
- * certificates, in small: one entry per certificate by SHA-256, its files,
- * the status of its first file (or DPG's record). Files whose certificate
- * is not known are left over.
+ * goOverview is Go's overview (overview.Build and overview.ListOf) of the
+ * files and DPG's certificates, from golden/overview.golden.json, which
+ * `make golden` writes with Go (internal/overviewgolden): the fake holds no
+ * second implementation of it. With OVERVIEW_GOLDEN=record it asks Go
+ * itself and keeps the input in golden/pending for `make golden`.
  */
-export function entriesOf(files: FakeFile[], dpg: OverviewCertificate[] = []): { certificates: OverviewCertificate[]; unknown: CertFile[] } {
-  const bySha = new Map<string, OverviewCertificate>()
-  const unknown: CertFile[] = []
-  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const c = f.certificate
-    if (!c || f.status === 'locked' || f.status === 'unreadable') {
-      unknown.push(f)
-      continue
+function goOverview(files: CertFile[], dpg: OverviewCertificate[]): GoOverview {
+  const input = JSON.stringify({ files, dpg, warnDays: fake.warnDays })
+  const key = createHash('sha256').update(input).digest('hex').slice(0, 20)
+  golden ??= JSON.parse(readFileSync(`${goldenDir}overview.golden.json`, 'utf8')) as Record<string, { output: GoOverview }>
+  if (process.env.OVERVIEW_GOLDEN === 'record') {
+    mkdirSync(`${goldenDir}pending`, { recursive: true })
+    writeFileSync(`${goldenDir}pending/${key}.json`, input)
+    if (!compute) {
+      compute = `${repo}frontend/node_modules/.cache/overview-compute-${process.pid}`
+      execFileSync('go', ['build', '-o', compute, './internal/overviewgolden/compute'], { cwd: repo })
     }
-    const sha = c.sha256.toLowerCase()
-    const e = bySha.get(sha)
-    if (e) {
-      e.files.push(f.path)
-      continue
-    }
-    bySha.set(sha, {
-      sha256: sha,
-      commonName: c.commonName,
-      cvr: c.cvr,
-      notAfter: c.notAfter,
-      notBefore: c.notBefore,
-      daysLeft: c.daysLeft,
-      status: f.status,
-      inPortal: false,
-      portalId: null,
-      files: [f.path],
-      usages: (f.usage ?? []).map((kind) => ({ integrationId: `int-${kind}`, kind, name: kind })),
-      operation: null,
-      sha1: c.sha1,
-      email: c.email,
-      uuid: c.uuid,
-      oces: c.oces,
-      installedAt: null,
-      installedBy: '',
-      attention: [],
-      revocation: { status: 'not_checked' },
-      replacedBy: f.replaced?.by ?? null,
-      replacedAt: f.replaced?.at ?? null,
-      replacedByName: f.replaced?.name,
-      notInUse: false,
-    })
+    return JSON.parse(execFileSync(compute, { input, encoding: 'utf8' })) as GoOverview
   }
-  for (const d of dpg) {
-    const e = bySha.get(d.sha256)
-    bySha.set(d.sha256, e ? { ...d, files: e.files, status: e.status } : d)
-  }
-  return { certificates: [...bySha.values()], unknown }
+  const hit = golden[key]
+  if (!hit) throw new Error(`the fake has no Go overview of these files (${key}): run make golden`)
+  return structuredClone(hit.output)
 }
 
-/** The list Go would send (overview.ListOf), in small, all of it. */
+/** The entries Go builds (backend/overview) of files and DPG's certificates. */
+export function entriesOf(files: FakeFile[], dpg: OverviewCertificate[] = []): { certificates: OverviewCertificate[] } {
+  return { certificates: goOverview(files, dpg).certificates }
+}
+
+/** The list Go sends (overview.ListOf), all of it; the integrations are the test's. */
 export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integrations: OverviewIntegration[] = []): ListChanges {
-  const byPath = new Map(files.map((f) => [f.path, f]))
-  const takes = (p: string) => {
-    const f = byPath.get(p)
-    return !!f && f.format === 'pkcs12' && f.keyMatchesCertificate && f.status !== 'invalid'
-  }
-  const { certificates, unknown } = entriesOf(files, dpg)
-  const rows: Row[] = certificates.map((e) => {
-    const kinds = [...new Set(e.usages.map((u) => u.kind))]
-    const i = e.files.findIndex(takes)
-    const paths = i > 0 ? [e.files[i], ...e.files.filter((_, k) => k !== i)] : e.files
-    return {
-      key: e.sha256,
-      status: e.status,
-      files: paths,
-      installable: i >= 0 || undefined,
-      inPortal: e.inPortal || undefined,
-      commonName: e.commonName,
-      email: e.email.toLowerCase() === e.commonName.toLowerCase() ? undefined : e.email,
-      organization: byPath.get(paths[0])?.certificate?.organization,
-      serial: byPath.get(paths[0])?.certificate?.serialNumber,
-      cvr: e.cvr,
-      oces2: e.oces === 'oces2' || undefined,
-      sha1: e.sha1,
-      notBefore: e.status === 'not_yet_valid' ? e.notBefore : undefined,
-      notAfter: e.notAfter,
-      daysLeft: e.daysLeft,
-      usages: kinds.length ? kinds : undefined,
-      operation: e.operation ?? undefined,
-      attention: e.attention.length > 0 || undefined,
-      replacedBy: e.replacedBy ?? undefined,
-      replacedByName: e.replacedBy ? e.replacedByName : undefined,
-      replacedAt: e.replacedAt ?? undefined,
-      notInUse: e.notInUse || undefined,
-    }
-  })
-  for (const f of unknown) rows.push({ key: `file:${f.path}`, status: f.status, files: [f.path], daysLeft: 0, error: f.error?.code })
   return {
     generation: ++fake.generation,
     full: true,
@@ -127,13 +77,24 @@ export function listOf(files: FakeFile[], dpg: OverviewCertificate[] = [], integ
     organization: null,
     warnDays: fake.warnDays,
     integrations,
-    rows,
+    rows: goOverview(files, dpg).rows,
     removed: [],
   }
 }
 
+/**
+ * n rows, each Go's row of one valid file with a key and a path of its own:
+ * for tests of many rows (fake.rows), as the golden file holds small sets.
+ */
+export function manyRows(n: number): Row[] {
+  const [one] = goOverview([file('/c/00000.p12', 'valid')], []).rows
+  return Array.from({ length: n }, (_, i) => ({ ...one, key: String(i).padStart(64, '0'), files: [`/c/${String(i).padStart(5, '0')}.p12`] }))
+}
+
 export const fake = {
   files: [] as FakeFile[],
+  /** Rows the list sends instead of Go's overview of files (manyRows). */
+  rows: null as Row[] | null,
   /** Certificates in DPG (the offline copy), and the integrations. */
   dpg: [] as OverviewCertificate[],
   integrations: [] as OverviewIntegration[],
@@ -195,7 +156,10 @@ export const fake = {
     operations: vi.fn(async () => []),
     supplyPassword: vi.fn(async () => {}),
     dismiss: vi.fn(async () => {}),
-    list: vi.fn(async (_since: number): Promise<ListChanges> => listOf(fake.files, fake.dpg, fake.integrations)),
+    list: vi.fn(async (_since: number): Promise<ListChanges> => {
+      const list = listOf(fake.files, fake.dpg, fake.integrations)
+      return fake.rows ? { ...list, rows: fake.rows } : list
+    }),
     entry: vi.fn(async (sha256: string): Promise<OverviewCertificate> => {
       const e = entriesOf(fake.files, fake.dpg).certificates.find((c) => c.sha256 === sha256)
       if (!e) throw new ApiError('certificate_gone', 'The certificate is not in the overview.')
@@ -226,6 +190,7 @@ export const fake = {
   },
   reset() {
     this.files = []
+    this.rows = null
     this.dpg = []
     this.integrations = []
     this.warnDays = 30

@@ -3,8 +3,21 @@ import type { CertFile, Certificate, Status } from '@/api/types'
 
 let serial = 0
 
+/** When Go judges the test data (overviewgolden.Now): dates are written relative to it. */
+export const NOW = Date.parse('2026-11-26T12:00:00Z')
+const DAY = 86_400_000
+
+/** The time days from NOW, as Go writes times. */
+export const daysFromNow = (days: number) => new Date(NOW + days * DAY).toISOString().replace('.000Z', 'Z')
+
+/**
+ * A certificate. Its notAfter and daysLeft agree, as Go's overview judges
+ * by the dates: give either (daysLeft 100 by default).
+ */
 export function cert(over: Partial<Certificate> = {}): Certificate {
   serial++
+  const daysLeft = over.daysLeft ?? (over.notAfter ? Math.floor((Date.parse(over.notAfter) - NOW) / DAY) : 100)
+  const notAfter = over.notAfter ?? daysFromNow(daysLeft)
   return {
     subject: 'CN=x',
     commonName: `cert${serial}@kommune.dk`,
@@ -15,8 +28,6 @@ export function cert(over: Partial<Certificate> = {}): Certificate {
     issuer: 'CN=Den Danske Stat OCES udstedende-CA 1',
     serialNumber: '01',
     notBefore: '2025-01-01T00:00:00Z',
-    notAfter: '2027-03-15T12:00:00Z',
-    daysLeft: 100,
     // One certificate per call: the overview merges files by SHA-256.
     sha1: 'a' + serial.toString(16).padStart(39, '0'),
     sha256: 'c' + serial.toString(16).padStart(63, '0'),
@@ -25,7 +36,16 @@ export function cert(over: Partial<Certificate> = {}): Certificate {
     isCA: false,
     oces: 'oces3',
     ...over,
+    notAfter,
+    daysLeft,
   }
+}
+
+/** The dates a file of status has unless the test gives its certificate. */
+const DATES: Partial<Record<Status, Partial<Certificate>>> = {
+  expiring: { daysLeft: 10 },
+  expired: { daysLeft: -5 },
+  not_yet_valid: { notBefore: daysFromNow(3), daysLeft: 1000 },
 }
 
 export function file(path: string, status: Status, over: Partial<CertFile> = {}): CertFile {
@@ -36,7 +56,7 @@ export function file(path: string, status: Status, over: Partial<CertFile> = {})
     status,
     hasPrivateKey: withCert,
     keyMatchesCertificate: withCert,
-    certificate: withCert ? cert() : undefined,
+    certificate: withCert ? cert(DATES[status]) : undefined,
     chain: null,
     error:
       status === 'locked'

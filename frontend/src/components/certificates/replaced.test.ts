@@ -12,30 +12,40 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { i18n } from '@/i18n'
 import { useCertificatesStore } from '@/stores/certificates'
 import { useLocaleStore } from '@/stores/locale'
+import type { Certificate, OverviewCertificate } from '@/api/types'
 import { entriesOf, fake, type FakeFile } from '@/test/api'
 import { cert, file } from '@/test/files'
 import CertificateList from './CertificateList.vue'
 import DpgCertificateDetails from './DpgCertificateDetails.vue'
 import StatusTiles from './StatusTiles.vue'
 
-const current = cert({ commonName: 'postkasse@kommune.dk', daysLeft: 1000 })
+// The renewal: valid from 20 Nov 2026, when it took over (no activation time in DPG).
 const at = '2026-11-20T10:00:00Z'
-const by = { by: current.sha256, name: current.commonName, at }
+const current = cert({ commonName: 'postkasse@kommune.dk', daysLeft: 1000, notBefore: at })
 
-/** The certificate in use, and two old ones of the same mailbox, replaced by it: one expired, one expiring. */
+/** c as a certificate installed in DPG (the offline copy). */
+function inDpg(c: Certificate, portalId: string): OverviewCertificate {
+  return { ...entriesOf([file('/x.p12', 'valid', { certificate: c })]).certificates[0], files: [], inPortal: true, portalId }
+}
+
+/**
+ * The renewal, installed in DPG and valid, and two old files of the same mailbox, which Go's overview finds
+ * replaced by it: one expired, one expiring.
+ */
 function history(): FakeFile[] {
   return [
     file('/c/postkasse-2029.p12', 'valid', { certificate: current }),
-    { ...file('/Downloads/postkasse-2023.p12', 'expired', { certificate: cert({ commonName: 'postkasse@kommune.dk', daysLeft: -700 }) }), replaced: by },
-    { ...file('/Downloads/postkasse-2026.p12', 'expiring', { certificate: cert({ commonName: 'postkasse@kommune.dk', daysLeft: 10 }) }), replaced: by },
+    file('/Downloads/postkasse-2023.p12', 'expired', { certificate: cert({ commonName: 'postkasse@kommune.dk', daysLeft: -700 }) }),
+    file('/Downloads/postkasse-2026.p12', 'expiring', { certificate: cert({ commonName: 'postkasse@kommune.dk', daysLeft: 10 }) }),
     file('/c/other.p12', 'expiring', { certificate: cert({ commonName: 'hr@kommune.dk', daysLeft: 12 }) }),
   ]
 }
 
-async function setup(files: FakeFile[]) {
+async function setup(files: FakeFile[], dpg?: OverviewCertificate[]) {
   const pinia = createPinia()
   setActivePinia(pinia)
   fake.files = files
+  if (dpg) fake.dpg = dpg
   const store = useCertificatesStore()
   await store.load()
   const mountIt = <T>(c: T, props: Record<string, unknown> = {}) => mount(c as never, { props: props as never, global: { plugins: [pinia, i18n] } })
@@ -49,7 +59,7 @@ describe('replaced certificates', () => {
   })
 
   it('count in no tile, and a line says how many are not counted', async () => {
-    const { store, mountIt } = await setup(history())
+    const { store, mountIt } = await setup(history(), [inDpg(current, 'id-1')])
     const w = mountIt(StatusTiles)
     const count = (t: string) => w.get(`[data-testid=tile-${t}] [data-testid=tile-count]`).text()
     expect([count('valid'), count('expiring'), count('invalid'), count('attention')]).toEqual(['1', '1', '0', '0'])
@@ -64,16 +74,16 @@ describe('replaced certificates', () => {
 
   it('says one in the singular, and nothing when none is replaced', async () => {
     const one = history().slice(0, 2)
-    const { mountIt } = await setup(one)
+    const { mountIt } = await setup(one, [inDpg(current, 'id-1')])
     const w = mountIt(StatusTiles)
     expect(w.get('[data-testid=replaced-count]').text()).toBe('1 replaced certificate is not counted.')
     expect(w.get('[data-testid=replaced-toggle]').text()).toBe('Show in the list')
-    const none = await setup([file('/c/a.p12', 'valid')])
+    const none = await setup([file('/c/a.p12', 'valid')], [])
     expect(none.mountIt(StatusTiles).find('[data-testid=replaced-line]').exists()).toBe(false)
   })
 
   it('are hidden from the list until one click shows them, muted, with what replaced them; the choice is remembered', async () => {
-    const { store, mountIt } = await setup(history())
+    const { store, mountIt } = await setup(history(), [inDpg(current, 'id-1')])
     const tiles = mountIt(StatusTiles)
     const list = mountIt(CertificateList)
     const shown = () => list.findAll('[data-testid=cert-row]').map((r) => r.attributes('data-path'))
@@ -97,7 +107,7 @@ describe('replaced certificates', () => {
     expect(list.get('[data-path="/c/postkasse-2029.p12"]').find('[data-testid=replaced-badge]').exists()).toBe(false)
 
     // The next start shows them: the setting says so.
-    const again = await setup(history())
+    const again = await setup(history(), [inDpg(current, 'id-1')])
     expect(fake.certificates.showReplaced).toHaveBeenCalled()
     expect(again.store.showReplaced).toBe(true)
     expect(again.mountIt(CertificateList).findAll('[data-testid=replaced-badge]')).toHaveLength(2)
@@ -110,7 +120,7 @@ describe('replaced certificates', () => {
   })
 
   it('stay hidden when the setting can not be saved, and say why', async () => {
-    const { store, mountIt } = await setup(history())
+    const { store, mountIt } = await setup(history(), [inDpg(current, 'id-1')])
     fake.certificates.setShowReplaced.mockRejectedValueOnce(new Error('disk full'))
     const tiles = mountIt(StatusTiles)
     await tiles.get('[data-testid=replaced-toggle]').trigger('click')
@@ -135,10 +145,9 @@ describe('replaced certificates', () => {
 
   it('details say what replaced it and since when, with a link to it', async () => {
     const files = [file('/c/postkasse-2029.p12', 'valid', { certificate: current })]
-    const base = entriesOf(files).certificates[0]
-    const oldSha = 'e'.repeat(64)
-    fake.dpg = [{ ...base, sha256: oldSha, commonName: 'postkasse@kommune.dk', status: 'expired', daysLeft: -30, files: [], inPortal: true,
-      portalId: 'id-old', replacedBy: current.sha256, replacedByName: current.commonName, replacedAt: at }]
+    const old = cert({ commonName: 'postkasse@kommune.dk', daysLeft: -30 })
+    const oldSha = old.sha256
+    fake.dpg = [inDpg(current, 'id-new'), inDpg(old, 'id-old')]
     const { store, mountIt } = await setup(files)
     const w = mountIt(DpgCertificateDetails, { sha256: oldSha })
     await flushPromises()

@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestOpenLog(t *testing.T) {
 
 	write := func(line string) {
 		t.Helper()
-		closeLog := openLog()
+		closeLog := OpenLog()
 		log.Print(line)
 		closeLog()
 	}
@@ -63,7 +63,7 @@ func TestOpenLogTightensAnExistingLog(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	openLog()()
+	OpenLog()()
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
 	}

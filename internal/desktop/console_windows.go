@@ -1,6 +1,6 @@
 //go:build windows
 
-package main
+package desktop
 
 import (
 	"log"
@@ -14,7 +14,7 @@ var procAttachConsole = windows.NewLazySystemDLL("kernel32.dll").NewProc("Attach
 // attachParentProcess is ATTACH_PARENT_PROCESS, (DWORD)-1.
 const attachParentProcess = ^uintptr(0) & 0xFFFFFFFF
 
-// attachConsole lets a command print to the cmd.exe or PowerShell window it
+// AttachConsole lets a command print to the cmd.exe or PowerShell window it
 // was started from. dpgcerts.exe is a GUI-subsystem program, so Windows gives
 // it no console: without this, `dpgcerts.exe scan --json DIR` would print
 // nothing. It attaches to the parent's console and points the standard
@@ -24,7 +24,7 @@ const attachParentProcess = ^uintptr(0) & 0xFFFFFFFF
 //
 // It is called only for a subcommand, --version and --help: the window never
 // attaches, so it never flashes a console.
-func attachConsole() {
+func AttachConsole() {
 	// BOOL AttachConsole(DWORD dwProcessId); x/sys/windows has no wrapper.
 	if ok, _, _ := procAttachConsole.Call(attachParentProcess); ok == 0 {
 		return

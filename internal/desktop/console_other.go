@@ -1,8 +1,8 @@
 //go:build !windows
 
-package main
+package desktop
 
-// attachConsole is needed on Windows only, where dpgcerts.exe is a
+// AttachConsole is needed on Windows only, where dpgcerts.exe is a
 // GUI-subsystem program; elsewhere a program started from a terminal
 // already writes to it.
-func attachConsole() {}
+func AttachConsole() {}

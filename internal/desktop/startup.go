@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"log"
@@ -10,9 +10,9 @@ import (
 	"dpgcerts/backend/store"
 )
 
-// windowsOptions gives Wails' own WebView2 message boxes (the offer to
+// WindowsOptions gives Wails' own WebView2 message boxes (the offer to
 // download a missing runtime, and its failure) in the window's language.
-func windowsOptions(lang string) *windows.Options {
+func WindowsOptions(lang string) *windows.Options {
 	m := windows.DefaultMessages()
 	t := func(key string) string { return i18n.T(lang, "startup.webview2."+key) }
 	m.InstallationRequired = t("installationRequired")
@@ -25,24 +25,24 @@ func windowsOptions(lang string) *windows.Options {
 	return &windows.Options{Messages: m}
 }
 
-// startFailed logs why the window could not start and says so in a native
+// StartFailed logs why the window could not start and says so in a native
 // message box: a program started from the Start menu has no console, so
 // before the window exists the box and the log are all the user gets.
-func startFailed(lang string, err error) {
+func StartFailed(lang string, err error) {
 	log.Printf("dpgcerts: the window could not start: %v", err)
 	showError(i18n.T(lang, "startup.failedTitle"),
-		i18n.Format(lang, "startup.failedBody", map[string]any{"error": err, "log": logPath()}))
+		i18n.Format(lang, "startup.failedBody", map[string]any{"error": err, "log": LogPath()}))
 }
 
-// cacheFailed says that the window opens on an in-memory cache this time
+// CacheFailed says that the window opens on an in-memory cache this time
 // (app.New logged why): it works, but keeps nothing it finds.
-func cacheFailed(lang string, err error) {
+func CacheFailed(lang string, err error) {
 	showInfo(i18n.T(lang, "startup.cacheTitle"),
-		i18n.Format(lang, "startup.cacheBody", map[string]any{"error": err, "log": logPath()}))
+		i18n.Format(lang, "startup.cacheBody", map[string]any{"error": err, "log": LogPath()}))
 }
 
-// logPath is where openLog writes.
-func logPath() string {
+// LogPath is where OpenLog writes.
+func LogPath() string {
 	if db, err := store.DefaultPath(); err == nil {
 		return filepath.Join(filepath.Dir(db), "dpgcerts.log")
 	}

@@ -1,11 +1,10 @@
-package main
+package desktop
 
 import (
 	"io"
 	"log"
 	"os"
 	"path/filepath"
-
 	"runtime"
 
 	"dpgcerts/backend/store"
@@ -15,14 +14,14 @@ import (
 // opens.
 const maxLogSize = 1 << 20
 
-// openLog sends the window's log (the standard logger, and slog through it)
+// OpenLog sends the window's log (the standard logger, and slog through it)
 // to dpgcerts.log next to the default cache (store.DefaultPath):
 // %LOCALAPPDATA%\dpgcerts on Windows, ~/Library/Application Support/dpgcerts
 // on macOS, ~/.config/dpgcerts on Linux. A window started from the Start menu
 // or the Dock has no terminal to log to. Lines still go to stderr when there
 // is one. If the file can't be opened, the log stays on stderr. The returned
 // function closes the file.
-func openLog() (closeLog func()) {
+func OpenLog() (closeLog func()) {
 	db, err := store.DefaultPath()
 	if err != nil {
 		return func() {}

@@ -20,6 +20,7 @@ import (
 
 	"dpgcerts/backend/channels/smtptest"
 	"dpgcerts/backend/config"
+	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/remind"
@@ -260,6 +261,16 @@ func TestCheckTeamSecrets(t *testing.T) {
 	}
 	if !sameAddress("IT <It-Drift@kommune.dk>", "it-drift@kommune.dk") || sameAddress("a@x.dk", "b@x.dk") {
 		t.Error("sameAddress")
+	}
+
+	// --digest (not a channel) keeps the saved channels: the team's mail
+	// gets the weekly digest, nothing else is due again.
+	stdout.Reset()
+	stderr.Reset()
+	code = check([]string{"--db", r.db, "--format", "json", "--digest"}, &stdout, &stderr, checkDeps{getenv: func(k string) string { return r.env[k] },
+		notifier: (&fakeNotifier{}).system, team: teamDeps{tls: &tls.Config{RootCAs: r.smtp.Roots}, loc: time.UTC}})
+	if got := subjects(t, r.smtp); code != ExitFailOn || len(got) != 3 || got[2] != "[DPG] "+i18n.T("da", "teamMail.subject.digest") {
+		t.Fatalf("--digest with the saved channels: exit %d, %q, %s", code, got, stderr.String())
 	}
 	to := msgs[0].To[0] + " " + msgs[1].To[0]
 	if !strings.Contains(to, "it-drift@kommune.dk") || !strings.Contains(to, "exo-ansvarlig@kommune.dk") {

@@ -112,6 +112,31 @@ describe('ReminderDialog: tell the team', () => {
     expect(w.text()).toContain('Giv teamet besked')
   })
 
+  it('keeps the focus on "Send a test message" while it sends, so Esc still closes the dialog', async () => {
+    i18n.global.locale.value = 'en'
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    await w.get('[data-testid=team-host]').setValue('127.0.0.1')
+    await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
+    let answer = (_: { ok: boolean; where: string; text: string }) => {}
+    fake.reminders.testTeam.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
+    const button = w.get('[data-testid=team-test-email]')
+    ;(button.element as HTMLButtonElement).focus()
+    await button.trigger('click')
+    expect(button.text()).toBe('Sending…')
+    expect((button.element as HTMLButtonElement).disabled).toBe(false)
+    expect(document.activeElement).toBe(button.element)
+    // A second click while it sends sends nothing more.
+    await button.trigger('click')
+    expect(fake.reminders.testTeam).toHaveBeenCalledTimes(1)
+    answer({ ok: false, where: '127.0.0.1', text: 'Not sent: The mail server could not be reached.' })
+    await flushPromises()
+    expect(w.get('[data-testid=team-test-email-result]').text()).toContain('could not be reached')
+    await button.trigger('keydown', { key: 'Escape' })
+    expect(w.emitted('close')).toHaveLength(1)
+  })
+
   it('refuses lead times that are not whole days', async () => {
     i18n.global.locale.value = 'en'
     const w = mount(ReminderDialog, setup())

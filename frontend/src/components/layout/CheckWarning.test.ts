@@ -81,6 +81,24 @@ describe('CheckWarning', () => {
     expect(fake.reminders.team).toHaveBeenCalledTimes(2)
   })
 
+  it('warns when the daily check never ran in the two days since it was turned on, in both languages', async () => {
+    fake.reminders.team.mockResolvedValue({ ...fakeTeam(), lastRun: null, onSince: '2026-12-01T08:00:00Z', stale: true })
+    i18n.global.locale.value = 'en'
+    const w = mountIt()
+    await useRemindersStore().loadTeam()
+    await flushPromises()
+    expect(w.get('[data-testid=check-warning]').text()).toContain('The daily check has not run since it was turned on, ')
+    i18n.global.locale.value = 'da'
+    await flushPromises()
+    expect(w.get('[data-testid=check-warning]').text()).toContain('Den daglige kontrol har ikke kørt, siden den blev slået til ')
+    // Not two days yet: quiet.
+    fake.reminders.team.mockResolvedValue({ ...fakeTeam(), lastRun: null, onSince: '2026-12-05T08:00:00Z', stale: false })
+    await useRemindersStore().loadTeam()
+    await flushPromises()
+    expect(w.find('[data-testid=check-warning]').exists()).toBe(false)
+    i18n.global.locale.value = 'en'
+  })
+
   it('says what failed', async () => {
     fake.reminders.team.mockResolvedValue({
       ...fakeTeam(),

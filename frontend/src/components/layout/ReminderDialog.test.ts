@@ -137,6 +137,30 @@ describe('ReminderDialog: tell the team', () => {
     expect(w.emitted('close')).toHaveLength(1)
   })
 
+  it('says beside the fields what keeps the e-mail from working, in Danish, and saves nothing until it is fixed', async () => {
+    i18n.global.locale.value = 'da'
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
+    expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false) // not while typing
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.setTeam).not.toHaveBeenCalled()
+    expect(w.emitted('close')).toBeUndefined()
+    expect(w.get('[data-testid=team-to-problem]').text()).toBe('Angiv teamets adresser, eller ryd mailserveren.')
+    expect(w.get('[data-testid=team-from-problem]').text()).toBe('E-mailen skal have en afsender.')
+    expect(w.get('[data-testid=team-to]').attributes('aria-invalid')).toBe('true')
+    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team kommune.dk')
+    expect(w.get('[data-testid=team-to-problem]').text()).toBe('Ikke en e-mailadresse: dpg-team kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team@kommune.dk')
+    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
+    expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false)
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.setTeam).toHaveBeenCalledTimes(1)
+    expect(w.emitted('close')).toHaveLength(1)
+  })
+
   it('refuses lead times that are not whole days', async () => {
     i18n.global.locale.value = 'en'
     const w = mount(ReminderDialog, setup())

@@ -205,8 +205,13 @@ func (s Setup) Test(ctx context.Context, channel string, in Input, lang string) 
 		if ch != nil {
 			where = ch.Where()
 		}
+		// A test is no reminder: not "sent again on the next run".
+		msg := i18n.T(lang, "errors."+shown.Code)
+		if k := "reminders.test.errors." + shown.Code; i18n.T(lang, k) != k {
+			msg = i18n.T(lang, k)
+		}
 		return TestResult{Where: where, Error: &shown,
-			Text: i18n.Format(lang, "reminders.test.failed", map[string]any{"error": i18n.T(lang, "errors."+shown.Code), "detail": shown.Message})}
+			Text: i18n.Format(lang, "reminders.test.failed", map[string]any{"error": msg, "detail": shown.Message})}
 	}
 	return TestResult{OK: true, Where: ch.Where(), Text: i18n.Format(lang, "reminders.test.delivered", map[string]any{"where": ch.Where()})}
 }

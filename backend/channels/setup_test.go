@@ -63,8 +63,15 @@ func TestSetup(t *testing.T) {
 	s.Refuse(true)
 	res = set.Test(ctx, "email", in, "da")
 	if res.OK || res.Error.Code != "mail_refused" || !strings.HasPrefix(res.Text, "Ikke sendt: Mailserveren afviste beskeden.") ||
-		!strings.Contains(res.Text, "Relay access denied") {
+		!strings.Contains(res.Text, "Relay access denied") || strings.Contains(res.Text, "næste kørsel") {
 		t.Fatalf("%+v", res)
+	}
+	// Down: said as a test's result, not as a reminder sent again on the next run.
+	s.Stop()
+	res = set.Test(ctx, "email", in, "en")
+	if res.OK || res.Error.Code != "mail_failed" || !strings.HasPrefix(res.Text, "Not sent: The mail server could not be reached, or broke off. (") ||
+		strings.Contains(res.Text, "next run") {
+		t.Fatalf("down: %+v", res)
 	}
 	// The last run, as check notes it: more than two days old is stale.
 	remind.SaveLastRun(ctx, set.St, remind.LastRun{At: testNow.Add(-49 * time.Hour), OK: true})

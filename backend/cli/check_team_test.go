@@ -290,7 +290,7 @@ func TestCheckTeamDigest(t *testing.T) {
 		t.Fatalf("%q, %d posts", got, len(r.hook.got()))
 	}
 	body := string(r.smtp.Messages()[0].Data)
-	if !strings.Contains(body, "Digital Post (Digital Post (NgDP)): OK, stops") {
+	if !strings.Contains(body, "- Digital Post (NgDP): OK, stops") {
 		t.Errorf("digest:\n%s", body)
 	}
 }

@@ -82,3 +82,19 @@ func TestEveryStepIsWorded(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrationName: by kind and name, without saying the kind twice.
+func TestIntegrationName(t *testing.T) {
+	for _, tt := range []struct{ lang, kind, name, want string }{
+		{"en", "secure_mail", "sikkerpost@kommune.dk", "Secure mail (sikkerpost@kommune.dk)"},
+		{"en", "digital_post", "Digital Post (NgDP)", "Digital Post (NgDP)"},
+		{"en", "digital_post", "NgDP", "Digital Post (NgDP)"},
+		{"en", "mit_dk", "mit.dk", "mit.dk"},
+		{"en", "exchange_online", "", "Exchange Online"},
+		{"en", "other_kind", "x", "other_kind (x)"},
+	} {
+		if got := IntegrationName(tt.lang, tt.kind, tt.name); got != tt.want {
+			t.Errorf("%s %q: %q, want %q", tt.kind, tt.name, got, tt.want)
+		}
+	}
+}

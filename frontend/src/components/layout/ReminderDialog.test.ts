@@ -6,6 +6,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { i18n } from '@/i18n'
+import type { ListChanges } from '@/api'
+import { useCertificatesStore } from '@/stores/certificates'
 import { fake, fakeTeam } from '@/test/api'
 import ReminderDialog from './ReminderDialog.vue'
 
@@ -159,6 +161,29 @@ describe('ReminderDialog: tell the team', () => {
     await flushPromises()
     expect(fake.reminders.setTeam).toHaveBeenCalledTimes(1)
     expect(w.emitted('close')).toHaveLength(1)
+  })
+
+  it('takes a contact per integration, named by kind and name without the kind twice', async () => {
+    i18n.global.locale.value = 'en'
+    const options = setup()
+    useCertificatesStore().list = {
+      generation: 1,
+      rows: [],
+      integrations: [
+        { id: 'int-dp', kind: 'digital_post', name: 'Digital Post (NgDP)' },
+        { id: 'int-sm', kind: 'secure_mail', name: 'sikkerpost@kommune.dk' },
+      ],
+    } as unknown as ListChanges
+    const w = mount(ReminderDialog, options)
+    await flushPromises()
+    const labels = w.findAll('[data-testid^=team-contact-]').map((i) => i.element.parentElement!.textContent!.trim())
+    expect(labels).toEqual(['Digital Post (NgDP)', 'Secure mail (sikkerpost@kommune.dk)'])
+    await w.get('[data-testid=team-contact-int-sm]').setValue('borgerservice@kommune.dk')
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.setTeam).toHaveBeenCalledWith(
+      expect.objectContaining({ settings: expect.objectContaining({ contacts: { 'int-sm': 'borgerservice@kommune.dk' } }) }),
+    )
   })
 
   it('refuses lead times that are not whole days', async () => {

@@ -181,6 +181,14 @@ describe('ReminderDialog: tell the team', () => {
     await w.get('[data-testid=team-contact-int-sm]').setValue('borgerservice@kommune.dk')
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
+    // Without the team's e-mail no contact would be told: said, not saved.
+    expect(w.get('[data-testid=team-contacts-problem]').text()).toBe('Contacts are told by e-mail: set up the e-mail above too.')
+    expect(fake.reminders.setTeam).not.toHaveBeenCalled()
+    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
+    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk')
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
     expect(fake.reminders.setTeam).toHaveBeenCalledWith(
       expect.objectContaining({ settings: expect.objectContaining({ contacts: { 'int-sm': 'borgerservice@kommune.dk' } }) }),
     )

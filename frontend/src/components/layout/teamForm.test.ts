@@ -29,6 +29,7 @@ describe('teamForm', () => {
       port: { key: 'invalidPort' },
       'contact:i2': { key: 'invalidAddress', params: { address: 'nope' } },
     })
+    expect(formProblems({ ...ok, host: '', from: '', to: '', contacts: { i1: 'x@y.dk' } })).toEqual({ contacts: { key: 'contactsNeedEmail' } })
     for (const a of ['a@x.dk', 'IT <it@x.dk>', 'dpg@localhost']) expect(isAddress(a)).toBe(true)
     for (const a of ['', 'a', 'a@', '@x', 'a b@x', 'a@x, b@y']) expect(isAddress(a)).toBe(false)
   })

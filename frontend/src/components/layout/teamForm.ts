@@ -92,6 +92,9 @@ export function formProblems(f: TeamFields): Record<string, Problem> {
   const from = f.from.trim()
   if (from && !isAddress(from)) out.from = bad(from)
   else if (host && !from) out.from = { key: 'fromNeeded' }
-  for (const [id, v] of Object.entries(f.contacts)) if (v.trim() && !isAddress(v)) out[`contact:${id}`] = bad(v.trim())
+  const contacts = Object.entries(f.contacts).filter(([, v]) => v.trim())
+  for (const [id, v] of contacts) if (!isAddress(v)) out[`contact:${id}`] = bad(v.trim())
+  // Contacts are told by the team's e-mail channel: without it, no one would be.
+  if (contacts.length && (!host || !to.length)) out.contacts = { key: 'contactsNeedEmail' }
   return out
 }

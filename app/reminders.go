@@ -62,7 +62,7 @@ type Reminders struct {
 const remindDelay = 2 * time.Second
 
 func newReminders(c *core, ses *session.Session, db string, getenv func(string) string) *Reminders {
-	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: osScheduler},
+	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: osScheduler, Now: c.now},
 		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.now, Options: channels.Options{Now: c.now}}}
 	r.watch = &remind.Watcher{
 		Ledger:   remind.Ledger{St: c.st, Now: c.now},

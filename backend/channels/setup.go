@@ -10,6 +10,7 @@ import (
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/remind"
+	"dpgcerts/backend/schedule"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 )
@@ -63,9 +64,12 @@ type View struct {
 	// Keychain: secrets can be kept on this computer.
 	Keychain bool `json:"keychain"`
 	// LastRun is the scheduled check's last run (nil: it never ran);
-	// Stale says it is more than two days old, or failed.
+	// Stale says it is more than two days old, or failed, or that the
+	// check never ran though it has been on for more than two days
+	// (OnSince, when it was registered).
 	LastRun *remind.LastRun `json:"lastRun"`
 	Stale   bool            `json:"stale"`
+	OnSince *time.Time      `json:"onSince,omitempty"`
 }
 
 // Input is the dialog's form. An empty Password or WebhookURL keeps the
@@ -97,6 +101,9 @@ func (s Setup) Load(ctx context.Context) (View, error) {
 	if last, ok, err := remind.LoadLastRun(ctx, s.St); err == nil && ok {
 		v.LastRun = &last
 		v.Stale = !last.OK || s.Now().Sub(last.At) > StaleAfter
+	} else if since, ok := schedule.OnSince(ctx, s.St); ok {
+		v.OnSince = &since
+		v.Stale = s.Now().Sub(since) > StaleAfter
 	}
 	return v, nil
 }
@@ -198,8 +205,13 @@ func (s Setup) Test(ctx context.Context, channel string, in Input, lang string) 
 		if ch != nil {
 			where = ch.Where()
 		}
+		// A test is no reminder: not "sent again on the next run".
+		msg := i18n.T(lang, "errors."+shown.Code)
+		if k := "reminders.test.errors." + shown.Code; i18n.T(lang, k) != k {
+			msg = i18n.T(lang, k)
+		}
 		return TestResult{Where: where, Error: &shown,
-			Text: i18n.Format(lang, "reminders.test.failed", map[string]any{"error": i18n.T(lang, "errors."+shown.Code), "detail": shown.Message})}
+			Text: i18n.Format(lang, "reminders.test.failed", map[string]any{"error": msg, "detail": shown.Message})}
 	}
 	return TestResult{OK: true, Where: ch.Where(), Text: i18n.Format(lang, "reminders.test.delivered", map[string]any{"where": ch.Where()})}
 }

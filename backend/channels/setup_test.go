@@ -13,6 +13,7 @@ import (
 
 	"dpgcerts/backend/channels/smtptest"
 	"dpgcerts/backend/remind"
+	"dpgcerts/backend/schedule"
 	"dpgcerts/backend/store"
 )
 
@@ -62,8 +63,15 @@ func TestSetup(t *testing.T) {
 	s.Refuse(true)
 	res = set.Test(ctx, "email", in, "da")
 	if res.OK || res.Error.Code != "mail_refused" || !strings.HasPrefix(res.Text, "Ikke sendt: Mailserveren afviste beskeden.") ||
-		!strings.Contains(res.Text, "Relay access denied") {
+		!strings.Contains(res.Text, "Relay access denied") || strings.Contains(res.Text, "næste kørsel") {
 		t.Fatalf("%+v", res)
+	}
+	// Down: said as a test's result, not as a reminder sent again on the next run.
+	s.Stop()
+	res = set.Test(ctx, "email", in, "en")
+	if res.OK || res.Error.Code != "mail_failed" || !strings.HasPrefix(res.Text, "Not sent: The mail server could not be reached, or broke off. (") ||
+		strings.Contains(res.Text, "next run") {
+		t.Fatalf("down: %+v", res)
 	}
 	// The last run, as check notes it: more than two days old is stale.
 	remind.SaveLastRun(ctx, set.St, remind.LastRun{At: testNow.Add(-49 * time.Hour), OK: true})
@@ -91,3 +99,35 @@ func TestSetup(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestSetupNeverRan: a daily check that was registered more than two days
+// ago and never ran is stale too: the window says since when it should
+// have run. One that ran once is judged by its run.
+func TestSetupNeverRan(t *testing.T) {
+	set := newSetup(t, smtptest.Start(t, smtptest.Options{}))
+	ctx := context.Background()
+	home := t.TempDir()
+	registeredAt := testNow.Add(-49 * time.Hour)
+	r := schedule.Reminder{Store: set.St, DB: filepath.Join(home, "app.db"), Now: func() time.Time { return registeredAt },
+		System: func() (schedule.Scheduler, error) {
+			return schedule.Scheduler{GOOS: "linux", Home: home, Run: func(context.Context, string, ...string) error { return nil }}, nil
+		}}
+	if v, err := set.Load(ctx); err != nil || v.Stale || v.OnSince != nil {
+		t.Fatalf("not registered: %+v %v", v, err)
+	}
+	if err := r.Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := set.Load(ctx); !v.Stale || v.LastRun != nil || v.OnSince == nil || !v.OnSince.Equal(registeredAt) {
+		t.Fatalf("never ran in two days: %+v", v)
+	}
+	set.Now = func() time.Time { return registeredAt.Add(47 * time.Hour) }
+	if v, _ := set.Load(ctx); v.Stale {
+		t.Fatalf("not two days yet: %+v", v)
+	}
+	set.Now = func() time.Time { return testNow }
+	remind.SaveLastRun(ctx, set.St, remind.LastRun{At: testNow.Add(-time.Hour), OK: true})
+	if v, _ := set.Load(ctx); v.Stale || v.OnSince != nil {
+		t.Fatalf("ran: %+v", v)
+	}
+}

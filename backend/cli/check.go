@@ -67,7 +67,8 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) (exitCode in
 		fmt.Fprintln(stderr, "for a password, revoked certificates. Signed in, it syncs first; then it reads the cache.")
 		fmt.Fprintln(stderr, "The \"Remind me\" setting of the window runs dpgcerts check --notify daily.")
 		fmt.Fprintln(stderr, "The team is told by e-mail and webhook at each lead time, once per step and channel; without")
-		fmt.Fprintln(stderr, "a channel flag, the channels saved in the window's Reminders dialog are used.")
+		fmt.Fprintln(stderr, "--mail-to, --smtp or --webhook, the channels saved in the window's Reminders dialog are used")
+		fmt.Fprintln(stderr, "(the other team flags, such as --lead-days and --digest, change them).")
 		fmt.Fprintln(stderr, "Exit status: 0, 1 when an integration expires within the warning window or has expired")
 		fmt.Fprintln(stderr, "(as status --fail-on expiring; or the database can't be read), 2 wrong usage,")
 		fmt.Fprintln(stderr, "3 the portal could not be reached (the offline copy is used), 5 refused by the portal,")
@@ -152,7 +153,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) (exitCode in
 	if *maxAge <= 0 {
 		return p.usageError("--max-age must be a positive duration, such as 48h")
 	}
-	channelFlags := team.given(p.fs)
+	channelFlags, teamFlagsSet := team.given(p.fs)
 	if *team.mailLang != "" && i18n.Normalize(*team.mailLang) == "" {
 		return p.usageError("--mail-lang must be da or en")
 	}
@@ -221,7 +222,7 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) (exitCode in
 	}
 	settings, err := team.settings(base)
 	if err != nil {
-		if channelFlags {
+		if teamFlagsSet {
 			return p.usageError("%v", err)
 		}
 		return fail("the saved reminder settings: %v", err)

@@ -31,7 +31,13 @@ type teamFlags struct {
 	set                                                map[string]bool
 }
 
-var channelFlagNames = []string{"mail-to", "mail-from", "mail-lang", "smtp", "smtp-password-file", "webhook", "webhook-format", "lead-days", "digest"}
+// channelFlagNames name the team's channels: with any of them, the
+// channels come from the command line (and --config) alone. The other
+// team flags (sender, language, lead times, digest, the password file)
+// change the channels in effect, the saved ones too.
+var channelFlagNames = []string{"mail-to", "smtp", "webhook"}
+
+var teamFlagNames = []string{"mail-to", "mail-from", "mail-lang", "smtp", "smtp-password-file", "webhook", "webhook-format", "lead-days", "digest"}
 
 func addTeamFlags(fs *flag.FlagSet) *teamFlags {
 	return &teamFlags{
@@ -47,17 +53,14 @@ func addTeamFlags(fs *flag.FlagSet) *teamFlags {
 	}
 }
 
-// given notes which channel flags the command line set: with any, the
-// channels come from the command line (and --config) alone.
-func (t *teamFlags) given(fs *flag.FlagSet) bool {
+// given notes which team flags the command line set: channels says that
+// one names a channel (then the saved channels are not used), any that
+// one of them is set (then a bad value is wrong usage).
+func (t *teamFlags) given(fs *flag.FlagSet) (channels, any bool) {
 	t.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { t.set[f.Name] = true })
-	for _, n := range channelFlagNames {
-		if t.set[n] {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(channelFlagNames, func(n string) bool { return t.set[n] }),
+		slices.ContainsFunc(teamFlagNames, func(n string) bool { return t.set[n] })
 }
 
 // settings merges the command line over base (the config file's, or

@@ -20,6 +20,7 @@ import (
 
 	"dpgcerts/backend/channels/smtptest"
 	"dpgcerts/backend/config"
+	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/remind"
@@ -261,6 +262,16 @@ func TestCheckTeamSecrets(t *testing.T) {
 	if !sameAddress("IT <It-Drift@kommune.dk>", "it-drift@kommune.dk") || sameAddress("a@x.dk", "b@x.dk") {
 		t.Error("sameAddress")
 	}
+
+	// --digest (not a channel) keeps the saved channels: the team's mail
+	// gets the weekly digest, nothing else is due again.
+	stdout.Reset()
+	stderr.Reset()
+	code = check([]string{"--db", r.db, "--format", "json", "--digest"}, &stdout, &stderr, checkDeps{getenv: func(k string) string { return r.env[k] },
+		notifier: (&fakeNotifier{}).system, team: teamDeps{tls: &tls.Config{RootCAs: r.smtp.Roots}, loc: time.UTC}})
+	if got := subjects(t, r.smtp); code != ExitFailOn || len(got) != 3 || got[2] != "[DPG] "+i18n.T("da", "teamMail.subject.digest") {
+		t.Fatalf("--digest with the saved channels: exit %d, %q, %s", code, got, stderr.String())
+	}
 	to := msgs[0].To[0] + " " + msgs[1].To[0]
 	if !strings.Contains(to, "it-drift@kommune.dk") || !strings.Contains(to, "exo-ansvarlig@kommune.dk") {
 		t.Fatalf("recipients %s", to)
@@ -279,7 +290,7 @@ func TestCheckTeamDigest(t *testing.T) {
 		t.Fatalf("%q, %d posts", got, len(r.hook.got()))
 	}
 	body := string(r.smtp.Messages()[0].Data)
-	if !strings.Contains(body, "Digital Post (Digital Post (NgDP)): OK, stops") {
+	if !strings.Contains(body, "- Digital Post (NgDP): OK, stops") {
 		t.Errorf("digest:\n%s", body)
 	}
 }

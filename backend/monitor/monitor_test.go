@@ -98,7 +98,9 @@ func TestNagiosPerfdata(t *testing.T) {
 
 func TestPrometheus(t *testing.T) {
 	o := ov(time.Hour, integ("secure_mail", `Secure "mail"`, overview.StateExpiring, 2))
-	o.Certificates = []overview.Certificate{{SHA256: "ab", CommonName: "X\\Y", CVR: "12345678", NotAfter: now, InPortal: true}}
+	by, at := "ab", now.AddDate(0, -1, 0)
+	o.Certificates = []overview.Certificate{{SHA256: "ab", CommonName: "X\\Y", CVR: "12345678", NotAfter: now, InPortal: true},
+		{SHA256: "cd", CommonName: "old", CVR: "12345678", NotAfter: now.AddDate(0, 0, -20), InPortal: true, ReplacedBy: &by, ReplacedAt: &at}}
 	out := string(Prometheus(o, Run{Now: now, CriticalDays: 7, MaxAge: DefaultMaxAge}))
 	for _, want := range []string{
 		"# TYPE dpgcerts_up gauge\ndpgcerts_up 1\n",
@@ -112,6 +114,9 @@ func TestPrometheus(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, `sha256="cd"`) {
+		t.Errorf("a replaced certificate is in the metrics:\n%s", out)
 	}
 	// A failed check still says when it ran, and that it is down.
 	out = string(Prometheus(overview.Overview{}, Run{Now: now, Failed: "broken"}))

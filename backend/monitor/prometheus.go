@@ -57,9 +57,11 @@ func Prometheus(ov overview.Overview, r Run) []byte {
 			fmt.Fprintf(&b, "dpgcerts_integration_state%s %d\n", labels(append(intLabels(i), "state", string(s))...), v)
 		}
 	}
-	metric("dpgcerts_certificate_not_after_timestamp_seconds", "gauge", "When the certificate expires (its notAfter), as a Unix timestamp; in_dpg says whether it is installed in the DPG solution.")
+	metric("dpgcerts_certificate_not_after_timestamp_seconds", "gauge", "When the certificate expires (its notAfter), as a Unix timestamp; in_dpg says whether it is installed in the DPG solution. Certificates a renewal has replaced are history and left out.")
 	for _, c := range ov.Certificates {
-		if c.NotAfter.IsZero() {
+		// A replaced certificate counts in no tile and gets no reminder:
+		// an expiry alert on it would fire for good once it expired.
+		if c.NotAfter.IsZero() || c.ReplacedBy != nil {
 			continue
 		}
 		fmt.Fprintf(&b, "dpgcerts_certificate_not_after_timestamp_seconds%s %s\n",

@@ -245,5 +245,9 @@ func IntegrationName(lang, kind, name string) string {
 	if name == "" || strings.EqualFold(name, label) {
 		return label
 	}
+	// "Digital Post (NgDP)" says its kind already: not "Digital Post (Digital Post (NgDP))".
+	if len(name) > len(label) && strings.EqualFold(name[:len(label)], label) {
+		return name
+	}
 	return label + " (" + name + ")"
 }

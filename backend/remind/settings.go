@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/mail"
 	"slices"
 	"strings"
@@ -87,6 +88,10 @@ func (s Settings) Check() error {
 	}
 	if s.EmailOn() && s.Email.From == "" {
 		return bad("the mail needs a sender (from)")
+	}
+	if !s.EmailOn() && slices.ContainsFunc(slices.Collect(maps.Values(s.Contacts)), func(v string) bool { return strings.TrimSpace(v) != "" }) {
+		// They are told by the team's mail channel: without it, by no one.
+		return bad("contacts are told by e-mail: the mail needs a server and the team's addresses too")
 	}
 	for _, d := range s.LeadDays {
 		if d < 0 || d > 365 {

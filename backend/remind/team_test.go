@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/overview"
 )
@@ -80,5 +81,37 @@ func TestEveryStepIsWorded(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestIntegrationName: by kind and name, without saying the kind twice.
+func TestIntegrationName(t *testing.T) {
+	for _, tt := range []struct{ lang, kind, name, want string }{
+		{"en", "secure_mail", "sikkerpost@kommune.dk", "Secure mail (sikkerpost@kommune.dk)"},
+		{"en", "digital_post", "Digital Post (NgDP)", "Digital Post (NgDP)"},
+		{"en", "digital_post", "NgDP", "Digital Post (NgDP)"},
+		{"en", "mit_dk", "mit.dk", "mit.dk"},
+		{"en", "exchange_online", "", "Exchange Online"},
+		{"en", "other_kind", "x", "other_kind (x)"},
+	} {
+		if got := IntegrationName(tt.lang, tt.kind, tt.name); got != tt.want {
+			t.Errorf("%s %q: %q, want %q", tt.kind, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSettingsContactsNeedEmail: a contact is told by the team's mail
+// channel; without one, settings with contacts are refused.
+func TestSettingsContactsNeedEmail(t *testing.T) {
+	mailOn := EmailSettings{SMTP: "smtp://smtp.kommune.dk:587", From: "dpg@kommune.dk", To: []string{"it@kommune.dk"}}
+	if err := (Settings{Email: mailOn, Contacts: map[string]string{"secure_mail": "bs@kommune.dk"}}).Check(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (Settings{Contacts: map[string]string{"secure_mail": ""}}).Check(); err != nil {
+		t.Fatalf("an empty contact: %v", err)
+	}
+	err := (Settings{Email: EmailSettings{SMTP: mailOn.SMTP, From: mailOn.From}, Contacts: map[string]string{"secure_mail": "bs@kommune.dk"}}).Check()
+	if errs.Code(err) != errs.InvalidSetting || !strings.Contains(err.Error(), "contacts are told by e-mail") {
+		t.Fatalf("contacts without the team's mail: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
@@ -16,6 +17,34 @@ import (
 // the time), so the window registers again only when that changed: the
 // app moved, was updated into another folder, or the time was changed.
 var registered = store.StringSetting{Key: "remind_registered", Default: ""}
+
+// onSince is when the daily check was registered and turned on (RFC 3339,
+// UTC; "" while off), so the window can tell a check that never ran from
+// one that has not had its first day yet.
+var onSince = store.StringSetting{Key: "remind_on_since", Default: ""}
+
+// OnSince says since when the daily check has been registered, on; ok is
+// false while it is off or was never registered by this version.
+func OnSince(ctx context.Context, st *store.Store) (time.Time, bool) {
+	v, err := st.String(ctx, onSince)
+	if err != nil || v == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	return t, err == nil
+}
+
+// noteOnSince keeps the first moment the check was registered, on, and
+// forgets it when it is turned off.
+func noteOnSince(ctx context.Context, st *store.Store, on bool, now time.Time) error {
+	if !on {
+		return st.SetString(ctx, onSince, "")
+	}
+	if _, ok := OnSince(ctx, st); ok {
+		return nil
+	}
+	return st.SetString(ctx, onSince, now.UTC().Format(time.RFC3339))
+}
 
 // Setting is the "Remind me" setting: off, or daily at a time. The warning
 // window (store.WarnDays) decides what is worth a reminder.
@@ -127,6 +156,15 @@ type Reminder struct {
 	Store  *store.Store
 	DB     string
 	System func() (Scheduler, error)
+	// Now is the clock of OnSince (time.Now when nil).
+	Now func() time.Time
+}
+
+func (r Reminder) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
 }
 
 func (r Reminder) system() (Scheduler, Job, error) {
@@ -154,6 +192,11 @@ func (r Reminder) Set(ctx context.Context, on bool, at string) (Setting, error) 
 	if err == nil {
 		var set Setting
 		if set, err = Save(ctx, r.Store, s, j, on, at); err == nil {
+			if r.System != nil {
+				if err := noteOnSince(ctx, r.Store, set.On, r.now()); err != nil {
+					return set, &errs.Error{Code: errs.ScheduleFailed, Message: err.Error(), Err: err}
+				}
+			}
 			return set, nil
 		}
 	}
@@ -170,5 +213,8 @@ func (r Reminder) Ensure(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return Ensure(ctx, r.Store, s, j)
+	if err := Ensure(ctx, r.Store, s, j); err != nil {
+		return err
+	}
+	return noteOnSince(ctx, r.Store, Load(ctx, r.Store).On, r.now())
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"dpgcerts/backend/store"
 )
@@ -64,5 +65,68 @@ func TestSetting(t *testing.T) {
 	rec.calls = nil
 	if err := Ensure(ctx, st, s, job); err != nil || len(rec.calls) != 0 {
 		t.Fatalf("off, at start: %v %v", rec.calls, err)
+	}
+}
+
+// TestOnSince: the window knows since when the daily check should have
+// run: from its first registration, on; kept while it stays on (also when
+// its time changes), forgotten when it is turned off; nothing without an
+// OS scheduler.
+func TestOnSince(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(store.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	home := t.TempDir()
+	rec := &recorder{}
+	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	r := Reminder{Store: st, DB: filepath.Join(home, "app.db"), Now: func() time.Time { return now },
+		System: func() (Scheduler, error) { return Scheduler{GOOS: "linux", Home: home, Run: rec.run}, nil }}
+	since := func() time.Time {
+		t.Helper()
+		at, ok := OnSince(ctx, st)
+		if !ok {
+			return time.Time{}
+		}
+		return at
+	}
+	if err := r.Ensure(ctx); err != nil || !since().Equal(now) {
+		t.Fatalf("first start: %v %v", since(), err)
+	}
+	first := now
+	now = now.Add(72 * time.Hour)
+	if err := r.Ensure(ctx); err != nil || !since().Equal(first) {
+		t.Fatalf("next start: %v %v", since(), err)
+	}
+	if _, err := r.Set(ctx, true, "07:30"); err != nil || !since().Equal(first) {
+		t.Fatalf("another time: %v %v", since(), err)
+	}
+	if _, err := r.Set(ctx, false, "07:30"); err != nil || !since().IsZero() {
+		t.Fatalf("off: %v %v", since(), err)
+	}
+	if err := r.Ensure(ctx); err != nil || !since().IsZero() {
+		t.Fatalf("off, at start: %v %v", since(), err)
+	}
+	if _, err := r.Set(ctx, true, "07:30"); err != nil || !since().Equal(now) {
+		t.Fatalf("on again: %v %v", since(), err)
+	}
+
+	// Without an OS scheduler (tests, DPGCERTS_SCHEDULER=off) nothing runs the check.
+	st2, err := store.Open(store.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	bare := Reminder{Store: st2, Now: func() time.Time { return now }}
+	if _, err := bare.Set(ctx, true, "09:00"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bare.Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := OnSince(ctx, st2); ok {
+		t.Fatal("on since, without a scheduler")
 	}
 }

@@ -30,7 +30,10 @@ const MaxSecretFileBytes = 64 << 10
 // end. On Unix a file that its group or others can read or write is
 // refused (secret_file_open): the secret is out already, and a server must
 // not go on as if it weren't. The error never holds the content.
-func ReadFile(path string) (string, error) {
+func ReadFile(path string) (string, error) { return readFile(path, 0o077) }
+
+// readFile is ReadFile, refusing a file with any of the open mode bits.
+func readFile(path string, open fs.FileMode) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -46,7 +49,7 @@ func ReadFile(path string) (string, error) {
 	if !info.Mode().IsRegular() {
 		return "", errs.Newf(errs.NotAFile, "the secret file %s is not a file", path)
 	}
-	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
+	if runtime.GOOS != "windows" && info.Mode().Perm()&open != 0 {
 		return "", errs.Newf(errs.SecretFileOpen, "the secret file %s has mode %04o: others can read it; chmod 600 it", path, info.Mode().Perm())
 	}
 	if info.Size() > MaxSecretFileBytes {
@@ -66,8 +69,12 @@ func ReadFile(path string) (string, error) {
 
 // FromFileOrCredentials reads the secret from path when given, else from
 // $CREDENTIALS_DIRECTORY/name when that exists. ok is false when neither
-// is there.
+// is there. In $CREDENTIALS_DIRECTORY only a file others can read is
+// refused: systemd grants the service's user read access with an ACL
+// (with DynamicUser=, on a tmpfs), which shows as the group's bits of the
+// mode, in a directory only that user can enter.
 func FromFileOrCredentials(path, name string, getenv func(string) string) (secret string, ok bool, err error) {
+	open := fs.FileMode(0o077)
 	if path == "" {
 		dir := getenv(EnvCredentialsDirectory)
 		if dir == "" {
@@ -77,8 +84,9 @@ func FromFileOrCredentials(path, name string, getenv func(string) string) (secre
 		if _, err := os.Stat(path); err != nil {
 			return "", false, nil
 		}
+		open = 0o007
 	}
-	s, err := ReadFile(path)
+	s, err := readFile(path, open)
 	if err != nil {
 		return "", false, err
 	}

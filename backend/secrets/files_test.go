@@ -46,4 +46,21 @@ func TestReadFile(t *testing.T) {
 	if _, ok, err := FromFileOrCredentials("", CredentialToken, env); ok || err != nil {
 		t.Errorf("no token file: %v %v", ok, err)
 	}
+	if runtime.GOOS != "windows" {
+		// systemd's ACL for the service's user shows as the group's r
+		// (0440); a file others can read is still refused there, and a
+		// file named on the command line may not be group-readable.
+		write(CredentialToken, "acl-token\n", 0o440)
+		if s, ok, err := FromFileOrCredentials("", CredentialToken, env); !ok || err != nil || s != "acl-token" {
+			t.Errorf("credentials 0440: %q %v %v", s, ok, err)
+		}
+		if _, _, err := FromFileOrCredentials(filepath.Join(dir, CredentialToken), CredentialToken, env); errs.Code(err) != errs.SecretFileOpen {
+			t.Errorf("a named file of mode 0440: %v", err)
+		}
+		os.Remove(filepath.Join(dir, CredentialToken)) // read-only now
+		write(CredentialToken, "open-token\n", 0o444)
+		if _, _, err := FromFileOrCredentials("", CredentialToken, env); errs.Code(err) != errs.SecretFileOpen {
+			t.Errorf("credentials 0444: %v", err)
+		}
+	}
 }

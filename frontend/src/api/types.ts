@@ -556,8 +556,10 @@ export interface TeamView {
   hasPassword: boolean
   keychain: boolean
   lastRun: LastRun | null
-  /** The last run is more than two days old, or failed. */
+  /** The last run is more than two days old, or failed; or the check never ran in the two days since onSince. */
   stale: boolean
+  /** When the daily check was turned on and registered, while it never ran. */
+  onSince?: string | null
 }
 
 /** The dialog's form; an empty password or webhookUrl keeps the kept one. @go channels.Input */

@@ -5,6 +5,9 @@ import type { ReminderSetting, RemindTarget, TeamInput, TeamTestResult, TeamView
 import { useCertificatesStore } from './certificates'
 import { useToastStore } from './toast'
 
+/** How often coming back to the window reads the scheduled check's last run again, at most. */
+export const TEAM_REFRESH_MS = 60_000
+
 // The "Remind me" setting, and what a click on a reminder opens.
 export const useRemindersStore = defineStore('reminders', () => {
   const setting = ref<ReminderSetting | null>(null)
@@ -15,7 +18,10 @@ export const useRemindersStore = defineStore('reminders', () => {
   const team = ref<TeamView | null>(null)
   let stop = () => {}
 
+  let teamLoadedAt = 0
+
   async function loadTeam() {
+    teamLoadedAt = Date.now()
     try {
       team.value = await api.team()
     } catch (err) {
@@ -76,14 +82,31 @@ export const useRemindersStore = defineStore('reminders', () => {
     if (row) certificates.select(row.key)
   }
 
+  /**
+   * A window left open for days still notices when the scheduled check
+   * stops, or runs again: coming back to it reads the last run again (at
+   * most once a minute).
+   */
+  function refreshTeam() {
+    if (document.visibilityState === 'visible' && Date.now() - teamLoadedAt >= TEAM_REFRESH_MS) void loadTeam()
+  }
+
   function init() {
     stop = onEvent<RemindTarget>('remind:open', show)
     void load()
     void loadTeam()
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', refreshTeam)
+      window.addEventListener('focus', refreshTeam)
+    }
   }
 
   function dispose() {
     stop()
+    if (typeof document !== 'undefined') {
+      document.removeEventListener('visibilitychange', refreshTeam)
+      window.removeEventListener('focus', refreshTeam)
+    }
   }
 
   return { setting, open, target, team, load, save, loadTeam, saveTeam, testTeam, show, init, dispose }

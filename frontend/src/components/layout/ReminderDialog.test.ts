@@ -6,6 +6,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { i18n } from '@/i18n'
+import type { ListChanges } from '@/api'
+import { useCertificatesStore } from '@/stores/certificates'
 import { fake, fakeTeam } from '@/test/api'
 import ReminderDialog from './ReminderDialog.vue'
 
@@ -110,6 +112,86 @@ describe('ReminderDialog: tell the team', () => {
     expect(result.text()).toContain('Mailserveren afviste beskeden')
     expect(result.classes()).toContain('bad')
     expect(w.text()).toContain('Giv teamet besked')
+  })
+
+  it('keeps the focus on "Send a test message" while it sends, so Esc still closes the dialog', async () => {
+    i18n.global.locale.value = 'en'
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    await w.get('[data-testid=team-host]').setValue('127.0.0.1')
+    await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
+    let answer = (_: { ok: boolean; where: string; text: string }) => {}
+    fake.reminders.testTeam.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
+    const button = w.get('[data-testid=team-test-email]')
+    ;(button.element as HTMLButtonElement).focus()
+    await button.trigger('click')
+    expect(button.text()).toBe('Sending…')
+    expect((button.element as HTMLButtonElement).disabled).toBe(false)
+    expect(document.activeElement).toBe(button.element)
+    // A second click while it sends sends nothing more.
+    await button.trigger('click')
+    expect(fake.reminders.testTeam).toHaveBeenCalledTimes(1)
+    answer({ ok: false, where: '127.0.0.1', text: 'Not sent: The mail server could not be reached.' })
+    await flushPromises()
+    expect(w.get('[data-testid=team-test-email-result]').text()).toContain('could not be reached')
+    await button.trigger('keydown', { key: 'Escape' })
+    expect(w.emitted('close')).toHaveLength(1)
+  })
+
+  it('says beside the fields what keeps the e-mail from working, in Danish, and saves nothing until it is fixed', async () => {
+    i18n.global.locale.value = 'da'
+    const w = mount(ReminderDialog, setup())
+    await flushPromises()
+    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
+    expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false) // not while typing
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.setTeam).not.toHaveBeenCalled()
+    expect(w.emitted('close')).toBeUndefined()
+    expect(w.get('[data-testid=team-to-problem]').text()).toBe('Angiv teamets adresser, eller ryd mailserveren.')
+    expect(w.get('[data-testid=team-from-problem]').text()).toBe('E-mailen skal have en afsender.')
+    expect(w.get('[data-testid=team-to]').attributes('aria-invalid')).toBe('true')
+    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team kommune.dk')
+    expect(w.get('[data-testid=team-to-problem]').text()).toBe('Ikke en e-mailadresse: dpg-team kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team@kommune.dk')
+    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
+    expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false)
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.setTeam).toHaveBeenCalledTimes(1)
+    expect(w.emitted('close')).toHaveLength(1)
+  })
+
+  it('takes a contact per integration, named by kind and name without the kind twice', async () => {
+    i18n.global.locale.value = 'en'
+    const options = setup()
+    useCertificatesStore().list = {
+      generation: 1,
+      rows: [],
+      integrations: [
+        { id: 'int-dp', kind: 'digital_post', name: 'Digital Post (NgDP)' },
+        { id: 'int-sm', kind: 'secure_mail', name: 'sikkerpost@kommune.dk' },
+      ],
+    } as unknown as ListChanges
+    const w = mount(ReminderDialog, options)
+    await flushPromises()
+    const labels = w.findAll('[data-testid^=team-contact-]').map((i) => i.element.parentElement!.textContent!.trim())
+    expect(labels).toEqual(['Digital Post (NgDP)', 'Secure mail (sikkerpost@kommune.dk)'])
+    await w.get('[data-testid=team-contact-int-sm]').setValue('borgerservice@kommune.dk')
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    // Without the team's e-mail no contact would be told: said, not saved.
+    expect(w.get('[data-testid=team-contacts-problem]').text()).toBe('Contacts are told by e-mail: set up the e-mail above too.')
+    expect(fake.reminders.setTeam).not.toHaveBeenCalled()
+    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
+    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
+    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk')
+    await w.get('[data-testid=remind-save]').trigger('click')
+    await flushPromises()
+    expect(fake.reminders.setTeam).toHaveBeenCalledWith(
+      expect.objectContaining({ settings: expect.objectContaining({ contacts: { 'int-sm': 'borgerservice@kommune.dk' } }) }),
+    )
   })
 
   it('refuses lead times that are not whole days', async () => {

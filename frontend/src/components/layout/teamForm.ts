@@ -53,3 +53,48 @@ export function parseLeadDays(s: string): number[] | null {
 export function formatLeadDays(days: number[]): string {
   return days.join(', ')
 }
+
+/** A field's problem: an i18n key under reminders.dialog, and its parameters. */
+export interface Problem {
+  key: string
+  params?: Record<string, string>
+}
+
+/** "a@x" or "Name <a@x>": an address as Go's net/mail reads it, roughly (Go decides). */
+export function isAddress(s: string): boolean {
+  const m = /^[^<>]*<([^<>]+)>$/.exec(s.trim())
+  return /^[^\s@,;<>"]+@[^\s@,;<>"]+$/.test(m ? m[1].trim() : s.trim())
+}
+
+export interface TeamFields extends SmtpFields {
+  from: string
+  to: string
+  contacts: Record<string, string>
+}
+
+/**
+ * What keeps the form's e-mail from working, by field (host, port, from,
+ * to, contact:<id>): said beside the field, in words, rather than one
+ * "a setting is not valid" after Save. A mail server without addresses
+ * (or addresses without a server) would otherwise be saved as no e-mail.
+ */
+export function formProblems(f: TeamFields): Record<string, Problem> {
+  const out: Record<string, Problem> = {}
+  const host = f.host.trim()
+  const to = splitAddresses(f.to)
+  const bad = (s: string): Problem => ({ key: 'invalidAddress', params: { address: s } })
+  if (!host && to.length) out.host = { key: 'hostNeeded' }
+  if (host && !to.length) out.to = { key: 'toNeeded' }
+  const wrong = to.find((a) => !isAddress(a))
+  if (wrong !== undefined) out.to = bad(wrong)
+  const port = f.port.trim()
+  if (host && port && (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)) out.port = { key: 'invalidPort' }
+  const from = f.from.trim()
+  if (from && !isAddress(from)) out.from = bad(from)
+  else if (host && !from) out.from = { key: 'fromNeeded' }
+  const contacts = Object.entries(f.contacts).filter(([, v]) => v.trim())
+  for (const [id, v] of contacts) if (!isAddress(v)) out[`contact:${id}`] = bad(v.trim())
+  // Contacts are told by the team's e-mail channel: without it, no one would be.
+  if (contacts.length && (!host || !to.length)) out.contacts = { key: 'contactsNeedEmail' }
+  return out
+}

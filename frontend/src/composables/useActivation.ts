@@ -108,6 +108,13 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
         done()
         return
       }
+      if (r.result === 'pending') {
+        // DPG hasn't answered yet: the outbox keeps sending it, and the card
+        // says Register in Entra once DPG has it. Not a failure.
+        void portal.refresh()
+        error.value = 'entra.installPending'
+        return
+      }
       if (r.result !== 'installed' && r.result !== 'already') {
         error.value = codeMessageId(r.code || 'internal')
         return

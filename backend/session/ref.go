@@ -134,23 +134,30 @@ func (s *Session) inDPG(ctx context.Context, ref Ref) (*portal.Service, target, 
 	return svc, t, err
 }
 
+// resolveKnown is resolve for the details' questions, which have no answer
+// (ok false, no error) without the offline copy or for a certificate the
+// app doesn't know.
+func (s *Session) resolveKnown(ctx context.Context, ref Ref) (svc *portal.Service, t target, ok bool, err error) {
+	if s.current() == nil {
+		return nil, t, false, nil
+	}
+	svc, t, err = s.resolve(ctx, ref)
+	switch errs.Code(err) {
+	case "":
+		return svc, t, true, nil
+	case errs.NotFound, errs.NoCertificate, errs.NotInOverview:
+		return nil, t, false, nil
+	}
+	return nil, t, false, err
+}
+
 // Events is the offline audit trail of ref's certificate, oldest first;
 // empty when DPG doesn't have it.
 func (s *Session) Events(ctx context.Context, ref Ref) ([]portal.Event, error) {
 	out := []portal.Event{}
-	if s.current() == nil {
-		return out, nil
-	}
-	svc, t, err := s.resolve(ctx, ref)
-	switch errs.Code(err) {
-	case errs.NotFound, errs.NoCertificate, errs.NotInOverview:
-		return out, nil
-	case "":
-	default:
-		return nil, err
-	}
-	if t.record == nil {
-		return out, nil
+	svc, t, ok, err := s.resolveKnown(ctx, ref)
+	if !ok || err != nil || t.record == nil {
+		return out, err
 	}
 	evs, _, err := svc.Events(ctx, portal.EventQuery{CertificateID: t.record.ID})
 	if err != nil {

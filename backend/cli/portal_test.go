@@ -185,6 +185,13 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	if !strings.Contains(errOut, errs.EntraThumbprintMismatch) || !strings.Contains(errOut, "the thumbprint is that of") || exoActive() != before {
 		t.Fatalf("activate with a wrong thumbprint said: %s (active %q)", errOut, exoActive())
 	}
+	// Garbage is no thumbprint at all: usage, nothing changed.
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA,
+		"--entra-thumbprint", "copied the wrong thing")
+	check(code, ExitUsage, out, errOut)
+	if !strings.Contains(errOut, errs.InvalidThumbprint) || exoActive() != before {
+		t.Fatalf("activate with garbage for a thumbprint said: %s (active %q)", errOut, exoActive())
+	}
 	// export-cer writes the DER whose SHA-256 is the certificate's, from DPG's record.
 	cer := filepath.Join(dir, "new.cer")
 	code, out, errOut = run(t, env, "export-cer", "--db", appDB, "--portal", url, "--certificate", exoSHA[:16], "-o", cer)

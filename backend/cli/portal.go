@@ -155,7 +155,7 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 	// Retries and failures are logged to stderr (never a secret).
 	ses := session.New(session.Options{Store: st, Runtime: rt, Passwords: passwords.New(rt.Keychain, given...), Log: stderr,
 		Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
-	if _, err := ses.Connect(url, token); err != nil {
+	if err := ses.Connect(url, token); err != nil {
 		st.Close()
 		return fail(ExitUsage, "%s", errMessage(err))
 	}

@@ -423,8 +423,13 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 	defer st.Close()
 	ses := session.New(session.Options{Store: st, Runtime: rt, Log: stderr})
 	if *portalURL != "" {
-		if _, err := ses.Service(*portalURL); err != nil {
+		switch err := ses.UsePortal(*portalURL); errs.Code(err) {
+		case "":
+		case errs.InvalidURL, errs.InsecureURL:
 			return usageErr("--portal: %s", errMessage(err))
+		default:
+			fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))
+			return ExitFailed
 		}
 	}
 	name, der, err := ses.PublicCertificate(context.Background(), session.Ref{SHA256: thumb})

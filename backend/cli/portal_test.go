@@ -81,6 +81,9 @@ func TestPortalCommandsUsage(t *testing.T) {
 		{"sync", "--portal", "http://127.0.0.1:1", "extra"},
 		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online"},
 		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online", "--certificate", "xyz"},
+		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online", "--certificate", strings.Repeat("a", 64),
+			"--entra-thumbprint", strings.Repeat("b", 40), "--skip-entra-check"},
+		{"export-cer", "--db", filepath.Join(t.TempDir(), "app.db"), "--portal", "http://example.com", "--certificate", strings.Repeat("a", 64)},
 	} {
 		if code, _, _ := run(t, env, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)

@@ -157,9 +157,19 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 		Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
 	if err := ses.Connect(url, token); err != nil {
 		st.Close()
-		return fail(ExitUsage, "%s", errMessage(err))
+		if badAddress(err) {
+			return fail(ExitUsage, "--portal: %s", errMessage(err))
+		}
+		return fail(ExitFailed, "%s", errMessage(err))
 	}
 	return &portalSession{st: st, ses: ses}, ExitOK
+}
+
+// badAddress says whether err is a --portal that can't be used (wrong
+// usage, exit 2) rather than a failure behind a good one.
+func badAddress(err error) bool {
+	c := errs.Code(err)
+	return c == errs.InvalidURL || c == errs.InsecureURL
 }
 
 // readPasswords reads the --passwords file, if one is given.

@@ -423,11 +423,9 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 	defer st.Close()
 	ses := session.New(session.Options{Store: st, Runtime: rt, Log: stderr})
 	if *portalURL != "" {
-		switch err := ses.UsePortal(*portalURL); errs.Code(err) {
-		case "":
-		case errs.InvalidURL, errs.InsecureURL:
+		if err := ses.UsePortal(*portalURL); badAddress(err) {
 			return usageErr("--portal: %s", errMessage(err))
-		default:
+		} else if err != nil {
 			fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))
 			return ExitFailed
 		}

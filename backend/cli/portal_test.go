@@ -552,4 +552,17 @@ func TestPortalExitStatuses(t *testing.T) {
 	if certs != 2 {
 		t.Fatalf("%d certificates on the portal", certs)
 	}
+	// No integration known at all is a failure, not wrong usage; an unknown
+	// one among those known is wrong usage.
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "no-such-integration", "--certificate", strings.Repeat("a", 64))
+	if code != ExitUsage || !strings.Contains(errOut, "no integration") {
+		t.Fatalf("an unknown integration: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := srv.DB().Exec(`DELETE FROM integrations`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", filepath.Join(dir, "fresh.db"), "--integration", "exchange_online", "--certificate", strings.Repeat("a", 64))
+	if code != ExitFailed || !strings.Contains(errOut, "no integrations are known yet") {
+		t.Fatalf("no integrations: exit %d\n%s\n%s", code, out, errOut)
+	}
 }

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/overview"
+	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
@@ -187,5 +189,49 @@ func TestExchangeOnlineRenewal(t *testing.T) {
 	}
 	if i := step(again); i.EntraNote != nil {
 		t.Fatalf("a dismissed note: %+v", i.EntraNote)
+	}
+}
+
+// An install still in the outbox (DPG down) is known by the file it came
+// from: the thumbprint Entra shows, its SHA-1, matches it, as it will once
+// DPG has it.
+func TestEntraCheckOfAnInstallInTheOutbox(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	url, srv := portaltest.Sandbox(t, sandbox.Options{})
+	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	pki := portaltest.NewPKI(t)
+	issued := pki.Issue(t, portaltest.Leaf{CN: "exo@testkommune-nord.dk"})
+	data := pki.P12(t, issued, "")
+	path := portaltest.WriteFile(t, t.TempDir(), "renewal.p12", data)
+	f := certs.Read(data, certs.Options{Now: time.Now()})
+	f.Path = path
+	rt, _ := config.FromEnv(func(string) string { return "" })
+	rt.Keychain = false
+	ses := session.New(session.Options{Store: st, Runtime: rt, Files: fakeFiles{path: f}})
+	// Signed in as the CLI is: no background sync to send it meanwhile.
+	if err := ses.Connect(url, sandbox.TokenAdmin); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetChaos(sandbox.Chaos{Fail5xx: 1})
+	res, _, err := ses.Install(ctx, []string{path}, session.SendOptions{GiveUpAfter: 300 * time.Millisecond})
+	if err != nil || res[0].Result != session.ResultPending {
+		t.Fatalf("install with DPG down: %+v, %v", res, err)
+	}
+	ref := session.Ref{SHA256: f.Certificate.SHA256}
+	chk, err := ses.CheckEntra(ctx, ref, strings.ToUpper(f.Certificate.SHA1))
+	if err != nil || !chk.Matched {
+		t.Fatalf("the SHA-1 of an install in the outbox: %+v, %v", chk, err)
+	}
+	chk, err = ses.CheckEntra(ctx, ref, strings.Repeat("0", 40))
+	if err != nil || chk.Matched || !strings.Contains(chk.Message, strings.ToUpper(f.Certificate.SHA1)) {
+		t.Fatalf("another thumbprint: %+v, %v", chk, err)
+	}
+	if ops, err := ses.Operations(ctx, portal.StatePending); err != nil || len(ops) != 1 {
+		t.Fatalf("the install is no longer in the outbox: %+v, %v", ops, err)
 	}
 }

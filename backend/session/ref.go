@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"dpgcerts/backend/certs"
@@ -61,9 +62,8 @@ func (s *Session) resolve(ctx context.Context, ref Ref) (svc *portal.Service, t 
 		if err != nil {
 			return nil, t, err
 		}
-		c := f.Certificate
-		t = target{file: &f, facts: CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}}
-		ref = Ref{SHA256: c.SHA256}
+		t = target{file: &f, facts: certFacts(f.Certificate)}
+		ref = Ref{SHA256: f.Certificate.SHA256}
 	}
 	want := Thumbprint(ref.SHA256)
 	if t.file == nil && (!IsHex(want) || len(want) < minPrefix || len(want) > 64) {
@@ -103,25 +103,34 @@ func (s *Session) resolve(ctx context.Context, ref Ref) (svc *portal.Service, t 
 	if err != nil {
 		return nil, t, err
 	}
-	for _, o := range pending {
-		if o.Kind == "install" && o.CertificateSHA256 == want {
-			t.queued = true
-			return svc, t, nil
-		}
-	}
-	// A file on this computer: enough for its public part, not for DPG.
+	t.queued = slices.ContainsFunc(pending, func(o portal.Operation) bool {
+		return o.Kind == "install" && o.CertificateSHA256 == want
+	})
+	// A file on this computer: enough for its public part, not for DPG. An
+	// install in the outbox takes its facts from it (its SHA-1 for Entra),
+	// and stays what is activated.
 	files, err := s.opts.Files.Files()
-	if err != nil {
+	if err != nil && !t.queued {
 		return nil, t, err
 	}
 	for _, f := range files {
 		if c := f.Certificate; c != nil && strings.EqualFold(c.SHA256, want) {
-			t.file = &f
-			t.facts = CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}
-			return svc, t, nil
+			t.facts = certFacts(c)
+			if !t.queued {
+				t.file = &f
+			}
+			break
 		}
 	}
+	if t.queued || t.file != nil {
+		return svc, t, nil
+	}
 	return nil, t, errs.Newf(errs.NotFound, "no installed certificate has the SHA-256 %s", want)
+}
+
+// certFacts are a certificate's facts as the flows show them.
+func certFacts(c *certs.Certificate) CertFacts {
+	return CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}
 }
 
 // inDPG resolves ref to a certificate DPG has, or will have once the

@@ -191,9 +191,10 @@ func (p *Portal) DismissEntraNote(integrationID string) error {
 	return p.ses.DismissEntraNote(context.Background(), integrationID)
 }
 
-// Successors offers "Install and activate as the successor of ...".
-func (p *Portal) Successors(path string) ([]session.Successor, error) {
-	return p.ses.Successors(context.Background(), path)
+// Successors offers "Install and activate as the successor of ..." for
+// ref's certificate.
+func (p *Portal) Successors(ref session.Ref) ([]session.Successor, error) {
+	return p.ses.Successors(context.Background(), ref)
 }
 
 // Events is the offline audit trail of ref's certificate.

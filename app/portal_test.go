@@ -256,14 +256,14 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 		t.Errorf("events of the new certificate: %+v, %v", evs, err)
 	}
 	// Renewal pairing: a new file with the name of the certificate in use.
-	if succ, err := f.p.Successors(f.files[0]); err != nil || len(succ) != 0 {
+	if succ, err := f.p.Successors(session.Ref{Path: f.files[0]}); err != nil || len(succ) != 0 {
 		t.Errorf("postkasse0 renews nothing in use: %+v, %v", succ, err)
 	}
 	renewal := f.pki.Issue(t, portaltest.Leaf{CN: "postkasse1@testkommune-nord.dk"})
 	rpath := portaltest.WriteFile(t, t.TempDir(), "renewal.p12", f.pki.P12(t, renewal, portalPassword))
 	f.s.Certificates.AddPaths([]string{rpath})
 	f.rec.wait(t)
-	succ, err := f.p.Successors(rpath)
+	succ, err := f.p.Successors(session.Ref{Path: rpath})
 	if err != nil || len(succ) != 1 || succ[0].Integration.Kind != portal.KindExchangeOnline || succ[0].Predecessor.SHA256 != d.Certificate.SHA256 {
 		t.Errorf("successor offers: %+v, %v", succ, err)
 	}

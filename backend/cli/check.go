@@ -396,7 +396,7 @@ func syncForCheck(ctx context.Context, ses *session.Session, st *store.Store, rt
 	if err != nil {
 		return ExitOK
 	}
-	if _, err := ses.Connect(url, token); err != nil {
+	if err := ses.Connect(url, token); err != nil {
 		fmt.Fprintf(stderr, "dpgcerts check: %s; using the offline copy\n", errMessage(err))
 		return ExitOK
 	}

@@ -155,11 +155,21 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 	// Retries and failures are logged to stderr (never a secret).
 	ses := session.New(session.Options{Store: st, Runtime: rt, Passwords: passwords.New(rt.Keychain, given...), Log: stderr,
 		Backoff: portal.Backoff{Base: time.Second, Max: 30 * time.Second}})
-	if _, err := ses.Connect(url, token); err != nil {
+	if err := ses.Connect(url, token); err != nil {
 		st.Close()
-		return fail(ExitUsage, "%s", errMessage(err))
+		if badAddress(err) {
+			return fail(ExitUsage, "--portal: %s", errMessage(err))
+		}
+		return fail(ExitFailed, "%s", errMessage(err))
 	}
 	return &portalSession{st: st, ses: ses}, ExitOK
+}
+
+// badAddress says whether err is a --portal that can't be used (wrong
+// usage, exit 2) rather than a failure behind a good one.
+func badAddress(err error) bool {
+	c := errs.Code(err)
+	return c == errs.InvalidURL || c == errs.InsecureURL
 }
 
 // readPasswords reads the --passwords file, if one is given.

@@ -216,6 +216,10 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if err != nil {
 		return fail(ExitFailed, "%s", errMessage(err))
 	}
+	if len(ins) == 0 {
+		// Not the arguments' fault: the offline copy holds no integration yet.
+		return fail(ExitFailed, "no integrations are known yet; run dpgcerts sync while online (%s)", errs.NotFound)
+	}
 	in, err := findIntegration(ins, *integration)
 	if err != nil {
 		return fail(ExitUsage, "%s", errMessage(err))
@@ -344,7 +348,8 @@ func exitOf(out session.Activation) int {
 	return ExitOK
 }
 
-// findIntegration finds an integration by id, name or (unique) kind.
+// findIntegration finds an integration among ins (not empty) by id, name
+// or (unique) kind.
 func findIntegration(ins []session.IntegrationView, want string) (session.IntegrationView, error) {
 	for _, in := range ins {
 		if in.ID == want {
@@ -371,9 +376,6 @@ func findIntegration(ins []session.IntegrationView, want string) (session.Integr
 			ids = append(ids, in.ID+" ("+in.Name+")")
 		}
 		return session.IntegrationView{}, errs.Newf(errs.AmbiguousIntegration, "there are %d %s integrations; give one id: %s", len(byKind), want, strings.Join(ids, ", "))
-	}
-	if len(ins) == 0 {
-		return session.IntegrationView{}, errs.New(errs.NotFound, "no integrations are known yet; run dpgcerts sync while online")
 	}
 	return session.IntegrationView{}, errs.Newf(errs.NotFound, "no integration %q; the kinds are exchange_online, digital_post, mit_dk, secure_mail", want)
 }
@@ -423,8 +425,11 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 	defer st.Close()
 	ses := session.New(session.Options{Store: st, Runtime: rt, Log: stderr})
 	if *portalURL != "" {
-		if _, err := ses.Service(*portalURL); err != nil {
+		if err := ses.UsePortal(*portalURL); badAddress(err) {
 			return usageErr("--portal: %s", errMessage(err))
+		} else if err != nil {
+			fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))
+			return ExitFailed
 		}
 	}
 	name, der, err := ses.PublicCertificate(context.Background(), session.Ref{SHA256: thumb})

@@ -81,6 +81,9 @@ func TestPortalCommandsUsage(t *testing.T) {
 		{"sync", "--portal", "http://127.0.0.1:1", "extra"},
 		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online"},
 		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online", "--certificate", "xyz"},
+		{"activate", "--portal", "http://127.0.0.1:1", "--integration", "exchange_online", "--certificate", strings.Repeat("a", 64),
+			"--entra-thumbprint", strings.Repeat("b", 40), "--skip-entra-check"},
+		{"export-cer", "--db", filepath.Join(t.TempDir(), "app.db"), "--portal", "http://example.com", "--certificate", strings.Repeat("a", 64)},
 	} {
 		if code, _, _ := run(t, env, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
@@ -184,6 +187,13 @@ func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	check(code, ExitUsage, out, errOut)
 	if !strings.Contains(errOut, errs.EntraThumbprintMismatch) || !strings.Contains(errOut, "the thumbprint is that of") || exoActive() != before {
 		t.Fatalf("activate with a wrong thumbprint said: %s (active %q)", errOut, exoActive())
+	}
+	// Garbage is no thumbprint at all: usage, nothing changed.
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "exchange_online", "--certificate", exoSHA,
+		"--entra-thumbprint", "copied the wrong thing")
+	check(code, ExitUsage, out, errOut)
+	if !strings.Contains(errOut, errs.InvalidThumbprint) || exoActive() != before {
+		t.Fatalf("activate with garbage for a thumbprint said: %s (active %q)", errOut, exoActive())
 	}
 	// export-cer writes the DER whose SHA-256 is the certificate's, from DPG's record.
 	cer := filepath.Join(dir, "new.cer")
@@ -541,5 +551,18 @@ func TestPortalExitStatuses(t *testing.T) {
 	srv.DB().QueryRow(`SELECT COUNT(*) FROM certificates`).Scan(&certs)
 	if certs != 2 {
 		t.Fatalf("%d certificates on the portal", certs)
+	}
+	// No integration known at all is a failure, not wrong usage; an unknown
+	// one among those known is wrong usage.
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", appDB, "--integration", "no-such-integration", "--certificate", strings.Repeat("a", 64))
+	if code != ExitUsage || !strings.Contains(errOut, "no integration") {
+		t.Fatalf("an unknown integration: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := srv.DB().Exec(`DELETE FROM integrations`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = run(t, env, "activate", "--portal", url, "--db", filepath.Join(dir, "fresh.db"), "--integration", "exchange_online", "--certificate", strings.Repeat("a", 64))
+	if code != ExitFailed || !strings.Contains(errOut, "no integrations are known yet") {
+		t.Fatalf("no integrations: exit %d\n%s\n%s", code, out, errOut)
 	}
 }

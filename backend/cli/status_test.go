@@ -356,6 +356,11 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	if exo.State != overview.StateOK || exo.NextStep != overview.StepNone || exo.Certificate.SHA256 != newSHA || exo.Successor != nil {
 		t.Fatalf("after the activation: %+v", exo)
 	}
+	// ... and says, until dismissed, to remove the old certificate from Entra.
+	oldSHA1 := sha1.Sum(old.Cert.Raw)
+	if exo.EntraNote == nil || !strings.EqualFold(exo.EntraNote.OldSHA1, hex.EncodeToString(oldSHA1[:])) {
+		t.Fatalf("status --json has no note to remove the old certificate from Entra: %+v", exo.EntraNote)
+	}
 	if c := certOf(ov, oldSHA); len(c.Usages) != 0 || len(c.Attention) != 0 || c.ReplacedBy == nil || *c.ReplacedBy != newSHA ||
 		c.ReplacedAt == nil || c.ReplacedAt.Before(time.Now().Add(-time.Hour)) {
 		t.Fatalf("the old certificate, replaced by the activated renewal: %+v", c)

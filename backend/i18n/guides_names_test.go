@@ -126,3 +126,31 @@ func TestRenewedGuidesSitTogether(t *testing.T) {
 		t.Errorf("GuideIDs = %v: exchange-online and digital-post are not next to each other", GuideIDs)
 	}
 }
+
+// TestExchangeOnlineGuideNamesTheSteps: the guide to Exchange Online's
+// renewal names, in bold and in each language, the card's steps and every
+// control of the dialog's three steps as the window labels them, so that a
+// label changed in the window can't leave the guide naming the old one.
+func TestExchangeOnlineGuideNamesTheSteps(t *testing.T) {
+	labels := []string{
+		"cards.do_install_dpg", "entra.install", "cards.do_register_entra", "cards.do_activate", "portal.useFor",
+		"entra.title", "details.exportCer", "entra.openEntra", "entra.pasteLabel", "entra.confirm",
+		"portal.activate", "entra.skip", "entra.dismiss",
+	}
+	for _, lang := range Supported() {
+		data, err := fs.ReadFile(locales.FS, path.Join("guides", lang, "exchange-online.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range labels {
+			name := T(lang, id)
+			if name == "" || name == id {
+				t.Errorf("%s has no text %s", lang, id)
+				continue
+			}
+			if !strings.Contains(string(data), "**"+name+"**") {
+				t.Errorf("guides/%s/exchange-online.md does not name **%s** (%s), as the window labels it", lang, name, id)
+			}
+		}
+	}
+}

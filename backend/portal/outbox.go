@@ -110,6 +110,9 @@ func (s *Service) save(ctx context.Context, o *Operation, change func(*Operation
 // ErrEnded answers Cancel for an operation that has ended already.
 var ErrEnded = &errs.Error{Code: errs.OperationEnded, Message: "the operation has ended already"}
 
+// errNoSuchOp answers Cancel and SetPassword for an id the outbox doesn't have.
+var errNoSuchOp = &errs.Error{Code: errs.NotFound, Message: "no such operation"}
+
 // Cancel ends a pending or waiting operation at the user's request: it
 // fails with the code cancelled, and an install's file and keychain entry
 // are removed. A send already in flight may still reach the portal; its
@@ -120,7 +123,7 @@ func (s *Service) Cancel(ctx context.Context, id int64) error {
 	case errors.Is(err, ErrOpEnded):
 		return ErrEnded
 	case errors.Is(err, ErrNoOp):
-		return &errs.Error{Code: errs.NotFound, Message: "no such operation"}
+		return errNoSuchOp
 	case err != nil:
 		return err
 	}

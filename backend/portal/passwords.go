@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"dpgcerts/backend/certs"
+	"dpgcerts/backend/errs"
 	"dpgcerts/backend/secrets"
 )
 
@@ -284,11 +285,15 @@ func (s *Service) resumeActivations(ctx context.Context) error {
 // prompt). ok is false when the password doesn't open the file.
 func (s *Service) SetPassword(ctx context.Context, id int64, password string) (ok bool, err error) {
 	o, err := s.st.Op(ctx, id)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNoOp):
+		return false, errNoSuchOp
+	case err != nil:
 		return false, err
-	}
-	if o.Kind != OpInstall || !o.Active() {
-		return false, fmt.Errorf("portal: operation %d doesn't wait for a password", id)
+	case o.Kind != OpInstall:
+		return false, &errs.Error{Code: errs.BadRequest, Message: fmt.Sprintf("operation %d is no install: it takes no password", id)}
+	case !o.Active():
+		return false, ErrEnded
 	}
 	data, err := s.st.OpFile(ctx, id)
 	if err != nil {

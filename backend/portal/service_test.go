@@ -549,4 +549,13 @@ func TestActivationResumesAfterSetPassword(t *testing.T) {
 		t.Fatalf("activation: %+v, %v", got, err)
 	}
 	e.exactlyOnce(1)
+	// Every refusal has a code the window can show.
+	for _, tt := range []struct {
+		id   int64
+		want string
+	}{{ops[0].ID, errs.OperationEnded}, {act.ID, errs.BadRequest}, {ops[0].ID + act.ID + 100, errs.NotFound}} {
+		if _, err := e.svc.SetPassword(ctx, tt.id, testPassword); errs.Code(err) != tt.want {
+			t.Errorf("SetPassword(%d): %v, want %s", tt.id, err, tt.want)
+		}
+	}
 }

@@ -80,8 +80,7 @@ func (s *Session) knownByThumbprint(ctx context.Context, svc *portal.Service, t 
 	if files, err := s.opts.Files.Files(); err == nil {
 		for _, f := range files {
 			if c := f.Certificate; c != nil {
-				cf := CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}
-				if MatchThumbprint(t, cf) {
+				if cf := certFacts(c); MatchThumbprint(t, cf) {
 					return &cf
 				}
 			}

@@ -472,32 +472,32 @@ type Successor struct {
 	Integration portal.Usage `json:"integration"`
 }
 
-// fileAndPortalCerts is a file's certificate and the cached portal
-// certificates, for the questions the details panel asks offline. svc is
-// nil when there is no portal; a file without a certificate has no answers.
-func (s *Session) fileAndPortalCerts(ctx context.Context, path string) (svc *portal.Service, f certs.File, list []portal.Certificate, err error) {
-	svc = s.current()
-	if svc == nil {
-		return nil, f, nil, nil
-	}
-	if f, err = s.fileCert(path); err != nil {
-		return nil, f, nil, nil
-	}
-	list, _, err = svc.Certificates(ctx)
-	return svc, f, list, err
-}
-
 // Successors offers "Install and activate as the successor of ...": the
-// certificates in use that the file renews, one offer per integration.
-func (s *Session) Successors(ctx context.Context, path string) ([]Successor, error) {
+// certificates in use that ref's certificate renews, one offer per
+// integration; none without the offline copy, or for a certificate the
+// app doesn't know.
+func (s *Session) Successors(ctx context.Context, ref Ref) ([]Successor, error) {
 	out := []Successor{}
-	svc, f, list, err := s.fileAndPortalCerts(ctx, path)
-	if svc == nil || err != nil {
+	svc, t, ok, err := s.resolveKnown(ctx, ref)
+	if !ok || err != nil {
 		return out, err
 	}
-	for _, c := range portal.Predecessors(*f.Certificate, list) {
-		for _, u := range c.Usages {
-			out = append(out, Successor{Predecessor: *facts(c), Integration: u})
+	var cert certs.Certificate
+	switch {
+	case t.file != nil:
+		cert = *t.file.Certificate
+	case t.record != nil:
+		cert = t.record.Facts()
+	default:
+		return out, nil
+	}
+	list, _, err := svc.Certificates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range portal.Predecessors(cert, list) {
+		for _, u := range p.Usages {
+			out = append(out, Successor{Predecessor: *facts(p), Integration: u})
 		}
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"dpgcerts/backend/certs"
@@ -61,9 +62,8 @@ func (s *Session) resolve(ctx context.Context, ref Ref) (svc *portal.Service, t 
 		if err != nil {
 			return nil, t, err
 		}
-		c := f.Certificate
-		t = target{file: &f, facts: CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}}
-		ref = Ref{SHA256: c.SHA256}
+		t = target{file: &f, facts: certFacts(f.Certificate)}
+		ref = Ref{SHA256: f.Certificate.SHA256}
 	}
 	want := Thumbprint(ref.SHA256)
 	if t.file == nil && (!IsHex(want) || len(want) < minPrefix || len(want) > 64) {
@@ -103,25 +103,34 @@ func (s *Session) resolve(ctx context.Context, ref Ref) (svc *portal.Service, t 
 	if err != nil {
 		return nil, t, err
 	}
-	for _, o := range pending {
-		if o.Kind == "install" && o.CertificateSHA256 == want {
-			t.queued = true
-			return svc, t, nil
-		}
-	}
-	// A file on this computer: enough for its public part, not for DPG.
+	t.queued = slices.ContainsFunc(pending, func(o portal.Operation) bool {
+		return o.Kind == "install" && o.CertificateSHA256 == want
+	})
+	// A file on this computer: enough for its public part, not for DPG. An
+	// install in the outbox takes its facts from it (its SHA-1 for Entra),
+	// and stays what is activated.
 	files, err := s.opts.Files.Files()
-	if err != nil {
+	if err != nil && !t.queued {
 		return nil, t, err
 	}
 	for _, f := range files {
 		if c := f.Certificate; c != nil && strings.EqualFold(c.SHA256, want) {
-			t.file = &f
-			t.facts = CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}
-			return svc, t, nil
+			t.facts = certFacts(c)
+			if !t.queued {
+				t.file = &f
+			}
+			break
 		}
 	}
+	if t.queued || t.file != nil {
+		return svc, t, nil
+	}
 	return nil, t, errs.Newf(errs.NotFound, "no installed certificate has the SHA-256 %s", want)
+}
+
+// certFacts are a certificate's facts as the flows show them.
+func certFacts(c *certs.Certificate) CertFacts {
+	return CertFacts{CommonName: c.CommonName, Subject: c.Subject, NotAfter: c.NotAfter, SHA1: c.SHA1, SHA256: c.SHA256}
 }
 
 // inDPG resolves ref to a certificate DPG has, or will have once the
@@ -134,23 +143,30 @@ func (s *Session) inDPG(ctx context.Context, ref Ref) (*portal.Service, target, 
 	return svc, t, err
 }
 
+// resolveKnown is resolve for the details' questions, which have no answer
+// (ok false, no error) without the offline copy or for a certificate the
+// app doesn't know.
+func (s *Session) resolveKnown(ctx context.Context, ref Ref) (svc *portal.Service, t target, ok bool, err error) {
+	if s.current() == nil {
+		return nil, t, false, nil
+	}
+	svc, t, err = s.resolve(ctx, ref)
+	switch errs.Code(err) {
+	case "":
+		return svc, t, true, nil
+	case errs.NotFound, errs.NoCertificate, errs.NotInOverview:
+		return nil, t, false, nil
+	}
+	return nil, t, false, err
+}
+
 // Events is the offline audit trail of ref's certificate, oldest first;
 // empty when DPG doesn't have it.
 func (s *Session) Events(ctx context.Context, ref Ref) ([]portal.Event, error) {
 	out := []portal.Event{}
-	if s.current() == nil {
-		return out, nil
-	}
-	svc, t, err := s.resolve(ctx, ref)
-	switch errs.Code(err) {
-	case errs.NotFound, errs.NoCertificate, errs.NotInOverview:
-		return out, nil
-	case "":
-	default:
-		return nil, err
-	}
-	if t.record == nil {
-		return out, nil
+	svc, t, ok, err := s.resolveKnown(ctx, ref)
+	if !ok || err != nil || t.record == nil {
+		return out, err
 	}
 	evs, _, err := svc.Events(ctx, portal.EventQuery{CertificateID: t.record.ID})
 	if err != nil {

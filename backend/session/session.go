@@ -140,9 +140,17 @@ func (s *Session) Address() string {
 	return DefaultPortalURL
 }
 
-// Service returns the service for url, making a new one (and stopping the
+// UsePortal makes url the portal whose offline copy and outbox the flows
+// use, without signing in (the CLI's --portal for commands that work
+// offline).
+func (s *Session) UsePortal(url string) error {
+	_, err := s.service(url)
+	return err
+}
+
+// service returns the service for url, making a new one (and stopping the
 // old one's sync) when the address changed.
-func (s *Session) Service(url string) (*portal.Service, error) {
+func (s *Session) service(url string) (*portal.Service, error) {
 	norm, err := portal.NormalizeURL(url)
 	if err != nil {
 		return nil, err
@@ -176,7 +184,7 @@ func (s *Session) offline() (*portal.Service, error) {
 	if svc := s.current(); svc != nil {
 		return svc, nil
 	}
-	return s.Service(s.Address())
+	return s.service(s.Address())
 }
 
 // signedInService is the service when there is a client and no account error.
@@ -195,20 +203,20 @@ func (s *Session) signedInService() (*portal.Service, error) {
 
 // Connect signs in with a token without checking it first, as the CLI does:
 // the first call answers for it. It does not start the background sync.
-func (s *Session) Connect(url, token string) (*portal.Service, error) {
+func (s *Session) Connect(url, token string) error {
 	client, err := portal.NewClient(url, token)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	svc, err := s.Service(client.URL())
+	svc, err := s.service(client.URL())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	svc.SetClient(client)
 	s.mu.Lock()
 	s.signedIn, s.account = true, ""
 	s.mu.Unlock()
-	return svc, nil
+	return nil
 }
 
 // Resume signs in at start with the token from the environment or the
@@ -224,7 +232,7 @@ func (s *Session) Resume() error {
 		return nil // a sign-in came first: it chose the portal
 	}
 	url := s.Address()
-	if _, err := s.Service(url); err != nil {
+	if _, err := s.service(url); err != nil {
 		return err
 	}
 	rt := s.opts.Runtime
@@ -233,7 +241,7 @@ func (s *Session) Resume() error {
 	if err != nil {
 		return nil
 	}
-	if _, err := s.Connect(url, token); err != nil {
+	if err := s.Connect(url, token); err != nil {
 		return err
 	}
 	s.start()
@@ -254,7 +262,7 @@ func (s *Session) SignIn(ctx context.Context, url, token string, remember bool) 
 	if err != nil {
 		return err
 	}
-	if _, err := s.Service(norm); err != nil {
+	if _, err := s.service(norm); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -273,7 +281,7 @@ func (s *Session) SignIn(ctx context.Context, url, token string, remember bool) 
 	if err != nil {
 		log.Printf("dpgcerts: %v", err) // signed in; only the keychain failed
 	}
-	if _, err := s.Connect(client.URL(), token); err != nil {
+	if err := s.Connect(client.URL(), token); err != nil {
 		return err
 	}
 	if s.opts.Pinned == "" {

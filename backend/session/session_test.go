@@ -43,7 +43,7 @@ func TestOneServicePerAddress(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i], _ = ses.Service(url)
+			got[i], _ = session.ServiceOf(ses, url)
 		}()
 	}
 	wg.Wait()
@@ -52,7 +52,7 @@ func TestOneServicePerAddress(t *testing.T) {
 			t.Fatalf("caller %d got service %p, caller 0 %p", i, svc, got[0])
 		}
 	}
-	other, err := ses.Service("http://127.0.0.1:1")
+	other, err := session.ServiceOf(ses, "http://127.0.0.1:1")
 	if err != nil || other == got[0] {
 		t.Errorf("another address kept the old service: %v", err)
 	}

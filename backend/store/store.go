@@ -4,7 +4,8 @@
 // already sent, the revocation answers and the CA certificates fetched for
 // them, and for backend/portal its durable outbox of installs and
 // activations (outbox.go) and the offline copy of the portal's records
-// (portalcache.go). It opens from an injected path (":memory:" in tests)
+// (portalcache.go), and the Entra registrations the admin confirmed and the
+// notes after Exchange Online activations (entra.go). It opens from an injected path (":memory:" in tests)
 // and migrates itself on open with the numbered migrations (Migrate, which
 // the sandbox portal uses for its own schema too).
 //

@@ -32,6 +32,8 @@ const borgerservice = sha('certs/borgerservice.p12');
 const jobcenter = sha('certs/jobcenter.p12');
 const renewed = sha('portal/exchange-fornyet.p12');
 const borgerRenewal = manifest.renewals.find((f) => f.path === 'renewals/borgerservice-fornyet.p12');
+// focused is the data-testid of the element that has the focus.
+const focused = () => app.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
 const card = (kind) => app.page.locator(`[data-testid=integration-card][data-kind=${kind}]`);
 
 /** api asks the sandbox directly, as anyone else would. */
@@ -206,6 +208,8 @@ app.test('the Exchange Online card takes the renewal through install in DPG, Ent
   await app.byTestId('entra-install').click();
   const entraStep = app.byTestId('entra-step');
   await entraStep.waitFor({ state: 'visible', timeout: 30_000 });
+  // The keyboard follows: each step focuses what it asks for first.
+  await eventually(async () => assert.equal(await focused(), 'entra-export-cer'));
   assert.ok(await record(renewed), 'the sandbox has the renewal');
   assert.equal(await activeSha256('exchange_online'), exchange, 'Exchange Online still uses the old certificate');
 
@@ -221,6 +225,7 @@ app.test('the Exchange Online card takes the renewal through install in DPG, Ent
   await refused.waitFor({ state: 'visible', timeout: 15_000 });
   assert.match(await refused.innerText(), new RegExp(`That is the thumbprint of ${oldRecord.commonName.replace('.', '\\.')}`));
   assert.equal(await activeSha256('exchange_online'), exchange, 'a wrong paste activates nothing');
+  assert.equal(await focused(), 'entra-thumbprint', 'a refused paste returns to its field');
   await app.shot('dpg-entra-refused');
 
   // Closed between the steps, the card comes back at Entra.
@@ -229,9 +234,9 @@ app.test('the Exchange Online card takes the renewal through install in DPG, Ent
   assert.equal(await exo.getByTestId('card-action').innerText(), 'Register in Entra');
   await exo.getByTestId('card-action').click();
   await entraStep.waitFor({ state: 'visible', timeout: 15_000 });
-  // Entra's form: upper case, with colons.
+  // Entra's form: upper case, with colons; by keyboard, Enter confirms.
   await app.byTestId('entra-thumbprint').fill(newRecord.sha1.toUpperCase().match(/../g).join(':'));
-  await app.byTestId('entra-confirm').click();
+  await app.page.keyboard.press('Enter');
 
   // Step 3: the side-by-side confirmation; only now does DPG switch.
   const confirm = app.byTestId('activate-confirm');
@@ -240,7 +245,8 @@ app.test('the Exchange Online card takes the renewal through install in DPG, Ent
   assert.equal(await app.byTestId('activate-old').getAttribute('data-sha256'), exchange);
   assert.equal(await app.byTestId('activate-new').getAttribute('data-sha256'), renewed);
   assert.equal(await activeSha256('exchange_online'), exchange);
-  await app.byTestId('activate-ok').click();
+  await eventually(async () => assert.equal(await focused(), 'activate-ok'));
+  await app.page.keyboard.press('Enter');
   await confirm.waitFor({ state: 'hidden', timeout: 20_000 });
   await eventually(async () => assert.equal(await activeSha256('exchange_online'), renewed, 'the sandbox says Exchange Online uses the renewal'), { timeout: 30_000 });
   await eventually(async () => assert.equal(await exo.getAttribute('data-next-step'), 'none'), { timeout: 15_000 });

@@ -45,7 +45,7 @@ export const portal = {
   /** Compares the thumbprint Entra shows with the certificate's; a match is remembered. */
   checkEntra: (ref: CertRef, thumbprint: string): Promise<EntraCheck> => call(() => as<EntraCheck>(Portal.CheckEntra(ref, thumbprint))),
   dismissEntraNote: (integrationId: string): Promise<void> => call(() => Portal.DismissEntraNote(integrationId)),
-  successors: (path: string): Promise<Successor[]> => call(() => as<Successor[]>(Portal.Successors(path))),
+  successors: (ref: CertRef): Promise<Successor[]> => call(() => as<Successor[]>(Portal.Successors(ref))),
   /** The audit trail of a certificate; empty when DPG doesn't have it. */
   events: (ref: CertRef): Promise<PortalEvent[]> => call(() => as<PortalEvent[]>(Portal.Events(ref))),
   operations: (): Promise<PortalOperation[]> => call(() => as<PortalOperation[]>(Portal.Operations())),

@@ -186,4 +186,17 @@ describe('useActivation', () => {
     expect(useUiStore().passwordsOpen).toBe(true)
     expect(closed).toBe(1)
   })
+
+  it('Exchange Online: an install DPG has not answered yet says so, stays at the install step, and is no failure', async () => {
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
+    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'pending', operationId: 5 }] as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    await a.install()
+    expect(a.notice.value).toBe('entra.installPending')
+    expect(a.error.value).toBeNull()
+    expect(a.step.value).toBe('install')
+    expect(closed).toBe(0)
+    expect(fake.portal.activate).not.toHaveBeenCalled()
+  })
 })

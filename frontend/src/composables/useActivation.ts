@@ -49,6 +49,8 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
   const changed = ref(false)
   /** The message id of the error to show in the dialog. */
   const error = ref<string | null>(null)
+  /** The message id of a state that is no failure (an install DPG hasn't answered yet). */
+  const notice = ref<string | null>(null)
   /** Why the last thumbprint pasted from Entra was refused. */
   const entraRefused = ref<EntraRefusal | null>(null)
   /** The admin chose "Activate without checking Entra". */
@@ -100,12 +102,20 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
     if (!p || !certRef.path || busy.value) return
     busy.value = true
     error.value = null
+    notice.value = null
     try {
       const [r] = await api.install([certRef.path])
       if (r.result === 'needs_password') {
         void portal.refresh()
         ui.passwordsOpen = true
         done()
+        return
+      }
+      if (r.result === 'pending') {
+        // DPG hasn't answered yet: the outbox keeps sending it, and the card
+        // says Register in Entra once DPG has it. Not a failure.
+        void portal.refresh()
+        notice.value = 'entra.installPending'
         return
       }
       if (r.result !== 'installed' && r.result !== 'already') {
@@ -193,6 +203,7 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
     busy,
     changed,
     error,
+    notice,
     entraRefused,
     skipEntra,
     start,

@@ -329,7 +329,7 @@ export const usePortalStore = defineStore('portal', () => {
   /** The file's audit trail and renewal offers, from the offline copy; empty when they can't be read. */
   async function history(path: string): Promise<History> {
     try {
-      const [events, successors, ints] = await Promise.all([api.events({ path }), api.successors(path), api.integrations(false)])
+      const [events, successors, ints] = await Promise.all([api.events({ path }), api.successors({ path }), api.integrations(false)])
       return { events, successors, kinds: Object.fromEntries(ints.map((i) => [i.id, i.kind])) }
     } catch (err) {
       console.error(err)

@@ -117,6 +117,9 @@ describe('the integrations strip', () => {
     await flushPromises()
     expect(w.get('[data-testid=entra-note]').text()).toContain('Remove the old certificate from the app registration once mail flows again')
     expect(w.get('[data-testid=entra-note]').text()).toContain('AB'.repeat(20))
+    // Which note Dismiss dismisses: the card's name and the note describe it.
+    const described = w.get('[data-testid=entra-note-dismiss]').attributes('aria-describedby')!.split(' ')
+    expect(described.map((id) => w.get(`#${id}`).text())).toEqual(['Exchange Online', w.get('[data-testid=entra-note] span').text()])
     fake.integrations = [integ({ nextStep: 'none', state: 'ok', successor: null })]
     await w.get('[data-testid=entra-note-dismiss]').trigger('click')
     await flushPromises()

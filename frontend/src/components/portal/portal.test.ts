@@ -105,6 +105,42 @@ describe('portal components', () => {
     expect(q('entra-state')!.textContent).toContain('Not checked in Entra')
   })
 
+  it('Use for…: the keyboard follows Exchange Online’s steps (install, Entra, a refused paste, the warning, confirm)', async () => {
+    fake.portal.integrations.mockResolvedValue([{ ...plan('v1', 'old@x.dk').integration }] as never)
+    fake.portal.prepareActivation
+      .mockResolvedValueOnce({ ...plan('v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
+      .mockResolvedValueOnce({ ...plan('v1', 'old@x.dk'), needsEntra: true } as never)
+    fake.portal.checkEntra.mockResolvedValueOnce({ matched: false, code: 'entra_thumbprint_mismatch', known: facts('old@x.dk', 'a') } as never)
+    mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+    await flushPromises()
+    expect(document.activeElement).toBe(q('activate-integration'))
+    q('activate-integration')!.click()
+    await flushPromises()
+    expect(document.activeElement).toBe(q('entra-install'))
+    q('entra-install')!.click()
+    await flushPromises()
+    expect(q('entra-step')).not.toBeNull()
+    expect(document.activeElement).toBe(q('entra-export-cer'))
+
+    const input = q('entra-thumbprint') as HTMLInputElement
+    input.value = 'AA:AA'
+    input.dispatchEvent(new Event('input'))
+    await flushPromises()
+    input.form!.requestSubmit()
+    await flushPromises()
+    expect(q('entra-refused')).not.toBeNull()
+    expect(document.activeElement).toBe(input)
+    expect(input.getAttribute('aria-invalid')).toBe('true')
+    expect(input.getAttribute('aria-describedby')).toBe('entra-refused')
+
+    q('entra-skip')!.click()
+    await flushPromises()
+    expect(document.activeElement).toBe(q('entra-skip-confirm'))
+    q('entra-skip-confirm')!.click()
+    await flushPromises()
+    expect(document.activeElement).toBe(q('activate-ok'))
+  })
+
   it('Use for…: names a kind once, and says "Use for" when there is no current certificate', async () => {
     const first = { ...plan('v1', 'x').integration, kind: 'mit_dk', name: 'mit.dk', activeCertificateId: '' }
     fake.portal.integrations.mockResolvedValue([first] as never)

@@ -256,9 +256,15 @@ check "... with cvr_mismatch" grep -q cvr_mismatch "$work/install-other.txt"
 
 sha=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).files[0].certificate.sha256)' \
   <(win 60 build/bin/dpgcerts.exe scan --json --no-cache --passwords "$passwords_win" "$portal_win\\exchange-fornyet.p12" 2>/dev/null))
+# Exchange Online asks for the proof that Entra has the certificate: none
+# is wrong usage and leaves DPG alone; the thumbprint as Entra shows it
+# (upper case) activates.
 run win 120 build/bin/dpgcerts.exe activate --portal "$portal" --integration exchange_online \
-  --certificate "${sha:0:12}" >"$work/activate.txt" 2>&1
-check "activate exchange_online exits 0 (rc $rc)" [ "$rc" = 0 ]
+  --certificate "${sha:0:12}" >"$work/activate-noentra.txt" 2>&1
+check "activate exchange_online without the Entra proof exits 2 (rc $rc)" [ "$rc" = 2 ]
+run win 120 build/bin/dpgcerts.exe activate --portal "$portal" --integration exchange_online \
+  --certificate "${sha:0:12}" --entra-thumbprint "${sha^^}" >"$work/activate.txt" 2>&1
+check "activate exchange_online with Entra's thumbprint exits 0 (rc $rc)" [ "$rc" = 0 ]
 run win 120 build/bin/dpgcerts.exe sync --portal "$portal" --json >"$work/sync-2.json" 2>&1
 check "sync exits 0 (rc $rc)" [ "$rc" = 0 ]
 # status reads the offline copy: no network, and the activation is there.

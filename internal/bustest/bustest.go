@@ -68,7 +68,7 @@ func (r *Recorder) Wait(n int, timeout time.Duration) []string {
 func Start(t *testing.T) *Recorder {
 	t.Helper()
 	if os.Getenv(EnvBusTest) != "1" {
-		t.Skip("needs a session bus and a display: scripts/notify-check.sh")
+		t.Skip("needs a session bus and a display: scripts/remind-check.sh")
 	}
 	for _, tool := range []string{"dunst", "dbus-monitor", "notify-send"} {
 		if _, err := exec.LookPath(tool); err != nil {

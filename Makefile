@@ -137,12 +137,7 @@ test-remind: build
 
 ## fuzz: run each Fuzz target alone for FUZZTIME (default 15s)
 fuzz:
-	@for pkg in $$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do \
-		for name in $$(go test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
-			echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-			go test "$$pkg" -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s; \
-		done; \
-	done
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 ## bench: the performance measurements
 bench:

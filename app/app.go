@@ -7,13 +7,11 @@ import (
 	"context"
 	"log"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"dpgcerts/backend/config"
-	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
@@ -55,21 +53,7 @@ type core struct {
 	emit      func(ctx context.Context, name string, data any)
 	// heard hears the name of each event emitted (Reminders listens).
 	heard func(name string)
-
-	mu   sync.Mutex
-	lang string
-}
-
-func (c *core) language() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lang
-}
-
-func (c *core) setLanguage(lang string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.lang = lang
+	lang  config.Current
 }
 
 // Services builds every bound struct and drives their lifecycle. It is not
@@ -116,9 +100,10 @@ func New(opts Options) *Services {
 			c.heard(name)
 		}
 	}
-	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.language})
+	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.lang.Get})
 	a := &App{opts: opts, core: c}
-	c.lang = a.initialLanguage()
+	// --lang, else the language chosen earlier in the window, else the OS's.
+	c.lang.Set(config.LanguageAtStart(context.Background(), st, opts.Lang, opts.LangFlag))
 	certs := newCertificates(c)
 	help := newHelp(c)
 	p := newPortal(c, certs.lib, opts.Sandbox)
@@ -177,27 +162,13 @@ func (a *App) shutdown(context.Context) {}
 func (a *App) Version() string { return a.opts.Version }
 
 // Language returns the language the window shows ("da" or "en").
-func (a *App) Language() string { return a.core.language() }
-
-// initialLanguage is --lang, else the language chosen earlier in the
-// window, else the OS language (resolved by main): config.Language.
-func (a *App) initialLanguage() string {
-	flag := ""
-	if a.opts.LangFlag {
-		flag = a.opts.Lang
-	}
-	return config.Language(context.Background(), a.core.st, flag, a.opts.Lang)
-}
+func (a *App) Language() string { return a.core.lang.Get() }
 
 // SetLanguage switches the language ("da" or "en") and remembers it.
 func (a *App) SetLanguage(lang string) error {
-	if lang == "" || !store.Language.Valid(lang) {
-		return errs.New(errs.UnsupportedLanguage, "The language must be da or en.")
+	if err := a.core.lang.Choose(context.Background(), a.core.st, lang); err != nil {
+		return err // unsupported_language, or the cache failed (internal)
 	}
-	if err := a.core.st.SetString(context.Background(), store.Language, lang); err != nil {
-		return err // the cache failed: internal, with the details in the log
-	}
-	a.core.setLanguage(lang)
 	if hasWindow(a.ctx) {
 		runtime.WindowSetTitle(a.ctx, i18n.T(lang, "app.title"))
 	}

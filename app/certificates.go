@@ -55,7 +55,7 @@ func (c *Certificates) ScanState() local.ScanState { return c.lib.ScanState() }
 // AddFiles asks for certificate files and reads them in the background
 // (events scan:*). It returns false when the dialog was cancelled.
 func (c *Certificates) AddFiles() (bool, error) {
-	paths, err := c.core.dialogs.OpenFiles(c.context(), i18n.T(c.core.language(), "toolbar.addFiles"))
+	paths, err := c.core.dialogs.OpenFiles(c.context(), i18n.T(c.core.lang.Get(), "toolbar.addFiles"))
 	if err != nil || len(paths) == 0 {
 		return false, err
 	}
@@ -68,7 +68,7 @@ func (c *Certificates) AddPaths(paths []string) bool { return c.lib.AddPaths(pat
 // ScanFolder asks for a folder, remembers it and scans it in the
 // background. It returns the folder, or "" when the dialog was cancelled.
 func (c *Certificates) ScanFolder() (string, error) {
-	dir, err := c.core.dialogs.OpenFolder(c.context(), i18n.T(c.core.language(), "toolbar.scanFolder"))
+	dir, err := c.core.dialogs.OpenFolder(c.context(), i18n.T(c.core.lang.Get(), "toolbar.scanFolder"))
 	if err != nil || dir == "" {
 		return "", err
 	}
@@ -137,7 +137,7 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 func (c *Certificates) ExportCSV(lang string) (string, error) { return c.export("csv", lang) }
 
 // ExportJSON saves the overview in the shape of `dpgcerts scan --json`.
-func (c *Certificates) ExportJSON() (string, error) { return c.export("json", c.core.language()) }
+func (c *Certificates) ExportJSON() (string, error) { return c.export("json", c.core.lang.Get()) }
 
 // ExportICS saves a calendar with each expiry and a reminder before it.
 func (c *Certificates) ExportICS(lang string) (string, error) { return c.export("ics", lang) }

@@ -251,5 +251,5 @@ func (p *Portal) ExportCer(ref session.Ref) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return p.core.saveFile(p.ctx, i18n.T(p.core.language(), "details.exportCer"), name, der)
+	return p.core.saveFile(p.ctx, i18n.T(p.core.lang.Get(), "details.exportCer"), name, der)
 }

@@ -66,7 +66,7 @@ func newReminders(c *core, ses *session.Session, db string, getenv func(string) 
 		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.now, Options: channels.Options{Now: c.now}}}
 	r.watch = &remind.Watcher{
 		Ledger:   remind.Ledger{St: c.st, Now: c.now},
-		Lang:     c.language,
+		Lang:     c.lang.Get,
 		Overview: func(ctx context.Context) (overview.Overview, error) { return ses.Overview(ctx, 0) },
 		Send: func(m remind.Message, t remind.Target) error {
 			return r.note.send(r.ctx, "dpgcerts-"+m.First.Key, m.Title, m.Body, t.Data())
@@ -135,7 +135,7 @@ func (r *Reminders) SetTeam(in channels.Input) (channels.View, error) {
 
 // TestTeam sends a test message through channel ("email", "webhook").
 func (r *Reminders) TestTeam(channel string, in channels.Input) channels.TestResult {
-	return r.team.Test(context.Background(), channel, in, r.core.language())
+	return r.team.Test(context.Background(), channel, in, r.core.lang.Get())
 }
 
 // kick asks for a check soon, once the notifications are ready.

@@ -9,9 +9,7 @@ import (
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
-	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
-	"dpgcerts/backend/store"
 )
 
 // Events of the portal. Each carries one JSON object.
@@ -28,16 +26,14 @@ var installWait = 20 * time.Second
 // context, turns the session's news into events, and runs the in-process
 // sandbox of --sandbox. Every flow is the session's.
 type Portal struct {
-	ctx  context.Context
-	core *core
-	ses  *session.Session
-
-	sandbox     bool
+	ctx         context.Context
+	core        *core
+	ses         *session.Session
 	sandboxStop func()
 }
 
 func newPortal(c *core, files *local.Collection, useSandbox bool) *Portal {
-	p := &Portal{core: c, sandbox: useSandbox}
+	p := &Portal{core: c}
 	opts := session.Options{
 		Store: c.st, Runtime: c.rt, Passwords: c.passwords, Files: files, Log: log.Writer(),
 		OnProgress: func(pr portal.Progress) { c.emit(p.ctx, EventPortalOperation, pr) },
@@ -50,34 +46,13 @@ func newPortal(c *core, files *local.Collection, useSandbox bool) *Portal {
 		},
 	}
 	if useSandbox {
-		url, st, stop, err := startSandbox()
-		if err != nil {
+		var err error
+		if opts, p.sandboxStop, err = session.WithSandbox(opts); err != nil {
 			log.Printf("dpgcerts: the sandbox did not start: %v", err)
-		} else {
-			// The sandbox's outbox and offline copy live in memory, and its
-			// passwords out of the keychain: they would be orphaned in the
-			// user's cache once the window closes.
-			opts.Pinned, opts.Store, p.sandboxStop = url, st, stop
-			opts.Runtime.Keychain = false
 		}
 	}
 	p.ses = session.New(opts)
 	return p
-}
-
-// startSandbox serves an in-memory sandbox on a random loopback port, with
-// an in-memory store for the session that talks to it.
-func startSandbox() (string, *store.Store, func(), error) {
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	url, stop, err := sandbox.Serve(sandbox.Options{})
-	if err != nil {
-		st.Close()
-		return "", nil, nil, err
-	}
-	return url, st, func() { stop(); st.Close() }, nil
 }
 
 func (p *Portal) startup(ctx context.Context) {
@@ -149,11 +124,9 @@ func (p *Portal) Missing() ([]string, error) { return p.ses.Missing(context.Back
 
 // UploadExisting installs every file that Missing lists.
 func (p *Portal) UploadExisting() ([]session.InstallResult, error) {
-	paths, err := p.Missing()
-	if err != nil || len(paths) == 0 {
-		return []session.InstallResult{}, err
-	}
-	return p.Install(paths)
+	ctx, cancel := waitCtx()
+	defer cancel()
+	return p.ses.UploadExisting(ctx, sendWait())
 }
 
 // Integrations lists the integrations with their active certificates;

@@ -113,7 +113,7 @@ func New(opts Options) *Services {
 	// is worth a reminder.
 	c.heard = func(name string) {
 		if name == local.EventScanDone || name == EventSyncStatus {
-			rem.kick()
+			rem.watch.Kick()
 		}
 	}
 	return &Services{App: a, Certificates: certs, Help: help, Portal: p, Reminders: rem, cacheErr: cacheErr, core: c, opts: opts,

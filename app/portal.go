@@ -8,6 +8,7 @@ import (
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/overview"
+	"dpgcerts/backend/pace"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/session"
 )
@@ -205,14 +206,14 @@ func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Backgrou
 // that the window holds (0 for all of it). Entry and Certificates.Details
 // give a row's details.
 func (p *Portal) List(since uint64) (overview.Changes, error) {
-	defer overviewTrim.soon()
+	defer pace.HeapTrim.Call()
 	return p.ses.ListChanges(context.Background(), since)
 }
 
 // Entry is the overview's entry of one certificate, by SHA-256: where it
 // is, its record in DPG and why it needs attention.
 func (p *Portal) Entry(sha256 string) (overview.Certificate, error) {
-	defer overviewTrim.soon() // it builds the whole overview, as List does
+	defer pace.HeapTrim.Call() // it builds the whole overview, as List does
 	return p.ses.Entry(context.Background(), sha256)
 }
 

@@ -142,27 +142,14 @@ func (c *Certificates) ExportJSON() (string, error) { return c.export("json", c.
 // ExportICS saves a calendar with each expiry and a reminder before it.
 func (c *Certificates) ExportICS(lang string) (string, error) { return c.export("ics", lang) }
 
-// export asks where to save local's export and writes it there.
+// export asks where to save local's export and writes it there. The
+// window's list says which certificates are replaced.
 func (c *Certificates) export(format, lang string) (string, error) {
-	name, data, err := c.lib.Export(format, lang, c.replaced())
+	name, data, err := c.lib.Export(c.context(), format, lang, c.list)
 	if err != nil {
 		return "", err
 	}
 	return c.core.saveFile(c.context(), i18n.T(lang, "toolbar.export"), name, data)
-}
-
-// replaced are the certificates the window's list shows as replaced; none
-// when the list can't be made (the export still has every file).
-func (c *Certificates) replaced() report.Replacements {
-	if c.list == nil {
-		return nil
-	}
-	l, err := c.list(c.context())
-	if err != nil {
-		log.Printf("dpgcerts: export without the replaced certificates: %v", err)
-		return nil
-	}
-	return report.ReplacementsOf(l)
 }
 
 // OpenFileLocation shows the file in the system's file manager.

@@ -108,7 +108,7 @@ func New(opts Options) *Services {
 	help := newHelp(c)
 	p := newPortal(c, certs.lib, opts.Sandbox)
 	certs.list = p.ses.List
-	rem := newReminders(c, p.ses, opts.DBPath, getenv)
+	rem := newReminders(c, p.ses, opts.DBPath)
 	// A scan's end and a sync change the overview: time to look for what
 	// is worth a reminder.
 	c.heard = func(name string) {

@@ -18,11 +18,6 @@ import (
 // about (remind.Target).
 const EventRemindOpen = "remind:open"
 
-// EnvScheduler=off keeps the OS scheduler out of it: the setting is kept,
-// no task is registered. The test scripts set it, so a test run never
-// leaves a timer in the home of whoever runs it.
-const EnvScheduler = "DPGCERTS_SCHEDULER"
-
 // osScheduler is this user's OS scheduler. The package's tests set it to
 // nil (scheduler_test.go), so no test run registers a task in the home of
 // whoever runs it; a variable rather than testing.Testing keeps the
@@ -50,11 +45,11 @@ type Reminders struct {
 	team  channels.Setup
 }
 
-func newReminders(c *core, ses *session.Session, db string, getenv func(string) string) *Reminders {
+func newReminders(c *core, ses *session.Session, db string) *Reminders {
 	r := &Reminders{core: c, note: wailsNotifier{},
 		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.now, Options: channels.Options{Now: c.now}}}
 	system := osScheduler
-	if getenv(EnvScheduler) == "off" {
+	if !c.rt.Scheduler { // DPGCERTS_SCHEDULER=off
 		system = nil
 	}
 	r.watch = remind.NewWindow(remind.WindowOptions{Store: c.st, DB: db, System: system, Now: c.now, Lang: c.lang.Get,

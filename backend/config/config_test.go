@@ -18,6 +18,12 @@ func TestFromEnv(t *testing.T) {
 	if rt, _ := FromEnv(env(map[string]string{EnvKeychain: "off"})); rt.Keychain {
 		t.Error("DPGCERTS_KEYCHAIN=off left the keychain on")
 	}
+	if !rt.Scheduler {
+		t.Error("the OS scheduler is on unless DPGCERTS_SCHEDULER=off")
+	}
+	if rt, _ := FromEnv(env(map[string]string{EnvScheduler: "off"})); rt.Scheduler || !rt.Keychain {
+		t.Errorf("DPGCERTS_SCHEDULER=off: scheduler %v, keychain %v", rt.Scheduler, rt.Keychain)
+	}
 }
 
 // A bad DPGCERTS_NOW is an error, and the clock it leaves is the real one,

@@ -7,7 +7,6 @@ import (
 	"context"
 	"log"
 	"os"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -19,18 +18,14 @@ import (
 	"dpgcerts/backend/store"
 )
 
-// Options are the choices made on the command line when the window opens.
+// Options are the window's command line, which internal/desktop.Flags
+// parses and documents, and its environment.
 type Options struct {
-	Version string // injected at build time, "dev" otherwise
-	Lang    string // resolved language code: the --lang flag or the OS language
-	// LangFlag says Lang came from --lang. Without it, a language chosen
-	// earlier in the window wins over the OS language.
-	LangFlag bool
-	DBPath   string // --db: the cache file; "" means the default location
-	// Sandbox opens the window against an in-process sandbox portal
-	// (--sandbox): in memory, on loopback, its address preset.
-	Sandbox bool
-
+	Version  string // injected at build time, "dev" otherwise
+	Lang     string // resolved: --lang, else the OS language
+	LangFlag bool   // Lang came from --lang: it wins over the one chosen in the window
+	DBPath   string // --db; "" means the default location
+	Sandbox  bool   // --sandbox: the portal is an in-process sandbox (session.WithSandbox)
 	// Getenv reads the environment (DPGCERTS_NOW, the test hooks); nil means
 	// os.Getenv.
 	Getenv func(string) string
@@ -47,7 +42,6 @@ type service interface {
 type core struct {
 	st        *store.Store
 	rt        config.Runtime
-	now       func() time.Time
 	passwords *passwords.Source // typed in this session, then remembered
 	dialogs   Dialogs
 	emit      func(ctx context.Context, name string, data any)
@@ -66,7 +60,6 @@ type Services struct {
 	Reminders    *Reminders
 
 	core *core
-	opts Options
 	all  []service
 	// cacheErr is why the cache could not be opened (the window then runs
 	// on an in-memory one); nil when it opened.
@@ -91,7 +84,6 @@ func New(opts Options) *Services {
 	c := &core{
 		st:        st,
 		rt:        rt,
-		now:       rt.Now,
 		passwords: passwords.New(rt.Keychain),
 	}
 	c.emit = func(ctx context.Context, name string, data any) {
@@ -116,7 +108,7 @@ func New(opts Options) *Services {
 			rem.watch.Kick()
 		}
 	}
-	return &Services{App: a, Certificates: certs, Help: help, Portal: p, Reminders: rem, cacheErr: cacheErr, core: c, opts: opts,
+	return &Services{App: a, Certificates: certs, Help: help, Portal: p, Reminders: rem, cacheErr: cacheErr, core: c,
 		all: []service{a, certs, help, p, rem}}
 }
 

@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"log"
 
 	"dpgcerts/backend/certs"
-	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/overview"
@@ -125,9 +123,8 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 	if err != nil || path == "" {
 		return "", err
 	}
-	if err := report.WriteFile(path, data); err != nil {
-		log.Printf("dpgcerts: export: %v", err)
-		return "", errs.New(errs.WriteFailed, "The file could not be saved.")
+	if err := report.Save(path, data); err != nil {
+		return "", err
 	}
 	return path, nil
 }

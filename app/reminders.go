@@ -47,12 +47,12 @@ type Reminders struct {
 
 func newReminders(c *core, ses *session.Session, db string) *Reminders {
 	r := &Reminders{core: c, note: wailsNotifier{},
-		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.now, Options: channels.Options{Now: c.now}}}
+		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.rt.Now, Options: channels.Options{Now: c.rt.Now}}}
 	system := osScheduler
 	if !c.rt.Scheduler { // DPGCERTS_SCHEDULER=off
 		system = nil
 	}
-	r.watch = remind.NewWindow(remind.WindowOptions{Store: c.st, DB: db, System: system, Now: c.now, Lang: c.lang.Get,
+	r.watch = remind.NewWindow(remind.WindowOptions{Store: c.st, DB: db, System: system, Now: c.rt.Now, Lang: c.lang.Get,
 		Overview: func(ctx context.Context) (overview.Overview, error) { return ses.Overview(ctx, 0) },
 		Send: func(m remind.Message, t remind.Target) error {
 			return r.note.send(r.ctx, "dpgcerts-"+m.First.Key, m.Title, m.Body, t.Data())

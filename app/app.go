@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"log"
-	"os"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -72,15 +71,7 @@ func (s *Services) CacheError() error { return s.cacheErr }
 // New builds the bound structs and opens the cache. A cache that can't be
 // opened is logged and replaced by an in-memory one: the window still opens.
 func New(opts Options) *Services {
-	getenv := opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	rt, err := config.FromEnv(getenv)
-	if err != nil {
-		log.Printf("dpgcerts: %v; using the real clock", err)
-	}
-	st, cacheErr := rt.OpenStoreOrMemory(opts.DBPath)
+	rt, st, cacheErr := config.OpenWindow(opts.Getenv, opts.DBPath)
 	c := &core{
 		st:        st,
 		rt:        rt,
@@ -92,7 +83,7 @@ func New(opts Options) *Services {
 			c.heard(name)
 		}
 	}
-	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.lang.Get})
+	c.dialogs = dialogsFromEnv(rt.Getenv, nativeDialogs{lang: c.lang.Get})
 	a := &App{opts: opts, core: c}
 	// --lang, else the language chosen earlier in the window, else the OS's.
 	c.lang.Set(config.LanguageAtStart(context.Background(), st, opts.Lang, opts.LangFlag))

@@ -7,6 +7,7 @@ package config
 import (
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"dpgcerts/backend/portal"
@@ -99,4 +100,20 @@ func (rt Runtime) OpenStoreOrMemory(path string) (*store.Store, error) {
 		panic(merr) // an in-memory SQLite always opens
 	}
 	return mem, err
+}
+
+// OpenWindow is the window's start: the runtime configuration from getenv
+// (nil: os.Getenv; a bad DPGCERTS_NOW is logged and the real clock used),
+// and the cache at db by OpenStoreOrMemory, with why it could not be
+// opened, if so.
+func OpenWindow(getenv func(string) string, db string) (Runtime, *store.Store, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	rt, err := FromEnv(getenv)
+	if err != nil {
+		log.Printf("dpgcerts: %v; using the real clock", err)
+	}
+	st, err := rt.OpenStoreOrMemory(db)
+	return rt, st, err
 }

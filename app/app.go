@@ -6,14 +6,10 @@ package app
 import (
 	"context"
 	"log"
-	"os"
-	"sync"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"dpgcerts/backend/config"
-	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/passwords"
@@ -21,18 +17,14 @@ import (
 	"dpgcerts/backend/store"
 )
 
-// Options are the choices made on the command line when the window opens.
+// Options are the window's command line, which internal/desktop.Flags
+// parses and documents, and its environment.
 type Options struct {
-	Version string // injected at build time, "dev" otherwise
-	Lang    string // resolved language code: the --lang flag or the OS language
-	// LangFlag says Lang came from --lang. Without it, a language chosen
-	// earlier in the window wins over the OS language.
-	LangFlag bool
-	DBPath   string // --db: the cache file; "" means the default location
-	// Sandbox opens the window against an in-process sandbox portal
-	// (--sandbox): in memory, on loopback, its address preset.
-	Sandbox bool
-
+	Version  string // injected at build time, "dev" otherwise
+	Lang     string // resolved: --lang, else the OS language
+	LangFlag bool   // Lang came from --lang: it wins over the one chosen in the window
+	DBPath   string // --db; "" means the default location
+	Sandbox  bool   // --sandbox: the portal is an in-process sandbox (session.WithSandbox)
 	// Getenv reads the environment (DPGCERTS_NOW, the test hooks); nil means
 	// os.Getenv.
 	Getenv func(string) string
@@ -49,27 +41,12 @@ type service interface {
 type core struct {
 	st        *store.Store
 	rt        config.Runtime
-	now       func() time.Time
 	passwords *passwords.Source // typed in this session, then remembered
 	dialogs   Dialogs
 	emit      func(ctx context.Context, name string, data any)
 	// heard hears the name of each event emitted (Reminders listens).
 	heard func(name string)
-
-	mu   sync.Mutex
-	lang string
-}
-
-func (c *core) language() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lang
-}
-
-func (c *core) setLanguage(lang string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.lang = lang
+	lang  config.Current
 }
 
 // Services builds every bound struct and drives their lifecycle. It is not
@@ -82,7 +59,6 @@ type Services struct {
 	Reminders    *Reminders
 
 	core *core
-	opts Options
 	all  []service
 	// cacheErr is why the cache could not be opened (the window then runs
 	// on an in-memory one); nil when it opened.
@@ -95,19 +71,10 @@ func (s *Services) CacheError() error { return s.cacheErr }
 // New builds the bound structs and opens the cache. A cache that can't be
 // opened is logged and replaced by an in-memory one: the window still opens.
 func New(opts Options) *Services {
-	getenv := opts.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	rt, err := config.FromEnv(getenv)
-	if err != nil {
-		log.Printf("dpgcerts: %v; using the real clock", err)
-	}
-	st, cacheErr := rt.OpenStoreOrMemory(opts.DBPath)
+	rt, st, cacheErr := config.OpenWindow(opts.Getenv, opts.DBPath)
 	c := &core{
 		st:        st,
 		rt:        rt,
-		now:       rt.Now,
 		passwords: passwords.New(rt.Keychain),
 	}
 	c.emit = func(ctx context.Context, name string, data any) {
@@ -116,22 +83,23 @@ func New(opts Options) *Services {
 			c.heard(name)
 		}
 	}
-	c.dialogs = dialogsFromEnv(getenv, nativeDialogs{lang: c.language})
+	c.dialogs = dialogsFromEnv(rt.Getenv, nativeDialogs{lang: c.lang.Get})
 	a := &App{opts: opts, core: c}
-	c.lang = a.initialLanguage()
+	// --lang, else the language chosen earlier in the window, else the OS's.
+	c.lang.Set(config.LanguageAtStart(context.Background(), st, opts.Lang, opts.LangFlag))
 	certs := newCertificates(c)
 	help := newHelp(c)
 	p := newPortal(c, certs.lib, opts.Sandbox)
 	certs.list = p.ses.List
-	rem := newReminders(c, p.ses, opts.DBPath, getenv)
+	rem := newReminders(c, p.ses, opts.DBPath)
 	// A scan's end and a sync change the overview: time to look for what
 	// is worth a reminder.
 	c.heard = func(name string) {
 		if name == local.EventScanDone || name == EventSyncStatus {
-			rem.kick()
+			rem.watch.Kick()
 		}
 	}
-	return &Services{App: a, Certificates: certs, Help: help, Portal: p, Reminders: rem, cacheErr: cacheErr, core: c, opts: opts,
+	return &Services{App: a, Certificates: certs, Help: help, Portal: p, Reminders: rem, cacheErr: cacheErr, core: c,
 		all: []service{a, certs, help, p, rem}}
 }
 
@@ -177,27 +145,13 @@ func (a *App) shutdown(context.Context) {}
 func (a *App) Version() string { return a.opts.Version }
 
 // Language returns the language the window shows ("da" or "en").
-func (a *App) Language() string { return a.core.language() }
-
-// initialLanguage is --lang, else the language chosen earlier in the
-// window, else the OS language (resolved by main): config.Language.
-func (a *App) initialLanguage() string {
-	flag := ""
-	if a.opts.LangFlag {
-		flag = a.opts.Lang
-	}
-	return config.Language(context.Background(), a.core.st, flag, a.opts.Lang)
-}
+func (a *App) Language() string { return a.core.lang.Get() }
 
 // SetLanguage switches the language ("da" or "en") and remembers it.
 func (a *App) SetLanguage(lang string) error {
-	if lang == "" || !store.Language.Valid(lang) {
-		return errs.New(errs.UnsupportedLanguage, "The language must be da or en.")
+	if err := a.core.lang.Choose(context.Background(), a.core.st, lang); err != nil {
+		return err // unsupported_language, or the cache failed (internal)
 	}
-	if err := a.core.st.SetString(context.Background(), store.Language, lang); err != nil {
-		return err // the cache failed: internal, with the details in the log
-	}
-	a.core.setLanguage(lang)
 	if hasWindow(a.ctx) {
 		runtime.WindowSetTitle(a.ctx, i18n.T(lang, "app.title"))
 	}

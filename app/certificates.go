@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"log"
 
 	"dpgcerts/backend/certs"
-	"dpgcerts/backend/errs"
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/overview"
@@ -55,7 +53,7 @@ func (c *Certificates) ScanState() local.ScanState { return c.lib.ScanState() }
 // AddFiles asks for certificate files and reads them in the background
 // (events scan:*). It returns false when the dialog was cancelled.
 func (c *Certificates) AddFiles() (bool, error) {
-	paths, err := c.core.dialogs.OpenFiles(c.context(), i18n.T(c.core.language(), "toolbar.addFiles"))
+	paths, err := c.core.dialogs.OpenFiles(c.context(), i18n.T(c.core.lang.Get(), "toolbar.addFiles"))
 	if err != nil || len(paths) == 0 {
 		return false, err
 	}
@@ -68,7 +66,7 @@ func (c *Certificates) AddPaths(paths []string) bool { return c.lib.AddPaths(pat
 // ScanFolder asks for a folder, remembers it and scans it in the
 // background. It returns the folder, or "" when the dialog was cancelled.
 func (c *Certificates) ScanFolder() (string, error) {
-	dir, err := c.core.dialogs.OpenFolder(c.context(), i18n.T(c.core.language(), "toolbar.scanFolder"))
+	dir, err := c.core.dialogs.OpenFolder(c.context(), i18n.T(c.core.lang.Get(), "toolbar.scanFolder"))
 	if err != nil || dir == "" {
 		return "", err
 	}
@@ -125,9 +123,8 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 	if err != nil || path == "" {
 		return "", err
 	}
-	if err := report.WriteFile(path, data); err != nil {
-		log.Printf("dpgcerts: export: %v", err)
-		return "", errs.New(errs.WriteFailed, "The file could not be saved.")
+	if err := report.Save(path, data); err != nil {
+		return "", err
 	}
 	return path, nil
 }
@@ -137,32 +134,19 @@ func (c *core) saveFile(ctx context.Context, title, name string, data []byte) (s
 func (c *Certificates) ExportCSV(lang string) (string, error) { return c.export("csv", lang) }
 
 // ExportJSON saves the overview in the shape of `dpgcerts scan --json`.
-func (c *Certificates) ExportJSON() (string, error) { return c.export("json", c.core.language()) }
+func (c *Certificates) ExportJSON() (string, error) { return c.export("json", c.core.lang.Get()) }
 
 // ExportICS saves a calendar with each expiry and a reminder before it.
 func (c *Certificates) ExportICS(lang string) (string, error) { return c.export("ics", lang) }
 
-// export asks where to save local's export and writes it there.
+// export asks where to save local's export and writes it there. The
+// window's list says which certificates are replaced.
 func (c *Certificates) export(format, lang string) (string, error) {
-	name, data, err := c.lib.Export(format, lang, c.replaced())
+	name, data, err := c.lib.Export(c.context(), format, lang, c.list)
 	if err != nil {
 		return "", err
 	}
 	return c.core.saveFile(c.context(), i18n.T(lang, "toolbar.export"), name, data)
-}
-
-// replaced are the certificates the window's list shows as replaced; none
-// when the list can't be made (the export still has every file).
-func (c *Certificates) replaced() report.Replacements {
-	if c.list == nil {
-		return nil
-	}
-	l, err := c.list(c.context())
-	if err != nil {
-		log.Printf("dpgcerts: export without the replaced certificates: %v", err)
-		return nil
-	}
-	return report.ReplacementsOf(l)
 }
 
 // OpenFileLocation shows the file in the system's file manager.

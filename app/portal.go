@@ -8,10 +8,9 @@ import (
 	"dpgcerts/backend/i18n"
 	"dpgcerts/backend/local"
 	"dpgcerts/backend/overview"
+	"dpgcerts/backend/pace"
 	"dpgcerts/backend/portal"
-	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
-	"dpgcerts/backend/store"
 )
 
 // Events of the portal. Each carries one JSON object.
@@ -28,16 +27,14 @@ var installWait = 20 * time.Second
 // context, turns the session's news into events, and runs the in-process
 // sandbox of --sandbox. Every flow is the session's.
 type Portal struct {
-	ctx  context.Context
-	core *core
-	ses  *session.Session
-
-	sandbox     bool
+	ctx         context.Context
+	core        *core
+	ses         *session.Session
 	sandboxStop func()
 }
 
 func newPortal(c *core, files *local.Collection, useSandbox bool) *Portal {
-	p := &Portal{core: c, sandbox: useSandbox}
+	p := &Portal{core: c}
 	opts := session.Options{
 		Store: c.st, Runtime: c.rt, Passwords: c.passwords, Files: files, Log: log.Writer(),
 		OnProgress: func(pr portal.Progress) { c.emit(p.ctx, EventPortalOperation, pr) },
@@ -50,34 +47,13 @@ func newPortal(c *core, files *local.Collection, useSandbox bool) *Portal {
 		},
 	}
 	if useSandbox {
-		url, st, stop, err := startSandbox()
-		if err != nil {
+		var err error
+		if opts, p.sandboxStop, err = session.WithSandbox(opts); err != nil {
 			log.Printf("dpgcerts: the sandbox did not start: %v", err)
-		} else {
-			// The sandbox's outbox and offline copy live in memory, and its
-			// passwords out of the keychain: they would be orphaned in the
-			// user's cache once the window closes.
-			opts.Pinned, opts.Store, p.sandboxStop = url, st, stop
-			opts.Runtime.Keychain = false
 		}
 	}
 	p.ses = session.New(opts)
 	return p
-}
-
-// startSandbox serves an in-memory sandbox on a random loopback port, with
-// an in-memory store for the session that talks to it.
-func startSandbox() (string, *store.Store, func(), error) {
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		return "", nil, nil, err
-	}
-	url, stop, err := sandbox.Serve(sandbox.Options{})
-	if err != nil {
-		st.Close()
-		return "", nil, nil, err
-	}
-	return url, st, func() { stop(); st.Close() }, nil
 }
 
 func (p *Portal) startup(ctx context.Context) {
@@ -149,11 +125,9 @@ func (p *Portal) Missing() ([]string, error) { return p.ses.Missing(context.Back
 
 // UploadExisting installs every file that Missing lists.
 func (p *Portal) UploadExisting() ([]session.InstallResult, error) {
-	paths, err := p.Missing()
-	if err != nil || len(paths) == 0 {
-		return []session.InstallResult{}, err
-	}
-	return p.Install(paths)
+	ctx, cancel := waitCtx()
+	defer cancel()
+	return p.ses.UploadExisting(ctx, sendWait())
 }
 
 // Integrations lists the integrations with their active certificates;
@@ -232,14 +206,14 @@ func (p *Portal) Dismiss(id int64) error { return p.ses.Dismiss(context.Backgrou
 // that the window holds (0 for all of it). Entry and Certificates.Details
 // give a row's details.
 func (p *Portal) List(since uint64) (overview.Changes, error) {
-	defer overviewTrim.soon()
+	defer pace.HeapTrim.Call()
 	return p.ses.ListChanges(context.Background(), since)
 }
 
 // Entry is the overview's entry of one certificate, by SHA-256: where it
 // is, its record in DPG and why it needs attention.
 func (p *Portal) Entry(sha256 string) (overview.Certificate, error) {
-	defer overviewTrim.soon() // it builds the whole overview, as List does
+	defer pace.HeapTrim.Call() // it builds the whole overview, as List does
 	return p.ses.Entry(context.Background(), sha256)
 }
 
@@ -251,5 +225,5 @@ func (p *Portal) ExportCer(ref session.Ref) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return p.core.saveFile(p.ctx, i18n.T(p.core.language(), "details.exportCer"), name, der)
+	return p.core.saveFile(p.ctx, i18n.T(p.core.lang.Get(), "details.exportCer"), name, der)
 }

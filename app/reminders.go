@@ -4,8 +4,6 @@ import (
 	"context"
 	"log"
 	goruntime "runtime"
-	"sync"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -19,11 +17,6 @@ import (
 // EventRemindOpen asks the frontend to open what a clicked reminder is
 // about (remind.Target).
 const EventRemindOpen = "remind:open"
-
-// EnvScheduler=off keeps the OS scheduler out of it: the setting is kept,
-// no task is registered. The test scripts set it, so a test run never
-// leaves a timer in the home of whoever runs it.
-const EnvScheduler = "DPGCERTS_SCHEDULER"
 
 // osScheduler is this user's OS scheduler. The package's tests set it to
 // nil (scheduler_test.go), so no test run registers a task in the home of
@@ -45,47 +38,32 @@ type notifier interface {
 // Reminders is the "Remind me" setting and the window's notifications of
 // what needs doing, sent when a scan or a sync changed the overview.
 type Reminders struct {
-	ctx     context.Context
-	core    *core
-	note    notifier
-	setting schedule.Reminder
-	watch   *remind.Watcher
-	team    channels.Setup
-
-	mu    sync.Mutex
-	ready bool           // the notifications are initialised
-	wg    sync.WaitGroup // the registration under way
+	ctx   context.Context
+	core  *core
+	note  notifier
+	watch *remind.Window
+	team  channels.Setup
 }
 
-// remindDelay gathers the events of one change (a scan's end, the sync
-// after it) into one check.
-const remindDelay = 2 * time.Second
-
-func newReminders(c *core, ses *session.Session, db string, getenv func(string) string) *Reminders {
-	r := &Reminders{core: c, note: wailsNotifier{}, setting: schedule.Reminder{Store: c.st, DB: db, System: osScheduler, Now: c.now},
-		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.now, Options: channels.Options{Now: c.now}}}
-	r.watch = &remind.Watcher{
-		Ledger:   remind.Ledger{St: c.st, Now: c.now},
-		Lang:     c.language,
+func newReminders(c *core, ses *session.Session, db string) *Reminders {
+	r := &Reminders{core: c, note: wailsNotifier{},
+		team: channels.Setup{St: c.st, Keychain: c.rt.Keychain, Now: c.rt.Now, Options: channels.Options{Now: c.rt.Now}}}
+	system := osScheduler
+	if !c.rt.Scheduler { // DPGCERTS_SCHEDULER=off
+		system = nil
+	}
+	r.watch = remind.NewWindow(remind.WindowOptions{Store: c.st, DB: db, System: system, Now: c.rt.Now, Lang: c.lang.Get,
 		Overview: func(ctx context.Context) (overview.Overview, error) { return ses.Overview(ctx, 0) },
 		Send: func(m remind.Message, t remind.Target) error {
 			return r.note.send(r.ctx, "dpgcerts-"+m.First.Key, m.Title, m.Body, t.Data())
 		},
-		Delay: remindDelay,
-	}
-	if getenv(EnvScheduler) == "off" {
-		r.setting.System = nil
-	}
+	})
 	return r
 }
 
 func (r *Reminders) startup(ctx context.Context) {
 	r.ctx = ctx
-	r.wg.Go(func() {
-		if err := r.setting.Ensure(context.Background()); err != nil {
-			log.Printf("dpgcerts: the daily reminder is not registered: %v", err)
-		}
-	})
+	r.watch.Start()
 	if !hasWindow(ctx) {
 		return
 	}
@@ -93,31 +71,22 @@ func (r *Reminders) startup(ctx context.Context) {
 		log.Printf("dpgcerts: no notifications: %v", err)
 		return
 	}
-	r.mu.Lock()
-	r.ready = true
-	r.mu.Unlock()
-	// What the cache already says, once the window is up.
-	r.kick()
+	r.watch.Ready() // and a check of what the cache already says
 }
 
 func (r *Reminders) shutdown(context.Context) {
-	r.watch.Close()
-	r.mu.Lock()
-	ready := r.ready
-	r.mu.Unlock()
-	r.wg.Wait()
-	if ready {
+	if r.watch.Close() {
 		r.note.cleanup(r.ctx)
 	}
 }
 
 // Setting is the "Remind me" setting.
-func (r *Reminders) Setting() schedule.Setting { return r.setting.Setting(context.Background()) }
+func (r *Reminders) Setting() schedule.Setting { return r.watch.Setting.Setting(context.Background()) }
 
 // SetSetting turns the daily reminder on at "HH:MM", or off, and
 // registers or removes its task in the OS scheduler.
 func (r *Reminders) SetSetting(on bool, at string) (schedule.Setting, error) {
-	set, err := r.setting.Set(context.Background(), on, at)
+	set, err := r.watch.Setting.Set(context.Background(), on, at)
 	if err != nil {
 		log.Printf("dpgcerts: the reminder setting: %v", err)
 	}
@@ -135,17 +104,7 @@ func (r *Reminders) SetTeam(in channels.Input) (channels.View, error) {
 
 // TestTeam sends a test message through channel ("email", "webhook").
 func (r *Reminders) TestTeam(channel string, in channels.Input) channels.TestResult {
-	return r.team.Test(context.Background(), channel, in, r.core.language())
-}
-
-// kick asks for a check soon, once the notifications are ready.
-func (r *Reminders) kick() {
-	r.mu.Lock()
-	ready := r.ready
-	r.mu.Unlock()
-	if ready {
-		r.watch.Kick()
-	}
+	return r.team.Test(context.Background(), channel, in, r.core.lang.Get())
 }
 
 // open shows the window with what the clicked reminder is about.

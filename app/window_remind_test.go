@@ -56,7 +56,7 @@ func TestWindowNotifies(t *testing.T) {
 	cmd := exec.CommandContext(ctx, bin, "--db", db, "--lang", "en")
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
-		config.EnvNow+"="+testNow.Format(time.RFC3339), config.EnvKeychain+"=off", EnvScheduler+"=off")
+		config.EnvNow+"="+testNow.Format(time.RFC3339), config.EnvKeychain+"=off", config.EnvScheduler+"=off")
 	var out bustest.Recorder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

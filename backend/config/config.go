@@ -7,6 +7,7 @@ package config
 import (
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"dpgcerts/backend/portal"
@@ -19,6 +20,10 @@ const (
 	EnvNow = "DPGCERTS_NOW"
 	// EnvKeychain=off keeps the OS keychain out of it, for machines without one.
 	EnvKeychain = "DPGCERTS_KEYCHAIN"
+	// EnvScheduler=off keeps the OS scheduler out of it: the "Remind me"
+	// setting is kept, no task is registered. The test scripts set it, so a
+	// test run never leaves a timer in the home of whoever runs it.
+	EnvScheduler = "DPGCERTS_SCHEDULER"
 )
 
 // Runtime is the configuration of one process.
@@ -28,6 +33,9 @@ type Runtime struct {
 	// Keychain says whether the OS keychain may be asked (remembered
 	// passwords, the portal token, pending installs' passwords).
 	Keychain bool
+	// Scheduler says whether the window may register the daily reminder
+	// with the OS scheduler (not DPGCERTS_SCHEDULER=off).
+	Scheduler bool
 	// Getenv reads the environment.
 	Getenv func(string) string
 }
@@ -37,9 +45,10 @@ type Runtime struct {
 // caller that only logs the error can go on.
 func FromEnv(getenv func(string) string) (Runtime, error) {
 	rt := Runtime{
-		Now:      func() time.Time { return time.Now().UTC() },
-		Keychain: getenv(EnvKeychain) != "off",
-		Getenv:   getenv,
+		Now:       func() time.Time { return time.Now().UTC() },
+		Keychain:  getenv(EnvKeychain) != "off",
+		Scheduler: getenv(EnvScheduler) != "off",
+		Getenv:    getenv,
 	}
 	if v := getenv(EnvNow); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
@@ -91,4 +100,20 @@ func (rt Runtime) OpenStoreOrMemory(path string) (*store.Store, error) {
 		panic(merr) // an in-memory SQLite always opens
 	}
 	return mem, err
+}
+
+// OpenWindow is the window's start: the runtime configuration from getenv
+// (nil: os.Getenv; a bad DPGCERTS_NOW is logged and the real clock used),
+// and the cache at db by OpenStoreOrMemory, with why it could not be
+// opened, if so.
+func OpenWindow(getenv func(string) string, db string) (Runtime, *store.Store, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	rt, err := FromEnv(getenv)
+	if err != nil {
+		log.Printf("dpgcerts: %v; using the real clock", err)
+	}
+	st, err := rt.OpenStoreOrMemory(db)
+	return rt, st, err
 }

@@ -1,8 +1,13 @@
 package config
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"dpgcerts/backend/store"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -17,6 +22,12 @@ func TestFromEnv(t *testing.T) {
 	}
 	if rt, _ := FromEnv(env(map[string]string{EnvKeychain: "off"})); rt.Keychain {
 		t.Error("DPGCERTS_KEYCHAIN=off left the keychain on")
+	}
+	if !rt.Scheduler {
+		t.Error("the OS scheduler is on unless DPGCERTS_SCHEDULER=off")
+	}
+	if rt, _ := FromEnv(env(map[string]string{EnvScheduler: "off"})); rt.Scheduler || !rt.Keychain {
+		t.Errorf("DPGCERTS_SCHEDULER=off: scheduler %v, keychain %v", rt.Scheduler, rt.Keychain)
 	}
 }
 
@@ -34,5 +45,30 @@ func TestFromEnvRealClock(t *testing.T) {
 		if got.Before(before) || got.After(after) || got.Location() != time.UTC {
 			t.Errorf("DPGCERTS_NOW=%q gave %v, want the real time in UTC (between %v and %v)", v, got, before, after)
 		}
+	}
+}
+
+// The window opens whatever the environment and the cache: a bad
+// DPGCERTS_NOW leaves the real clock, a cache that can't be opened an
+// in-memory one and the reason; without getenv the process's environment
+// is read.
+func TestOpenWindow(t *testing.T) {
+	t.Setenv(EnvKeychain, "off")
+	rt, st, err := OpenWindow(nil, filepath.Join(t.TempDir(), "app.db"))
+	if err != nil || st == nil || rt.Keychain {
+		t.Fatalf("runtime %+v, store %v, %v; want the process's DPGCERTS_KEYCHAIN=off", rt, st, err)
+	}
+	st.Close()
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rt, st, err = OpenWindow(env(map[string]string{EnvNow: "tomorrow"}), filepath.Join(notDir, "app.db"))
+	if err == nil || st == nil || !rt.Keychain || time.Since(rt.Now()) > time.Minute {
+		t.Fatalf("runtime %+v, store %v, %v; want the real clock and an in-memory store with the reason", rt, st, err)
+	}
+	defer st.Close()
+	if err := st.SetString(context.Background(), store.Language, "da"); err != nil {
+		t.Errorf("the in-memory store: %v", err)
 	}
 }

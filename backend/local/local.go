@@ -19,6 +19,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
+	"dpgcerts/backend/overview"
 	"dpgcerts/backend/pace"
 	"dpgcerts/backend/passwords"
 	"dpgcerts/backend/report"
@@ -536,9 +537,11 @@ func (c *Collection) ExportName(ext string) string {
 
 // Export is the overview as a file to save: csv (for Excel, in lang),
 // json (the shape of `dpgcerts scan --json`) or ics (a calendar in lang),
-// with the name it is offered under. replaced says which certificates a
-// renewal has taken over.
-func (c *Collection) Export(format, lang string, replaced report.Replacements) (name string, data []byte, err error) {
+// with the name it is offered under. list is the window's list, which
+// says which certificates a renewal has taken over; without it (nil, or it
+// fails) every file is still exported, none marked replaced.
+func (c *Collection) Export(ctx context.Context, format, lang string, list func(context.Context) (overview.List, error)) (name string, data []byte, err error) {
+	replaced := replacedIn(ctx, list)
 	var b strings.Builder
 	switch format {
 	case "csv":
@@ -554,6 +557,20 @@ func (c *Collection) Export(format, lang string, replaced report.Replacements) (
 		return "", nil, err
 	}
 	return c.ExportName(format), []byte(b.String()), nil
+}
+
+// replacedIn are the certificates list shows as replaced; none when there
+// is no list.
+func replacedIn(ctx context.Context, list func(context.Context) (overview.List, error)) report.Replacements {
+	if list == nil {
+		return nil
+	}
+	l, err := list(ctx)
+	if err != nil {
+		log.Printf("dpgcerts: export without the replaced certificates: %v", err)
+		return nil
+	}
+	return report.ReplacementsOf(l)
 }
 
 // WriteCSV writes the overview as CSV for Excel in lang (semicolons and

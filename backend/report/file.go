@@ -1,9 +1,22 @@
 package report
 
 import (
+	"log"
 	"os"
 	"runtime"
+
+	"dpgcerts/backend/errs"
 )
+
+// Save writes data to the path the user chose to save it at (WriteFile). A
+// failure is write_failed, with the details in the log.
+func Save(path string, data []byte) error {
+	if err := WriteFile(path, data); err != nil {
+		log.Printf("dpgcerts: export: %v", err)
+		return errs.New(errs.WriteFailed, "The file could not be saved.")
+	}
+	return nil
+}
 
 // WriteFile writes an export. It is 0600, like the database: an export
 // names the organisation's certificate files and where they are. A file

@@ -5,7 +5,23 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"dpgcerts/backend/errs"
 )
+
+// Save writes the file, and a place that can't be written is write_failed.
+func TestSave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "export.csv")
+	if err := Save(path, []byte("a;b")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "a;b" {
+		t.Fatalf("saved %q, %v", got, err)
+	}
+	if err := Save(filepath.Join(t.TempDir(), "gone", "export.csv"), nil); errs.Code(err) != errs.WriteFailed {
+		t.Errorf("an unwritable place: %v, want %s", err, errs.WriteFailed)
+	}
+}
 
 func TestWriteFileIsPrivate(t *testing.T) {
 	if runtime.GOOS == "windows" {

@@ -197,6 +197,17 @@ func (s *Session) Missing(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
+// UploadExisting installs every file that Missing lists, each on its own:
+// the "Upload existing certificates" flow. Nothing missing is no results.
+func (s *Session) UploadExisting(ctx context.Context, opts SendOptions) ([]InstallResult, error) {
+	paths, err := s.Missing(ctx)
+	if err != nil || len(paths) == 0 {
+		return []InstallResult{}, err
+	}
+	res, _, err := s.Install(ctx, paths, opts)
+	return res, err
+}
+
 // CertFacts are the facts the activation's confirmation shows side by side.
 type CertFacts struct {
 	ID         string    `json:"id,omitempty"`

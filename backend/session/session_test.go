@@ -382,3 +382,38 @@ func TestListWithoutTheOfflineCopy(t *testing.T) {
 		t.Fatalf("a broken offline copy: %+v, %v; want the local certificate alone", l, err)
 	}
 }
+
+// "Upload existing certificates" installs what the portal lacks, once: a
+// second upload finds nothing missing and answers an empty list.
+func TestUploadExisting(t *testing.T) {
+	url, _ := portaltest.Sandbox(t, sandbox.Options{})
+	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	pki := portaltest.NewPKI(t)
+	der := pki.P12(t, pki.Issue(t, portaltest.Leaf{}), "")
+	f := certs.Read(der, certs.Options{Now: time.Now()})
+	f.Path = portaltest.WriteFile(t, t.TempDir(), "exchange.p12", der)
+	rt, _ := config.FromEnv(func(string) string { return "" })
+	rt.Keychain = false
+	ses := session.New(session.Options{Store: st, Runtime: rt, Files: fakeFiles{f.Path: f}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if res, err := ses.UploadExisting(ctx, session.SendOptions{}); err != nil || res == nil || len(res) != 0 {
+		t.Fatalf("signed out: %+v, %v; want an empty list", res, err)
+	}
+	if err := ses.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
+		t.Fatal(err)
+	}
+	defer ses.Stop()
+	send := session.SendOptions{GiveUpAfter: 10 * time.Second}
+	res, err := ses.UploadExisting(ctx, send)
+	if err != nil || len(res) != 1 || res[0].Path != f.Path || res[0].Result != session.ResultInstalled {
+		t.Fatalf("upload: %+v, %v", res, err)
+	}
+	if res, err := ses.UploadExisting(ctx, send); err != nil || res == nil || len(res) != 0 {
+		t.Fatalf("again: %+v, %v; want an empty list", res, err)
+	}
+}

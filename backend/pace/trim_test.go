@@ -1,20 +1,18 @@
-package app
+package pace
 
 import (
 	"testing"
 	"time"
-
-	"dpgcerts/backend/pace"
 )
 
 // The overview calls of one load share one trim, trimDelay after the last:
 // on a clock the test moves, not by sleeping past the delay.
 func TestHeapTrimSharesOneFreeAmongCallsCloseTogether(t *testing.T) {
-	clock := pace.NewManual(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	clock := NewManual(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	n := 0
-	h := heapTrim{pace.NewDebounce(clock, trimDelay, func() { n++ })}
+	h := newHeapTrim(clock, func() { n++ })
 	for i := 0; i < 5; i++ {
-		h.soon()
+		h.Call()
 		clock.Advance(trimDelay / 4)
 	}
 	if n != 0 {

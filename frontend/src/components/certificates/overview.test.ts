@@ -11,6 +11,7 @@ import { useCertificatesStore } from '@/stores/certificates'
 import { useLocaleStore } from '@/stores/locale'
 import { entriesOf, fake, manyRows } from '@/test/api'
 import { cert, everyStatus, file } from '@/test/files'
+import { freshScreen } from '@/test/setup'
 import CertificateList from './CertificateList.vue'
 import StatusTiles from './StatusTiles.vue'
 
@@ -25,10 +26,7 @@ async function setup(files = everyStatus()) {
 }
 
 describe('StatusTiles', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('counts each tile and toggles its filter', async () => {
     const { store, mountIt } = await setup()
@@ -78,10 +76,7 @@ describe('StatusTiles', () => {
 })
 
 describe('CertificateList', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('shows a row per file with its path and status', async () => {
     const { mountIt } = await setup()

@@ -31,17 +31,13 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 		return code
 	}
 	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "dpgcerts sync: unexpected argument %q\n", rest[0])
-		p.fs.Usage()
-		return ExitUsage
+		return p.usageError("unexpected argument %q", rest[0])
 	}
-	ses, code := openSession("sync", p, stderr, getenv)
+	ses, ctx, done, code := startSession("sync", p, stderr, getenv)
 	if ses == nil {
 		return code
 	}
-	defer ses.Close()
-	ctx, stop := signalContext()
-	defer stop()
+	defer done()
 	if *cancel != 0 {
 		return cancelOp(ctx, ses, *cancel, *p.asJSON, stdout, stderr)
 	}
@@ -189,13 +185,11 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if len(thumb) < 8 || !session.IsHex(thumb) {
 		return p.usageError("--certificate must be a SHA-256 thumbprint in hex")
 	}
-	ses, code := openSession("activate", p, stderr, getenv)
+	ses, ctx, done, code := startSession("activate", p, stderr, getenv)
 	if ses == nil {
 		return code
 	}
-	defer ses.Close()
-	ctx, stop := signalContext()
-	defer stop()
+	defer done()
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "dpgcerts activate: "+format+"\n", a...)
 		return code
@@ -393,27 +387,16 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 			"2 wrong usage.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts export-cer: "+format+"\n", a...)
-		fs.Usage()
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	thumb := session.Thumbprint(*certificate)
 	if len(thumb) < 8 || !session.IsHex(thumb) {
-		return usageErr("--certificate must be a SHA-256 thumbprint in hex")
+		return usageError(fs, "--certificate must be a SHA-256 thumbprint in hex")
 	}
 	rt, err := config.FromEnv(getenv)
 	if err != nil {
-		return usageErr("%v", err)
+		return usageError(fs, "%v", err)
 	}
 	st, err := rt.OpenStore(*dbPath)
 	if err != nil {
@@ -424,14 +407,14 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 	ses := session.New(session.Options{Store: st, Runtime: rt, Log: stderr})
 	if *portalURL != "" {
 		if _, err := ses.Service(*portalURL); err != nil {
-			return usageErr("--portal: %s", errMessage(err))
+			return usageError(fs, "--portal: %s", errMessage(err))
 		}
 	}
 	name, der, err := ses.PublicCertificate(context.Background(), session.Ref{SHA256: thumb})
 	switch errs.Code(err) {
 	case "":
 	case errs.AmbiguousThumbprint, errs.InvalidThumbprint:
-		return usageErr("--certificate: %s", errMessage(err))
+		return usageError(fs, "--certificate: %s", errMessage(err))
 	default:
 		fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))
 		return ExitFailed

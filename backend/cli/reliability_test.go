@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -98,32 +97,17 @@ func TestReliabilityBinary(t *testing.T) {
 func chaosSandbox(t *testing.T, bin string, extra ...string) (string, *sql.DB) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "sandbox.db")
-	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--db", db, "--quiet", "--chaos-drop", "0.3", "--chaos-5xx", "0.2"}, extra...)
+	args := append([]string{"--db", db, "--quiet", "--chaos-drop", "0.3", "--chaos-5xx", "0.2"}, extra...)
 	if seed := portaltest.ChaosSeed(t); seed != 0 {
 		args = append(args, "--chaos-seed", strconv.FormatUint(seed, 10))
 	}
-	cmd := exec.Command(bin, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, url, banner, logs := startSandboxCommand(t, bin, args...)
 	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("sandbox: %v\n%s", err, logs.String())
 		}
 	})
-	banner := bufio.NewReader(stdout)
-	line, err := banner.ReadString('\n')
-	if err != nil {
-		t.Fatalf("no banner: %v\n%s", err, logs.String())
-	}
-	url := strings.Fields(strings.TrimPrefix(line, "Sandbox portal on "))[0]
 	// The banner names the seed of the faults, so a failing run can be
 	// replayed with it.
 	var seed uint64

@@ -87,6 +87,15 @@ func (e *env) sync(giveUp time.Duration) portal.SyncResult {
 	return res
 }
 
+// syncDone syncs and expects n installs done, each once in the portal.
+func (e *env) syncDone(n int) {
+	e.t.Helper()
+	if res := e.sync(5 * time.Second); res.Done != n {
+		e.t.Fatalf("sync: %+v", res)
+	}
+	e.exactlyOnce(n)
+}
+
 // exactlyOnce checks the sandbox's own records: n certificates, each with
 // one install event, and nothing twice.
 func (e *env) exactlyOnce(n int) {

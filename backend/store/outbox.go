@@ -367,19 +367,18 @@ func (s *Store) DeleteOp(ctx context.Context, id int64) error {
 
 // OpCounts counts a portal's operations by state.
 func (s *Store) OpCounts(ctx context.Context, portalURL string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, portalURL)
-	if err != nil {
-		return nil, fmt.Errorf("store: count operations: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
+	err := eachRow(ctx, s.db, "count operations", `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, []any{portalURL}, func(rows *sql.Rows) error {
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
+			return err
 		}
 		out[st] = n
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }

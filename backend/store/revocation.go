@@ -75,21 +75,17 @@ func (s *Store) Revocation(ctx context.Context, sha256 string) (certs.Revocation
 // Revocations returns every stored answer by certificate SHA-256, for the
 // overview (an integration whose certificate is revoked).
 func (s *Store) Revocations(ctx context.Context) (map[string]certs.Revocation, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+revocationColumns+` FROM revocation`)
-	if err != nil {
-		return nil, fmt.Errorf("store: revocations: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]certs.Revocation{}
-	for rows.Next() {
+	err := eachRow(ctx, s.db, "revocations", `SELECT `+revocationColumns+` FROM revocation`, nil, func(rows *sql.Rows) error {
 		sha, r, err := scanRevocation(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: revocations: %w", err)
+			return err
 		}
 		out[sha] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: revocations: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

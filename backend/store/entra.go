@@ -24,19 +24,11 @@ func (s *Store) ConfirmEntra(ctx context.Context, sha256 string, at time.Time) e
 // EntraRegistered returns the SHA-256s (lower case) whose registration in
 // Entra was confirmed.
 func (s *Store) EntraRegistered(ctx context.Context) (map[string]bool, error) {
-	out := map[string]bool{}
-	err := eachRow(ctx, s.db, "entra registrations", `SELECT sha256 FROM entra_registrations`, nil, func(rows *sql.Rows) error {
+	return queryMap(ctx, s.db, "entra registrations", `SELECT sha256 FROM entra_registrations`, nil, func(rows *sql.Rows) (string, bool, error) {
 		var sha string
-		if err := rows.Scan(&sha); err != nil {
-			return err
-		}
-		out[sha] = true
-		return nil
+		err := rows.Scan(&sha)
+		return sha, true, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // EntraNote is the lasting note on an Exchange Online integration after an
@@ -63,21 +55,13 @@ func (s *Store) PutEntraNote(ctx context.Context, n EntraNote) error {
 
 // EntraNotes returns the notes not dismissed, by integration id.
 func (s *Store) EntraNotes(ctx context.Context) (map[string]EntraNote, error) {
-	out := map[string]EntraNote{}
-	err := eachRow(ctx, s.db, "entra notes", `SELECT integration_id, old_sha1, old_sha256, old_name, created_at FROM entra_notes`, nil, func(rows *sql.Rows) error {
+	return queryMap(ctx, s.db, "entra notes", `SELECT integration_id, old_sha1, old_sha256, old_name, created_at FROM entra_notes`, nil, func(rows *sql.Rows) (string, EntraNote, error) {
 		var n EntraNote
 		var at int64
-		if err := rows.Scan(&n.IntegrationID, &n.OldSHA1, &n.OldSHA256, &n.OldName, &at); err != nil {
-			return err
-		}
+		err := rows.Scan(&n.IntegrationID, &n.OldSHA1, &n.OldSHA256, &n.OldName, &at)
 		n.At = fromNanos(at)
-		out[n.IntegrationID] = n
-		return nil
+		return n.IntegrationID, n, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // DismissEntraNote removes the integration's note.

@@ -367,18 +367,10 @@ func (s *Store) DeleteOp(ctx context.Context, id int64) error {
 
 // OpCounts counts a portal's operations by state.
 func (s *Store) OpCounts(ctx context.Context, portalURL string) (map[string]int, error) {
-	out := map[string]int{}
-	err := eachRow(ctx, s.db, "count operations", `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, []any{portalURL}, func(rows *sql.Rows) error {
+	return queryMap(ctx, s.db, "count operations", `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, []any{portalURL}, func(rows *sql.Rows) (string, int, error) {
 		var st string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return err
-		}
-		out[st] = n
-		return nil
+		err := rows.Scan(&st, &n)
+		return st, n, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }

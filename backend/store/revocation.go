@@ -75,19 +75,9 @@ func (s *Store) Revocation(ctx context.Context, sha256 string) (certs.Revocation
 // Revocations returns every stored answer by certificate SHA-256, for the
 // overview (an integration whose certificate is revoked).
 func (s *Store) Revocations(ctx context.Context) (map[string]certs.Revocation, error) {
-	out := map[string]certs.Revocation{}
-	err := eachRow(ctx, s.db, "revocations", `SELECT `+revocationColumns+` FROM revocation`, nil, func(rows *sql.Rows) error {
-		sha, r, err := scanRevocation(rows)
-		if err != nil {
-			return err
-		}
-		out[sha] = r
-		return nil
+	return queryMap(ctx, s.db, "revocations", `SELECT `+revocationColumns+` FROM revocation`, nil, func(rows *sql.Rows) (string, certs.Revocation, error) {
+		return scanRevocation(rows)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // PutRevocation keeps the answer about the certificate with this SHA-256,

@@ -24,3 +24,20 @@ func eachRow(ctx context.Context, db *sql.DB, what, query string, args []any, sc
 	}
 	return nil
 }
+
+// queryMap runs query and keeps each row by the key scan reads from it.
+func queryMap[K comparable, V any](ctx context.Context, db *sql.DB, what, query string, args []any, scan func(*sql.Rows) (K, V, error)) (map[K]V, error) {
+	out := map[K]V{}
+	err := eachRow(ctx, db, what, query, args, func(rows *sql.Rows) error {
+		k, v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		out[k] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

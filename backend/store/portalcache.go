@@ -94,15 +94,22 @@ func (s *Store) ReplacePortalCertificates(ctx context.Context, portalURL string,
 	})
 }
 
+// placeOf is the place (ord) of the record id in table (portal_certificates
+// or portal_integrations): the one it has, or after the last for a new one.
+func placeOf(ctx context.Context, tx *sql.Tx, table, portalURL, id string) (int, error) {
+	var ord int
+	err := tx.QueryRowContext(ctx, `SELECT ord FROM `+table+` WHERE portal = ? AND id = ?`, portalURL, id).Scan(&ord)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(ord) + 1, 0) FROM `+table+` WHERE portal = ?`, portalURL).Scan(&ord)
+	}
+	return ord, err
+}
+
 // PutPortalCertificate adds or replaces one certificate (from an install's
 // answer) without touching the others or the sync time.
 func (s *Store) PutPortalCertificate(ctx context.Context, portalURL string, c portal.Certificate) error {
 	return s.withTx(ctx, "keep a certificate", func(tx *sql.Tx) error {
-		var ord int
-		err := tx.QueryRowContext(ctx, `SELECT ord FROM portal_certificates WHERE portal = ? AND id = ?`, portalURL, c.ID).Scan(&ord)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(ord) + 1, 0) FROM portal_certificates WHERE portal = ?`, portalURL).Scan(&ord)
-		}
+		ord, err := placeOf(ctx, tx, "portal_certificates", portalURL, c.ID)
 		if err != nil {
 			return err
 		}
@@ -216,11 +223,7 @@ func (s *Store) PutPortalIntegration(ctx context.Context, portalURL string, in p
 		return fmt.Errorf("store: keep an integration: %w", err)
 	}
 	return s.withTx(ctx, "keep an integration", func(tx *sql.Tx) error {
-		var ord int
-		err := tx.QueryRowContext(ctx, `SELECT ord FROM portal_integrations WHERE portal = ? AND id = ?`, portalURL, in.ID).Scan(&ord)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(ord) + 1, 0) FROM portal_integrations WHERE portal = ?`, portalURL).Scan(&ord)
-		}
+		ord, err := placeOf(ctx, tx, "portal_integrations", portalURL, in.ID)
 		if err != nil {
 			return err
 		}

@@ -107,11 +107,7 @@ func (e *env) op(id int64) portal.Operation {
 // it goes through once the keychain is back.
 func TestKeychainOutageIsTransient(t *testing.T) {
 	e, kc := newKeychainEnv(t)
-	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(1, testPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops := e.install(1)
 	e.open() // a new process: the password is only in the keychain
 	kc.setDown(true)
 	res := e.sync(0)
@@ -135,10 +131,7 @@ func TestKeychainOutageIsTransient(t *testing.T) {
 func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
 	e, _ := newKeychainEnv(t)
 	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(1, testPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops := e.install(1)
 	o := e.op(ops[0].ID)
 	o.State, o.ErrorCode = portal.StateNeedsPassword, errs.PasswordRequired
 	if err := e.st.UpdateOp(ctx, &o); err != nil {

@@ -87,6 +87,16 @@ func (e *env) sync(giveUp time.Duration) portal.SyncResult {
 	return res
 }
 
+// install queues n files of the organisation, with their password.
+func (e *env) install(n int) []portal.Operation {
+	e.t.Helper()
+	ops, err := e.svc.Install(context.Background(), e.files(n, testPassword))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ops
+}
+
 // syncDone syncs and expects n installs done, each once in the portal.
 func (e *env) syncDone(n int) {
 	e.t.Helper()
@@ -228,10 +238,7 @@ func TestOutboxKeychain(t *testing.T) {
 	keyring.MockInit()
 	e := newEnv(t, sandbox.Options{}, portal.SystemKeychain())
 	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(2, testPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops := e.install(2)
 	keys := map[int64]string{}
 	for _, o := range ops {
 		var k string

@@ -169,7 +169,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil || res[0].Result != session.ResultNeedsPassword {
 		t.Fatalf("install without the password: %+v, %v", res, err)
 	}
-	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); codeOf(err) != errs.WrongPassword {
+	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); errs.Code(err) != errs.WrongPassword {
 		t.Errorf("a wrong password: %v", err)
 	}
 	res, err = f.p.InstallWithPassword([]int64{res[0].OperationID}, "Andet-Kodeord-9")

@@ -107,7 +107,7 @@ func (e *env) op(id int64) portal.Operation {
 // it goes through once the keychain is back.
 func TestKeychainOutageIsTransient(t *testing.T) {
 	e, kc := newKeychainEnv(t)
-	ops := e.install(1)
+	ops, _ := e.install(1)
 	e.open() // a new process: the password is only in the keychain
 	kc.setDown(true)
 	res := e.sync(0)
@@ -131,7 +131,7 @@ func TestKeychainOutageIsTransient(t *testing.T) {
 func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
 	e, _ := newKeychainEnv(t)
 	ctx := context.Background()
-	ops := e.install(1)
+	ops, _ := e.install(1)
 	o := e.op(ops[0].ID)
 	o.State, o.ErrorCode = portal.StateNeedsPassword, errs.PasswordRequired
 	if err := e.st.UpdateOp(ctx, &o); err != nil {
@@ -308,10 +308,7 @@ func TestNoPasswordForAnUnreadableFile(t *testing.T) {
 func TestActivationByReferenceAndByIDIsOne(t *testing.T) {
 	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
 	ctx := context.Background()
-	files := e.files(1, testPassword)
-	if _, err := e.svc.Install(ctx, files); err != nil {
-		t.Fatal(err)
-	}
+	_, files := e.install(1)
 	if res := e.sync(5 * time.Second); res.Done != 1 {
 		t.Fatalf("install: %+v", res)
 	}
@@ -343,10 +340,7 @@ func TestActivationByReferenceAndByIDIsOne(t *testing.T) {
 func TestActivationByReferenceBeforeItsInstallIsOne(t *testing.T) {
 	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
 	ctx := context.Background()
-	files := e.files(1, testPassword)
-	if _, err := e.svc.Install(ctx, files); err != nil {
-		t.Fatal(err)
-	}
+	_, files := e.install(1)
 	sha := certSHA(t, files[0].Data)
 	first, err := e.svc.Activate(ctx, sandbox.IntegrationMitDK, portal.SHA256Ref(sha), "v1")
 	if err != nil || first.CertificateID != portal.SHA256Ref(sha) {

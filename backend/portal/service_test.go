@@ -88,13 +88,14 @@ func (e *env) sync(giveUp time.Duration) portal.SyncResult {
 }
 
 // install queues n files of the organisation, with their password.
-func (e *env) install(n int) []portal.Operation {
+func (e *env) install(n int) ([]portal.Operation, []portal.InstallFile) {
 	e.t.Helper()
-	ops, err := e.svc.Install(context.Background(), e.files(n, testPassword))
+	files := e.files(n, testPassword)
+	ops, err := e.svc.Install(context.Background(), files)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return ops
+	return ops, files
 }
 
 // syncDone syncs and expects n installs done, each once in the portal.
@@ -238,7 +239,7 @@ func TestOutboxKeychain(t *testing.T) {
 	keyring.MockInit()
 	e := newEnv(t, sandbox.Options{}, portal.SystemKeychain())
 	ctx := context.Background()
-	ops := e.install(2)
+	ops, _ := e.install(2)
 	keys := map[int64]string{}
 	for _, o := range ops {
 		var k string

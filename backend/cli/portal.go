@@ -89,6 +89,16 @@ func (p *portalFlags) parse(args []string) (rest []string, exit int, ok bool) {
 	return parseInterleaved(p.fs, args)
 }
 
+// parseNoArgs parses a command that takes flags only: an argument, before
+// or after them, is a usage error.
+func (p *portalFlags) parseNoArgs(args []string) (exit int, ok bool) {
+	rest, exit, ok := p.parse(args)
+	if ok && len(rest) > 0 {
+		return p.usageError("unexpected argument %q", rest[0]), false
+	}
+	return exit, ok
+}
+
 // portalSession is what a portal command works with.
 type portalSession struct {
 	st  *store.Store

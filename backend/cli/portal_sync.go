@@ -26,12 +26,8 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 			"gives the installs that wait for their file's password. --cancel ends one pending or\n"+
 			"waiting operation (its ID is in the list) and removes its file and kept password.", stderr, true)
 	cancel := p.fs.Int64("cancel", 0, "cancel the pending or waiting operation `ID` instead of syncing")
-	rest, code, ok := p.parse(args)
-	if !ok {
+	if code, ok := p.parseNoArgs(args); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		return p.usageError("unexpected argument %q", rest[0])
 	}
 	ses, ctx, done, code := startSession("sync", p, stderr, getenv)
 	if ses == nil {
@@ -168,12 +164,8 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	certificate := p.fs.String("certificate", "", "the certificate's `SHA256` thumbprint")
 	entraThumb := p.fs.String("entra-thumbprint", "", "Exchange Online: the thumbprint Entra shows for the uploaded certificate (`HEX`, SHA-1 or SHA-256)")
 	skipEntra := p.fs.Bool("skip-entra-check", false, "Exchange Online: activate without checking that Entra has the certificate (it stops until Entra does)")
-	rest, code, ok := p.parse(args)
-	if !ok {
+	if code, ok := p.parseNoArgs(args); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		return p.usageError("unexpected argument %q", rest[0])
 	}
 	if *integration == "" || *certificate == "" {
 		return p.usageError("--integration and --certificate are required")

@@ -24,6 +24,7 @@ import (
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // TestSyncCancel: an install whose password is lost can be cancelled, and
@@ -53,11 +54,7 @@ func TestSyncCancel(t *testing.T) {
 	if code, _, errOut := run(t, env, "sync", "--portal", url, "--db", appDB, "--cancel", id); code != ExitUsage || !strings.Contains(errOut, errs.OperationEnded) {
 		t.Fatalf("second cancel: exit %d\n%s", code, errOut)
 	}
-	st, err := store.Open(appDB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, appDB)
 	if b, _ := st.OpFile(context.Background(), report.Operations[0].ID); b != nil {
 		t.Fatal("the cancelled install's file is still in the database")
 	}
@@ -228,11 +225,7 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 	wg.Wait()
 	t.Logf("killed a sync with %d of %d on the portal", atKill, n)
 
-	st, err := store.Open(appDB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, appDB)
 	counts, err := st.OpCounts(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 var fastBackoff = portal.Backoff{Base: 20 * time.Millisecond, Max: 200 * time.Millisecond}
@@ -465,11 +466,7 @@ func TestRun(t *testing.T) {
 // The service's log and every operation it reports hold no password.
 func TestOutboxLogsNoSecrets(t *testing.T) {
 	url, srv := portaltest.Sandbox(t, sandbox.Options{})
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
 	var logs strings.Builder
 	var mu sync.Mutex
 	svc, err := portal.NewService(st, url, newClient(t, url, sandbox.TokenAdmin),

@@ -171,21 +171,13 @@ func (s *Store) PortalCertificates(ctx context.Context, portalURL string) ([]por
 // portalUsages returns the usages of the portal's certificates by
 // certificate id.
 func (s *Store) portalUsages(ctx context.Context, portalURL string) (map[string][]portal.Usage, error) {
-	out := map[string][]portal.Usage{}
-	err := eachRow(ctx, s.db, "read usages", `SELECT certificate_id, integration_id, kind, name FROM portal_usages
-		WHERE portal = ? ORDER BY certificate_id, kind, integration_id`, []any{portalURL}, func(rows *sql.Rows) error {
+	return queryGroups(ctx, s.db, "read usages", `SELECT certificate_id, integration_id, kind, name FROM portal_usages
+		WHERE portal = ? ORDER BY certificate_id, kind, integration_id`, []any{portalURL}, func(rows *sql.Rows) (string, portal.Usage, error) {
 		var id string
 		var u portal.Usage
-		if err := rows.Scan(&id, &u.IntegrationID, &u.Kind, &u.Name); err != nil {
-			return err
-		}
-		out[id] = append(out[id], u)
-		return nil
+		err := rows.Scan(&id, &u.IntegrationID, &u.Kind, &u.Name)
+		return id, u, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // integrationJSON is the record kept of an integration: without

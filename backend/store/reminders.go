@@ -20,9 +20,8 @@ var (
 // RemindedOn returns the local day (YYYY-MM-DD) each of keys was last
 // reminded of; keys never reminded of are missing.
 func (s *Store) RemindedOn(ctx context.Context, keys []string) (map[string]string, error) {
-	out := make(map[string]string, len(keys))
 	if len(keys) == 0 {
-		return out, nil
+		return map[string]string{}, nil
 	}
 	args := make([]any, len(keys))
 	for i, k := range keys {
@@ -54,26 +53,18 @@ func (s *Store) MarkReminded(ctx context.Context, keys []string, day string, at 
 // SentSteps returns, for each of keys, the steps told on channel (the
 // team's reminders: one row per lead time and channel).
 func (s *Store) SentSteps(ctx context.Context, channel string, keys []string) (map[string][]string, error) {
-	out := make(map[string][]string, len(keys))
 	if len(keys) == 0 {
-		return out, nil
+		return map[string][]string{}, nil
 	}
 	args := []any{channel}
 	for _, k := range keys {
 		args = append(args, k)
 	}
-	err := eachRow(ctx, s.db, "reminders", `SELECT key, step FROM reminders WHERE channel = ? AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args, func(rows *sql.Rows) error {
+	return queryGroups(ctx, s.db, "reminders", `SELECT key, step FROM reminders WHERE channel = ? AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args, func(rows *sql.Rows) (string, string, error) {
 		var k, step string
-		if err := rows.Scan(&k, &step); err != nil {
-			return err
-		}
-		out[k] = append(out[k], step)
-		return nil
+		err := rows.Scan(&k, &step)
+		return k, step, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // MarkSent notes that each key of steps was told its step on channel, on

@@ -41,3 +41,21 @@ func queryMap[K comparable, V any](ctx context.Context, db *sql.DB, what, query 
 	}
 	return out, nil
 }
+
+// queryGroups runs query and lists the rows' values, in order, by the key
+// scan reads.
+func queryGroups[K comparable, V any](ctx context.Context, db *sql.DB, what, query string, args []any, scan func(*sql.Rows) (K, V, error)) (map[K][]V, error) {
+	out := map[K][]V{}
+	err := eachRow(ctx, db, what, query, args, func(rows *sql.Rows) error {
+		k, v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		out[k] = append(out[k], v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

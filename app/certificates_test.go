@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -122,14 +121,6 @@ func (f *fixture) statuses(t *testing.T) map[string]certs.Status {
 	return out
 }
 
-func codeOf(err error) string {
-	var ce *errs.Error
-	if errors.As(err, &ce) {
-		return ce.Code
-	}
-	return ""
-}
-
 func TestAddFilesAndUnlock(t *testing.T) {
 	f := newFixture(t)
 	if ok, err := f.c.AddFiles(); ok || err != nil {
@@ -155,7 +146,7 @@ func TestAddFilesAndUnlock(t *testing.T) {
 		t.Errorf("statuses = %v, want %v", got, want)
 	}
 
-	if _, err := f.c.Unlock(locked, "wrong", false); codeOf(err) != errs.WrongPassword {
+	if _, err := f.c.Unlock(locked, "wrong", false); errs.Code(err) != errs.WrongPassword {
 		t.Errorf("a wrong password: %v, want %s", err, errs.WrongPassword)
 	}
 	got, err := f.c.Unlock(locked, "Hemmelig-æøå!", true)
@@ -172,7 +163,7 @@ func TestAddFilesAndUnlock(t *testing.T) {
 	if err != nil || d.Certificate == nil || d.Certificate.CommonName != "locked@aeroe.dk" || d.Chain == nil {
 		t.Errorf("Details = %+v, %v", d, err)
 	}
-	if _, err := f.c.Details("/nowhere"); codeOf(err) != errs.NotInOverview {
+	if _, err := f.c.Details("/nowhere"); errs.Code(err) != errs.NotInOverview {
 		t.Errorf("Details of an unknown file: %v", err)
 	}
 }
@@ -188,7 +179,7 @@ func TestDialogsCancelledOrMissing(t *testing.T) {
 	if f.c.AddPaths(nil) {
 		t.Error("nothing dropped started a scan")
 	}
-	if _, err := f.c.Unlock(filepath.Join(f.dir, "gone.p12"), "x", false); codeOf(err) != errs.FileNotFound {
+	if _, err := f.c.Unlock(filepath.Join(f.dir, "gone.p12"), "x", false); errs.Code(err) != errs.FileNotFound {
 		t.Errorf("Unlock of a missing file: %v, want file_not_found", err)
 	}
 	if err := f.c.Rescan(); err != nil {
@@ -318,11 +309,11 @@ func TestExports(t *testing.T) {
 	if fi, _ := os.Stat(p); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Errorf(".cer: mode %o, want 0600", fi.Mode().Perm())
 	}
-	if _, err := f.s.Portal.ExportCer(session.Ref{Path: filepath.Join(f.dir, "locked.p12")}); codeOf(err) != errs.NoCertificate {
+	if _, err := f.s.Portal.ExportCer(session.Ref{Path: filepath.Join(f.dir, "locked.p12")}); errs.Code(err) != errs.NoCertificate {
 		t.Errorf("ExportCer of a locked file: %v", err)
 	}
 	f.dialogs.save = filepath.Join(out, "missing", "dir")
-	if _, err := f.c.ExportJSON(); codeOf(err) != errs.WriteFailed {
+	if _, err := f.c.ExportJSON(); errs.Code(err) != errs.WriteFailed {
 		t.Errorf("saving into a missing folder: %v", err)
 	}
 	if err := f.c.OpenFileLocation(filepath.Join(f.dir, "gone.p12")); toError(err).Code != errs.FileNotFound {

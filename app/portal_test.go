@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,27 +25,10 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
 	"dpgcerts/internal/pkitest"
+	"dpgcerts/internal/syncbuf"
 )
 
 const portalPassword = "Hemmelig-Kode-1!"
-
-// syncBuffer is a log written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
-}
 
 // portalFixture is a window (its bound structs, no Wails) over a cache file
 // with five scanned files, and a sandbox.
@@ -57,14 +39,14 @@ type portalFixture struct {
 	db    string
 	files []string // 0..3 of the organisation, 4 of another CVR
 	keys  [][]byte
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 	rec   *recorder
 	pki   *portaltest.PKI
 }
 
 func newPortalFixture(t *testing.T) *portalFixture {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	prev := log.Writer()
 	log.SetOutput(logs)
 	t.Cleanup(func() { log.SetOutput(prev) })
@@ -187,7 +169,7 @@ func TestPortalInstallActivateUsage(t *testing.T) {
 	if err != nil || res[0].Result != session.ResultNeedsPassword {
 		t.Fatalf("install without the password: %+v, %v", res, err)
 	}
-	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); codeOf(err) != errs.WrongPassword {
+	if _, err := f.p.InstallWithPassword([]int64{res[0].OperationID}, "forkert"); errs.Code(err) != errs.WrongPassword {
 		t.Errorf("a wrong password: %v", err)
 	}
 	res, err = f.p.InstallWithPassword([]int64{res[0].OperationID}, "Andet-Kodeord-9")

@@ -127,7 +127,7 @@ func TestRevocationInTheWindow(t *testing.T) {
 	if f.Certificate.Revocation == nil || f.Certificate.Revocation.Status != certs.RevocationGood || f.Certificate.Revocation.CheckedAt.Before(before) {
 		t.Errorf("CheckRevocation: %+v", f.Certificate.Revocation)
 	}
-	if _, err := c.CheckRevocation(filepath.Join(dir, "nothing.pem")); codeOf(err) != errs.NotInOverview {
+	if _, err := c.CheckRevocation(filepath.Join(dir, "nothing.pem")); errs.Code(err) != errs.NotInOverview {
 		t.Errorf("an unknown path: %v", err)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"iter"
 	"slices"
 	"time"
 
@@ -208,19 +209,27 @@ func pkcs7Certificates(data []byte) ([][]byte, *errs.Error) {
 	return out, nil
 }
 
+// PEMBlocks yields the PEM blocks in data in order, skipping the text
+// around them.
+func PEMBlocks(data []byte) iter.Seq[*pem.Block] {
+	return func(yield func(*pem.Block) bool) {
+		for rest := data; ; {
+			var b *pem.Block
+			b, rest = pem.Decode(rest)
+			if b == nil || !yield(b) {
+				return
+			}
+		}
+	}
+}
+
 // readPEM reads every block: certificates, keys (plain or encrypted), PKCS#7.
 func readPEM(data []byte, passwords []string, memory Memory) (contents, *errs.Error) {
 	c := contents{format: FormatPEM, passwordIndex: -1}
 	var schemes []string
 	locked := false
 	found := false
-	rest := data
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
+	for b := range PEMBlocks(data) {
 		found = true
 		switch b.Type {
 		case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":

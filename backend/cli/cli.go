@@ -18,6 +18,21 @@ const (
 	ExitInterrupted = 130
 )
 
+// commands are the subcommands, each given the rest of the command line and
+// the environment (tests pass their own).
+var commands = map[string]func(args []string, stdout, stderr io.Writer, getenv func(string) string) int{
+	"scan":       runScan,
+	"install":    runInstall,
+	"activate":   runActivate,
+	"export-cer": runExportCer,
+	"sync":       runSync,
+	"status":     runStatus,
+	"check":      runCheck,
+	"sandbox": func(args []string, stdout, stderr io.Writer, _ func(string) string) int {
+		return runSandbox(args, stdout, stderr)
+	},
+}
+
 // Run runs the subcommand in args (without the program name) and returns the
 // process exit status.
 func Run(args []string, stdout, stderr io.Writer) int {
@@ -25,23 +40,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return ExitUsage
 	}
+	if run, ok := commands[args[0]]; ok {
+		return run(args[1:], stdout, stderr, os.Getenv)
+	}
 	switch args[0] {
-	case "scan":
-		return runScan(args[1:], stdout, stderr, os.Getenv)
-	case "install":
-		return runInstall(args[1:], stdout, stderr, os.Getenv)
-	case "activate":
-		return runActivate(args[1:], stdout, stderr, os.Getenv)
-	case "export-cer":
-		return runExportCer(args[1:], stdout, stderr, os.Getenv)
-	case "sync":
-		return runSync(args[1:], stdout, stderr, os.Getenv)
-	case "status":
-		return runStatus(args[1:], stdout, stderr, os.Getenv)
-	case "check":
-		return runCheck(args[1:], stdout, stderr, os.Getenv)
-	case "sandbox":
-		return runSandbox(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return ExitOK

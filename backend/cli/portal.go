@@ -73,13 +73,10 @@ func newPortalFlags(name, synopsis, about string, stderr io.Writer, withPassword
 	return p
 }
 
-// parse parses flags that may come before or after the arguments.
 // usageError says what is wrong with the command line, then the usage; it
 // returns the exit status for it.
 func (p *portalFlags) usageError(format string, a ...any) int {
-	fmt.Fprintf(p.fs.Output(), p.fs.Name()+": "+format+"\n", a...)
-	p.fs.Usage()
-	return ExitUsage
+	return usageError(p.fs, format, a...)
 }
 
 // warnDaysFlag adds --warn-days; 0 means the app's setting.
@@ -87,21 +84,19 @@ func (p *portalFlags) warnDaysFlag() *int {
 	return p.fs.Int("warn-days", 0, "the warning window before expiry, in `days` (default: the app's setting, 30)")
 }
 
+// parse parses flags that may come before or after the arguments.
 func (p *portalFlags) parse(args []string) (rest []string, exit int, ok bool) {
-	for {
-		if err := p.fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, ExitOK, false
-			}
-			return nil, ExitUsage, false
-		}
-		if p.fs.NArg() == 0 {
-			break
-		}
-		rest = append(rest, p.fs.Arg(0))
-		args = p.fs.Args()[1:]
+	return parseInterleaved(p.fs, args)
+}
+
+// parseNoArgs parses a command that takes flags only: an argument, before
+// or after them, is a usage error.
+func (p *portalFlags) parseNoArgs(args []string) (exit int, ok bool) {
+	rest, exit, ok := p.parse(args)
+	if ok && len(rest) > 0 {
+		return p.usageError("unexpected argument %q", rest[0]), false
 	}
-	return rest, 0, true
+	return exit, ok
 }
 
 // portalSession is what a portal command works with.
@@ -111,6 +106,18 @@ type portalSession struct {
 }
 
 func (ps *portalSession) Close() { ps.st.Close() }
+
+// startSession is openSession for a command that works until it is done or
+// interrupted: ctx ends at Ctrl-C, and done (deferred) stops that and
+// closes the session.
+func startSession(name string, p *portalFlags, stderr io.Writer, getenv func(string) string) (ses *portalSession, ctx context.Context, done func(), code int) {
+	ses, code = openSession(name, p, stderr, getenv)
+	if ses == nil {
+		return nil, nil, nil, code
+	}
+	ctx, stop := signalContext()
+	return ses, ctx, func() { stop(); ses.Close() }, ExitOK
+}
 
 // openSession checks the portal address, finds the token, opens the
 // database and reads the passwords file. On failure it prints why and
@@ -141,10 +148,7 @@ func openSession(name string, p *portalFlags, stderr io.Writer, getenv func(stri
 	if err != nil {
 		return fail(ExitUsage, "%s", errMessage(err))
 	}
-	given, code := readPasswords(p.passwords, func(format string, a ...any) int {
-		_, c := fail(ExitUsage, format, a...)
-		return c
-	})
+	given, code := readPasswords(p.fs, p.passwords)
 	if code != ExitOK {
 		return nil, code
 	}
@@ -172,18 +176,19 @@ func badAddress(err error) bool {
 	return c == errs.InvalidURL || c == errs.InsecureURL
 }
 
-// readPasswords reads the --passwords file, if one is given.
-func readPasswords(path *string, usageErr func(format string, a ...any) int) ([]string, int) {
+// readPasswords reads the --passwords file, if one is given; a file it
+// can't use is a usage error of the command fs parsed.
+func readPasswords(fs *flag.FlagSet, path *string) ([]string, int) {
 	if path == nil || *path == "" {
 		return nil, ExitOK
 	}
 	data, err := os.ReadFile(*path)
 	if err != nil {
-		return nil, usageErr("can't read the passwords file: %v", err)
+		return nil, usageError(fs, "can't read the passwords file: %v", err)
 	}
 	list, err := passwords.Parse(data)
 	if err != nil {
-		return nil, usageErr("the passwords file: %v", err)
+		return nil, usageError(fs, "the passwords file: %v", err)
 	}
 	return list, ExitOK
 }
@@ -332,17 +337,13 @@ func runInstall(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return code
 	}
 	if len(files) == 0 {
-		fmt.Fprintln(stderr, "dpgcerts install: no FILE given")
-		p.fs.Usage()
-		return ExitUsage
+		return p.usageError("no FILE given")
 	}
-	ses, code := openSession("install", p, stderr, getenv)
+	ses, ctx, done, code := startSession("install", p, stderr, getenv)
 	if ses == nil {
 		return code
 	}
-	defer ses.Close()
-	ctx, stop := signalContext()
-	defer stop()
+	defer done()
 
 	installed, res, err := ses.ses.Install(ctx, files, session.SendOptions{GiveUpAfter: *p.timeout, Progress: progressLine(stderr, isTerminal(stderr))})
 	if isTerminal(stderr) {

@@ -26,22 +26,14 @@ func runSync(args []string, stdout, stderr io.Writer, getenv func(string) string
 			"gives the installs that wait for their file's password. --cancel ends one pending or\n"+
 			"waiting operation (its ID is in the list) and removes its file and kept password.", stderr, true)
 	cancel := p.fs.Int64("cancel", 0, "cancel the pending or waiting operation `ID` instead of syncing")
-	rest, code, ok := p.parse(args)
-	if !ok {
+	if code, ok := p.parseNoArgs(args); !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "dpgcerts sync: unexpected argument %q\n", rest[0])
-		p.fs.Usage()
-		return ExitUsage
-	}
-	ses, code := openSession("sync", p, stderr, getenv)
+	ses, ctx, done, code := startSession("sync", p, stderr, getenv)
 	if ses == nil {
 		return code
 	}
-	defer ses.Close()
-	ctx, stop := signalContext()
-	defer stop()
+	defer done()
 	if *cancel != 0 {
 		return cancelOp(ctx, ses, *cancel, *p.asJSON, stdout, stderr)
 	}
@@ -172,12 +164,8 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	certificate := p.fs.String("certificate", "", "the certificate's `SHA256` thumbprint")
 	entraThumb := p.fs.String("entra-thumbprint", "", "Exchange Online: the thumbprint Entra shows for the uploaded certificate (`HEX`, SHA-1 or SHA-256)")
 	skipEntra := p.fs.Bool("skip-entra-check", false, "Exchange Online: activate without checking that Entra has the certificate (it stops until Entra does)")
-	rest, code, ok := p.parse(args)
-	if !ok {
+	if code, ok := p.parseNoArgs(args); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		return p.usageError("unexpected argument %q", rest[0])
 	}
 	if *integration == "" || *certificate == "" {
 		return p.usageError("--integration and --certificate are required")
@@ -189,13 +177,11 @@ func runActivate(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if len(thumb) < 8 || !session.IsHex(thumb) {
 		return p.usageError("--certificate must be a SHA-256 thumbprint in hex")
 	}
-	ses, code := openSession("activate", p, stderr, getenv)
+	ses, ctx, done, code := startSession("activate", p, stderr, getenv)
 	if ses == nil {
 		return code
 	}
-	defer ses.Close()
-	ctx, stop := signalContext()
-	defer stop()
+	defer done()
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "dpgcerts activate: "+format+"\n", a...)
 		return code
@@ -395,27 +381,16 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 			"2 wrong usage.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts export-cer: "+format+"\n", a...)
-		fs.Usage()
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	thumb := session.Thumbprint(*certificate)
 	if len(thumb) < 8 || !session.IsHex(thumb) {
-		return usageErr("--certificate must be a SHA-256 thumbprint in hex")
+		return usageError(fs, "--certificate must be a SHA-256 thumbprint in hex")
 	}
 	rt, err := config.FromEnv(getenv)
 	if err != nil {
-		return usageErr("%v", err)
+		return usageError(fs, "%v", err)
 	}
 	st, err := rt.OpenStore(*dbPath)
 	if err != nil {
@@ -426,7 +401,7 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 	ses := session.New(session.Options{Store: st, Runtime: rt, Log: stderr})
 	if *portalURL != "" {
 		if err := ses.UsePortal(*portalURL); badAddress(err) {
-			return usageErr("--portal: %s", errMessage(err))
+			return usageError(fs, "--portal: %s", errMessage(err))
 		} else if err != nil {
 			fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))
 			return ExitFailed
@@ -436,7 +411,7 @@ func runExportCer(args []string, stdout, stderr io.Writer, getenv func(string) s
 	switch errs.Code(err) {
 	case "":
 	case errs.AmbiguousThumbprint, errs.InvalidThumbprint:
-		return usageErr("--certificate: %s", errMessage(err))
+		return usageError(fs, "--certificate: %s", errMessage(err))
 	default:
 		fmt.Fprintf(stderr, "dpgcerts export-cer: %s\n", errMessage(err))
 		return ExitFailed

@@ -30,45 +30,20 @@ import (
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
 	"dpgcerts/internal/pkitest"
+	"dpgcerts/internal/syncbuf"
 )
 
 const cliPassword = "Kode-æøå!2026"
-
-// lockedBuffer is a log the sandbox writes from its handlers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]byte(nil), l.b.Bytes()...)
-}
 
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	var code int
-	switch args[0] {
-	case "install":
-		code = runInstall(args[1:], &stdout, &stderr, getenv)
-	case "activate":
-		code = runActivate(args[1:], &stdout, &stderr, getenv)
-	case "sync":
-		code = runSync(args[1:], &stdout, &stderr, getenv)
-	case "export-cer":
-		code = runExportCer(args[1:], &stdout, &stderr, getenv)
-	default:
+	cmd, ok := commands[args[0]]
+	if !ok {
 		t.Fatalf("no command %s", args[0])
 	}
+	code := cmd(args[1:], &stdout, &stderr, getenv)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -104,7 +79,7 @@ func TestPortalCommandsUsage(t *testing.T) {
 // database, the sandbox's database, the logs and every output.
 func TestPortalFullFlowLeaksNothing(t *testing.T) {
 	keyring.MockInit()
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	sbDB := filepath.Join(t.TempDir(), "sandbox.db")
 	url, _ := portaltest.Sandbox(t, sandbox.Options{DB: sbDB, Log: logs})
 	dir := t.TempDir()
@@ -363,22 +338,8 @@ func TestPortalBinary(t *testing.T) {
 // asks it who sandbox-admin is, and stops it with SIGTERM.
 func testSandboxCommand(t *testing.T, bin string) {
 	db := filepath.Join(t.TempDir(), "sandbox.db")
-	cmd := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0", "--db", db, "--chaos-latency", "10ms")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, url, _, logs := startSandboxCommand(t, bin, "--db", db, "--chaos-latency", "10ms")
 	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no banner: %v", err)
-	}
-	url := strings.Fields(strings.TrimPrefix(line, "Sandbox portal on "))[0]
 	c, err := portal.NewClient(url, sandbox.TokenAdmin)
 	if err != nil {
 		t.Fatal(err)
@@ -400,6 +361,31 @@ func testSandboxCommand(t *testing.T, bin string) {
 	if !strings.Contains(logs.String(), "GET /api/v1/me 200") {
 		t.Fatalf("log: %s", logs.String())
 	}
+}
+
+// startSandboxCommand starts `dpgcerts sandbox` on a free loopback port
+// and reads its address from the banner; the rest of the banner stays in
+// the reader. The caller stops the process.
+func startSandboxCommand(t *testing.T, bin string, args ...string) (cmd *exec.Cmd, url string, banner *bufio.Reader, logs *bytes.Buffer) {
+	t.Helper()
+	cmd = exec.Command(bin, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs = &bytes.Buffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	banner = bufio.NewReader(stdout)
+	line, err := banner.ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("no banner: %v\n%s", err, logs.String())
+	}
+	return cmd, strings.Fields(strings.TrimPrefix(line, "Sandbox portal on "))[0], banner, logs
 }
 
 // testKill9 kills `dpgcerts install` in the middle of a bulk install

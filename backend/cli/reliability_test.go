@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -25,6 +24,7 @@ import (
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // TestSyncCancel: an install whose password is lost can be cancelled, and
@@ -54,11 +54,7 @@ func TestSyncCancel(t *testing.T) {
 	if code, _, errOut := run(t, env, "sync", "--portal", url, "--db", appDB, "--cancel", id); code != ExitUsage || !strings.Contains(errOut, errs.OperationEnded) {
 		t.Fatalf("second cancel: exit %d\n%s", code, errOut)
 	}
-	st, err := store.Open(appDB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, appDB)
 	if b, _ := st.OpFile(context.Background(), report.Operations[0].ID); b != nil {
 		t.Fatal("the cancelled install's file is still in the database")
 	}
@@ -98,32 +94,17 @@ func TestReliabilityBinary(t *testing.T) {
 func chaosSandbox(t *testing.T, bin string, extra ...string) (string, *sql.DB) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "sandbox.db")
-	args := append([]string{"sandbox", "--addr", "127.0.0.1:0", "--db", db, "--quiet", "--chaos-drop", "0.3", "--chaos-5xx", "0.2"}, extra...)
+	args := append([]string{"--db", db, "--quiet", "--chaos-drop", "0.3", "--chaos-5xx", "0.2"}, extra...)
 	if seed := portaltest.ChaosSeed(t); seed != 0 {
 		args = append(args, "--chaos-seed", strconv.FormatUint(seed, 10))
 	}
-	cmd := exec.Command(bin, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, url, banner, logs := startSandboxCommand(t, bin, args...)
 	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("sandbox: %v\n%s", err, logs.String())
 		}
 	})
-	banner := bufio.NewReader(stdout)
-	line, err := banner.ReadString('\n')
-	if err != nil {
-		t.Fatalf("no banner: %v\n%s", err, logs.String())
-	}
-	url := strings.Fields(strings.TrimPrefix(line, "Sandbox portal on "))[0]
 	// The banner names the seed of the faults, so a failing run can be
 	// replayed with it.
 	var seed uint64
@@ -244,11 +225,7 @@ func testTwoProcessChaos(t *testing.T, bin string) {
 	wg.Wait()
 	t.Logf("killed a sync with %d of %d on the portal", atKill, n)
 
-	st, err := store.Open(appDB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, appDB)
 	counts, err := st.OpCounts(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,31 +28,20 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, sandbox.TokenUnregistered+" (not_registered), "+sandbox.TokenOldPortal+" (migration_required).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts sandbox: "+format+"\n", a...)
-		fs.Usage()
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	for _, p := range []float64{*drop, *fail5xx, *fail429} {
 		if p < 0 || p > 1 {
-			return usageErr("a chaos probability must be between 0 and 1")
+			return usageError(fs, "a chaos probability must be between 0 and 1")
 		}
 	}
 	if *latency < 0 {
-		return usageErr("--chaos-latency must not be negative")
+		return usageError(fs, "--chaos-latency must not be negative")
 	}
 	if !*allowRemote {
 		if err := sandbox.CheckLoopback(*addr); err != nil {
-			return usageErr("%v", err)
+			return usageError(fs, "%v", err)
 		}
 	}
 	opts := sandbox.Options{DB: *db, ChaosDrop: *drop, Chaos5xx: *fail5xx, Chaos429: *fail429, ChaosLatency: *latency,

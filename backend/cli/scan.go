@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,30 +45,15 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after the paths.
-	var paths []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return ExitOK
-			}
-			return ExitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		paths = append(paths, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "dpgcerts scan: "+format+"\n", a...)
-		fs.Usage()
-		return ExitUsage
+	paths, code, ok := parseInterleaved(fs, args)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
-		return usageErr("no PATH given")
+		return usageError(fs, "no PATH given")
 	}
 	if *noCache && *dbPath != "" {
-		return usageErr("--db and --no-cache exclude each other")
+		return usageError(fs, "--db and --no-cache exclude each other")
 	}
 	threshold := -1
 	if *failOn != "" {
@@ -79,18 +63,18 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 			}
 		}
 		if threshold < 0 {
-			return usageErr("--fail-on must be one of expiring, expired, revoked, locked, unreadable")
+			return usageError(fs, "--fail-on must be one of expiring, expired, revoked, locked, unreadable")
 		}
 	}
 	if *warnDays < 0 || *warnDays > store.WarnDays.Max {
-		return usageErr("--warn-days must be between 1 and %d", store.WarnDays.Max)
+		return usageError(fs, "--warn-days must be between 1 and %d", store.WarnDays.Max)
 	}
 	rt, err := config.FromEnv(getenv)
 	if err != nil {
-		return usageErr("%v", err)
+		return usageError(fs, "%v", err)
 	}
 	now := rt.Now()
-	given, code := readPasswords(passwordsFile, usageErr)
+	given, code := readPasswords(fs, passwordsFile)
 	if code != ExitOK {
 		return code
 	}

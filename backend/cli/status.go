@@ -39,12 +39,8 @@ func runStatus(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		fmt.Fprintln(stderr, "3 the portal could not be reached (the offline copy is shown), 5 refused by the portal.")
 		p.fs.PrintDefaults()
 	}
-	rest, code, ok := p.parse(args)
-	if !ok {
+	if code, ok := p.parseNoArgs(args); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		return p.usageError("unexpected argument %q", rest[0])
 	}
 	failStates, failing := statusFailLevels[*failOn]
 	if *failOn != "" && !failing {

@@ -157,6 +157,24 @@ func fillGolden(t *testing.T, db, portalURL string) {
 	}
 }
 
+// activateElsewhere is another client of the sandbox at url: it installs
+// the .p12 (password cliPassword), makes Exchange Online use it, and
+// returns the certificate's id in DPG.
+func activateElsewhere(t *testing.T, url string, pfx []byte) string {
+	t.Helper()
+	ctx := context.Background()
+	other, _ := portal.NewClient(url, sandbox.TokenAdmin)
+	rec, _, err := other.Install(ctx, uuid.NewString(), portal.InstallRequest{Filename: "exo.p12", PKCS12: pfx, Password: &[]string{cliPassword}[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := other.Integrations(ctx)
+	if _, err := other.Activate(ctx, uuid.NewString(), sandbox.IntegrationExchangeOnline, rec.ID, ins[0].Version); err != nil {
+		t.Fatal(err)
+	}
+	return rec.ID
+}
+
 // TestStatusGolden prints `status` and `status --json` of a database with
 // every integration state and next step, offline, at a fixed clock.
 func TestStatusGolden(t *testing.T) {
@@ -225,7 +243,6 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "app.db")
 	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, config.EnvKeychain: "off"}
-	ctx := context.Background()
 	status := func(args ...string) overview.Overview {
 		t.Helper()
 		code, out, errOut := runStatusCmd(t, env, append([]string{"--json", "--db", db}, args...)...)
@@ -278,16 +295,7 @@ func TestStatusAgainstSandbox(t *testing.T) {
 	old := pki.Issue(t, portaltest.Leaf{UUID: mailbox, NotAfter: time.Now().AddDate(0, 0, 10)})
 	renewal := pki.Issue(t, portaltest.Leaf{UUID: mailbox, NotAfter: time.Now().AddDate(3, 0, 0)})
 	oldSHA, newSHA := shaHex(old.Cert.Raw), shaHex(renewal.Cert.Raw)
-	other, _ := portal.NewClient(url, sandbox.TokenAdmin)
-	rec, _, err := other.Install(ctx, uuid.NewString(), portal.InstallRequest{Filename: "exo.p12",
-		PKCS12: pki.P12(t, old, cliPassword), Password: &[]string{cliPassword}[0]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, _ := other.Integrations(ctx)
-	if _, err := other.Activate(ctx, uuid.NewString(), sandbox.IntegrationExchangeOnline, rec.ID, ins[0].Version); err != nil {
-		t.Fatal(err)
-	}
+	oldID := activateElsewhere(t, url, pki.P12(t, old, cliPassword))
 	ov = status("--portal", url)
 	exo := exoOf(ov)
 	if exo.State != overview.StateExpiring || exo.NextStep != overview.StepRenew || exo.Certificate == nil ||
@@ -295,7 +303,7 @@ func TestStatusAgainstSandbox(t *testing.T) {
 		t.Fatalf("after another client's activation: %+v", exo)
 	}
 	c := certOf(ov, oldSHA)
-	if !c.InPortal || c.PortalID == nil || *c.PortalID != rec.ID || len(c.Files) != 0 || len(c.Usages) != 1 ||
+	if !c.InPortal || c.PortalID == nil || *c.PortalID != oldID || len(c.Files) != 0 || len(c.Usages) != 1 ||
 		c.Usages[0].Kind != portal.KindExchangeOnline || !slices.Equal(c.Attention, []overview.Reason{overview.ReasonNoSuccessor}) {
 		t.Fatalf("the certificate only in DPG: %+v", c)
 	}
@@ -416,20 +424,11 @@ func TestStatusRevocation(t *testing.T) {
 	p.Revoke(leaf, revokedAt, "keyCompromise")
 
 	url, _ := portaltest.Sandbox(t, sandbox.Options{})
-	ctx := context.Background()
-	other, _ := portal.NewClient(url, sandbox.TokenAdmin)
 	pfx, err := pkcs12.Modern2023.Encode(leaf.Key, leaf.Cert, nil, cliPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, _, err := other.Install(ctx, uuid.NewString(), portal.InstallRequest{Filename: "exo.p12", PKCS12: pfx, Password: &[]string{cliPassword}[0]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, _ := other.Integrations(ctx)
-	if _, err := other.Activate(ctx, uuid.NewString(), sandbox.IntegrationExchangeOnline, rec.ID, ins[0].Version); err != nil {
-		t.Fatal(err)
-	}
+	activateElsewhere(t, url, pfx)
 
 	db := filepath.Join(t.TempDir(), "app.db")
 	env := map[string]string{portal.EnvToken: sandbox.TokenAdmin, config.EnvKeychain: "off"}

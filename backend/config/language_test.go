@@ -6,14 +6,11 @@ import (
 
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 func TestLanguage(t *testing.T) {
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	ctx := context.Background()
 	if got := Language(ctx, st, "", ""); got != "en" {
 		t.Errorf("nothing known: %q, want en", got)

@@ -157,20 +157,36 @@ func Flatten(data []byte) (map[string]string, error) {
 }
 
 func flatten(prefix string, tree map[string]any, out map[string]string) error {
+	return walk(prefix, tree, func(id string, v any) (bool, error) {
+		switch v := v.(type) {
+		case string:
+			out[id] = v
+			return false, nil
+		case map[string]any:
+			return true, nil
+		default:
+			return false, fmt.Errorf("%s: want a string or an object, got %T", id, v)
+		}
+	})
+}
+
+// walk calls visit with each entry of a translation tree and its id (the
+// keys joined by dots, under prefix); it goes into an object when visit
+// says so.
+func walk(prefix string, tree map[string]any, visit func(id string, v any) (descend bool, err error)) error {
 	for k, v := range tree {
 		id := k
 		if prefix != "" {
 			id = prefix + "." + k
 		}
-		switch v := v.(type) {
-		case string:
-			out[id] = v
-		case map[string]any:
-			if err := flatten(id, v, out); err != nil {
+		descend, err := visit(id, v)
+		if err != nil {
+			return err
+		}
+		if sub, ok := v.(map[string]any); ok && descend {
+			if err := walk(id, sub, visit); err != nil {
 				return err
 			}
-		default:
-			return fmt.Errorf("%s: want a string or an object, got %T", id, v)
 		}
 	}
 	return nil

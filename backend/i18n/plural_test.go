@@ -46,11 +46,7 @@ func TestCountMessagesArePlural(t *testing.T) {
 
 func checkPlural(t *testing.T, lang, prefix string, tree map[string]any) {
 	t.Helper()
-	for k, v := range tree {
-		id := k
-		if prefix != "" {
-			id = prefix + "." + k
-		}
+	walk(prefix, tree, func(id string, v any) (bool, error) {
 		switch v := v.(type) {
 		case string:
 			if m := countedRe.FindStringSubmatch(v); m != nil && m[1] != "n" && m[1] != "count" {
@@ -63,8 +59,7 @@ func checkPlural(t *testing.T, lang, prefix string, tree map[string]any) {
 			}
 		case map[string]any:
 			if _, ok := v["other"]; !ok {
-				checkPlural(t, lang, id, v)
-				continue
+				return true, nil
 			}
 			keys := slices.Sorted(maps.Keys(v))
 			if !slices.Equal(keys, pluralForms) {
@@ -74,7 +69,8 @@ func checkPlural(t *testing.T, lang, prefix string, tree map[string]any) {
 				t.Errorf("%s.json: %s.other has no count placeholder", lang, id)
 			}
 		}
-	}
+		return false, nil
+	})
 }
 
 func containsAny(s string, subs []string) bool {

@@ -31,6 +31,12 @@ type fakeKeychain struct {
 
 func newFakeKeychain() *fakeKeychain { return &fakeKeychain{entries: map[string]string{}} }
 
+// newKeychainEnv is a sandbox and a service whose keychain the test drives.
+func newKeychainEnv(t *testing.T) (*env, *fakeKeychain) {
+	kc := newFakeKeychain()
+	return newEnv(t, sandbox.Options{}, kc), kc
+}
+
 func (k *fakeKeychain) SetOperationPassword(key, pw string) error {
 	k.mu.Lock()
 	if k.down {
@@ -100,13 +106,8 @@ func (e *env) op(id int64) portal.Operation {
 // login keyring is unlocked) leaves the install pending, backing off, and
 // it goes through once the keychain is back.
 func TestKeychainOutageIsTransient(t *testing.T) {
-	kc := newFakeKeychain()
-	e := newEnv(t, sandbox.Options{}, kc)
-	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(1, testPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, kc := newKeychainEnv(t)
+	ops, _ := e.install(1)
 	e.open() // a new process: the password is only in the keychain
 	kc.setDown(true)
 	res := e.sync(0)
@@ -128,13 +129,9 @@ func TestKeychainOutageIsTransient(t *testing.T) {
 // Item 4: an install left in needs_password while its password is in the
 // keychain (as the old code did) goes back to pending once it is found.
 func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
-	kc := newFakeKeychain()
-	e := newEnv(t, sandbox.Options{}, kc)
+	e, _ := newKeychainEnv(t)
 	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(1, testPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops, _ := e.install(1)
 	o := e.op(ops[0].ID)
 	o.State, o.ErrorCode = portal.StateNeedsPassword, errs.PasswordRequired
 	if err := e.st.UpdateOp(ctx, &o); err != nil {
@@ -147,18 +144,14 @@ func TestNeedsPasswordResumesWhenThePasswordIsFound(t *testing.T) {
 	if got := e.op(o.ID); got.State != portal.StatePending {
 		t.Fatalf("after its password was found: %s", got.State)
 	}
-	if res := e.sync(5 * time.Second); res.Done != 1 {
-		t.Fatalf("sync: %+v", res)
-	}
-	e.exactlyOnce(1)
+	e.syncDone(1)
 }
 
 // Item 5: SetPassword reads the operation, checks the password (slow),
 // then writes. A key rotated meanwhile (Sync after wrong_password) must not
 // be overwritten with the old one, nor its keychain entry orphaned.
 func TestSetPasswordKeepsAKeyRotatedMeanwhile(t *testing.T) {
-	kc := newFakeKeychain()
-	e := newEnv(t, sandbox.Options{}, kc)
+	e, kc := newKeychainEnv(t)
 	ctx := context.Background()
 	files := e.files(1, testPassword)
 	files[0].Passwords = []string{"wrong"}
@@ -196,17 +189,13 @@ func TestSetPasswordKeepsAKeyRotatedMeanwhile(t *testing.T) {
 	if keys := kc.keys(); len(keys) != 1 || keys[0] != o.Key || o.PasswordIn != portal.PasswordKeychain || o.State != portal.StatePending {
 		t.Fatalf("keychain %v for key %s, %+v", keys, o.Key, o)
 	}
-	if res := e.sync(5 * time.Second); res.Done != 1 {
-		t.Fatalf("sync: %+v", res)
-	}
-	e.exactlyOnce(1)
+	e.syncDone(1)
 }
 
 // Item 6: Cancel ends a pending, waiting or needs_password operation and
 // removes its keychain entry and file.
 func TestCancel(t *testing.T) {
-	kc := newFakeKeychain()
-	e := newEnv(t, sandbox.Options{}, kc)
+	e, kc := newKeychainEnv(t)
 	ctx := context.Background()
 	files := e.files(2, testPassword)
 	files[1].Passwords = nil
@@ -319,10 +308,7 @@ func TestNoPasswordForAnUnreadableFile(t *testing.T) {
 func TestActivationByReferenceAndByIDIsOne(t *testing.T) {
 	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
 	ctx := context.Background()
-	files := e.files(1, testPassword)
-	if _, err := e.svc.Install(ctx, files); err != nil {
-		t.Fatal(err)
-	}
+	_, files := e.install(1)
 	if res := e.sync(5 * time.Second); res.Done != 1 {
 		t.Fatalf("install: %+v", res)
 	}
@@ -354,10 +340,7 @@ func TestActivationByReferenceAndByIDIsOne(t *testing.T) {
 func TestActivationByReferenceBeforeItsInstallIsOne(t *testing.T) {
 	e := newEnv(t, sandbox.Options{}, portal.NoKeychain())
 	ctx := context.Background()
-	files := e.files(1, testPassword)
-	if _, err := e.svc.Install(ctx, files); err != nil {
-		t.Fatal(err)
-	}
+	_, files := e.install(1)
 	sha := certSHA(t, files[0].Data)
 	first, err := e.svc.Activate(ctx, sandbox.IntegrationMitDK, portal.SHA256Ref(sha), "v1")
 	if err != nil || first.CertificateID != portal.SHA256Ref(sha) {

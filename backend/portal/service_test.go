@@ -21,6 +21,7 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/secrets"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 var fastBackoff = portal.Backoff{Base: 20 * time.Millisecond, Max: 200 * time.Millisecond}
@@ -85,6 +86,26 @@ func (e *env) sync(giveUp time.Duration) portal.SyncResult {
 		e.t.Fatal(err)
 	}
 	return res
+}
+
+// install queues n files of the organisation, with their password.
+func (e *env) install(n int) ([]portal.Operation, []portal.InstallFile) {
+	e.t.Helper()
+	files := e.files(n, testPassword)
+	ops, err := e.svc.Install(context.Background(), files)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ops, files
+}
+
+// syncDone syncs and expects n installs done, each once in the portal.
+func (e *env) syncDone(n int) {
+	e.t.Helper()
+	if res := e.sync(5 * time.Second); res.Done != n {
+		e.t.Fatalf("sync: %+v", res)
+	}
+	e.exactlyOnce(n)
 }
 
 // exactlyOnce checks the sandbox's own records: n certificates, each with
@@ -219,10 +240,7 @@ func TestOutboxKeychain(t *testing.T) {
 	keyring.MockInit()
 	e := newEnv(t, sandbox.Options{}, portal.SystemKeychain())
 	ctx := context.Background()
-	ops, err := e.svc.Install(ctx, e.files(2, testPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ops, _ := e.install(2)
 	keys := map[int64]string{}
 	for _, o := range ops {
 		var k string
@@ -448,11 +466,7 @@ func TestRun(t *testing.T) {
 // The service's log and every operation it reports hold no password.
 func TestOutboxLogsNoSecrets(t *testing.T) {
 	url, srv := portaltest.Sandbox(t, sandbox.Options{})
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
 	var logs strings.Builder
 	var mu sync.Mutex
 	svc, err := portal.NewService(st, url, newClient(t, url, sandbox.TokenAdmin),

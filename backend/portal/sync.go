@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/errs"
+	"dpgcerts/internal/pool"
 )
 
 // Progress events, as Sync reports them.
@@ -233,27 +234,11 @@ func (s *Service) sendAll(ctx context.Context, c *Client, due []Operation, p *pr
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	work := make(chan Operation)
-	var wg sync.WaitGroup
-	for range min(s.opts.Workers, len(installs)) {
-		wg.Go(func() {
-			for o := range work {
-				if err := s.sendInstall(ctx, c, o, p); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
-feed:
-	for _, o := range installs {
-		select {
-		case work <- o:
-		case <-ctx.Done():
-			break feed
+	pool.Each(ctx, min(s.opts.Workers, len(installs)), installs, func(o Operation) {
+		if err := s.sendInstall(ctx, c, o, p); err != nil {
+			cancel(err)
 		}
-	}
-	close(work)
-	wg.Wait()
+	})
 	if err := context.Cause(ctx); err != nil {
 		return err
 	}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
+	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 )
 
@@ -121,13 +121,7 @@ func parseIssuers(data []byte) ([]*x509.Certificate, error) {
 		return []*x509.Certificate{cert}, nil
 	}
 	var out []*x509.Certificate
-	rest := data
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
+	for b := range certs.PEMBlocks(data) {
 		if b.Type != "CERTIFICATE" {
 			continue
 		}

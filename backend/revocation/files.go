@@ -10,6 +10,7 @@ import (
 
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
+	"dpgcerts/internal/pool"
 )
 
 // Fresh says whether a cached answer may be reused at now: a good or revoked
@@ -120,36 +121,20 @@ func (c *Checker) CheckFiles(ctx context.Context, files []certs.File, force bool
 
 	results := make(map[string]certs.Revocation, len(jobs))
 	var mu sync.Mutex
-	work := make(chan job)
-	var wg sync.WaitGroup
 	done := 0
-	for range min(c.workers, max(len(jobs), 1)) {
-		wg.Go(func() {
-			for j := range work {
-				f := files[j.index]
-				r := c.Lookup(ctx, *f.Certificate, f.Chain, force)
-				mu.Lock()
-				if ctx.Err() == nil {
-					results[j.sha] = r
-				}
-				done++
-				if progress != nil {
-					progress(Progress{Done: done, Total: len(jobs)})
-				}
-				mu.Unlock()
-			}
-		})
-	}
-feed:
-	for _, j := range jobs {
-		select {
-		case work <- j:
-		case <-ctx.Done():
-			break feed
+	pool.Each(ctx, min(c.workers, max(len(jobs), 1)), jobs, func(j job) {
+		f := files[j.index]
+		r := c.Lookup(ctx, *f.Certificate, f.Chain, force)
+		mu.Lock()
+		defer mu.Unlock()
+		if ctx.Err() == nil {
+			results[j.sha] = r
 		}
-	}
-	close(work)
-	wg.Wait()
+		done++
+		if progress != nil {
+			progress(Progress{Done: done, Total: len(jobs)})
+		}
+	})
 
 	for i := range files {
 		f := &files[i]

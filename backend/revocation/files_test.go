@@ -11,6 +11,7 @@ import (
 	"dpgcerts/backend/revocation"
 	"dpgcerts/backend/revocation/revocationtest"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 var _ revocation.Cache = (*store.Store)(nil)
@@ -83,11 +84,7 @@ func TestLookupCache(t *testing.T) {
 	responder := p.StartOCSP(revocationtest.OCSPOptions{NextUpdateMinutes: 60})
 	p.Proxy("/ocsp", responder)
 	leaf := p.Leaf(revocationtest.LeafOptions{Name: "cached@example.dk", OCSP: p.URL("/ocsp")})
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	t0 := time.Now()
 	clk := &clock{t: t0}
 	c := revocation.New(revocation.Options{Cache: st, Now: clk.Now})

@@ -14,14 +14,6 @@ import (
 	"dpgcerts/backend/errs"
 )
 
-func codeOf(err error) string {
-	var ce *errs.Error
-	if errors.As(err, &ce) {
-		return ce.Code
-	}
-	return ""
-}
-
 func TestReadFile(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.p12")
@@ -43,7 +35,7 @@ func TestReadFile(t *testing.T) {
 	} {
 		t.Run(filepath.Base(tc.path), func(t *testing.T) {
 			data, err := ReadFile(tc.path)
-			if got := codeOf(err); got != tc.code || (err == nil) != (tc.code == "") {
+			if got := errs.Code(err); got != tc.code || (err == nil) != (tc.code == "") {
 				t.Fatalf("code %q (%v), want %q", got, err, tc.code)
 			}
 			if tc.code == "" && string(data) != "CERT 60" {
@@ -76,7 +68,7 @@ func TestReadFileDoesNotBlockOnAFIFO(t *testing.T) {
 		}()
 		select {
 		case err := <-done:
-			if follow && codeOf(err) != errs.NotAFile || !follow && !errors.Is(err, errNotAFile) {
+			if follow && errs.Code(err) != errs.NotAFile || !follow && !errors.Is(err, errNotAFile) {
 				t.Fatalf("follow %v: %v, want not_a_file", follow, err)
 			}
 		case <-time.After(5 * time.Second):

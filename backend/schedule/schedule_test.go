@@ -155,14 +155,17 @@ func parsePlist(t *testing.T, data []byte) map[string]plistValue {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	var next func(start xml.StartElement) plistValue
+	token := func() xml.Token {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
 	text := func() string {
 		var s string
 		for {
-			tok, err := dec.Token()
-			if err != nil {
-				t.Fatal(err)
-			}
-			switch tok := tok.(type) {
+			switch tok := token().(type) {
 			case xml.CharData:
 				s += string(tok)
 			case xml.EndElement:
@@ -178,11 +181,7 @@ func parsePlist(t *testing.T, data []byte) map[string]plistValue {
 			m := map[string]plistValue{}
 			var key string
 			for {
-				tok, err := dec.Token()
-				if err != nil {
-					t.Fatal(err)
-				}
-				switch tok := tok.(type) {
+				switch tok := token().(type) {
 				case xml.StartElement:
 					if tok.Name.Local == "key" {
 						key = text()
@@ -202,11 +201,7 @@ func parsePlist(t *testing.T, data []byte) map[string]plistValue {
 		case "array":
 			var a []plistValue
 			for {
-				tok, err := dec.Token()
-				if err != nil {
-					t.Fatal(err)
-				}
-				switch tok := tok.(type) {
+				switch tok := token().(type) {
 				case xml.StartElement:
 					a = append(a, next(tok))
 				case xml.EndElement:
@@ -233,20 +228,12 @@ func parsePlist(t *testing.T, data []byte) map[string]plistValue {
 		return nil
 	}
 	for {
-		tok, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
+		if se, ok := token().(xml.StartElement); ok {
 			if se.Name.Local != "plist" {
 				continue
 			}
 			for {
-				tok, err := dec.Token()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if se, ok := tok.(xml.StartElement); ok {
+				if se, ok := token().(xml.StartElement); ok {
 					m, ok := next(se).(map[string]plistValue)
 					if !ok {
 						t.Fatal("the plist is not a dict")

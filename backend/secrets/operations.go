@@ -3,8 +3,6 @@ package secrets
 import (
 	"errors"
 	"unicode/utf8"
-
-	"github.com/zalando/go-keyring"
 )
 
 // operationPrefix names the keychain entries that hold the password of a
@@ -35,14 +33,7 @@ func SetOperationPassword(key, password string) error {
 // OperationPassword returns the password kept for the operation key; ok is
 // false when there is none.
 func OperationPassword(key string) (password string, ok bool, err error) {
-	v, err := keyringGet(Service, operationPrefix+key)
-	if errors.Is(err, keyring.ErrNotFound) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, classify(err)
-	}
-	return v, true, nil
+	return get(operationPrefix + key)
 }
 
 // DeleteOperationPassword removes the entry of the operation key. A missing

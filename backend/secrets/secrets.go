@@ -123,14 +123,8 @@ func ForgetAll() error {
 
 // Token returns the portal token stored for portalURL, or "" if there is none.
 func Token(portalURL string) (string, error) {
-	v, err := keyringGet(Service, tokenPrefix+portalURL)
-	if errors.Is(err, keyring.ErrNotFound) {
-		return "", nil
-	}
-	if err != nil {
-		return "", classify(err)
-	}
-	return v, nil
+	v, _, err := get(tokenPrefix + portalURL)
+	return v, err
 }
 
 // SetToken stores the portal token for portalURL, replacing any earlier one.
@@ -145,12 +139,12 @@ func DeleteToken(portalURL string) error {
 }
 
 func load() ([]string, error) {
-	v, err := keyringGet(Service, passwordsAccount)
-	if errors.Is(err, keyring.ErrNotFound) {
-		return []string{}, nil
-	}
+	v, found, err := get(passwordsAccount)
 	if err != nil {
-		return nil, classify(err)
+		return nil, err
+	}
+	if !found {
+		return []string{}, nil
 	}
 	var list []string
 	// The decoder's error would quote the secret text: never pass it on.
@@ -168,6 +162,18 @@ func save(list []string) error {
 		return del(passwordsAccount)
 	}
 	return classify(keyringSet(Service, passwordsAccount, string(mustJSON(list))))
+}
+
+// get reads an account's secret; found is false when there is none.
+func get(account string) (v string, found bool, err error) {
+	v, err = keyringGet(Service, account)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, classify(err)
+	}
+	return v, true, nil
 }
 
 func del(account string) error {
@@ -239,14 +245,8 @@ func SMTPSecret(user, host string) string { return "smtp:" + user + "@" + host }
 // ChannelSecret returns the reminder channel's secret name, or "" if
 // there is none.
 func ChannelSecret(name string) (string, error) {
-	v, err := keyringGet(Service, channelPrefix+name)
-	if errors.Is(err, keyring.ErrNotFound) {
-		return "", nil
-	}
-	if err != nil {
-		return "", classify(err)
-	}
-	return v, nil
+	v, _, err := get(channelPrefix + name)
+	return v, err
 }
 
 // SetChannelSecret keeps the reminder channel's secret name; "" removes it.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -23,23 +24,11 @@ func (s *Store) ConfirmEntra(ctx context.Context, sha256 string, at time.Time) e
 // EntraRegistered returns the SHA-256s (lower case) whose registration in
 // Entra was confirmed.
 func (s *Store) EntraRegistered(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT sha256 FROM entra_registrations`)
-	if err != nil {
-		return nil, fmt.Errorf("store: entra registrations: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
+	return queryMap(ctx, s.db, "entra registrations", `SELECT sha256 FROM entra_registrations`, nil, func(rows *sql.Rows) (string, bool, error) {
 		var sha string
-		if err := rows.Scan(&sha); err != nil {
-			return nil, fmt.Errorf("store: entra registrations: %w", err)
-		}
-		out[sha] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: entra registrations: %w", err)
-	}
-	return out, nil
+		err := rows.Scan(&sha)
+		return sha, true, err
+	})
 }
 
 // EntraNote is the lasting note on an Exchange Online integration after an
@@ -66,25 +55,13 @@ func (s *Store) PutEntraNote(ctx context.Context, n EntraNote) error {
 
 // EntraNotes returns the notes not dismissed, by integration id.
 func (s *Store) EntraNotes(ctx context.Context) (map[string]EntraNote, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT integration_id, old_sha1, old_sha256, old_name, created_at FROM entra_notes`)
-	if err != nil {
-		return nil, fmt.Errorf("store: entra notes: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]EntraNote{}
-	for rows.Next() {
+	return queryMap(ctx, s.db, "entra notes", `SELECT integration_id, old_sha1, old_sha256, old_name, created_at FROM entra_notes`, nil, func(rows *sql.Rows) (string, EntraNote, error) {
 		var n EntraNote
 		var at int64
-		if err := rows.Scan(&n.IntegrationID, &n.OldSHA1, &n.OldSHA256, &n.OldName, &at); err != nil {
-			return nil, fmt.Errorf("store: entra notes: %w", err)
-		}
+		err := rows.Scan(&n.IntegrationID, &n.OldSHA1, &n.OldSHA256, &n.OldName, &at)
 		n.At = fromNanos(at)
-		out[n.IntegrationID] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: entra notes: %w", err)
-	}
-	return out, nil
+		return n.IntegrationID, n, err
+	})
 }
 
 // DismissEntraNote removes the integration's note.

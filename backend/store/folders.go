@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -35,23 +36,19 @@ func (s *Store) AddFolder(ctx context.Context, path string) (Folder, error) {
 
 // Folders lists the added folders by path.
 func (s *Store) Folders(ctx context.Context) ([]Folder, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT path, added_at FROM folders ORDER BY path`)
-	if err != nil {
-		return nil, fmt.Errorf("store: list folders: %w", err)
-	}
-	defer rows.Close()
 	out := []Folder{}
-	for rows.Next() {
+	err := eachRow(ctx, s.db, "list folders", `SELECT path, added_at FROM folders ORDER BY path`, nil, func(rows *sql.Rows) error {
 		var f Folder
 		var added int64
 		if err := rows.Scan(&f.Path, &added); err != nil {
-			return nil, fmt.Errorf("store: list folders: %w", err)
+			return err
 		}
 		f.AddedAt = time.Unix(0, added)
 		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list folders: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

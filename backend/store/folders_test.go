@@ -26,10 +26,7 @@ func TestFolders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if filepathSep() != '/' {
-				t.Skip("Unix paths")
-			}
-			s := openMemory(t)
+			s := openUnixMemory(t)
 			ctx := context.Background()
 			for _, p := range tt.add {
 				if _, err := s.AddFolder(ctx, p); err != nil {

@@ -367,19 +367,10 @@ func (s *Store) DeleteOp(ctx context.Context, id int64) error {
 
 // OpCounts counts a portal's operations by state.
 func (s *Store) OpCounts(ctx context.Context, portalURL string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, portalURL)
-	if err != nil {
-		return nil, fmt.Errorf("store: count operations: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
+	return queryMap(ctx, s.db, "count operations", `SELECT state, COUNT(*) FROM portal_ops WHERE portal = ? GROUP BY state`, []any{portalURL}, func(rows *sql.Rows) (string, int, error) {
 		var st string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+		err := rows.Scan(&st, &n)
+		return st, n, err
+	})
 }

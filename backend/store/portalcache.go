@@ -16,8 +16,13 @@ import (
 // the usages of certificates are rows of their own. All of it is public:
 // the portal never sends a secret.
 
-func ensureSyncRow(ctx context.Context, tx *sql.Tx, portalURL string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO portal_sync (portal) VALUES (?) ON CONFLICT (portal) DO NOTHING`, portalURL)
+// updateSyncRow sets columns of the portal's sync row (set is the SET
+// clause, args its values), making the row first if need be.
+func updateSyncRow(ctx context.Context, tx *sql.Tx, portalURL, set string, args ...any) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO portal_sync (portal) VALUES (?) ON CONFLICT (portal) DO NOTHING`, portalURL); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE portal_sync SET `+set+` WHERE portal = ?`, append(args, portalURL)...)
 	return err
 }
 
@@ -49,11 +54,7 @@ func (s *Store) SetPortalMe(ctx context.Context, portalURL string, me portal.Me,
 			portalURL, string(data), toNS(at)); err != nil {
 			return err
 		}
-		if err := ensureSyncRow(ctx, tx, portalURL); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE portal_sync SET me_at = ? WHERE portal = ?`, toNS(at), portalURL)
-		return err
+		return updateSyncRow(ctx, tx, portalURL, `me_at = ?`, toNS(at))
 	})
 }
 
@@ -89,23 +90,26 @@ func (s *Store) ReplacePortalCertificates(ctx context.Context, portalURL string,
 				return err
 			}
 		}
-		if err := ensureSyncRow(ctx, tx, portalURL); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE portal_sync SET certificates_at = ? WHERE portal = ?`, toNS(at), portalURL)
-		return err
+		return updateSyncRow(ctx, tx, portalURL, `certificates_at = ?`, toNS(at))
 	})
+}
+
+// placeOf is the place (ord) of the record id in table (portal_certificates
+// or portal_integrations): the one it has, or after the last for a new one.
+func placeOf(ctx context.Context, tx *sql.Tx, table, portalURL, id string) (int, error) {
+	var ord int
+	err := tx.QueryRowContext(ctx, `SELECT ord FROM `+table+` WHERE portal = ? AND id = ?`, portalURL, id).Scan(&ord)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(ord) + 1, 0) FROM `+table+` WHERE portal = ?`, portalURL).Scan(&ord)
+	}
+	return ord, err
 }
 
 // PutPortalCertificate adds or replaces one certificate (from an install's
 // answer) without touching the others or the sync time.
 func (s *Store) PutPortalCertificate(ctx context.Context, portalURL string, c portal.Certificate) error {
 	return s.withTx(ctx, "keep a certificate", func(tx *sql.Tx) error {
-		var ord int
-		err := tx.QueryRowContext(ctx, `SELECT ord FROM portal_certificates WHERE portal = ? AND id = ?`, portalURL, c.ID).Scan(&ord)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(ord) + 1, 0) FROM portal_certificates WHERE portal = ?`, portalURL).Scan(&ord)
-		}
+		ord, err := placeOf(ctx, tx, "portal_certificates", portalURL, c.ID)
 		if err != nil {
 			return err
 		}
@@ -167,22 +171,13 @@ func (s *Store) PortalCertificates(ctx context.Context, portalURL string) ([]por
 // portalUsages returns the usages of the portal's certificates by
 // certificate id.
 func (s *Store) portalUsages(ctx context.Context, portalURL string) (map[string][]portal.Usage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT certificate_id, integration_id, kind, name FROM portal_usages
-		WHERE portal = ? ORDER BY certificate_id, kind, integration_id`, portalURL)
-	if err != nil {
-		return nil, fmt.Errorf("store: read usages: %w", err)
-	}
-	defer rows.Close()
-	out := map[string][]portal.Usage{}
-	for rows.Next() {
+	return queryGroups(ctx, s.db, "read usages", `SELECT certificate_id, integration_id, kind, name FROM portal_usages
+		WHERE portal = ? ORDER BY certificate_id, kind, integration_id`, []any{portalURL}, func(rows *sql.Rows) (string, portal.Usage, error) {
 		var id string
 		var u portal.Usage
-		if err := rows.Scan(&id, &u.IntegrationID, &u.Kind, &u.Name); err != nil {
-			return nil, fmt.Errorf("store: read usages: %w", err)
-		}
-		out[id] = append(out[id], u)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&id, &u.IntegrationID, &u.Kind, &u.Name)
+		return id, u, err
+	})
 }
 
 // integrationJSON is the record kept of an integration: without
@@ -209,11 +204,7 @@ func (s *Store) ReplacePortalIntegrations(ctx context.Context, portalURL string,
 				return err
 			}
 		}
-		if err := ensureSyncRow(ctx, tx, portalURL); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE portal_sync SET integrations_at = ? WHERE portal = ?`, toNS(at), portalURL)
-		return err
+		return updateSyncRow(ctx, tx, portalURL, `integrations_at = ?`, toNS(at))
 	})
 }
 
@@ -224,11 +215,7 @@ func (s *Store) PutPortalIntegration(ctx context.Context, portalURL string, in p
 		return fmt.Errorf("store: keep an integration: %w", err)
 	}
 	return s.withTx(ctx, "keep an integration", func(tx *sql.Tx) error {
-		var ord int
-		err := tx.QueryRowContext(ctx, `SELECT ord FROM portal_integrations WHERE portal = ? AND id = ?`, portalURL, in.ID).Scan(&ord)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(ord) + 1, 0) FROM portal_integrations WHERE portal = ?`, portalURL).Scan(&ord)
-		}
+		ord, err := placeOf(ctx, tx, "portal_integrations", portalURL, in.ID)
 		if err != nil {
 			return err
 		}
@@ -282,12 +269,7 @@ func (s *Store) AddPortalEvents(ctx context.Context, portalURL string, events []
 				return err
 			}
 		}
-		if err := ensureSyncRow(ctx, tx, portalURL); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE portal_sync SET events_at = ?, events_cursor = ? WHERE portal = ?`,
-			toNS(at), cursor, portalURL)
-		return err
+		return updateSyncRow(ctx, tx, portalURL, `events_at = ?, events_cursor = ?`, toNS(at), cursor)
 	})
 }
 
@@ -339,12 +321,7 @@ func (s *Store) PortalSyncState(ctx context.Context, portalURL string) (portal.S
 // success).
 func (s *Store) SetPortalSyncResult(ctx context.Context, portalURL, errorCode string, at time.Time) error {
 	return s.withTx(ctx, "keep the sync result", func(tx *sql.Tx) error {
-		if err := ensureSyncRow(ctx, tx, portalURL); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE portal_sync SET last_error_code = ?, last_attempt_at = ? WHERE portal = ?`,
-			errorCode, toNS(at), portalURL)
-		return err
+		return updateSyncRow(ctx, tx, portalURL, `last_error_code = ?, last_attempt_at = ?`, errorCode, toNS(at))
 	})
 }
 

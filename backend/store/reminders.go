@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"strings"
 	"time"
 )
@@ -20,101 +20,65 @@ var (
 // RemindedOn returns the local day (YYYY-MM-DD) each of keys was last
 // reminded of; keys never reminded of are missing.
 func (s *Store) RemindedOn(ctx context.Context, keys []string) (map[string]string, error) {
-	out := make(map[string]string, len(keys))
 	if len(keys) == 0 {
-		return out, nil
+		return map[string]string{}, nil
 	}
 	args := make([]any, len(keys))
 	for i, k := range keys {
 		args[i] = k
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT key, day FROM reminders WHERE channel = 'desktop' AND step = '' AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: reminders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryMap(ctx, s.db, "reminders", `SELECT key, day FROM reminders WHERE channel = 'desktop' AND step = '' AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args, func(rows *sql.Rows) (string, string, error) {
 		var k, d string
-		if err := rows.Scan(&k, &d); err != nil {
-			return nil, fmt.Errorf("store: reminders: %w", err)
-		}
-		out[k] = d
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: reminders: %w", err)
-	}
-	return out, nil
+		err := rows.Scan(&k, &d)
+		return k, d, err
+	})
 }
 
 // MarkReminded notes that keys were reminded of on day (local, YYYY-MM-DD)
 // at at.
 func (s *Store) MarkReminded(ctx context.Context, keys []string, day string, at time.Time) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: mark reminded: %w", err)
-	}
-	defer tx.Rollback()
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO reminders (key, channel, step, day, sent_at) VALUES (?, 'desktop', '', ?, ?)
-			 ON CONFLICT (key, channel, step) DO UPDATE SET day = excluded.day, sent_at = excluded.sent_at`,
-			k, day, at.UnixNano()); err != nil {
-			return fmt.Errorf("store: mark reminded: %w", err)
+	return s.withTx(ctx, "mark reminded", func(tx *sql.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx,
+				`INSERT INTO reminders (key, channel, step, day, sent_at) VALUES (?, 'desktop', '', ?, ?)
+				 ON CONFLICT (key, channel, step) DO UPDATE SET day = excluded.day, sent_at = excluded.sent_at`,
+				k, day, at.UnixNano()); err != nil {
+				return err
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: mark reminded: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // SentSteps returns, for each of keys, the steps told on channel (the
 // team's reminders: one row per lead time and channel).
 func (s *Store) SentSteps(ctx context.Context, channel string, keys []string) (map[string][]string, error) {
-	out := make(map[string][]string, len(keys))
 	if len(keys) == 0 {
-		return out, nil
+		return map[string][]string{}, nil
 	}
 	args := []any{channel}
 	for _, k := range keys {
 		args = append(args, k)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT key, step FROM reminders WHERE channel = ? AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: reminders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return queryGroups(ctx, s.db, "reminders", `SELECT key, step FROM reminders WHERE channel = ? AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args, func(rows *sql.Rows) (string, string, error) {
 		var k, step string
-		if err := rows.Scan(&k, &step); err != nil {
-			return nil, fmt.Errorf("store: reminders: %w", err)
-		}
-		out[k] = append(out[k], step)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: reminders: %w", err)
-	}
-	return out, nil
+		err := rows.Scan(&k, &step)
+		return k, step, err
+	})
 }
 
 // MarkSent notes that each key of steps was told its step on channel, on
 // day (local, YYYY-MM-DD) at at, all or nothing.
 func (s *Store) MarkSent(ctx context.Context, channel string, steps map[string]string, day string, at time.Time) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: mark sent: %w", err)
-	}
-	defer tx.Rollback()
-	for k, step := range steps {
-		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO reminders (key, channel, step, day, sent_at) VALUES (?, ?, ?, ?, ?)
-			 ON CONFLICT (key, channel, step) DO UPDATE SET day = excluded.day, sent_at = excluded.sent_at`,
-			k, channel, step, day, at.UnixNano()); err != nil {
-			return fmt.Errorf("store: mark sent: %w", err)
+	return s.withTx(ctx, "mark sent", func(tx *sql.Tx) error {
+		for k, step := range steps {
+			if _, err := tx.ExecContext(ctx,
+				`INSERT INTO reminders (key, channel, step, day, sent_at) VALUES (?, ?, ?, ?, ?)
+				 ON CONFLICT (key, channel, step) DO UPDATE SET day = excluded.day, sent_at = excluded.sent_at`,
+				k, channel, step, day, at.UnixNano()); err != nil {
+				return err
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: mark sent: %w", err)
-	}
-	return nil
+		return nil
+	})
 }

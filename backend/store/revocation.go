@@ -75,23 +75,9 @@ func (s *Store) Revocation(ctx context.Context, sha256 string) (certs.Revocation
 // Revocations returns every stored answer by certificate SHA-256, for the
 // overview (an integration whose certificate is revoked).
 func (s *Store) Revocations(ctx context.Context) (map[string]certs.Revocation, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+revocationColumns+` FROM revocation`)
-	if err != nil {
-		return nil, fmt.Errorf("store: revocations: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]certs.Revocation{}
-	for rows.Next() {
-		sha, r, err := scanRevocation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: revocations: %w", err)
-		}
-		out[sha] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: revocations: %w", err)
-	}
-	return out, nil
+	return queryMap(ctx, s.db, "revocations", `SELECT `+revocationColumns+` FROM revocation`, nil, func(rows *sql.Rows) (string, certs.Revocation, error) {
+		return scanRevocation(rows)
+	})
 }
 
 // PutRevocation keeps the answer about the certificate with this SHA-256,

@@ -27,6 +27,16 @@ func openMemory(t *testing.T) *Store {
 	return s
 }
 
+// openUnixMemory is openMemory for a test written with Unix paths; it
+// skips the test elsewhere.
+func openUnixMemory(t *testing.T) *Store {
+	t.Helper()
+	if filepathSep() != '/' {
+		t.Skip("Unix paths")
+	}
+	return openMemory(t)
+}
+
 func pragma(t *testing.T, s *Store, name string) string {
 	t.Helper()
 	var v string

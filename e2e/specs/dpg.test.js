@@ -18,12 +18,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { WINDOW, eventually, fixture, manifest, session, sleep } from '../lib/app.js';
+import { ADMIN, PASSWORD, api, portalUrl } from '../lib/sandbox.js';
 
 const app = session('dpg');
-const portalUrl = process.env.E2E_PORTAL;
 const pickFile = process.env.E2E_PICK_FILE;
-const ADMIN = 'sandbox-admin';
-const PASSWORD = 'Hemmelig-Kode-1!';
 
 const sha = (rel) => [...manifest.files, ...manifest.portal].find((f) => f.path === rel).sha256;
 const exchange = sha('certs/exchange-online.p12');
@@ -35,18 +33,6 @@ const borgerRenewal = manifest.renewals.find((f) => f.path === 'renewals/borgers
 // focused is the data-testid of the element that has the focus.
 const focused = () => app.page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
 const card = (kind) => app.page.locator(`[data-testid=integration-card][data-kind=${kind}]`);
-
-/** api asks the sandbox directly, as anyone else would. */
-async function api(method, path, body, headers = {}) {
-  const res = await fetch(`${portalUrl}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await res.json();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
 
 /** activeSha256 is the SHA-256 of the certificate the sandbox says the integration uses. */
 async function activeSha256(kind) {

@@ -6,23 +6,9 @@
 // confirmation and the click (412: the window reloads and asks again).
 import assert from 'node:assert/strict';
 import { eventually, fixture, manifest, session } from '../lib/app.js';
+import { ADMIN, PASSWORD, api, portalUrl } from '../lib/sandbox.js';
 
 const app = session('portal');
-const portalUrl = process.env.E2E_PORTAL;
-const ADMIN = 'sandbox-admin';
-const PASSWORD = 'Hemmelig-Kode-1!';
-
-/** api calls the sandbox's API directly, as someone else would. */
-async function api(method, path, body, headers = {}) {
-  const res = await fetch(`${portalUrl}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json', ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await res.json();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-  return data;
-}
 
 /** activateOutOfBand makes Exchange Online use the certificate with notAfter (by name). */
 async function activateOutOfBand(match) {

@@ -3,16 +3,16 @@
 package bustest
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"dpgcerts/internal/syncbuf"
 )
 
 // EnvBusTest=1 says the test runs on a private session bus with a display.
@@ -20,27 +20,7 @@ const EnvBusTest = "DPGCERTS_BUS_TEST"
 
 // Recorder is dbus-monitor's record of the Notify calls.
 type Recorder struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (r *Recorder) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.b.Write(p)
-}
-
-func (r *Recorder) String() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.b.String()
-}
-
-// Reset forgets what was recorded.
-func (r *Recorder) Reset() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.b.Reset()
+	syncbuf.Buffer
 }
 
 // Calls is one text per Notify call recorded.

@@ -10,13 +10,20 @@ import (
 	"testing"
 )
 
-func TestOpenLog(t *testing.T) {
+// testLogPath moves the config directory into a temporary one and returns
+// where OpenLog writes there.
+func testLogPath(t *testing.T) string {
+	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("XDG_CONFIG_HOME moves the config directory on Linux only")
 	}
 	config := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", config)
-	path := filepath.Join(config, "dpgcerts", "dpgcerts.log")
+	return filepath.Join(config, "dpgcerts", "dpgcerts.log")
+}
+
+func TestOpenLog(t *testing.T) {
+	path := testLogPath(t)
 
 	write := func(line string) {
 		t.Helper()
@@ -51,12 +58,7 @@ func TestOpenLog(t *testing.T) {
 
 // A log left 0644 by an older build is tightened to 0600 when opened.
 func TestOpenLogTightensAnExistingLog(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("XDG_CONFIG_HOME moves the config directory on Linux only")
-	}
-	config := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", config)
-	path := filepath.Join(config, "dpgcerts", "dpgcerts.log")
+	path := testLogPath(t)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		t.Fatal(err)
 	}

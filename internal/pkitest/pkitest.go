@@ -154,20 +154,20 @@ type Spec struct {
 	Tweak func(*x509.Certificate)
 }
 
+// Optional is the list of s, or no list when s is empty: for a
+// certificate's optional fields.
+func Optional(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
 // subject returns the pkix.Name, or the raw DER subject in OCES order.
 func (s Spec) subject(t TB) (pkix.Name, []byte) {
 	t.Helper()
 	if !s.OCESOrder {
-		n := pkix.Name{CommonName: s.CN}
-		if s.Country != "" {
-			n.Country = []string{s.Country}
-		}
-		if s.Org != "" {
-			n.Organization = []string{s.Org}
-		}
-		if s.OU != "" {
-			n.OrganizationalUnit = []string{s.OU}
-		}
+		n := pkix.Name{CommonName: s.CN, Country: Optional(s.Country), Organization: Optional(s.Org), OrganizationalUnit: Optional(s.OU)}
 		if s.UUID != "" {
 			n.SerialNumber = "UI:DK-O:G:" + s.UUID
 		}

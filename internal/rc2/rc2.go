@@ -41,62 +41,54 @@ func (c *rc2Cipher) BlockSize() int { return 8 }
 var shifts = [4]int{1, 2, 3, 5}
 
 func (c *rc2Cipher) Encrypt(dst, src []byte) {
-	var r [4]uint16
-	for i := range r {
-		r[i] = binary.LittleEndian.Uint16(src[2*i:])
-	}
 	j := 0
-	mix := func() {
+	mix := func(r *[4]uint16) {
 		for i := 0; i < 4; i++ {
 			r[i] += c.k[j] + (r[(i+3)%4] & r[(i+2)%4]) + (^r[(i+3)%4] & r[(i+1)%4])
 			j++
 			r[i] = bits.RotateLeft16(r[i], shifts[i])
 		}
 	}
-	mash := func() {
+	mash := func(r *[4]uint16) {
 		for i := 0; i < 4; i++ {
 			r[i] += c.k[r[(i+3)%4]&63]
 		}
 	}
-	for _, n := range [5]int{5, -1, 6, -1, 5} {
-		if n < 0 {
-			mash()
-			continue
-		}
-		for ; n > 0; n-- {
-			mix()
-		}
-	}
-	for i := range r {
-		binary.LittleEndian.PutUint16(dst[2*i:], r[i])
-	}
+	crypt(dst, src, mix, mash)
 }
 
 func (c *rc2Cipher) Decrypt(dst, src []byte) {
-	var r [4]uint16
-	for i := range r {
-		r[i] = binary.LittleEndian.Uint16(src[2*i:])
-	}
 	j := 63
-	rmix := func() {
+	rmix := func(r *[4]uint16) {
 		for i := 3; i >= 0; i-- {
 			r[i] = bits.RotateLeft16(r[i], -shifts[i])
 			r[i] -= c.k[j] + (r[(i+3)%4] & r[(i+2)%4]) + (^r[(i+3)%4] & r[(i+1)%4])
 			j--
 		}
 	}
-	rmash := func() {
+	rmash := func(r *[4]uint16) {
 		for i := 3; i >= 0; i-- {
 			r[i] -= c.k[r[(i+3)%4]&63]
 		}
 	}
+	crypt(dst, src, rmix, rmash)
+}
+
+// crypt runs RC2's schedule over one block: five mixing rounds, a mashing
+// round, six mixing, a mashing, five mixing. Encryption and decryption
+// differ only in their rounds (decryption's undo encryption's, in reverse).
+func crypt(dst, src []byte, mix, mash func(r *[4]uint16)) {
+	var r [4]uint16
+	for i := range r {
+		r[i] = binary.LittleEndian.Uint16(src[2*i:])
+	}
 	for _, n := range [5]int{5, -1, 6, -1, 5} {
 		if n < 0 {
-			rmash()
+			mash(&r)
 			continue
 		}
 		for ; n > 0; n-- {
-			rmix()
+			mix(&r)
 		}
 	}
 	for i := range r {

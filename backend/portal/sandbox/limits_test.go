@@ -78,19 +78,27 @@ func (s *slowReader) Read(p []byte) (int, error) {
 	return s.r.Read(p[:min(len(p), 64<<10)])
 }
 
+// sendRaw writes a request by hand (format takes the API path and the
+// admin's token) and gives the connection 5 s to answer or close.
+func sendRaw(t *testing.T, addr, format string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	fmt.Fprintf(conn, format, portal.APIPath, TokenAdmin)
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	return conn
+}
+
 // Item 12: a client that stops sending mid-request, or holds an idle
 // connection, is cut off.
 func TestTimeouts(t *testing.T) {
 	url := startTest(t, Options{ReadTimeout: 300 * time.Millisecond, IdleTimeout: 300 * time.Millisecond})
 	addr := strings.TrimPrefix(url, "http://")
 	t.Run("a body that never comes", func(t *testing.T) {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		fmt.Fprintf(conn, "POST %s/certificates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nIdempotency-Key: k\r\nContent-Length: 1000\r\n\r\n{", portal.APIPath, TokenAdmin)
-		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		conn := sendRaw(t, addr, "POST %s/certificates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nIdempotency-Key: k\r\nContent-Length: 1000\r\n\r\n{")
 		start := time.Now()
 		io.Copy(io.Discard, conn)
 		if took := time.Since(start); took > 3*time.Second {
@@ -98,13 +106,7 @@ func TestTimeouts(t *testing.T) {
 		}
 	})
 	t.Run("an idle connection", func(t *testing.T) {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		fmt.Fprintf(conn, "GET %s/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n", portal.APIPath, TokenAdmin)
-		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		conn := sendRaw(t, addr, "GET %s/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n")
 		br := bufio.NewReader(conn)
 		resp, err := http.ReadResponse(br, nil)
 		if err != nil {

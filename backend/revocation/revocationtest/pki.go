@@ -208,15 +208,9 @@ func (p *PKI) Leaf(o LeafOptions) Cert {
 	spec := testfirma.Leaf(pkitest.Spec{CN: o.Name, Email: o.Name, CVR: o.CVR, UUID: uuid, OCESOrder: true,
 		NotBefore: p.Now.Add(-24 * time.Hour), NotAfter: p.Now.AddDate(3, 0, 0),
 		Tweak: func(c *x509.Certificate) {
-			if o.OCSP != "" {
-				c.OCSPServer = []string{o.OCSP}
-			}
-			if o.CAIssuers != "" {
-				c.IssuingCertificateURL = []string{o.CAIssuers}
-			}
-			if o.CRL != "" {
-				c.CRLDistributionPoints = []string{o.CRL}
-			}
+			c.OCSPServer = pkitest.Optional(o.OCSP)
+			c.IssuingCertificateURL = pkitest.Optional(o.CAIssuers)
+			c.CRLDistributionPoints = pkitest.Optional(o.CRL)
 		}})
 	c := p.issue(strings.NewReplacer("@", "_", "/", "_").Replace(o.Name), spec, signer)
 	if signer == &p.CA {

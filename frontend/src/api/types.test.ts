@@ -23,6 +23,14 @@ const MISSING = `${MODELS} is missing: run \`make bindings\` (make test-frontend
 /** A field's type, reduced: string, number, boolean, time, any, record, object, Go:<pkg.Type>, or one of these with []. */
 type Kind = string
 
+/** The type keywords both sides write, and their kinds. */
+const KEYWORDS = new Map<ts.SyntaxKind, Kind>([
+  [ts.SyntaxKind.StringKeyword, 'string'],
+  [ts.SyntaxKind.NumberKeyword, 'number'],
+  [ts.SyntaxKind.BooleanKeyword, 'boolean'],
+  [ts.SyntaxKind.UndefinedKeyword, 'undefined'],
+])
+
 function parse(path: string): ts.SourceFile {
   return ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true)
 }
@@ -31,17 +39,10 @@ function parse(path: string): ts.SourceFile {
 
 function modelKind(node: ts.TypeNode, ns: string, leading: string): Kind {
   if (ts.isArrayTypeNode(node)) return modelKind(node.elementType, ns, '') + '[]'
-  switch (node.kind) {
-    case ts.SyntaxKind.StringKeyword:
-      return 'string'
-    case ts.SyntaxKind.NumberKeyword:
-      return 'number'
-    case ts.SyntaxKind.BooleanKeyword:
-      return 'boolean'
-    case ts.SyntaxKind.AnyKeyword:
-      // Wails writes "// Go type: time" above a time.Time field.
-      return /Go type: time/.test(leading) ? 'time' : 'any'
-  }
+  const keyword = KEYWORDS.get(node.kind)
+  if (keyword) return keyword
+  // Wails writes "// Go type: time" above a time.Time field.
+  if (node.kind === ts.SyntaxKind.AnyKeyword) return /Go type: time/.test(leading) ? 'time' : 'any'
   if (ts.isTypeReferenceNode(node)) {
     const name = node.typeName.getText()
     if (name === 'Record') return 'record'
@@ -113,16 +114,8 @@ function readTypes(): Mirror[] {
       return kinds.length === 1 ? kinds[0] : kinds.join(' | ')
     }
     if (ts.isTypeLiteralNode(node)) return 'object'
-    switch (node.kind) {
-      case ts.SyntaxKind.StringKeyword:
-        return 'string'
-      case ts.SyntaxKind.NumberKeyword:
-        return 'number'
-      case ts.SyntaxKind.BooleanKeyword:
-        return 'boolean'
-      case ts.SyntaxKind.UndefinedKeyword:
-        return 'undefined'
-    }
+    const keyword = KEYWORDS.get(node.kind)
+    if (keyword) return keyword
     if (ts.isTypeReferenceNode(node)) {
       const name = node.typeName.getText()
       if (name === 'Record') return 'record'

@@ -132,25 +132,30 @@ export const useCertificatesStore = defineStore('certificates', () => {
     selectedKey.value = key
   }
 
-  /** One file with its chain; null (and a toast) when it can't be read. */
-  async function details(path: string): Promise<CertFile | null> {
+  /** What call returns; null, and a toast that says why, when it fails. */
+  async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
     try {
-      return await api.details(path)
+      return await call()
     } catch (err) {
       useToastStore().error(err)
       return null
     }
   }
 
-  /** The overview's entry of a certificate, for a row's details; null (and a toast) when it can't be read. */
-  async function entry(sha256: string): Promise<OverviewCertificate | null> {
-    try {
-      return await portal.entry(sha256)
-    } catch (err) {
-      useToastStore().error(err)
-      return null
-    }
+  /** Whether call succeeded; a toast says why when it failed. */
+  async function succeeds(call: () => Promise<unknown>): Promise<boolean> {
+    const done = await orNull(async () => {
+      await call()
+      return true
+    })
+    return done ?? false
   }
+
+  /** One file with its chain; null (and a toast) when it can't be read. */
+  const details = (path: string): Promise<CertFile | null> => orNull(() => api.details(path))
+
+  /** The overview's entry of a certificate, for a row's details; null (and a toast) when it can't be read. */
+  const entry = (sha256: string): Promise<OverviewCertificate | null> => orNull(() => portal.entry(sha256))
 
   /** Runs a save dialog's call and says where the file went; "" means cancelled. */
   async function saved(fn: () => Promise<string>) {
@@ -181,23 +186,16 @@ export const useCertificatesStore = defineStore('certificates', () => {
   const exportFromDpg = (sha256: string) => saved(() => portal.exportCer({ sha256 }))
 
   async function openLocation(path: string) {
-    try {
-      await api.openFileLocation(path)
-    } catch (err) {
-      useToastStore().error(err)
-    }
+    await orNull(() => api.openFileLocation(path))
   }
 
   /** Asks the CA again about the file's certificate; null when it failed (the toast says why). */
-  async function checkRevocation(path: string): Promise<CertFile | null> {
-    try {
+  function checkRevocation(path: string): Promise<CertFile | null> {
+    return orNull(async () => {
       const f = await api.checkRevocation(path)
       await load()
       return f
-    } catch (err) {
-      useToastStore().error(err)
-      return null
-    }
+    })
   }
 
   /** The setting for the background revocation checks; null when unknown. */
@@ -210,15 +208,11 @@ export const useCertificatesStore = defineStore('certificates', () => {
   }
 
   /** Sets the warning window and reloads the overview judged with it; false on failure. */
-  async function setWarnDays(days: number): Promise<boolean> {
-    try {
+  function setWarnDays(days: number): Promise<boolean> {
+    return succeeds(async () => {
       warnDays.value = await api.setWarnDays(days)
       await load()
-      return true
-    } catch (err) {
-      useToastStore().error(err)
-      return false
-    }
+    })
   }
 
   /** Shows or hides the replaced certificates in the list, and remembers the choice; false on failure. */
@@ -228,24 +222,13 @@ export const useCertificatesStore = defineStore('certificates', () => {
     showReplaced.value = on
     // They are in no tile: a tile's filter would hide them again.
     if (on) filter.value = null
-    try {
-      await api.setShowReplaced(on)
-      return true
-    } catch (err) {
-      showReplaced.value = was
-      useToastStore().error(err)
-      return false
-    }
+    const ok = await succeeds(() => api.setShowReplaced(on))
+    if (!ok) showReplaced.value = was
+    return ok
   }
 
-  async function setRevocationCheck(on: boolean): Promise<boolean> {
-    try {
-      await api.setRevocationCheck(on)
-      return true
-    } catch (err) {
-      useToastStore().error(err)
-      return false
-    }
+  function setRevocationCheck(on: boolean): Promise<boolean> {
+    return succeeds(() => api.setRevocationCheck(on))
   }
 
   return {

@@ -1,4 +1,3 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -6,14 +5,12 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { ApiError } from '@/api/call'
 import { fake } from '@/test/api'
 import { file } from '@/test/files'
+import { freshStores } from '@/test/setup'
 import { usePasswordStore } from './password'
 import { useToastStore } from './toast'
 
 describe('password store', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    fake.reset()
-  })
+  beforeEach(freshStores)
 
   it('asks for each locked file once, in order', () => {
     const store = usePasswordStore()

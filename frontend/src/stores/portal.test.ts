@@ -1,4 +1,3 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -6,6 +5,7 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { ApiError } from '@/api'
 import { entriesOf, fake } from '@/test/api'
 import { file } from '@/test/files'
+import { freshStores } from '@/test/setup'
 import { useCertificatesStore } from './certificates'
 import { endedInstall, usePortalStore } from './portal'
 import { useUiStore } from './ui'
@@ -26,10 +26,7 @@ const signedIn = {
 }
 
 describe('portal store', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    fake.reset()
-  })
+  beforeEach(freshStores)
 
   it('opens the Access Denied and migration screens for those answers', async () => {
     const portal = usePortalStore()

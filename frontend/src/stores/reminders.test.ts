@@ -1,4 +1,3 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -6,15 +5,13 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { ApiError } from '@/api'
 import { fake } from '@/test/api'
 import { file } from '@/test/files'
+import { freshStores } from '@/test/setup'
 import { useCertificatesStore } from './certificates'
 import { useRemindersStore } from './reminders'
 import { useToastStore } from './toast'
 
 describe('reminders store', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    fake.reset()
-  })
+  beforeEach(freshStores)
 
   it('loads and saves the setting, and says so', async () => {
     const r = useRemindersStore()

@@ -1,19 +1,16 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { fake } from '@/test/api'
 import { file } from '@/test/files'
+import { freshStores } from '@/test/setup'
 import { useCertificatesStore } from './certificates'
 import { useRevocationStore } from './revocation'
 import { useToastStore } from './toast'
 
 describe('revocation store', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    fake.reset()
-  })
+  beforeEach(freshStores)
 
   it('follows the background check and reloads the overview when it is done', async () => {
     const rev = useRevocationStore()

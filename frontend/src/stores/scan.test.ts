@@ -1,20 +1,17 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { fake } from '@/test/api'
 import { file } from '@/test/files'
+import { freshStores } from '@/test/setup'
 import { useCertificatesStore } from './certificates'
 import { usePasswordStore } from './password'
 import { useScanStore } from './scan'
 import { useToastStore } from './toast'
 
 describe('scan store', () => {
-  beforeEach(() => {
-    setActivePinia(createPinia())
-    fake.reset()
-  })
+  beforeEach(freshStores)
 
   it('follows the scan events and reloads the overview when done', async () => {
     const scan = useScanStore()

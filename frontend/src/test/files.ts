@@ -68,6 +68,9 @@ export function file(path: string, status: Status, over: Partial<CertFile> = {})
   }
 }
 
+/** everyStatus()'s statuses worst first: the list's default order. */
+export const WORST_FIRST: Status[] = ['unreadable', 'invalid', 'locked', 'expired', 'not_yet_valid', 'expiring', 'valid']
+
 /** One file of every status. */
 export function everyStatus(): CertFile[] {
   return [

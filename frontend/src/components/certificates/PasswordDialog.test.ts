@@ -1,28 +1,21 @@
 // @vitest-environment jsdom
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { ApiError } from '@/api/call'
-import { i18n } from '@/i18n'
 import { usePasswordStore } from '@/stores/password'
 import { fake } from '@/test/api'
 import { file } from '@/test/files'
+import { freshScreen, mountOptions } from '@/test/setup'
 import PasswordDialog from './PasswordDialog.vue'
 
 describe('PasswordDialog', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   function setup() {
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const w = mount(PasswordDialog, { global: { plugins: [pinia, i18n] }, attachTo: document.body })
+    const w = mount(PasswordDialog, mountOptions())
     return { w, store: usePasswordStore() }
   }
 

@@ -9,13 +9,11 @@ vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig
 import { i18n } from '@/i18n'
 import { useScanStore } from '@/stores/scan'
 import { fake } from '@/test/api'
+import { freshScreen } from '@/test/setup'
 import ScanProgress from './ScanProgress.vue'
 
 describe('ScanProgress', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('is indeterminate while the walk still finds files, then shows the share, the pace and the time left', async () => {
     const pinia = createPinia()

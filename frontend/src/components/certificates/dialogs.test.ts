@@ -1,6 +1,5 @@
 // @vitest-environment jsdom
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -10,26 +9,17 @@ import { useLocaleStore } from '@/stores/locale'
 import { useRevocationStore } from '@/stores/revocation'
 import { useScanStore } from '@/stores/scan'
 import { fake } from '@/test/api'
+import { freshScreen, mountOptions } from '@/test/setup'
 import FoldersDialog from './FoldersDialog.vue'
 import RevocationProgress from './RevocationProgress.vue'
 import ScanProgress from './ScanProgress.vue'
 
-function setup() {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  return { global: { plugins: [pinia, i18n] }, attachTo: document.body }
-}
-
 describe('FoldersDialog', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   it('removes a folder only after confirmation', async () => {
     fake.certificates.folders.mockResolvedValue([{ path: '/srv/certs', addedAt: '2026-01-01T00:00:00Z' }])
-    const w = mount(FoldersDialog, setup())
+    const w = mount(FoldersDialog, mountOptions())
     await flushPromises()
     expect(w.get('[data-testid=folder]').text()).toContain('/srv/certs')
 
@@ -56,13 +46,10 @@ describe('FoldersDialog', () => {
 })
 
 describe('ScanProgress', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('shows a progress bar with Cancel while a scan runs', async () => {
-    const w = mount(ScanProgress, setup())
+    const w = mount(ScanProgress, mountOptions())
     expect(w.find('[data-testid=scan-progress]').exists()).toBe(false)
     const scan = useScanStore()
     await scan.init()
@@ -81,13 +68,10 @@ describe('ScanProgress', () => {
 })
 
 describe('RevocationProgress', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('counts the answers with Cancel while the background check runs, in English and Danish', async () => {
-    const w = mount(RevocationProgress, setup())
+    const w = mount(RevocationProgress, mountOptions())
     expect(w.find('[data-testid=revocation-check]').exists()).toBe(false)
     const rev = useRevocationStore()
     rev.init()

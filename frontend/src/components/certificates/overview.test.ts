@@ -10,7 +10,8 @@ import { i18n } from '@/i18n'
 import { useCertificatesStore } from '@/stores/certificates'
 import { useLocaleStore } from '@/stores/locale'
 import { entriesOf, fake, manyRows } from '@/test/api'
-import { cert, everyStatus, file } from '@/test/files'
+import { WORST_FIRST, cert, everyStatus, file } from '@/test/files'
+import { freshScreen } from '@/test/setup'
 import CertificateList from './CertificateList.vue'
 import StatusTiles from './StatusTiles.vue'
 
@@ -25,10 +26,7 @@ async function setup(files = everyStatus()) {
 }
 
 describe('StatusTiles', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('counts each tile and toggles its filter', async () => {
     const { store, mountIt } = await setup()
@@ -78,25 +76,14 @@ describe('StatusTiles', () => {
 })
 
 describe('CertificateList', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('shows a row per file with its path and status', async () => {
     const { mountIt } = await setup()
     const w = mountIt(CertificateList)
     const rows = w.findAll('[data-testid=cert-row]')
     expect(rows).toHaveLength(7)
-    expect(rows.map((r) => r.attributes('data-status'))).toEqual([
-      'unreadable',
-      'invalid',
-      'locked',
-      'expired',
-      'not_yet_valid',
-      'expiring',
-      'valid',
-    ])
+    expect(rows.map((r) => r.attributes('data-status'))).toEqual(WORST_FIRST)
     expect(w.get('[data-path="/c/locked.p12"]').text()).toContain('Locked')
     expect(w.get('[data-path="/c/expired.p12"]').text()).toContain('5 days ago')
     expect(w.get('[data-path="/c/future.p12"]').text()).toContain('valid from 29 Nov 2026')

@@ -1,29 +1,22 @@
 // @vitest-environment jsdom
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
 import { ApiError } from '@/api/call'
-import { i18n } from '@/i18n'
 import { GUIDE_IDS, useHelpStore } from '@/stores/help'
 import { useLocaleStore } from '@/stores/locale'
 import { fake } from '@/test/api'
+import { freshScreen, mountOptions } from '@/test/setup'
 import HelpButton from './HelpButton.vue'
 import HelpPanel from './HelpPanel.vue'
 
 describe('HelpPanel', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   function setup() {
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const global = { plugins: [pinia, i18n] }
+    const { global } = mountOptions(false)
     const button = mount(HelpButton, { global })
     const panel = mount(HelpPanel, { global, attachTo: document.body })
     return { button, panel }

@@ -15,6 +15,7 @@ import { usePortalStore } from '@/stores/portal'
 import { useUiStore } from '@/stores/ui'
 import { fake } from '@/test/api'
 import { cert, file } from '@/test/files'
+import { freshScreen } from '@/test/setup'
 import IntegrationCards from './IntegrationCards.vue'
 
 const signedIn: PortalStatus = {
@@ -182,10 +183,7 @@ describe('the integrations strip', () => {
 })
 
 describe('a certificate only in DPG', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('shows its portal record and history, exports its .cer from DPG and offers Use for…', async () => {
     fake.dpg = [dpgOnly()]

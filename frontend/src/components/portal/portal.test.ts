@@ -1,26 +1,19 @@
 // @vitest-environment jsdom
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import { i18n } from '@/i18n'
 import { usePortalStore } from '@/stores/portal'
 import { useUiStore } from '@/stores/ui'
 import { fake } from '@/test/api'
+import { freshScreen, mountOptions } from '@/test/setup'
 import AccountScreen from './AccountScreen.vue'
 import InstallResultsDialog from './InstallResultsDialog.vue'
 import OperationsDialog from './OperationsDialog.vue'
 import PortalArea from './PortalArea.vue'
 import SelectionBar from './SelectionBar.vue'
 import UseForDialog from './UseForDialog.vue'
-
-function setup() {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  return { global: { plugins: [pinia, i18n] }, attachTo: document.body }
-}
 
 const facts = (name: string, sha: string) => ({ commonName: name, notAfter: '2029-11-24T10:00:00Z', sha1: sha.repeat(40), sha256: sha.repeat(64) })
 const plan = (version: string, old: string) => ({
@@ -34,11 +27,7 @@ const plan = (version: string, old: string) => ({
 const q = (id: string) => document.querySelector<HTMLElement>(`[data-testid=${id}]`)
 
 describe('portal components', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   it('Use for…: Exchange Online takes the Entra thumbprint first, then confirms old against new, reloads after a 412 and asks again', async () => {
     fake.portal.integrations.mockResolvedValue([{ ...plan('v1', 'old@x.dk').integration }] as never)
@@ -52,7 +41,7 @@ describe('portal components', () => {
     fake.portal.activate
       .mockResolvedValueOnce({ result: 'failed', code: 'precondition_failed', integration: plan('v1', 'x').integration, new: facts('new@x.dk', 'b') } as never)
       .mockResolvedValueOnce({ result: 'activated', integration: plan('v2', 'x').integration, new: facts('new@x.dk', 'b') } as never)
-    const w = mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+    const w = mount(UseForDialog, { ...mountOptions(), props: { path: '/new.p12' } })
     await flushPromises()
     q('activate-integration')!.click()
     await flushPromises()
@@ -94,7 +83,7 @@ describe('portal components', () => {
   it('Use for…: the escape hatch warns before it goes on without Entra', async () => {
     fake.portal.integrations.mockResolvedValue([{ ...plan('v1', 'old@x.dk').integration }] as never)
     fake.portal.prepareActivation.mockResolvedValue({ ...plan('v1', 'old@x.dk'), needsEntra: true } as never)
-    mount(UseForDialog, { ...setup(), props: { path: '/new.p12', integrationId: 'int-exo' } })
+    mount(UseForDialog, { ...mountOptions(), props: { path: '/new.p12', integrationId: 'int-exo' } })
     await flushPromises()
     expect(q('entra-skip-warning')).toBeNull()
     q('entra-skip')!.click()
@@ -145,7 +134,7 @@ describe('portal components', () => {
     const first = { ...plan('v1', 'x').integration, kind: 'mit_dk', name: 'mit.dk', activeCertificateId: '' }
     fake.portal.integrations.mockResolvedValue([first] as never)
     fake.portal.prepareActivation.mockResolvedValue({ ...plan('v1', 'x'), integration: first, old: null } as never)
-    mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+    mount(UseForDialog, { ...mountOptions(), props: { path: '/new.p12' } })
     await flushPromises()
     expect(q('activate-integration')!.textContent!.match(/mit\.dk/g)).toHaveLength(1)
     q('activate-integration')!.click()
@@ -155,7 +144,7 @@ describe('portal components', () => {
   })
 
   it('shows each file’s result, with the reason of a failure', async () => {
-    const w = mount(InstallResultsDialog, setup())
+    const w = mount(InstallResultsDialog, mountOptions())
     usePortalStore().installRows = [
       { path: '/a.p12', result: 'installed' },
       { path: '/b.p12', result: 'already' },
@@ -170,7 +159,7 @@ describe('portal components', () => {
   })
 
   it('Access Denied links to the registration form', async () => {
-    const s = setup()
+    const s = mountOptions()
     const portal = usePortalStore()
     portal.status = {
       portal: 'https://p', pending: 0, needsPassword: 0, failed: 0, done: 0, syncing: false, signedIn: false, sandbox: false,
@@ -186,7 +175,7 @@ describe('portal components', () => {
   it('Upload existing certificates names the files in its confirmation', async () => {
     const paths = ['/c/a.p12', '/c/b.p12', '/c/c.p12', '/c/d.p12', '/c/e.p12']
     fake.portal.missing.mockResolvedValue(paths)
-    const opts = setup()
+    const opts = mountOptions()
     const portal = usePortalStore()
     portal.status = { signedIn: true } as never
     portal.missing = paths
@@ -206,7 +195,7 @@ describe('portal components', () => {
   it('the failed chip opens the outbox at the failed operation', async () => {
     const op = (id: number, state: string) => ({ id, kind: 'install', state, filename: `f${id}.p12`, attempts: 1, createdAt: '' })
     fake.portal.operations.mockResolvedValue([op(1, 'pending'), op(2, 'failed')] as never)
-    const opts = setup()
+    const opts = mountOptions()
     usePortalStore().status = { signedIn: true, pending: 1, needsPassword: 0, failed: 1 } as never
     mount(PortalArea, opts)
     q('failed-count')!.click()

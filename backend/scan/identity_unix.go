@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
 package scan
 
 import (
@@ -12,5 +14,5 @@ func identity(_ string, fi fs.FileInfo) (id string, ctimeNS int64) {
 	if !ok {
 		return "", 0
 	}
-	return strconv.FormatUint(uint64(st.Dev), 10) + ":" + strconv.FormatUint(st.Ino, 10), st.Ctim.Nano()
+	return strconv.FormatUint(uint64(st.Dev), 10) + ":" + strconv.FormatUint(uint64(st.Ino), 10), changeTime(st)
 }

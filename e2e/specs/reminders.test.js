@@ -89,10 +89,15 @@ app.test('a server that is down is said so, translated', async () => {
   await app.open();
   await app.setLanguage('da');
   await app.byTestId('reminders').click();
+  // The saved settings (the first test's) fill the form once they arrive:
+  // type over them only then, or they overwrite what was typed.
+  await eventually(async () => assert.equal(await app.byTestId('team-host').inputValue(), '127.0.0.1'));
   await app.byTestId('team-port').fill(String(await freePort()));
   await app.byTestId('team-test-email').click();
   const result = app.byTestId('team-test-email-result');
   await eventually(async () => assert.match(await result.innerText(), /^Ikke sendt: Mailserveren kunne ikke nås/));
+  // Esc closes the dialog; its backdrop would take the language flag's click.
   await app.page.keyboard.press('Escape');
+  await app.byTestId('reminder-dialog').waitFor({ state: 'detached' });
   await app.setLanguage('en');
 });

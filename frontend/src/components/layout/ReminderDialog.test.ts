@@ -1,6 +1,5 @@
 // @vitest-environment jsdom
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -9,24 +8,22 @@ import { i18n } from '@/i18n'
 import type { ListChanges } from '@/api'
 import { useCertificatesStore } from '@/stores/certificates'
 import { fake, fakeTeam } from '@/test/api'
+import { freshScreen, mountOptions } from '@/test/setup'
 import ReminderDialog from './ReminderDialog.vue'
 
-function setup() {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  return { global: { plugins: [pinia, i18n] }, attachTo: document.body }
+/** The dialog in lang, once it has read the settings. */
+async function open(lang: 'da' | 'en' = 'en', options = mountOptions()) {
+  i18n.global.locale.value = lang
+  const w = mount(ReminderDialog, options)
+  await flushPromises()
+  return w
 }
 
 describe('ReminderDialog', () => {
-  beforeEach(() => {
-    fake.reset()
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   it('shows the setting and turns the reminder off, in Danish', async () => {
-    i18n.global.locale.value = 'da'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open('da')
     expect(w.text()).toContain('Mind mig om det')
     expect(w.text()).toContain('inden for 30 dage')
     expect((w.get('[data-testid=remind-daily]').element as HTMLInputElement).checked).toBe(true)
@@ -41,9 +38,7 @@ describe('ReminderDialog', () => {
   })
 
   it('saves another time of day', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     await w.get('[data-testid=remind-at]').setValue('07:45')
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
@@ -52,15 +47,10 @@ describe('ReminderDialog', () => {
 })
 
 describe('ReminderDialog: tell the team', () => {
-  beforeEach(() => {
-    fake.reset()
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   it('configures e-mail and a webhook, and keeps the secrets out of the settings', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     expect(w.text()).toContain('The scheduled check has not run yet.')
     await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
     await w.get('[data-testid=team-user]').setValue('dpg@kommune.dk')
@@ -89,9 +79,7 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('sends a test message and says where it went, or why not, in Danish', async () => {
-    i18n.global.locale.value = 'da'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open('da')
     await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
     await w.get('[data-testid=team-security]').setValue('tls')
     await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
@@ -115,9 +103,7 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('keeps the focus on "Send a test message" while it sends, so Esc still closes the dialog', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     await w.get('[data-testid=team-host]').setValue('127.0.0.1')
     await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
     await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
@@ -140,9 +126,7 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('says beside the fields what keeps the e-mail from working, in Danish, and saves nothing until it is fixed', async () => {
-    i18n.global.locale.value = 'da'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open('da')
     await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
     expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false) // not while typing
     await w.get('[data-testid=remind-save]').trigger('click')
@@ -164,8 +148,7 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('takes a contact per integration, named by kind and name without the kind twice', async () => {
-    i18n.global.locale.value = 'en'
-    const options = setup()
+    const options = mountOptions()
     useCertificatesStore().list = {
       generation: 1,
       rows: [],
@@ -174,8 +157,7 @@ describe('ReminderDialog: tell the team', () => {
         { id: 'int-sm', kind: 'secure_mail', name: 'sikkerpost@kommune.dk' },
       ],
     } as unknown as ListChanges
-    const w = mount(ReminderDialog, options)
-    await flushPromises()
+    const w = await open('en', options)
     const labels = w.findAll('[data-testid^=team-contact-]').map((i) => i.element.parentElement!.textContent!.trim())
     expect(labels).toEqual(['Digital Post (NgDP)', 'Secure mail (sikkerpost@kommune.dk)'])
     await w.get('[data-testid=team-contact-int-sm]').setValue('borgerservice@kommune.dk')
@@ -195,23 +177,19 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('refuses lead times that are not whole days', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     await w.get('[data-testid=team-lead-days]').setValue('30, soon')
     expect(w.text()).toContain('Give the lead times as whole days')
     expect((w.get('[data-testid=remind-save]').element as HTMLButtonElement).disabled).toBe(true)
   })
 
   it('shows the last run of the scheduled check, and what failed', async () => {
-    i18n.global.locale.value = 'en'
     fake.reminders.team.mockResolvedValueOnce({
       ...fakeTeam(),
       lastRun: { at: '2026-12-01T09:00:00Z', exit: 6, ok: false, sent: 0, errors: [{ channel: 'email', code: 'mail_auth_failed' }] },
       stale: true,
     })
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     const last = w.get('[data-testid=remind-last-run]')
     expect(last.text()).toContain('ran, but this failed: The mail server did not accept the user name or password.')
     expect(last.classes()).toContain('warn')

@@ -100,7 +100,7 @@ describe('portal components', () => {
       .mockResolvedValueOnce({ ...plan('v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
       .mockResolvedValueOnce({ ...plan('v1', 'old@x.dk'), needsEntra: true } as never)
     fake.portal.checkEntra.mockResolvedValueOnce({ matched: false, code: 'entra_thumbprint_mismatch', known: facts('old@x.dk', 'a') } as never)
-    mount(UseForDialog, { ...setup(), props: { path: '/new.p12' } })
+    mount(UseForDialog, { ...mountOptions(), props: { path: '/new.p12' } })
     await flushPromises()
     expect(document.activeElement).toBe(q('activate-integration'))
     q('activate-integration')!.click()

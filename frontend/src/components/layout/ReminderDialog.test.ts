@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -10,6 +10,11 @@ import { useCertificatesStore } from '@/stores/certificates'
 import { fake, fakeTeam } from '@/test/api'
 import { freshScreen, mountOptions } from '@/test/setup'
 import ReminderDialog from './ReminderDialog.vue'
+
+/** Types into the team's fields, named by their test id after team-, in this order. */
+async function fill(w: VueWrapper, fields: Record<string, string>) {
+  for (const [name, value] of Object.entries(fields)) await w.get(`[data-testid=team-${name}]`).setValue(value)
+}
 
 /** The dialog in lang, once it has read the settings. */
 async function open(lang: 'da' | 'en' = 'en', options = mountOptions()) {
@@ -52,15 +57,17 @@ describe('ReminderDialog: tell the team', () => {
   it('configures e-mail and a webhook, and keeps the secrets out of the settings', async () => {
     const w = await open()
     expect(w.text()).toContain('The scheduled check has not run yet.')
-    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
-    await w.get('[data-testid=team-user]').setValue('dpg@kommune.dk')
-    await w.get('[data-testid=team-password]').setValue('hemmeligt')
-    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk; Åse <aase@kommune.dk>')
-    await w.get('[data-testid=team-lang]').setValue('da')
-    await w.get('[data-testid=team-webhook]').setValue('https://hooks.kommune.test/x?sig=abc')
-    await w.get('[data-testid=team-format]').setValue('slack')
-    await w.get('[data-testid=team-lead-days]').setValue('30, 7,0')
+    await fill(w, {
+      host: 'smtp.kommune.dk',
+      user: 'dpg@kommune.dk',
+      password: 'hemmeligt',
+      from: 'dpgcerts@kommune.dk',
+      to: 'it-drift@kommune.dk; Åse <aase@kommune.dk>',
+      lang: 'da',
+      webhook: 'https://hooks.kommune.test/x?sig=abc',
+      format: 'slack',
+      'lead-days': '30, 7,0',
+    })
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
     expect(fake.reminders.setTeam).toHaveBeenCalledWith({
@@ -80,10 +87,7 @@ describe('ReminderDialog: tell the team', () => {
 
   it('sends a test message and says where it went, or why not, in Danish', async () => {
     const w = await open('da')
-    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
-    await w.get('[data-testid=team-security]').setValue('tls')
-    await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
+    await fill(w, { host: 'smtp.kommune.dk', security: 'tls', from: 'dpg@kommune.dk', to: 'team@kommune.dk' })
     await w.get('[data-testid=team-test-email]').trigger('click')
     await flushPromises()
     expect(fake.reminders.testTeam).toHaveBeenCalledWith('email', expect.objectContaining({ settings: expect.objectContaining({ email: expect.objectContaining({ smtp: 'smtps://smtp.kommune.dk:465' }) }) }))
@@ -104,9 +108,7 @@ describe('ReminderDialog: tell the team', () => {
 
   it('keeps the focus on "Send a test message" while it sends, so Esc still closes the dialog', async () => {
     const w = await open()
-    await w.get('[data-testid=team-host]').setValue('127.0.0.1')
-    await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
+    await fill(w, { host: '127.0.0.1', from: 'dpg@kommune.dk', to: 'team@kommune.dk' })
     let answer = (_: { ok: boolean; where: string; text: string }) => {}
     fake.reminders.testTeam.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
     const button = w.get('[data-testid=team-test-email]')
@@ -138,8 +140,7 @@ describe('ReminderDialog: tell the team', () => {
     expect(w.get('[data-testid=team-to]').attributes('aria-invalid')).toBe('true')
     await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team kommune.dk')
     expect(w.get('[data-testid=team-to-problem]').text()).toBe('Ikke en e-mailadresse: dpg-team kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team@kommune.dk')
-    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
+    await fill(w, { to: 'it-drift@kommune.dk, dpg-team@kommune.dk', from: 'dpgcerts@kommune.dk' })
     expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false)
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
@@ -166,9 +167,7 @@ describe('ReminderDialog: tell the team', () => {
     // Without the team's e-mail no contact would be told: said, not saved.
     expect(w.get('[data-testid=team-contacts-problem]').text()).toBe('Contacts are told by e-mail: set up the e-mail above too.')
     expect(fake.reminders.setTeam).not.toHaveBeenCalled()
-    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
-    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk')
+    await fill(w, { host: 'smtp.kommune.dk', from: 'dpgcerts@kommune.dk', to: 'it-drift@kommune.dk' })
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
     expect(fake.reminders.setTeam).toHaveBeenCalledWith(

@@ -1,4 +1,3 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -8,6 +7,7 @@ import { usePortalStore } from '@/stores/portal'
 import { useToastStore } from '@/stores/toast'
 import { useUiStore } from '@/stores/ui'
 import { fake } from '@/test/api'
+import { freshStores } from '@/test/setup'
 import { useActivation } from './useActivation'
 
 const facts = (name: string, sha: string) => ({ commonName: name, notAfter: '2029-11-24T10:00:00Z', sha1: sha.repeat(40), sha256: sha.repeat(64) })
@@ -25,9 +25,18 @@ describe('useActivation', () => {
   let closed: number
   const start = () => useActivation('/new.p12', (k) => `<${k}>`, () => closed++)
 
+  /** Exchange Online's renewal, after the install step, which DPG answered with result. */
+  async function installed(result: { result: string; operationId: number }) {
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
+    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', ...result }] as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    await a.install()
+    return a
+  }
+
   beforeEach(() => {
-    setActivePinia(createPinia())
-    fake.reset()
+    freshStores()
     closed = 0
   })
 
@@ -178,21 +187,13 @@ describe('useActivation', () => {
   })
 
   it('Exchange Online: an install that waits for its password opens the password dialog', async () => {
-    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
-    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'needs_password', operationId: 4 }] as never)
-    const a = start()
-    await a.start('int-exchange_online')
-    await a.install()
+    await installed({ result: 'needs_password', operationId: 4 })
     expect(useUiStore().passwordsOpen).toBe(true)
     expect(closed).toBe(1)
   })
 
   it('Exchange Online: an install DPG has not answered yet says so, stays at the install step, and is no failure', async () => {
-    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
-    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'pending', operationId: 5 }] as never)
-    const a = start()
-    await a.start('int-exchange_online')
-    await a.install()
+    const a = await installed({ result: 'pending', operationId: 5 })
     expect(a.notice.value).toBe('entra.installPending')
     expect(a.error.value).toBeNull()
     expect(a.step.value).toBe('install')

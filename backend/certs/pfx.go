@@ -14,11 +14,8 @@ import (
 	"dpgcerts/internal/pkcs12oid"
 )
 
-var (
-	oidSignedData        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidSafeContentsBag   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 6}
-	maxSafeContentsDepth = 8
-)
+// maxSafeContentsDepth bounds the nesting of SafeContents bags.
+const maxSafeContentsDepth = 8
 
 type pfxPDU struct {
 	Version  int
@@ -492,7 +489,7 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *errs.Error {
 			}
 			r.out.keys = append(r.out.keys, key)
 			r.out.keyForms = append(r.out.keyForms, "pkcs8")
-		case bag.ID.Equal(oidSafeContentsBag):
+		case bag.ID.Equal(pkcs12oid.SafeContentsBag):
 			inner, err := parseSafeContents(bag.Value.Bytes)
 			if err != nil {
 				return readError(errs.Malformed, "The file is damaged: a nested bag can't be read.")

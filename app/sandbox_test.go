@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/portal/sandbox"
-	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // The window's --sandbox keeps its session (offline copy, outbox) out of
@@ -30,11 +30,7 @@ func TestSandboxModeLeavesTheCacheAlone(t *testing.T) {
 	if st.Organization != sandbox.OrgName {
 		t.Fatalf("not synced: %+v", st)
 	}
-	cache, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
+	cache := storetest.Open(t, db)
 	if me, err := cache.PortalMe(context.Background(), st.Portal); err != nil || me != nil {
 		t.Fatalf("the sandbox's records are in the user's cache: %s, %v", me, err)
 	}

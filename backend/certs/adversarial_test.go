@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"dpgcerts/internal/pkcs12oid"
 	"dpgcerts/internal/pkitest"
 )
 
@@ -41,7 +42,7 @@ func adversarialFiles(t testing.TB) map[string][]byte {
 	aes256 := func(kdf pkix.AlgorithmIdentifier) pkix.AlgorithmIdentifier {
 		p := struct{ KDF, Enc pkix.AlgorithmIdentifier }{kdf, pkix.AlgorithmIdentifier{Algorithm: oidAES256CBC,
 			Parameters: asn1.RawValue{FullBytes: mustMarshal(t, randomBytes(16))}}}
-		return pkix.AlgorithmIdentifier{Algorithm: oidPBES2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
+		return pkix.AlgorithmIdentifier{Algorithm: pkcs12oid.PBES2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
 	}
 	pbkdf2SHA1 := func(keyLen int) pkix.AlgorithmIdentifier {
 		p := struct {
@@ -51,14 +52,14 @@ func adversarialFiles(t testing.TB) map[string][]byte {
 			PRF        pkix.AlgorithmIdentifier
 		}{asn1.RawValue{Tag: asn1.TagOctetString, Bytes: randomBytes(16)}, iter, keyLen,
 			pkix.AlgorithmIdentifier{Algorithm: oidHMACSHA1, Parameters: asn1.NullRawValue}}
-		return pkix.AlgorithmIdentifier{Algorithm: oidPBKDF2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
+		return pkix.AlgorithmIdentifier{Algorithm: pkcs12oid.PBKDF2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
 	}
 	scryptMax := func() pkix.AlgorithmIdentifier {
 		p := scryptParams{Salt: randomBytes(16), N: maxScryptBytes / 128, R: 1, P: 1, KeyLength: 32}
 		return pkix.AlgorithmIdentifier{Algorithm: oidScrypt, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
 	}
 	pkcs12 := func(id int) pkix.AlgorithmIdentifier {
-		return pkix.AlgorithmIdentifier{Algorithm: append(oidPKCS12PBE[:7:7], id),
+		return pkix.AlgorithmIdentifier{Algorithm: append(pkcs12oid.PKCS12PBE[:7:7], id),
 			Parameters: asn1.RawValue{FullBytes: mustMarshal(t, pbeParams{Salt: randomBytes(8), Iterations: iter})}}
 	}
 	hmacSHA1 := &macData{Mac: digestInfo{Algorithm: pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/pkcs12oid"
 	"dpgcerts/internal/pkitest"
 )
 
@@ -67,7 +68,7 @@ func kdfWork(b *testing.B, data []byte, password string) []func() {
 		work = append(work, func() { kdf.derive([]byte(password), 32) })
 	}
 	for _, ci := range safes {
-		if ci.ContentType.Equal(oidEncryptedData) {
+		if ci.ContentType.Equal(pkcs12oid.EncryptedData) {
 			var ed encryptedData
 			unmarshalBER(ci.Content.Bytes, &ed)
 			addPBES2(ed.Info.Algorithm.Parameters.FullBytes)
@@ -76,7 +77,7 @@ func kdfWork(b *testing.B, data []byte, password string) []func() {
 		plain, _ := r.dataContent(ci.Content)
 		bags, _ := parseSafeContents(plain)
 		for _, bag := range bags {
-			if bag.ID.Equal(oidShroudedKeyBag) {
+			if bag.ID.Equal(pkcs12oid.ShroudedKeyBag) {
 				var info encryptedPrivateKeyInfo
 				unmarshalBER(bag.Value.Bytes, &info)
 				addPBES2(info.Algorithm.Parameters.FullBytes)

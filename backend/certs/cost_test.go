@@ -4,6 +4,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"testing"
+
+	"dpgcerts/internal/pkcs12oid"
 )
 
 // The work budget must charge what a derivation really costs: every PBKDF2
@@ -23,7 +25,7 @@ func pbkdf2Alg(t *testing.T, iter, keyLen int, prf asn1.ObjectIdentifier) pkix.A
 		KeyLength  int `asn1:"optional"`
 		PRF        pkix.AlgorithmIdentifier
 	}{asn1.RawValue{Tag: asn1.TagOctetString, Bytes: make([]byte, 8)}, iter, keyLen, pkix.AlgorithmIdentifier{Algorithm: prf, Parameters: asn1.NullRawValue}}
-	return pkix.AlgorithmIdentifier{Algorithm: oidPBKDF2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
+	return pkix.AlgorithmIdentifier{Algorithm: pkcs12oid.PBKDF2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
 }
 
 func TestKDFCostCountsEveryBlock(t *testing.T) {
@@ -33,10 +35,10 @@ func TestKDFCostCountsEveryBlock(t *testing.T) {
 			KDF, Enc pkix.AlgorithmIdentifier
 		}{pbkdf2Alg(t, iter, 0, prf), pkix.AlgorithmIdentifier{Algorithm: oidAES256CBC,
 			Parameters: asn1.RawValue{FullBytes: mustMarshal(t, make([]byte, 16))}}}
-		return pkix.AlgorithmIdentifier{Algorithm: oidPBES2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
+		return pkix.AlgorithmIdentifier{Algorithm: pkcs12oid.PBES2, Parameters: asn1.RawValue{FullBytes: mustMarshal(t, p)}}
 	}
 	pkcs12 := func(id int) pkix.AlgorithmIdentifier {
-		return pkix.AlgorithmIdentifier{Algorithm: append(oidPKCS12PBE[:7:7], id),
+		return pkix.AlgorithmIdentifier{Algorithm: append(pkcs12oid.PKCS12PBE[:7:7], id),
 			Parameters: asn1.RawValue{FullBytes: mustMarshal(t, pbeParams{Salt: make([]byte, 8), Iterations: iter})}}
 	}
 	for _, tc := range []struct {

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/scrypt"
 
 	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/pkcs12oid"
 	"dpgcerts/internal/rc2"
 )
 
@@ -30,13 +31,10 @@ var maxIterations = 1 << 22
 const maxScryptBytes = 128 << 20
 
 var (
-	oidPKCS12PBE = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}
-	oidPBES1     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5}
-	oidPBES2     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
-	oidPBKDF2    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
-	oidPBMAC1    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 14}
-	oidScrypt    = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11591, 4, 11}
-	oidHMACSHA1  = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7}
+	oidPBES1    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5}
+	oidPBMAC1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 14}
+	oidScrypt   = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11591, 4, 11}
+	oidHMACSHA1 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7}
 )
 
 // digest describes a hash function by OID.
@@ -151,9 +149,9 @@ type pbeParams struct {
 func parsePBE(alg pkix.AlgorithmIdentifier) (*pbe, error) {
 	oid := alg.Algorithm
 	switch {
-	case len(oid) == 8 && oid[:7].Equal(oidPKCS12PBE):
+	case len(oid) == 8 && oid[:7].Equal(pkcs12oid.PKCS12PBE):
 		return parsePKCS12PBE(oid[7], alg.Parameters.FullBytes)
-	case oid.Equal(oidPBES2):
+	case oid.Equal(pkcs12oid.PBES2):
 		return parsePBES2(alg.Parameters.FullBytes)
 	case len(oid) == 7 && oid[:6].Equal(oidPBES1):
 		return parsePBES1(oid[6], alg.Parameters.FullBytes)
@@ -231,7 +229,7 @@ func parsePKCS12PBE(id int, params []byte) (*pbe, error) {
 	case 6:
 		return block("RC2-40-CBC", 5, func(k []byte) (cipher.Block, error) { return rc2.New(k, 40), nil }), nil
 	}
-	return nil, &unsupportedError{"PKCS#12 PBE " + oidPKCS12PBE.String() + fmt.Sprintf(".%d", id)}
+	return nil, &unsupportedError{"PKCS#12 PBE " + pkcs12oid.PKCS12PBE.String() + fmt.Sprintf(".%d", id)}
 }
 
 func parsePBES1(id int, params []byte) (*pbe, error) {
@@ -314,7 +312,7 @@ type keyDeriver struct {
 // parseKDF parses the key derivation of PBES2 and PBMAC1.
 func parseKDF(alg pkix.AlgorithmIdentifier) (*keyDeriver, error) {
 	switch {
-	case alg.Algorithm.Equal(oidPBKDF2):
+	case alg.Algorithm.Equal(pkcs12oid.PBKDF2):
 		var p pbkdf2Params
 		if err := unmarshalBER(alg.Parameters.FullBytes, &p); err != nil {
 			return nil, err

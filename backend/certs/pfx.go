@@ -11,19 +11,11 @@ import (
 
 	"dpgcerts/backend/errs"
 	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/pkcs12oid"
 )
 
-var (
-	oidData              = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
-	oidSignedData        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidEncryptedData     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 6}
-	oidKeyBag            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 1}
-	oidShroudedKeyBag    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2}
-	oidCertBag           = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 3}
-	oidSafeContentsBag   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 6}
-	oidX509Certificate   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 22, 1}
-	maxSafeContentsDepth = 8
-)
+// maxSafeContentsDepth bounds the nesting of SafeContents bags.
+const maxSafeContentsDepth = 8
 
 type pfxPDU struct {
 	Version  int
@@ -177,7 +169,7 @@ func (r *pfxReader) read(data []byte) *errs.Error {
 		return damaged(data)
 	}
 	r.macDesc = "no MAC"
-	if !pfx.AuthSafe.ContentType.Equal(oidData) {
+	if !pfx.AuthSafe.ContentType.Equal(pkcs12oid.Data) {
 		return readError(errs.UnsupportedEncryption,
 			"The file uses PKCS#12 %s, which this app can't open. Export it again with password protection.",
 			schemeName(pfx.AuthSafe.ContentType))
@@ -197,13 +189,13 @@ func (r *pfxReader) read(data []byte) *errs.Error {
 	var unsupported error
 	for _, ci := range safes {
 		switch {
-		case ci.ContentType.Equal(oidData):
+		case ci.ContentType.Equal(pkcs12oid.Data):
 			b, err := r.dataContent(ci.Content)
 			if err != nil {
 				return damaged(data)
 			}
 			plain = append(plain, b)
-		case ci.ContentType.Equal(oidEncryptedData):
+		case ci.ContentType.Equal(pkcs12oid.EncryptedData):
 			var ed encryptedData
 			if err := unmarshalBER(ci.Content.Bytes, &ed); err != nil {
 				return damaged(data)
@@ -236,7 +228,7 @@ func (r *pfxReader) read(data []byte) *errs.Error {
 		bags = append(bags, bs...)
 	}
 	for _, bag := range bags {
-		if bag.ID.Equal(oidShroudedKeyBag) {
+		if bag.ID.Equal(pkcs12oid.ShroudedKeyBag) {
 			var info encryptedPrivateKeyInfo
 			if err := unmarshalBER(bag.Value.Bytes, &info); err != nil {
 				return damaged(data)
@@ -299,7 +291,7 @@ func (r *pfxReader) macFailed(parts []encrypted, bags []safeBag) *errs.Error {
 		scheme, ct, probe = parts[0].scheme, parts[0].data, validSafeContents
 	default:
 		for _, bag := range bags {
-			if !bag.ID.Equal(oidShroudedKeyBag) {
+			if !bag.ID.Equal(pkcs12oid.ShroudedKeyBag) {
 				continue
 			}
 			var info encryptedPrivateKeyInfo
@@ -463,12 +455,12 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *errs.Error {
 	}
 	for _, bag := range bags {
 		switch {
-		case bag.ID.Equal(oidCertBag):
+		case bag.ID.Equal(pkcs12oid.CertBag):
 			var cb certBag
 			if err := unmarshalBER(bag.Value.Bytes, &cb); err != nil {
 				return readError(errs.Malformed, "The file is damaged: a certificate in it can't be read.")
 			}
-			if !cb.ID.Equal(oidX509Certificate) {
+			if !cb.ID.Equal(pkcs12oid.X509Certificate) {
 				continue // SDSI certificates: nothing to show
 			}
 			var der asn1.RawValue
@@ -480,10 +472,10 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *errs.Error {
 				return readError(errs.Malformed, "The file is damaged: a certificate in it can't be read.")
 			}
 			r.out.certs = append(r.out.certs, b)
-		case bag.ID.Equal(oidKeyBag):
+		case bag.ID.Equal(pkcs12oid.KeyBag):
 			r.out.keys = append(r.out.keys, bag.Value.Bytes)
 			r.out.keyForms = append(r.out.keyForms, "pkcs8")
-		case bag.ID.Equal(oidShroudedKeyBag):
+		case bag.ID.Equal(pkcs12oid.ShroudedKeyBag):
 			if r.out.locked && r.known < 0 {
 				continue
 			}
@@ -497,7 +489,7 @@ func (r *pfxReader) collect(bags []safeBag, depth int) *errs.Error {
 			}
 			r.out.keys = append(r.out.keys, key)
 			r.out.keyForms = append(r.out.keyForms, "pkcs8")
-		case bag.ID.Equal(oidSafeContentsBag):
+		case bag.ID.Equal(pkcs12oid.SafeContentsBag):
 			inner, err := parseSafeContents(bag.Value.Bytes)
 			if err != nil {
 				return readError(errs.Malformed, "The file is damaged: a nested bag can't be read.")

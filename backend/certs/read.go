@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dpgcerts/backend/errs"
+	"dpgcerts/internal/pkcs12oid"
 )
 
 // Read reads one certificate file. It decides the format by content, tries
@@ -186,7 +187,7 @@ func pkcs7Certificates(data []byte) ([][]byte, *errs.Error) {
 	if err := unmarshalBER(data, &ci); err != nil {
 		return nil, damaged(data)
 	}
-	if !ci.ContentType.Equal(oidSignedData) {
+	if !ci.ContentType.Equal(pkcs12oid.SignedData) {
 		return nil, notACertificate()
 	}
 	var sd signedData

@@ -14,16 +14,12 @@ import (
 	"dpgcerts/backend/channels/smtptest"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/schedule"
-	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 func newSetup(t *testing.T, s *smtptest.Server) Setup {
 	keyring.MockInit()
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
 	return Setup{St: st, Keychain: true, Now: func() time.Time { return testNow },
 		Options: Options{TLS: &tls.Config{RootCAs: s.Roots}, Now: func() time.Time { return testNow }, Loc: time.UTC}}
 }

@@ -76,12 +76,8 @@ func check(args []string, stdout, stderr io.Writer, deps checkDeps) (exitCode in
 		fmt.Fprintln(stderr, "With --format nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, as monitoring plugins do.")
 		p.fs.PrintDefaults()
 	}
-	rest, code, ok := p.parse(args)
-	if !ok {
+	if code, ok := p.parseNoArgs(args); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		return p.usageError("unexpected argument %q", rest[0])
 	}
 	set := map[string]bool{}
 	p.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

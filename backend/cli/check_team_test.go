@@ -25,6 +25,7 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/remind"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // hookReceiver is a local HTTPS webhook receiver; fail makes it answer 503.
@@ -209,11 +210,7 @@ func TestCheckTeamMissedSteps(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(got[0], "in 52 days") || !strings.Contains(got[1], "in 3 days") {
 		t.Fatalf("%q", got)
 	}
-	st, err := store.Open(r.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, r.db)
 	sent, _ := st.SentSteps(context.Background(), "email", []string{"team:int-exchange-online:" + goldenCert("a1", "", "", 0).SHA256})
 	if steps := sent["team:int-exchange-online:"+goldenCert("a1", "", "", 0).SHA256]; len(steps) != 2 {
 		t.Fatalf("ledger %v", sent)

@@ -17,6 +17,7 @@ import (
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // checkPortal is where the copy in the check tests came from; nothing
@@ -28,11 +29,7 @@ const checkPortal = "http://127.0.0.1:1"
 // Digital Post one that is fine. lang is the language chosen in the window.
 func fillCheck(t *testing.T, db string, days int, lang string) {
 	t.Helper()
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, db)
 	ctx := context.Background()
 	exo := goldenCert("a1", "postkasse@testkommune-nord.dk", "U-EXO", days)
 	dp := goldenCert("c3", "Digital Post NgDP", "U-DP", 400)
@@ -162,16 +159,7 @@ func TestCheckSyncsFirst(t *testing.T) {
 	ctx := context.Background()
 	pki := portaltest.NewPKI(t)
 	old := pki.Issue(t, portaltest.Leaf{UUID: uuid.NewString(), NotAfter: time.Now().AddDate(0, 0, 10)})
-	other, _ := portal.NewClient(url, sandbox.TokenAdmin)
-	rec, _, err := other.Install(ctx, uuid.NewString(), portal.InstallRequest{Filename: "exo.p12",
-		PKCS12: pki.P12(t, old, cliPassword), Password: &[]string{cliPassword}[0]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ins, _ := other.Integrations(ctx)
-	if _, err := other.Activate(ctx, uuid.NewString(), sandbox.IntegrationExchangeOnline, rec.ID, ins[0].Version); err != nil {
-		t.Fatal(err)
-	}
+	activateElsewhere(t, url, pki.P12(t, old, cliPassword))
 
 	db := filepath.Join(t.TempDir(), "app.db")
 	st, err := store.Open(db)

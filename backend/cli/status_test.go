@@ -25,6 +25,7 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/revocation/revocationtest"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // statusNow is the fixed clock of the golden tests.
@@ -77,11 +78,7 @@ func goldenIntegration(id, kind, name, active string) portal.Integration {
 // and next step.
 func fillGolden(t *testing.T, db, portalURL string) {
 	t.Helper()
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, db)
 	ctx := context.Background()
 	exoOld := goldenCert("a1", "postkasse@testkommune-nord.dk", "U-EXO", 10)
 	exoNew := goldenCert("b2", "postkasse@testkommune-nord.dk", "U-EXO", 3*365)

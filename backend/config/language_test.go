@@ -30,11 +30,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestLanguageAtStart(t *testing.T) {
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	ctx := context.Background()
 	if err := st.SetString(ctx, store.Language, "da"); err != nil {
 		t.Fatal(err)

@@ -72,19 +72,27 @@ func pluralForm(id string) (parent, form string, ok bool) {
 	return "", "", false
 }
 
+// TestPlural: go-i18n picks a form of the converted messages as the
+// frontend does.
 func TestPlural(t *testing.T) {
+	exo := map[string]any{"name": "Exchange Online"}
 	for _, tt := range []struct {
-		lang string
-		n    int
-		want string
+		lang, key string
+		n         int
+		args      map[string]any
+		want      string
 	}{
-		{"en", 1, "Exchange Online: the certificate expires in 1 day."},
-		{"en", 5, "Exchange Online: the certificate expires in 5 days."},
-		{"da", 1, "Exchange Online: certifikatet udløber om 1 dag."},
-		{"da", 12, "Exchange Online: certifikatet udløber om 12 dage."},
+		{"en", "remind.expiring", 1, exo, "Exchange Online: the certificate expires in 1 day."},
+		{"en", "remind.expiring", 5, exo, "Exchange Online: the certificate expires in 5 days."},
+		{"da", "remind.expiring", 1, exo, "Exchange Online: certifikatet udløber om 1 dag."},
+		{"da", "remind.expiring", 12, exo, "Exchange Online: certifikatet udløber om 12 dage."},
+		{"en", "scan.read", 1, map[string]any{"n": 1}, "1 file read."},
+		{"en", "scan.read", 0, map[string]any{"n": 0}, "0 files read."},
+		{"da", "scan.read", 1, map[string]any{"n": 1}, "1 fil læst."},
+		{"da", "scan.read", 7, map[string]any{"n": 7}, "7 filer læst."},
 	} {
-		if got := Plural(tt.lang, "remind.expiring", tt.n, map[string]any{"name": "Exchange Online"}); got != tt.want {
-			t.Errorf("%s %d: %q, want %q", tt.lang, tt.n, got, tt.want)
+		if got := Plural(tt.lang, tt.key, tt.n, tt.args); got != tt.want {
+			t.Errorf("Plural(%s, %s, %d) = %q, want %q", tt.lang, tt.key, tt.n, got, tt.want)
 		}
 	}
 }

@@ -81,24 +81,3 @@ func containsAny(s string, subs []string) bool {
 	}
 	return false
 }
-
-// TestPluralFormsRender checks that go-i18n picks a form of the converted
-// messages as the frontend does.
-func TestPluralFormsRender(t *testing.T) {
-	tests := []struct {
-		lang  string
-		count int
-		want  string
-	}{
-		{"en", 1, "1 file read."},
-		{"en", 0, "0 files read."},
-		{"da", 1, "1 fil læst."},
-		{"da", 7, "7 filer læst."},
-	}
-	for _, tt := range tests {
-		got := Plural(tt.lang, "scan.read", tt.count, map[string]any{"n": tt.count})
-		if got != tt.want {
-			t.Errorf("Plural(%s, scan.read, %d) = %q, want %q", tt.lang, tt.count, got, tt.want)
-		}
-	}
-}

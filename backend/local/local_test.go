@@ -12,7 +12,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
-	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 	"dpgcerts/internal/pkitest"
 )
 
@@ -45,11 +45,7 @@ func newCollection(t *testing.T) (*Collection, chan ScanResult) {
 // own, as another process would have.
 func openCollection(t *testing.T, db string) (*Collection, chan ScanResult) {
 	t.Helper()
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t, db)
 	done := make(chan ScanResult, 10)
 	c := New(Options{Store: st, Runtime: config.Runtime{Now: func() time.Time { return pkitest.Now }},
 		Emit: func(event string, data any) {

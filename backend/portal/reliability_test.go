@@ -17,7 +17,7 @@ import (
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/secrets"
-	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // fakeKeychain is a keychain that can be down, with a hook on each call.
@@ -161,11 +161,7 @@ func TestSetPasswordKeepsAKeyRotatedMeanwhile(t *testing.T) {
 	}
 	// Another process (its own store) rotates the key while SetPassword is
 	// between its read and its write.
-	other, err := store.Open(e.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := storetest.Open(t, e.dbPath)
 	old := e.op(ops[0].ID).Key
 	var rotated string
 	var once sync.Once
@@ -389,11 +385,7 @@ func TestAnotherProcessEndedTheOperation(t *testing.T) {
 	}
 	// Process B: its own store and service on the same database, given the
 	// passwords again (as by sync --passwords).
-	other, err := store.Open(e.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := storetest.Open(t, e.dbPath)
 	b, err = portal.NewService(other, front.URL, newClient(t, front.URL, e.token), portal.Options{Backoff: fastBackoff})
 	if err != nil {
 		t.Fatal(err)
@@ -427,11 +419,7 @@ func TestTwoServicesSyncOneDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.srv.SetChaos(sandbox.Chaos{Drop: 0.3, Fail5xx: 0.2, Latency: 20 * time.Millisecond})
-	other, err := store.Open(e.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := storetest.Open(t, e.dbPath)
 	b, err := portal.NewService(other, e.url, newClient(t, e.url, e.token), portal.Options{Backoff: fastBackoff, RefreshPatience: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 var now = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
@@ -123,11 +124,7 @@ func TestCompose(t *testing.T) {
 
 // TestLedger: once a day at most, in the real store.
 func TestLedger(t *testing.T) {
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	ctx := context.Background()
 	clock := now
 	l := Ledger{St: st, Now: func() time.Time { return clock }}

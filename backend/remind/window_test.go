@@ -8,17 +8,14 @@ import (
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/schedule"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // The window's reminders check nothing before the notifications are
 // ready; then a kick checks the overview and notifies once a day; Close
 // says whether there is anything to release.
 func TestWindow(t *testing.T) {
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	checked := make(chan struct{}, 4)
 	var sent []Message
 	ov := overview.Overview{Integrations: []overview.Integration{
@@ -56,11 +53,7 @@ func TestWindow(t *testing.T) {
 
 // A window without notifications has nothing to release.
 func TestWindowNeverReady(t *testing.T) {
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	w := NewWindow(WindowOptions{Store: st})
 	w.Start()
 	if w.Close() {

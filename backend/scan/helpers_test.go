@@ -16,6 +16,7 @@ import (
 	"dpgcerts/backend/certs"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 	"dpgcerts/internal/pkitest"
 )
 
@@ -122,11 +123,7 @@ func symlink(t testing.TB, target, link string) {
 
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "cache.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := storetest.Open(t, filepath.Join(t.TempDir(), "cache.db"))
 	return s
 }
 

@@ -9,15 +9,12 @@ import (
 	"time"
 
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 func TestSetting(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	home := t.TempDir()
 	rec := &recorder{}
 	s := Scheduler{GOOS: "linux", Home: home, Run: rec.run}
@@ -74,11 +71,7 @@ func TestSetting(t *testing.T) {
 // OS scheduler.
 func TestOnSince(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, store.Memory)
 	home := t.TempDir()
 	rec := &recorder{}
 	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
@@ -114,11 +107,7 @@ func TestOnSince(t *testing.T) {
 	}
 
 	// Without an OS scheduler (tests, DPGCERTS_SCHEDULER=off) nothing runs the check.
-	st2, err := store.Open(store.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st2.Close()
+	st2 := storetest.Open(t, store.Memory)
 	bare := Reminder{Store: st2, Now: func() time.Time { return now }}
 	if _, err := bare.Set(ctx, true, "09:00"); err != nil {
 		t.Fatal(err)

@@ -11,14 +11,13 @@ import (
 	"time"
 
 	"dpgcerts/backend/certs"
-	"dpgcerts/backend/config"
 	"dpgcerts/backend/errs"
 	"dpgcerts/backend/overview"
 	"dpgcerts/backend/portal"
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
-	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 func TestMatchThumbprint(t *testing.T) {
@@ -74,14 +73,8 @@ func TestExchangeOnlineRenewal(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "app.db")
 	open := func(log io.Writer) *session.Session {
 		t.Helper()
-		st, err := store.Open(db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		rt, _ := config.FromEnv(func(string) string { return "" })
-		rt.Keychain = false
-		ses := session.New(session.Options{Store: st, Runtime: rt, Log: log})
+		st := storetest.Open(t, db)
+		ses := withoutKeychain(session.Options{Store: st, Log: log})
 		if err := ses.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
 			t.Fatal(err)
 		}
@@ -199,20 +192,14 @@ func TestEntraCheckOfAnInstallInTheOutbox(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	url, srv := portaltest.Sandbox(t, sandbox.Options{})
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
 	pki := portaltest.NewPKI(t)
 	issued := pki.Issue(t, portaltest.Leaf{CN: "exo@testkommune-nord.dk"})
 	data := pki.P12(t, issued, "")
 	path := portaltest.WriteFile(t, t.TempDir(), "renewal.p12", data)
 	f := certs.Read(data, certs.Options{Now: time.Now()})
 	f.Path = path
-	rt, _ := config.FromEnv(func(string) string { return "" })
-	rt.Keychain = false
-	ses := session.New(session.Options{Store: st, Runtime: rt, Files: fakeFiles{path: f}})
+	ses := withoutKeychain(session.Options{Store: st, Files: fakeFiles{path: f}})
 	// Signed in as the CLI is: no background sync to send it meanwhile.
 	if err := ses.Connect(url, sandbox.TokenAdmin); err != nil {
 		t.Fatal(err)

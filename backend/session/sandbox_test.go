@@ -11,17 +11,14 @@ import (
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
 	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
 
 // The window's --sandbox: a pinned loopback portal, with the session's rows
 // in memory and its secrets out of the keychain, so the user's cache and
 // keychain stay as they were.
 func TestWithSandbox(t *testing.T) {
-	cache, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cache.Close()
+	cache := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
 	rt, _ := config.FromEnv(func(string) string { return "" })
 	rt.Keychain = true
 	opts, stop, err := session.WithSandbox(session.Options{Store: cache, Runtime: rt})

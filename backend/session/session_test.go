@@ -17,20 +17,23 @@ import (
 	"dpgcerts/backend/portal/portaltest"
 	"dpgcerts/backend/portal/sandbox"
 	"dpgcerts/backend/session"
-	"dpgcerts/backend/store"
+	"dpgcerts/backend/store/storetest"
 )
+
+// withoutKeychain is a session with opts that leaves the user's keychain
+// alone.
+func withoutKeychain(opts session.Options) *session.Session {
+	rt, _ := config.FromEnv(func(string) string { return "" })
+	rt.Keychain = false
+	opts.Runtime = rt
+	return session.New(opts)
+}
 
 func newSession(t *testing.T) (*session.Session, string) {
 	t.Helper()
 	url, _ := portaltest.Sandbox(t, sandbox.Options{})
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	rt, _ := config.FromEnv(func(string) string { return "" })
-	rt.Keychain = false
-	return session.New(session.Options{Store: st, Runtime: rt}), url
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
+	return withoutKeychain(session.Options{Store: st}), url
 }
 
 // Callers racing for the service of one address get the same service, so
@@ -153,11 +156,7 @@ func (f fakeFiles) Files() ([]certs.File, error) {
 // password, and none waits for one.
 func TestInstallRefusesWhatThePortalWould(t *testing.T) {
 	url, _ := portaltest.Sandbox(t, sandbox.Options{})
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
 	now := time.Now().UTC()
 	dir := t.TempDir()
 	pki := portaltest.NewPKI(t)
@@ -180,9 +179,7 @@ func TestInstallRefusesWhatThePortalWould(t *testing.T) {
 		files[path] = f
 		paths = append(paths, path)
 	}
-	rt, _ := config.FromEnv(func(string) string { return "" })
-	rt.Keychain = false
-	ses := session.New(session.Options{Store: st, Runtime: rt, Files: files})
+	ses := withoutKeychain(session.Options{Store: st, Files: files})
 	if err := ses.SignIn(context.Background(), url, sandbox.TokenAdmin, false); err != nil {
 		t.Fatal(err)
 	}
@@ -348,18 +345,12 @@ func TestInstallRefreshesTheSyncTime(t *testing.T) {
 func TestListWithoutTheOfflineCopy(t *testing.T) {
 	url, _ := portaltest.Sandbox(t, sandbox.Options{})
 	db := filepath.Join(t.TempDir(), "app.db")
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, db)
 	pki := portaltest.NewPKI(t)
 	der := pki.P12(t, pki.Issue(t, portaltest.Leaf{}), "")
 	f := certs.Read(der, certs.Options{Now: time.Now()})
 	f.Path = "/c/exchange.p12"
-	rt, _ := config.FromEnv(func(string) string { return "" })
-	rt.Keychain = false
-	ses := session.New(session.Options{Store: st, Runtime: rt, Files: fakeFiles{f.Path: f}})
+	ses := withoutKeychain(session.Options{Store: st, Files: fakeFiles{f.Path: f}})
 	ctx := context.Background()
 	if err := ses.SignIn(ctx, url, sandbox.TokenAdmin, false); err != nil {
 		t.Fatal(err)
@@ -387,18 +378,12 @@ func TestListWithoutTheOfflineCopy(t *testing.T) {
 // second upload finds nothing missing and answers an empty list.
 func TestUploadExisting(t *testing.T) {
 	url, _ := portaltest.Sandbox(t, sandbox.Options{})
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t, filepath.Join(t.TempDir(), "app.db"))
 	pki := portaltest.NewPKI(t)
 	der := pki.P12(t, pki.Issue(t, portaltest.Leaf{}), "")
 	f := certs.Read(der, certs.Options{Now: time.Now()})
 	f.Path = portaltest.WriteFile(t, t.TempDir(), "exchange.p12", der)
-	rt, _ := config.FromEnv(func(string) string { return "" })
-	rt.Keychain = false
-	ses := session.New(session.Options{Store: st, Runtime: rt, Files: fakeFiles{f.Path: f}})
+	ses := withoutKeychain(session.Options{Store: st, Files: fakeFiles{f.Path: f}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if res, err := ses.UploadExisting(ctx, session.SendOptions{}); err != nil || res == nil || len(res) != 0 {

@@ -23,19 +23,8 @@ import (
 	"slices"
 
 	"dpgcerts/internal/pkcs12kdf"
+	"dpgcerts/internal/pkcs12oid"
 	"dpgcerts/internal/rc2"
-)
-
-var (
-	oidData            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
-	oidEncryptedData   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 6}
-	oidKeyBag          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 1}
-	oidShroudedKeyBag  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 2}
-	oidCertBag         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 3}
-	oidX509Certificate = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 22, 1}
-	oidPKCS12PBE       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}
-	oidPBES2           = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
-	oidPBKDF2          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
 )
 
 // The parameters as the writer encodes them (RFC 8018, RFC 7292).
@@ -133,10 +122,10 @@ func (s *Enc) encrypt(t TB, password string, bmp []byte, plain []byte) (pkix.Alg
 		kdfParams := mustMarshal(t, pbkdf2ParamsOut{Salt: rawOf(t, mustMarshal(t, salt)), Iterations: s.iter,
 			PRF: pkix.AlgorithmIdentifier{Algorithm: s.prf, Parameters: asn1.NullRawValue}})
 		params := mustMarshal(t, pbes2ParamsOut{
-			KDF:        pkix.AlgorithmIdentifier{Algorithm: oidPBKDF2, Parameters: rawOf(t, kdfParams)},
+			KDF:        pkix.AlgorithmIdentifier{Algorithm: pkcs12oid.PBKDF2, Parameters: rawOf(t, kdfParams)},
 			Encryption: pkix.AlgorithmIdentifier{Algorithm: aesOID, Parameters: rawOf(t, mustMarshal(t, iv))},
 		})
-		return pkix.AlgorithmIdentifier{Algorithm: oidPBES2, Parameters: rawOf(t, params)}, ct
+		return pkix.AlgorithmIdentifier{Algorithm: pkcs12oid.PBES2, Parameters: rawOf(t, params)}, ct
 	default:
 		var id int
 		var block cipher.Block
@@ -151,7 +140,7 @@ func (s *Enc) encrypt(t TB, password string, bmp []byte, plain []byte) (pkix.Alg
 		ct := pad(plain, 8)
 		cipher.NewCBCEncrypter(block, kdf(pkcs12kdf.IV, 8)).CryptBlocks(ct, ct)
 		params := mustMarshal(t, pbeParamsOut{Salt: salt, Iterations: s.iter})
-		return pkix.AlgorithmIdentifier{Algorithm: append(oidPKCS12PBE[:7:7], id), Parameters: rawOf(t, params)}, ct
+		return pkix.AlgorithmIdentifier{Algorithm: append(pkcs12oid.PKCS12PBE[:7:7], id), Parameters: rawOf(t, params)}, ct
 	}
 }
 
@@ -204,13 +193,13 @@ type encryptedPrivateKeyInfoOut struct {
 // (nil for none).
 func LockedPFX(t TB, alg pkix.AlgorithmIdentifier, ciphertext []byte, macData any) []byte {
 	t.Helper()
-	ed := mustMarshal(t, encryptedDataOut{Info: encryptedContentInfoOut{ContentType: oidData, Algorithm: alg, Content: ciphertext}})
-	authSafe := mustMarshal(t, []contentInfoOut{{ContentType: oidEncryptedData, Content: explicit0(ed)}})
+	ed := mustMarshal(t, encryptedDataOut{Info: encryptedContentInfoOut{ContentType: pkcs12oid.Data, Algorithm: alg, Content: ciphertext}})
+	authSafe := mustMarshal(t, []contentInfoOut{{ContentType: pkcs12oid.EncryptedData, Content: explicit0(ed)}})
 	pfx := struct {
 		Version  int
 		AuthSafe contentInfoOut
 		MacData  asn1.RawValue `asn1:"optional"`
-	}{Version: 3, AuthSafe: contentInfoOut{ContentType: oidData, Content: explicit0(mustMarshal(t, authSafe))}}
+	}{Version: 3, AuthSafe: contentInfoOut{ContentType: pkcs12oid.Data, Content: explicit0(mustMarshal(t, authSafe))}}
 	if macData != nil {
 		pfx.MacData = rawOf(t, mustMarshal(t, macData))
 	}
@@ -226,10 +215,10 @@ func BuildP12(t TB, s P12Spec) []byte {
 	}
 	var certBags []safeBagOut
 	for _, c := range s.Certs {
-		certBags = append(certBags, safeBagOut{ID: oidCertBag, Value: explicit0(mustMarshal(t, certBagOut{ID: oidX509Certificate, Data: c}))})
+		certBags = append(certBags, safeBagOut{ID: pkcs12oid.CertBag, Value: explicit0(mustMarshal(t, certBagOut{ID: pkcs12oid.X509Certificate, Data: c}))})
 	}
 	dataCI := func(b []byte) contentInfoOut {
-		return contentInfoOut{ContentType: oidData, Content: explicit0(mustMarshal(t, b))}
+		return contentInfoOut{ContentType: pkcs12oid.Data, Content: explicit0(mustMarshal(t, b))}
 	}
 	safe := func(bags []safeBagOut, enc *Enc) contentInfoOut {
 		plain := mustMarshal(t, bags)
@@ -240,8 +229,8 @@ func BuildP12(t TB, s P12Spec) []byte {
 			return dataCI(plain)
 		}
 		alg, ct := enc.encrypt(t, s.Password, bmp, plain)
-		ed := mustMarshal(t, encryptedDataOut{Info: encryptedContentInfoOut{ContentType: oidData, Algorithm: alg, Content: ct}})
-		return contentInfoOut{ContentType: oidEncryptedData, Content: explicit0(ed)}
+		ed := mustMarshal(t, encryptedDataOut{Info: encryptedContentInfoOut{ContentType: pkcs12oid.Data, Algorithm: alg, Content: ct}})
+		return contentInfoOut{ContentType: pkcs12oid.EncryptedData, Content: explicit0(ed)}
 	}
 	var safes []contentInfoOut
 	if len(certBags) > 0 {
@@ -250,10 +239,10 @@ func BuildP12(t TB, s P12Spec) []byte {
 	if s.Key != nil {
 		var bag safeBagOut
 		if s.KeyEnc == nil {
-			bag = safeBagOut{ID: oidKeyBag, Value: explicit0(s.Key)}
+			bag = safeBagOut{ID: pkcs12oid.KeyBag, Value: explicit0(s.Key)}
 		} else {
 			alg, ct := s.KeyEnc.encrypt(t, s.Password, bmp, s.Key)
-			bag = safeBagOut{ID: oidShroudedKeyBag, Value: explicit0(mustMarshal(t, encryptedPrivateKeyInfoOut{alg, ct}))}
+			bag = safeBagOut{ID: pkcs12oid.ShroudedKeyBag, Value: explicit0(mustMarshal(t, encryptedPrivateKeyInfoOut{alg, ct}))}
 		}
 		keySafe := safe([]safeBagOut{bag}, nil)
 		if s.KeyFirst {

@@ -1,4 +1,3 @@
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -8,6 +7,7 @@ import { usePortalStore } from '@/stores/portal'
 import { useToastStore } from '@/stores/toast'
 import { useUiStore } from '@/stores/ui'
 import { fake } from '@/test/api'
+import { freshStores } from '@/test/setup'
 import { useActivation } from './useActivation'
 
 const facts = (name: string, sha: string) => ({ commonName: name, notAfter: '2029-11-24T10:00:00Z', sha1: sha.repeat(40), sha256: sha.repeat(64) })
@@ -25,9 +25,31 @@ describe('useActivation', () => {
   let closed: number
   const start = () => useActivation('/new.p12', (k) => `<${k}>`, () => closed++)
 
+  /** Digital Post's activation, after its first try; DPG answers the activations in turn (an error is thrown). */
+  async function activateDigitalPost(...answers: Array<ReturnType<typeof outcome> | Error>) {
+    fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
+    for (const answer of answers) {
+      if (answer instanceof Error) fake.portal.activate.mockRejectedValueOnce(answer)
+      else fake.portal.activate.mockResolvedValueOnce(answer as never)
+    }
+    const a = start()
+    await a.start('int-digital_post')
+    await a.activate()
+    return a
+  }
+
+  /** Exchange Online's renewal, after the install step, which DPG answered with result. */
+  async function installed(result: { result: string; operationId: number }) {
+    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
+    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', ...result }] as never)
+    const a = start()
+    await a.start('int-exchange_online')
+    await a.install()
+    return a
+  }
+
   beforeEach(() => {
-    setActivePinia(createPinia())
-    fake.reset()
+    freshStores()
     closed = 0
   })
 
@@ -72,11 +94,7 @@ describe('useActivation', () => {
   })
 
   it('closes after another integration, and says so when the activation waits for the sync', async () => {
-    fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
-    fake.portal.activate.mockResolvedValueOnce(outcome('activated') as never).mockResolvedValueOnce(outcome('pending') as never)
-    const a = start()
-    await a.start('int-digital_post')
-    await a.activate()
+    const a = await activateDigitalPost(outcome('activated'), outcome('pending'))
     expect(closed).toBe(1)
     await a.start('int-digital_post')
     await a.activate()
@@ -85,11 +103,7 @@ describe('useActivation', () => {
   })
 
   it('asks for the new file’s password first, and hands account errors to the portal', async () => {
-    fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
-    fake.portal.activate.mockResolvedValueOnce(outcome('needs_password', 'password_required') as never).mockRejectedValueOnce(new ApiError('not_registered', ''))
-    const a = start()
-    await a.start('int-digital_post')
-    await a.activate()
+    const a = await activateDigitalPost(outcome('needs_password', 'password_required'), new ApiError('not_registered', ''))
     expect(useUiStore().passwordsOpen).toBe(true)
     expect(closed).toBe(1)
     await a.activate()
@@ -98,11 +112,7 @@ describe('useActivation', () => {
   })
 
   it('shows any other error in the dialog as errors.<code>, unknown codes as errors.internal', async () => {
-    fake.portal.prepareActivation.mockResolvedValue(plan('digital_post', 'v1', 'old@x.dk') as never)
-    fake.portal.activate.mockResolvedValueOnce(outcome('failed', 'cvr_mismatch') as never).mockRejectedValueOnce(new ApiError('brand_new', ''))
-    const a = start()
-    await a.start('int-digital_post')
-    await a.activate()
+    const a = await activateDigitalPost(outcome('failed', 'cvr_mismatch'), new ApiError('brand_new', ''))
     expect(a.error.value).toBe('errors.cvr_mismatch')
     await a.activate()
     expect(a.error.value).toBe('errors.internal')
@@ -178,21 +188,13 @@ describe('useActivation', () => {
   })
 
   it('Exchange Online: an install that waits for its password opens the password dialog', async () => {
-    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
-    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'needs_password', operationId: 4 }] as never)
-    const a = start()
-    await a.start('int-exchange_online')
-    await a.install()
+    await installed({ result: 'needs_password', operationId: 4 })
     expect(useUiStore().passwordsOpen).toBe(true)
     expect(closed).toBe(1)
   })
 
   it('Exchange Online: an install DPG has not answered yet says so, stays at the install step, and is no failure', async () => {
-    fake.portal.prepareActivation.mockResolvedValue({ ...plan('exchange_online', 'v1', 'old@x.dk'), needsInstall: true, needsEntra: true } as never)
-    fake.portal.install.mockResolvedValueOnce([{ path: '/new.p12', result: 'pending', operationId: 5 }] as never)
-    const a = start()
-    await a.start('int-exchange_online')
-    await a.install()
+    const a = await installed({ result: 'pending', operationId: 5 })
     expect(a.notice.value).toBe('entra.installPending')
     expect(a.error.value).toBeNull()
     expect(a.step.value).toBe('install')

@@ -82,15 +82,35 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
     return 'confirm'
   }
 
+  /** Runs a step's call to DPG: busy meanwhile, and a failure shown in the dialog (or handled by the portal store, which closes it). */
+  async function attempt(call: () => Promise<void>) {
+    busy.value = true
+    error.value = null
+    try {
+      await call()
+    } catch (err) {
+      fail(err)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** A failed call: the portal store handles what closes the dialog (signed out); the rest is shown in it. */
+  function fail(err: unknown) {
+    if (portal.handle(err)) done()
+    else error.value = errorMessageId(err)
+  }
+
   async function choose(id: string) {
+    // Not through attempt: the step and busy change in the same tick, so
+    // the step's button is enabled when it takes the focus.
     busy.value = true
     error.value = null
     try {
       plan.value = await prepare(id)
       step.value = stepOf(plan.value)
     } catch (err) {
-      if (portal.handle(err)) done()
-      else error.value = errorMessageId(err)
+      fail(err)
     } finally {
       busy.value = false
     }
@@ -99,12 +119,11 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
   /** Exchange Online's first step: the install in DPG, with today's password handling. */
   async function install() {
     const p = plan.value
-    if (!p || !certRef.path || busy.value) return
-    busy.value = true
-    error.value = null
+    const path = certRef.path
+    if (!p || !path || busy.value) return
     notice.value = null
-    try {
-      const [r] = await api.install([certRef.path])
+    await attempt(async () => {
+      const [r] = await api.install([path])
       if (r.result === 'needs_password') {
         void portal.refresh()
         ui.passwordsOpen = true
@@ -125,22 +144,15 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
       void certificates.load()
       busy.value = false
       await choose(p.integration.id)
-    } catch (err) {
-      if (portal.handle(err)) done()
-      else error.value = errorMessageId(err)
-    } finally {
-      busy.value = false
-    }
+    })
   }
 
   /** Exchange Online's second step: the thumbprint Entra shows, compared with the new certificate's. */
   async function confirmEntra(pasted: string) {
     const p = plan.value
     if (!p || busy.value) return
-    busy.value = true
-    error.value = null
     entraRefused.value = null
-    try {
+    await attempt(async () => {
       const res = await api.checkEntra(certRef, pasted)
       if (!res.matched) {
         entraRefused.value = res.known ? { key: 'entra.mismatchKnown', known: res.known } : { key: codeMessageId(res.code || 'entra_thumbprint_mismatch') }
@@ -148,12 +160,7 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
       }
       busy.value = false
       await choose(p.integration.id)
-    } catch (err) {
-      if (portal.handle(err)) done()
-      else error.value = errorMessageId(err)
-    } finally {
-      busy.value = false
-    }
+    })
   }
 
   /** The escape hatch, after its warning: on to the confirmation without the Entra check. */
@@ -166,10 +173,8 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
   async function activate() {
     const p = plan.value
     if (!p || busy.value) return
-    busy.value = true
-    error.value = null
     changed.value = false
-    try {
+    await attempt(async () => {
       const out = await api.activate(p.integration.id, certRef, p.integration.version, skipEntra.value)
       if (out.result === 'failed' && out.code === 'precondition_failed') {
         // Someone changed it meanwhile: show the new state and ask again.
@@ -185,12 +190,7 @@ export function useActivation(target: string | ActivationTarget, kindName: (kind
         portal.showActivation(out, kindName)
         done()
       }
-    } catch (err) {
-      if (portal.handle(err)) done()
-      else error.value = errorMessageId(err)
-    } finally {
-      busy.value = false
-    }
+    })
   }
 
   /** Saves the public certificate, for Entra. */

@@ -3,18 +3,17 @@
 // how many are hidden, one click (remembered) to show them, a muted badge
 // and what replaced them, in the list and the details; "Not in use".
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
 
-import { i18n } from '@/i18n'
 import { useCertificatesStore } from '@/stores/certificates'
 import { useLocaleStore } from '@/stores/locale'
 import type { Certificate, OverviewCertificate } from '@/api/types'
 import { entriesOf, fake, type FakeFile } from '@/test/api'
 import { cert, file } from '@/test/files'
+import { freshScreen, mountOptions } from '@/test/setup'
 import CertificateList from './CertificateList.vue'
 import DpgCertificateDetails from './DpgCertificateDetails.vue'
 import StatusTiles from './StatusTiles.vue'
@@ -42,21 +41,17 @@ function history(): FakeFile[] {
 }
 
 async function setup(files: FakeFile[], dpg?: OverviewCertificate[]) {
-  const pinia = createPinia()
-  setActivePinia(pinia)
+  const { global } = mountOptions(false)
   fake.files = files
   if (dpg) fake.dpg = dpg
   const store = useCertificatesStore()
   await store.load()
-  const mountIt = <T>(c: T, props: Record<string, unknown> = {}) => mount(c as never, { props: props as never, global: { plugins: [pinia, i18n] } })
+  const mountIt = <T>(c: T, props: Record<string, unknown> = {}) => mount(c as never, { props: props as never, global })
   return { store, mountIt }
 }
 
 describe('replaced certificates', () => {
-  beforeEach(() => {
-    fake.reset()
-    i18n.global.locale.value = 'en'
-  })
+  beforeEach(freshScreen)
 
   it('count in no tile, and a line says how many are not counted', async () => {
     const { store, mountIt } = await setup(history(), [inDpg(current, 'id-1')])

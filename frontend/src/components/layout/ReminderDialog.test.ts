@@ -1,6 +1,5 @@
 // @vitest-environment jsdom
-import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('@/api', async (orig) => (await import('@/test/api')).mockApi(await orig()))
@@ -9,24 +8,27 @@ import { i18n } from '@/i18n'
 import type { ListChanges } from '@/api'
 import { useCertificatesStore } from '@/stores/certificates'
 import { fake, fakeTeam } from '@/test/api'
+import { freshScreen, mountOptions } from '@/test/setup'
 import ReminderDialog from './ReminderDialog.vue'
 
-function setup() {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  return { global: { plugins: [pinia, i18n] }, attachTo: document.body }
+/** Types into the team's fields, named by their test id after team-, in this order. */
+async function fill(w: VueWrapper, fields: Record<string, string>) {
+  for (const [name, value] of Object.entries(fields)) await w.get(`[data-testid=team-${name}]`).setValue(value)
+}
+
+/** The dialog in lang, once it has read the settings. */
+async function open(lang: 'da' | 'en' = 'en', options = mountOptions()) {
+  i18n.global.locale.value = lang
+  const w = mount(ReminderDialog, options)
+  await flushPromises()
+  return w
 }
 
 describe('ReminderDialog', () => {
-  beforeEach(() => {
-    fake.reset()
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   it('shows the setting and turns the reminder off, in Danish', async () => {
-    i18n.global.locale.value = 'da'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open('da')
     expect(w.text()).toContain('Mind mig om det')
     expect(w.text()).toContain('inden for 30 dage')
     expect((w.get('[data-testid=remind-daily]').element as HTMLInputElement).checked).toBe(true)
@@ -41,9 +43,7 @@ describe('ReminderDialog', () => {
   })
 
   it('saves another time of day', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     await w.get('[data-testid=remind-at]').setValue('07:45')
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
@@ -52,25 +52,22 @@ describe('ReminderDialog', () => {
 })
 
 describe('ReminderDialog: tell the team', () => {
-  beforeEach(() => {
-    fake.reset()
-    document.body.innerHTML = ''
-  })
+  beforeEach(freshScreen)
 
   it('configures e-mail and a webhook, and keeps the secrets out of the settings', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     expect(w.text()).toContain('The scheduled check has not run yet.')
-    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
-    await w.get('[data-testid=team-user]').setValue('dpg@kommune.dk')
-    await w.get('[data-testid=team-password]').setValue('hemmeligt')
-    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk; Åse <aase@kommune.dk>')
-    await w.get('[data-testid=team-lang]').setValue('da')
-    await w.get('[data-testid=team-webhook]').setValue('https://hooks.kommune.test/x?sig=abc')
-    await w.get('[data-testid=team-format]').setValue('slack')
-    await w.get('[data-testid=team-lead-days]').setValue('30, 7,0')
+    await fill(w, {
+      host: 'smtp.kommune.dk',
+      user: 'dpg@kommune.dk',
+      password: 'hemmeligt',
+      from: 'dpgcerts@kommune.dk',
+      to: 'it-drift@kommune.dk; Åse <aase@kommune.dk>',
+      lang: 'da',
+      webhook: 'https://hooks.kommune.test/x?sig=abc',
+      format: 'slack',
+      'lead-days': '30, 7,0',
+    })
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
     expect(fake.reminders.setTeam).toHaveBeenCalledWith({
@@ -89,13 +86,8 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('sends a test message and says where it went, or why not, in Danish', async () => {
-    i18n.global.locale.value = 'da'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
-    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
-    await w.get('[data-testid=team-security]').setValue('tls')
-    await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
+    const w = await open('da')
+    await fill(w, { host: 'smtp.kommune.dk', security: 'tls', from: 'dpg@kommune.dk', to: 'team@kommune.dk' })
     await w.get('[data-testid=team-test-email]').trigger('click')
     await flushPromises()
     expect(fake.reminders.testTeam).toHaveBeenCalledWith('email', expect.objectContaining({ settings: expect.objectContaining({ email: expect.objectContaining({ smtp: 'smtps://smtp.kommune.dk:465' }) }) }))
@@ -115,12 +107,8 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('keeps the focus on "Send a test message" while it sends, so Esc still closes the dialog', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
-    await w.get('[data-testid=team-host]').setValue('127.0.0.1')
-    await w.get('[data-testid=team-from]').setValue('dpg@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('team@kommune.dk')
+    const w = await open()
+    await fill(w, { host: '127.0.0.1', from: 'dpg@kommune.dk', to: 'team@kommune.dk' })
     let answer = (_: { ok: boolean; where: string; text: string }) => {}
     fake.reminders.testTeam.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
     const button = w.get('[data-testid=team-test-email]')
@@ -140,9 +128,7 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('says beside the fields what keeps the e-mail from working, in Danish, and saves nothing until it is fixed', async () => {
-    i18n.global.locale.value = 'da'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open('da')
     await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
     expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false) // not while typing
     await w.get('[data-testid=remind-save]').trigger('click')
@@ -154,8 +140,7 @@ describe('ReminderDialog: tell the team', () => {
     expect(w.get('[data-testid=team-to]').attributes('aria-invalid')).toBe('true')
     await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team kommune.dk')
     expect(w.get('[data-testid=team-to-problem]').text()).toBe('Ikke en e-mailadresse: dpg-team kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk, dpg-team@kommune.dk')
-    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
+    await fill(w, { to: 'it-drift@kommune.dk, dpg-team@kommune.dk', from: 'dpgcerts@kommune.dk' })
     expect(w.find('[data-testid=team-to-problem]').exists()).toBe(false)
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
@@ -164,8 +149,7 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('takes a contact per integration, named by kind and name without the kind twice', async () => {
-    i18n.global.locale.value = 'en'
-    const options = setup()
+    const options = mountOptions()
     useCertificatesStore().list = {
       generation: 1,
       rows: [],
@@ -174,8 +158,7 @@ describe('ReminderDialog: tell the team', () => {
         { id: 'int-sm', kind: 'secure_mail', name: 'sikkerpost@kommune.dk' },
       ],
     } as unknown as ListChanges
-    const w = mount(ReminderDialog, options)
-    await flushPromises()
+    const w = await open('en', options)
     const labels = w.findAll('[data-testid^=team-contact-]').map((i) => i.element.parentElement!.textContent!.trim())
     expect(labels).toEqual(['Digital Post (NgDP)', 'Secure mail (sikkerpost@kommune.dk)'])
     await w.get('[data-testid=team-contact-int-sm]').setValue('borgerservice@kommune.dk')
@@ -184,9 +167,7 @@ describe('ReminderDialog: tell the team', () => {
     // Without the team's e-mail no contact would be told: said, not saved.
     expect(w.get('[data-testid=team-contacts-problem]').text()).toBe('Contacts are told by e-mail: set up the e-mail above too.')
     expect(fake.reminders.setTeam).not.toHaveBeenCalled()
-    await w.get('[data-testid=team-host]').setValue('smtp.kommune.dk')
-    await w.get('[data-testid=team-from]').setValue('dpgcerts@kommune.dk')
-    await w.get('[data-testid=team-to]').setValue('it-drift@kommune.dk')
+    await fill(w, { host: 'smtp.kommune.dk', from: 'dpgcerts@kommune.dk', to: 'it-drift@kommune.dk' })
     await w.get('[data-testid=remind-save]').trigger('click')
     await flushPromises()
     expect(fake.reminders.setTeam).toHaveBeenCalledWith(
@@ -195,23 +176,19 @@ describe('ReminderDialog: tell the team', () => {
   })
 
   it('refuses lead times that are not whole days', async () => {
-    i18n.global.locale.value = 'en'
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     await w.get('[data-testid=team-lead-days]').setValue('30, soon')
     expect(w.text()).toContain('Give the lead times as whole days')
     expect((w.get('[data-testid=remind-save]').element as HTMLButtonElement).disabled).toBe(true)
   })
 
   it('shows the last run of the scheduled check, and what failed', async () => {
-    i18n.global.locale.value = 'en'
     fake.reminders.team.mockResolvedValueOnce({
       ...fakeTeam(),
       lastRun: { at: '2026-12-01T09:00:00Z', exit: 6, ok: false, sent: 0, errors: [{ channel: 'email', code: 'mail_auth_failed' }] },
       stale: true,
     })
-    const w = mount(ReminderDialog, setup())
-    await flushPromises()
+    const w = await open()
     const last = w.get('[data-testid=remind-last-run]')
     expect(last.text()).toContain('ran, but this failed: The mail server did not accept the user name or password.')
     expect(last.classes()).toContain('warn')
